@@ -1,0 +1,196 @@
+//! Entities (group, member, item, booking, activity entry) and where each lives in a
+//! document.
+
+use automerge::{AutoCommit, ObjId, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc, Value};
+use std::collections::BTreeSet;
+
+use crate::docs::{DocKey, GROUP_KEY, ITEMS_KEY, MEMBERS_KEY, read_json, write_json};
+use crate::domain::{ActivityEntry, Booking, Group, Item, Member};
+use crate::ids::{ActivityId, BookingId, ItemId, MemberId};
+use crate::store::StoreError;
+
+/// One entity of the shared state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entity {
+    /// The group itself (catalogue).
+    Group(Group),
+    /// A member (catalogue).
+    Member(Member),
+    /// An item (catalogue).
+    Item(Item),
+    /// A booking (monthly booking document).
+    Booking(Booking),
+    /// An activity entry (monthly activity document).
+    Activity(ActivityEntry),
+}
+
+/// Which entity, without its content.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntityRef {
+    /// The group.
+    Group,
+    /// A member.
+    Member(MemberId),
+    /// An item.
+    Item(ItemId),
+    /// A booking.
+    Booking(BookingId),
+    /// An activity entry.
+    Activity(ActivityId),
+}
+
+impl Entity {
+    /// The reference of this entity.
+    pub fn entity_ref(&self) -> EntityRef {
+        match self {
+            Entity::Group(_) => EntityRef::Group,
+            Entity::Member(m) => EntityRef::Member(m.id.clone()),
+            Entity::Item(i) => EntityRef::Item(i.id.clone()),
+            Entity::Booking(b) => EntityRef::Booking(b.id.clone()),
+            Entity::Activity(a) => EntityRef::Activity(a.id.clone()),
+        }
+    }
+}
+
+/// The map holding an entity and the entity's key in it; `None` if that container does not
+/// exist (yet) in this document.
+fn location(doc: &AutoCommit, r: &EntityRef) -> Result<Option<(ObjId, String)>, StoreError> {
+    let in_catalogue = |container: &str, id: &str| -> Result<Option<(ObjId, String)>, StoreError> {
+        match doc.get(ROOT, container)? {
+            Some((Value::Object(ObjType::Map), obj)) => Ok(Some((obj, id.to_owned()))),
+            _ => Ok(None),
+        }
+    };
+    match r {
+        EntityRef::Group => Ok(Some((ROOT, GROUP_KEY.to_owned()))),
+        EntityRef::Member(id) => in_catalogue(MEMBERS_KEY, id.as_str()),
+        EntityRef::Item(id) => in_catalogue(ITEMS_KEY, id.as_str()),
+        EntityRef::Booking(id) => Ok(Some((ROOT, id.as_str().to_owned()))),
+        EntityRef::Activity(id) => Ok(Some((ROOT, id.as_str().to_owned()))),
+    }
+}
+
+/// Reads one entity. Returns `Ok(None)` when it is absent or does not decode (a malformed
+/// entity written by a faulty peer is ignored rather than breaking every query).
+pub fn read_entity(doc: &AutoCommit, r: &EntityRef) -> Result<Option<Entity>, StoreError> {
+    let Some((obj, key)) = location(doc, r)? else {
+        return Ok(None);
+    };
+    let Some(json) = read_json(doc, &obj, key.as_str())? else {
+        return Ok(None);
+    };
+    if json.as_object().is_some_and(|m| m.is_empty()) {
+        return Ok(None);
+    }
+    let decoded = match r {
+        EntityRef::Group => serde_json::from_value(json).map(Entity::Group),
+        EntityRef::Member(_) => serde_json::from_value(json).map(Entity::Member),
+        EntityRef::Item(_) => serde_json::from_value(json).map(Entity::Item),
+        EntityRef::Booking(_) => serde_json::from_value(json).map(Entity::Booking),
+        EntityRef::Activity(_) => serde_json::from_value(json).map(Entity::Activity),
+    };
+    match decoded {
+        // An entity stored under one id that claims another is malformed too.
+        Ok(e) if e.entity_ref() == *r => Ok(Some(e)),
+        Ok(_) => Ok(None),
+        Err(err) => {
+            tracing::warn!(entity = ?r, %err, "ignoring an entity that does not decode");
+            Ok(None)
+        }
+    }
+}
+
+/// Writes an entity, changing only the fields that differ from what the document holds.
+pub fn write_entity(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreError> {
+    let json = match entity {
+        Entity::Group(g) => serde_json::to_value(g),
+        Entity::Member(m) => serde_json::to_value(m),
+        Entity::Item(i) => serde_json::to_value(i),
+        Entity::Booking(b) => serde_json::to_value(b),
+        Entity::Activity(a) => serde_json::to_value(a),
+    }
+    .map_err(|e| StoreError::Encode { message: e.to_string() })?;
+    let r = entity.entity_ref();
+    let (obj, key) = match location(doc, &r)? {
+        Some(loc) => loc,
+        None => {
+            // The catalogue's containers are made by its creator; this only happens for a
+            // catalogue received without them, which the caller reports.
+            return Err(StoreError::MalformedDocument { reason: format!("no container for {r:?}") });
+        }
+    };
+    write_json(doc, &obj, &key, &json)
+}
+
+/// Every entity present in a document, in a stable order.
+pub fn all_entities(doc: &AutoCommit, key: &DocKey) -> Result<Vec<EntityRef>, StoreError> {
+    let mut out = Vec::new();
+    match key {
+        DocKey::Catalogue => {
+            out.push(EntityRef::Group);
+            for (container, is_member) in [(MEMBERS_KEY, true), (ITEMS_KEY, false)] {
+                if let Some((Value::Object(ObjType::Map), obj)) = doc.get(ROOT, container)? {
+                    for k in doc.keys(&obj) {
+                        let r = if is_member {
+                            MemberId::parse(&k).ok().map(EntityRef::Member)
+                        } else {
+                            ItemId::parse(&k).ok().map(EntityRef::Item)
+                        };
+                        out.extend(r);
+                    }
+                }
+            }
+        }
+        DocKey::Bookings { .. } => {
+            for k in doc.keys(ROOT) {
+                if let Ok(id) = BookingId::parse(&k) {
+                    out.push(EntityRef::Booking(id));
+                }
+            }
+        }
+        DocKey::Activity { .. } => {
+            for k in doc.keys(ROOT) {
+                if let Ok(id) = ActivityId::parse(&k) {
+                    out.push(EntityRef::Activity(id));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The entities a set of patches (from merging changes) touched.
+pub fn touched_entities(key: &DocKey, patches: &[Patch]) -> BTreeSet<EntityRef> {
+    let mut out = BTreeSet::new();
+    for patch in patches {
+        let mut path: Vec<String> = patch
+            .path
+            .iter()
+            .filter_map(|(_, prop)| match prop {
+                Prop::Map(k) => Some(k.clone()),
+                Prop::Seq(_) => None,
+            })
+            .collect();
+        // Only the leading map keys matter; list indexes are deeper than any entity key.
+        if path.len() == patch.path.len() {
+            match &patch.action {
+                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => path.push(key.clone()),
+                _ => {}
+            }
+        }
+        let first = path.first().map(String::as_str);
+        let second = path.get(1).map(String::as_str);
+        let r = match (key, first, second) {
+            (DocKey::Catalogue, Some(GROUP_KEY), _) => Some(EntityRef::Group),
+            (DocKey::Catalogue, Some(MEMBERS_KEY), Some(id)) => MemberId::parse(id).ok().map(EntityRef::Member),
+            (DocKey::Catalogue, Some(ITEMS_KEY), Some(id)) => ItemId::parse(id).ok().map(EntityRef::Item),
+            (DocKey::Bookings { .. }, Some(id), _) => BookingId::parse(id).ok().map(EntityRef::Booking),
+            (DocKey::Activity { .. }, Some(id), _) => ActivityId::parse(id).ok().map(EntityRef::Activity),
+            _ => None,
+        };
+        if let Some(r) = r {
+            out.insert(r);
+        }
+    }
+    out
+}

@@ -1,0 +1,166 @@
+//! Reading and writing plain JSON values as automerge objects.
+//!
+//! Objects become maps (merged key by key), arrays become lists (replaced whole when they
+//! change), numbers become `Int` or `F64` scalars. Writing compares with what is there and
+//! only puts what differs, so an edit produces the smallest change and concurrent edits of
+//! different fields merge.
+
+use automerge::{AutoCommit, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value, transaction::Transactable};
+use serde_json::{Map, Number, Value as Json};
+
+use crate::store::StoreError;
+
+/// Reads the value at `obj`/`prop` as JSON; `None` when there is nothing there.
+pub fn read_json(doc: &AutoCommit, obj: &ObjId, prop: impl Into<Prop>) -> Result<Option<Json>, StoreError> {
+    match doc.get(obj, prop)? {
+        None => Ok(None),
+        Some((value, id)) => Ok(Some(value_to_json(doc, value, &id)?)),
+    }
+}
+
+fn value_to_json(doc: &AutoCommit, value: Value<'_>, id: &ObjId) -> Result<Json, StoreError> {
+    Ok(match value {
+        Value::Object(ObjType::Map | ObjType::Table) => {
+            let mut map = Map::new();
+            for key in doc.keys(id) {
+                if let Some((v, child)) = doc.get(id, key.as_str())? {
+                    map.insert(key, value_to_json(doc, v, &child)?);
+                }
+            }
+            Json::Object(map)
+        }
+        Value::Object(ObjType::List) => {
+            let mut list = Vec::new();
+            for i in 0..doc.length(id) {
+                if let Some((v, child)) = doc.get(id, i)? {
+                    list.push(value_to_json(doc, v, &child)?);
+                }
+            }
+            Json::Array(list)
+        }
+        Value::Object(ObjType::Text) => Json::String(doc.text(id)?),
+        Value::Scalar(s) => scalar_to_json(&s),
+    })
+}
+
+fn scalar_to_json(s: &ScalarValue) -> Json {
+    match s {
+        ScalarValue::Str(s) => Json::String(s.to_string()),
+        ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Json::Number((*i).into()),
+        ScalarValue::Uint(u) => Json::Number((*u).into()),
+        ScalarValue::F64(f) => Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
+        ScalarValue::Counter(c) => Json::Number(i64::from(c).into()),
+        ScalarValue::Boolean(b) => Json::Bool(*b),
+        ScalarValue::Null | ScalarValue::Bytes(_) | ScalarValue::Unknown { .. } => Json::Null,
+    }
+}
+
+fn json_to_scalar(v: &Json) -> ScalarValue {
+    match v {
+        Json::Null => ScalarValue::Null,
+        Json::Bool(b) => ScalarValue::Boolean(*b),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => ScalarValue::Int(i),
+            None => ScalarValue::F64(n.as_f64().unwrap_or_default()),
+        },
+        Json::String(s) => ScalarValue::Str(s.as_str().into()),
+        // Objects and arrays never reach here.
+        Json::Array(_) | Json::Object(_) => ScalarValue::Null,
+    }
+}
+
+/// Writes `new` at `obj`/`key`, changing only what differs from the current value.
+pub fn write_json(doc: &mut AutoCommit, obj: &ObjId, key: &str, new: &Json) -> Result<(), StoreError> {
+    let current = doc.get(obj, key)?;
+    match new {
+        Json::Object(fields) => {
+            let target = match current {
+                Some((Value::Object(ObjType::Map), id)) => id,
+                _ => doc.put_object(obj, key, ObjType::Map)?,
+            };
+            let existing: Vec<String> = doc.keys(&target).collect();
+            for k in existing {
+                if !fields.contains_key(&k) {
+                    doc.delete(&target, k.as_str())?;
+                }
+            }
+            for (k, v) in fields {
+                write_json(doc, &target, k, v)?;
+            }
+        }
+        Json::Array(items) => {
+            let unchanged = match current {
+                Some((value, id)) => value_to_json(doc, value, &id)? == *new,
+                None => false,
+            };
+            if !unchanged {
+                let list = doc.put_object(obj, key, ObjType::List)?;
+                for (i, item) in items.iter().enumerate() {
+                    insert_json(doc, &list, i, item)?;
+                }
+            }
+        }
+        scalar => {
+            let wanted = json_to_scalar(scalar);
+            let same = matches!(&current, Some((Value::Scalar(s), _)) if scalar_to_json(s) == *scalar);
+            if !same {
+                doc.put(obj, key, wanted)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn insert_json(doc: &mut AutoCommit, list: &ObjId, index: usize, v: &Json) -> Result<(), StoreError> {
+    match v {
+        Json::Object(fields) => {
+            let map = doc.insert_object(list, index, ObjType::Map)?;
+            for (k, fv) in fields {
+                write_json(doc, &map, k, fv)?;
+            }
+        }
+        Json::Array(items) => {
+            let inner = doc.insert_object(list, index, ObjType::List)?;
+            for (i, item) in items.iter().enumerate() {
+                insert_json(doc, &inner, i, item)?;
+            }
+        }
+        scalar => {
+            doc.insert(list, index, json_to_scalar(scalar))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::ROOT;
+    use serde_json::json;
+
+    #[test]
+    fn json_round_trips_and_unchanged_writes_make_no_ops() {
+        let mut doc = AutoCommit::new();
+        let v = json!({"name": "Såg", "n": 3, "f": 1.5, "tags": ["a", "b"], "rules": {"x": null, "y": true}});
+        write_json(&mut doc, &ROOT, "e", &v).unwrap();
+        doc.commit();
+        assert_eq!(read_json(&doc, &ROOT, "e").unwrap(), Some(v.clone()));
+        write_json(&mut doc, &ROOT, "e", &v).unwrap();
+        assert_eq!(doc.pending_ops(), 0);
+        let v2 = json!({"name": "Såg", "n": 4, "f": 1.5, "tags": ["a", "b"], "rules": {"x": null, "y": true}});
+        write_json(&mut doc, &ROOT, "e", &v2).unwrap();
+        assert_eq!(doc.pending_ops(), 1);
+    }
+
+    #[test]
+    fn concurrent_edits_of_different_fields_merge() {
+        let mut a = AutoCommit::new();
+        write_json(&mut a, &ROOT, "e", &json!({"name": "Såg", "n": 1})).unwrap();
+        a.commit();
+        let mut b = a.fork();
+        write_json(&mut a, &ROOT, "e", &json!({"name": "Bågsåg", "n": 1})).unwrap();
+        write_json(&mut b, &ROOT, "e", &json!({"name": "Såg", "n": 2})).unwrap();
+        a.merge(&mut b).unwrap();
+        assert_eq!(read_json(&a, &ROOT, "e").unwrap(), Some(json!({"name": "Bågsåg", "n": 2})));
+    }
+}

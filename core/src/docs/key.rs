@@ -1,0 +1,85 @@
+//! Names of a group's documents.
+
+use std::fmt;
+
+use crate::time::Timestamp;
+
+/// Which document of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DocKey {
+    /// Group, members and items.
+    Catalogue,
+    /// Bookings starting in one UTC month.
+    Bookings {
+        /// Year.
+        year: i32,
+        /// Month, 1 to 12.
+        month: u32,
+    },
+    /// Activity entries of one UTC month.
+    Activity {
+        /// Year.
+        year: i32,
+        /// Month, 1 to 12.
+        month: u32,
+    },
+}
+
+impl DocKey {
+    /// The booking document of a booking starting at `start`.
+    pub fn bookings_at(start: Timestamp) -> Self {
+        let (year, month) = start.year_month();
+        DocKey::Bookings { year, month }
+    }
+
+    /// The activity document of an entry made at `at`.
+    pub fn activity_at(at: Timestamp) -> Self {
+        let (year, month) = at.year_month();
+        DocKey::Activity { year, month }
+    }
+
+    /// Parses a stored key (`catalogue`, `bookings/2026-11`, `activity/2026-11`).
+    pub fn parse(s: &str) -> Option<Self> {
+        if s == "catalogue" {
+            return Some(DocKey::Catalogue);
+        }
+        let (kind, period) = s.split_once('/')?;
+        let (y, m) = period.split_once('-')?;
+        let year: i32 = y.parse().ok()?;
+        let month: u32 = m.parse().ok()?;
+        if !(1..=12).contains(&month) || !(1970..=9999).contains(&year) || m.len() != 2 {
+            return None;
+        }
+        match kind {
+            "bookings" => Some(DocKey::Bookings { year, month }),
+            "activity" => Some(DocKey::Activity { year, month }),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for DocKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DocKey::Catalogue => f.write_str("catalogue"),
+            DocKey::Bookings { year, month } => write!(f, "bookings/{year:04}-{month:02}"),
+            DocKey::Activity { year, month } => write!(f, "activity/{year:04}-{month:02}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip() {
+        for k in
+            [DocKey::Catalogue, DocKey::Bookings { year: 2026, month: 11 }, DocKey::Activity { year: 2027, month: 1 }]
+        {
+            assert_eq!(DocKey::parse(&k.to_string()), Some(k));
+        }
+        assert_eq!(DocKey::parse("bookings/2026-13"), None);
+        assert_eq!(DocKey::parse("other/2026-01"), None);
+    }
+}

@@ -1,0 +1,57 @@
+//! How the shared state lives in automerge documents.
+//!
+//! A group's state is partitioned so that no document grows with the group's age:
+//!
+//! - one **catalogue** document: the group, its members (roles, devices) and its items (with
+//!   loan rules and maintenance log). It changes when the catalogue changes, not when people
+//!   book.
+//! - **booking** documents, one per calendar month (UTC) of the bookings' start: a booking
+//!   lives in the month it starts in, with its whole lifecycle.
+//! - **activity** documents, one per calendar month of the entries: the history.
+//!
+//! Entities are automerge maps with one key per field, so concurrent edits of different
+//! fields of the same item merge field by field. Catalogue entities live under
+//! `ROOT/group`, `ROOT/members/<id>` and `ROOT/items/<id>`; bookings and activity entries
+//! sit directly under the root of their monthly document, so two devices that both create a
+//! new month's document never conflict over a container object.
+
+mod entity;
+mod json;
+mod key;
+
+pub use entity::{Entity, EntityRef, all_entities, read_entity, touched_entities, write_entity};
+pub use json::{read_json, write_json};
+pub use key::DocKey;
+
+use automerge::{ActorId, AutoCommit, ObjType, ROOT, transaction::Transactable};
+
+use crate::ids::DeviceId;
+use crate::store::StoreError;
+
+/// Key of the catalogue's group object.
+pub const GROUP_KEY: &str = "group";
+/// Key of the catalogue's member map.
+pub const MEMBERS_KEY: &str = "members";
+/// Key of the catalogue's item map.
+pub const ITEMS_KEY: &str = "items";
+
+/// The automerge actor of a device: its public key, so every change names the device that
+/// wrote it.
+pub fn actor_of(device: &DeviceId) -> ActorId {
+    match device.public_key() {
+        Some(key) => ActorId::from(key),
+        None => ActorId::from(device.as_str().as_bytes()),
+    }
+}
+
+/// A new, empty document edited by `device`. A catalogue gets its containers in the
+/// creator's first change.
+pub fn new_document(key: &DocKey, device: &DeviceId) -> Result<AutoCommit, StoreError> {
+    let mut doc = AutoCommit::new().with_actor(actor_of(device));
+    if *key == DocKey::Catalogue {
+        doc.put_object(ROOT, GROUP_KEY, ObjType::Map)?;
+        doc.put_object(ROOT, MEMBERS_KEY, ObjType::Map)?;
+        doc.put_object(ROOT, ITEMS_KEY, ObjType::Map)?;
+    }
+    Ok(doc)
+}

@@ -1,0 +1,169 @@
+//! Errors of the domain layer: bad input and rule violations, each with what a person needs
+//! to understand it.
+
+use crate::domain::{BookingAction, BookingState, Role};
+use crate::time::Timestamp;
+
+/// A rule of the domain was broken by the input; nothing was changed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DomainError {
+    /// The text is not a valid id.
+    #[error("'{given}' is not a valid {kind} id")]
+    InvalidId {
+        /// What kind of id was expected.
+        kind: &'static str,
+        /// What was given.
+        given: String,
+    },
+    /// A required text field was empty.
+    #[error("{field} must not be empty")]
+    EmptyField {
+        /// Which field.
+        field: &'static str,
+    },
+    /// A text field is longer than allowed.
+    #[error("{field} is too long ({len} characters, at most {max})")]
+    FieldTooLong {
+        /// Which field.
+        field: &'static str,
+        /// Its length in characters.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// An item's quantity must be at least one.
+    #[error("quantity must be at least 1 (given {given})")]
+    InvalidQuantity {
+        /// What was given.
+        given: i64,
+    },
+    /// A booking must be for at least one unit.
+    #[error("a booking needs at least 1 unit (given {given})")]
+    InvalidUnits {
+        /// What was given.
+        given: i64,
+    },
+    /// More units were asked than the item has.
+    #[error("'{item}' has {quantity} unit(s); {requested} requested")]
+    NotEnoughUnits {
+        /// The item's name.
+        item: String,
+        /// Its quantity.
+        quantity: u32,
+        /// Units asked for.
+        requested: u32,
+    },
+    /// The units are already booked for (part of) the window.
+    #[error("'{item}' has only {free} free unit(s) between {start} and {end}; {requested} requested")]
+    Unavailable {
+        /// The item's name.
+        item: String,
+        /// Free units over the window.
+        free: u32,
+        /// Units asked for.
+        requested: u32,
+        /// Window start.
+        start: Timestamp,
+        /// Window end.
+        end: Timestamp,
+    },
+    /// The end of a booking is not after its start.
+    #[error("a booking must end after it starts (start {start}, end {end})")]
+    BookingEndsBeforeStart {
+        /// Start given.
+        start: Timestamp,
+        /// End given.
+        end: Timestamp,
+    },
+    /// The loan is longer than the item's rules allow.
+    #[error("'{item}' may be borrowed for at most {max_hours} hours (asked {asked_hours})")]
+    LoanTooLong {
+        /// The item's name.
+        item: String,
+        /// Rule limit.
+        max_hours: i64,
+        /// Length asked.
+        asked_hours: i64,
+    },
+    /// The booking starts further ahead than the rules allow.
+    #[error("'{item}' can be booked at most {max_days} days ahead")]
+    TooFarAhead {
+        /// The item's name.
+        item: String,
+        /// Rule limit.
+        max_days: i64,
+    },
+    /// The booking starts sooner than the minimum notice.
+    #[error("'{item}' must be booked at least {min_hours} hours ahead")]
+    NoticeTooShort {
+        /// The item's name.
+        item: String,
+        /// Rule limit.
+        min_hours: i64,
+    },
+    /// A booking may not start in the past.
+    #[error("a booking cannot start in the past ({start})")]
+    StartsInPast {
+        /// Start given.
+        start: Timestamp,
+    },
+    /// The member already holds as many bookings of the item as allowed.
+    #[error("a member may hold at most {max} booking(s) of '{item}' at a time")]
+    TooManyBookings {
+        /// The item's name.
+        item: String,
+        /// Rule limit.
+        max: u32,
+    },
+    /// The item is retired or out of service.
+    #[error("'{item}' cannot be booked: {reason}")]
+    ItemNotBookable {
+        /// The item's name.
+        item: String,
+        /// Why not.
+        reason: &'static str,
+    },
+    /// The actor's role does not allow the action.
+    #[error("a {role} may not {action}")]
+    NotPermitted {
+        /// What was attempted.
+        action: &'static str,
+        /// The actor's role.
+        role: Role,
+    },
+    /// The booking's state does not allow the action.
+    #[error("cannot {action} a booking that is {state}")]
+    IllegalTransition {
+        /// What was attempted.
+        action: BookingAction,
+        /// The booking's current state.
+        state: BookingState,
+    },
+    /// A coordinate is outside the valid range.
+    #[error("invalid coordinates ({lat}, {lon})")]
+    InvalidCoordinates {
+        /// Latitude given.
+        lat: f64,
+        /// Longitude given.
+        lon: f64,
+    },
+    /// A photo reference is not a content hash.
+    #[error("'{given}' is not a photo content hash (64 hex characters)")]
+    InvalidPhotoHash {
+        /// What was given.
+        given: String,
+    },
+    /// A value given in a loan rule is out of range.
+    #[error("loan rule {rule} must be {expected} (given {given})")]
+    InvalidRule {
+        /// Which rule.
+        rule: &'static str,
+        /// What is allowed.
+        expected: &'static str,
+        /// What was given.
+        given: i64,
+    },
+    /// The last steward cannot be removed or demoted.
+    #[error("a group must keep at least one steward")]
+    LastSteward,
+}

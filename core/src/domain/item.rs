@@ -1,0 +1,438 @@
+//! Items of a group's catalogue: what a tool library needs to know about a piece of gear.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::domain::DomainError;
+use crate::ids::{ItemId, MaintenanceId, MemberId};
+use crate::time::Timestamp;
+
+/// Longest name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest description or note accepted, in characters.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// The state an item is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// Works as it should.
+    Good,
+    /// Works, shows wear.
+    Worn,
+    /// Usable with care; needs a repair soon.
+    NeedsRepair,
+    /// Not to be lent until repaired.
+    OutOfService,
+}
+
+impl Condition {
+    /// The stored and shown name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Condition::Good => "good",
+            Condition::Worn => "worn",
+            Condition::NeedsRepair => "needs_repair",
+            Condition::OutOfService => "out_of_service",
+        }
+    }
+
+    /// Parses a condition name (`good`, `worn`, `needs-repair`, `out-of-service`).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "good" => Some(Condition::Good),
+            "worn" => Some(Condition::Worn),
+            "needs_repair" => Some(Condition::NeedsRepair),
+            "out_of_service" => Some(Condition::OutOfService),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an item is kept.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Location {
+    /// Free text ("Barn at Lövåsen, shelf 3").
+    #[serde(default)]
+    pub text: String,
+    /// Latitude in degrees, if known.
+    #[serde(default)]
+    pub lat: Option<f64>,
+    /// Longitude in degrees, if known.
+    #[serde(default)]
+    pub lon: Option<f64>,
+}
+
+/// Who owns an item.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "member")]
+pub enum Owner {
+    /// The group owns it.
+    #[default]
+    Group,
+    /// A member lends it to the group.
+    Member(MemberId),
+}
+
+/// How an item may be lent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoanRules {
+    /// Longest loan, in hours.
+    #[serde(default)]
+    pub max_loan_hours: Option<i64>,
+    /// How far ahead a booking may start, in days.
+    #[serde(default)]
+    pub max_advance_days: Option<i64>,
+    /// How long before its start a booking must be made, in hours.
+    #[serde(default)]
+    pub min_notice_hours: Option<i64>,
+    /// Whether a steward must confirm each request.
+    #[serde(default)]
+    pub requires_approval: bool,
+    /// How many bookings one member may hold of this item at a time.
+    #[serde(default)]
+    pub max_concurrent_per_member: Option<u32>,
+    /// Minutes kept free between two loans (cleaning, charging).
+    #[serde(default)]
+    pub buffer_minutes: i64,
+    /// Whether borrowers check the item out and in themselves (a self-service gear box).
+    #[serde(default)]
+    pub self_service: bool,
+    /// Whether a steward must have marked the member qualified for this item.
+    #[serde(default)]
+    pub requires_qualification: bool,
+}
+
+impl Default for LoanRules {
+    fn default() -> Self {
+        Self {
+            max_loan_hours: Some(7 * 24),
+            max_advance_days: Some(90),
+            min_notice_hours: None,
+            requires_approval: false,
+            max_concurrent_per_member: None,
+            buffer_minutes: 0,
+            self_service: false,
+            requires_qualification: false,
+        }
+    }
+}
+
+impl LoanRules {
+    /// Checks every number is in range.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let positive = |rule: &'static str, v: Option<i64>| match v {
+            Some(v) if v < 1 => Err(DomainError::InvalidRule { rule, expected: "at least 1", given: v }),
+            _ => Ok(()),
+        };
+        positive("max_loan_hours", self.max_loan_hours)?;
+        positive("max_advance_days", self.max_advance_days)?;
+        positive("max_concurrent_per_member", self.max_concurrent_per_member.map(i64::from))?;
+        if let Some(v) = self.min_notice_hours.filter(|v| *v < 0) {
+            return Err(DomainError::InvalidRule { rule: "min_notice_hours", expected: "0 or more", given: v });
+        }
+        if self.buffer_minutes < 0 {
+            return Err(DomainError::InvalidRule {
+                rule: "buffer_minutes",
+                expected: "0 or more",
+                given: self.buffer_minutes,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// One entry of an item's maintenance log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MaintenanceEntry {
+    /// Its id.
+    pub id: MaintenanceId,
+    /// When the work was done.
+    pub at: Timestamp,
+    /// Who did it.
+    pub by: MemberId,
+    /// What was done.
+    pub note: String,
+    /// The item's condition afterwards.
+    pub condition_after: Condition,
+}
+
+/// A piece of gear in a group's catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// Its id.
+    pub id: ItemId,
+    /// Its name ("Jordfräs Honda F220").
+    pub name: String,
+    /// A free-text description.
+    #[serde(default)]
+    pub description: String,
+    /// Its category ("garden", "woodwork").
+    #[serde(default)]
+    pub category: String,
+    /// Free tags, sorted and unique.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Number of identical units.
+    pub quantity: u32,
+    /// Its state.
+    pub condition: Condition,
+    /// Where it is kept.
+    #[serde(default)]
+    pub location: Location,
+    /// Photos, as blake3 content hashes (hex) of the image bytes.
+    #[serde(default)]
+    pub photos: Vec<String>,
+    /// Who owns it.
+    #[serde(default)]
+    pub owner: Owner,
+    /// How it may be lent.
+    #[serde(default)]
+    pub rules: LoanRules,
+    /// Its maintenance log by entry id.
+    #[serde(default)]
+    pub maintenance: BTreeMap<MaintenanceId, MaintenanceEntry>,
+    /// Whether it was taken out of the catalogue for good.
+    #[serde(default)]
+    pub retired: bool,
+    /// When it was added.
+    pub created: Timestamp,
+}
+
+impl Item {
+    /// Why the item cannot be booked now, if it cannot.
+    pub fn not_bookable_reason(&self) -> Option<&'static str> {
+        if self.retired {
+            Some("it is retired")
+        } else if self.condition == Condition::OutOfService {
+            Some("it is out of service")
+        } else {
+            None
+        }
+    }
+
+    /// The maintenance log, newest first.
+    pub fn maintenance_log(&self) -> Vec<&MaintenanceEntry> {
+        let mut log: Vec<_> = self.maintenance.values().collect();
+        log.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
+        log
+    }
+}
+
+/// What a steward gives to add an item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemDraft {
+    /// Name (required).
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Category.
+    pub category: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Number of identical units (at least 1).
+    pub quantity: i64,
+    /// Condition.
+    pub condition: Condition,
+    /// Location.
+    pub location: Location,
+    /// Photo hashes.
+    pub photos: Vec<String>,
+    /// Owner.
+    pub owner: Owner,
+    /// Loan rules.
+    pub rules: LoanRules,
+}
+
+impl ItemDraft {
+    /// A draft with just a name and defaults elsewhere (one unit, good condition).
+    pub fn named(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            description: String::new(),
+            category: String::new(),
+            tags: Vec::new(),
+            quantity: 1,
+            condition: Condition::Good,
+            location: Location::default(),
+            photos: Vec::new(),
+            owner: Owner::Group,
+            rules: LoanRules::default(),
+        }
+    }
+}
+
+/// A change to an item's fields; `None` leaves a field as it is.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ItemPatch {
+    /// New name.
+    pub name: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New category.
+    pub category: Option<String>,
+    /// New tags.
+    pub tags: Option<Vec<String>>,
+    /// New quantity.
+    pub quantity: Option<i64>,
+    /// New condition.
+    pub condition: Option<Condition>,
+    /// New location.
+    pub location: Option<Location>,
+    /// New photo hashes.
+    pub photos: Option<Vec<String>>,
+    /// New owner.
+    pub owner: Option<Owner>,
+    /// New loan rules.
+    pub rules: Option<LoanRules>,
+    /// Retire (true) or bring back (false).
+    pub retired: Option<bool>,
+}
+
+/// Trims a required text field and checks it.
+pub(crate) fn clean_name(field: &'static str, s: &str) -> Result<String, DomainError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(DomainError::EmptyField { field });
+    }
+    check_len(field, s, MAX_NAME_CHARS)?;
+    Ok(s.to_owned())
+}
+
+/// Checks a free text field's length.
+pub(crate) fn check_len(field: &'static str, s: &str, max: usize) -> Result<(), DomainError> {
+    let len = s.chars().count();
+    if len > max {
+        return Err(DomainError::FieldTooLong { field, len, max });
+    }
+    Ok(())
+}
+
+fn clean_tags(tags: &[String]) -> Result<Vec<String>, DomainError> {
+    let mut out: Vec<String> = Vec::new();
+    for t in tags {
+        let t = t.trim().to_lowercase();
+        if t.is_empty() {
+            continue;
+        }
+        check_len("tag", &t, 60)?;
+        out.push(t);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn check_quantity(q: i64) -> Result<u32, DomainError> {
+    if !(1..=100_000).contains(&q) {
+        return Err(DomainError::InvalidQuantity { given: q });
+    }
+    Ok(q as u32)
+}
+
+fn check_location(loc: &Location) -> Result<Location, DomainError> {
+    check_len("location", &loc.text, MAX_NAME_CHARS)?;
+    match (loc.lat, loc.lon) {
+        (None, None) => {}
+        (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0 => {}
+        (lat, lon) => {
+            return Err(DomainError::InvalidCoordinates { lat: lat.unwrap_or(f64::NAN), lon: lon.unwrap_or(f64::NAN) });
+        }
+    }
+    Ok(Location { text: loc.text.trim().to_owned(), lat: loc.lat, lon: loc.lon })
+}
+
+fn check_photos(photos: &[String]) -> Result<Vec<String>, DomainError> {
+    photos
+        .iter()
+        .map(|p| {
+            let p = p.trim().to_ascii_lowercase();
+            if p.len() == 64 && p.bytes().all(|b| b.is_ascii_hexdigit()) {
+                Ok(p)
+            } else {
+                Err(DomainError::InvalidPhotoHash { given: p })
+            }
+        })
+        .collect()
+}
+
+impl ItemDraft {
+    /// Validates the draft and builds the item it describes.
+    pub fn into_item(self, id: ItemId, created: Timestamp) -> Result<Item, DomainError> {
+        check_len("description", &self.description, MAX_TEXT_CHARS)?;
+        check_len("category", self.category.trim(), 100)?;
+        self.rules.validate()?;
+        Ok(Item {
+            id,
+            name: clean_name("name", &self.name)?,
+            description: self.description.trim().to_owned(),
+            category: self.category.trim().to_lowercase(),
+            tags: clean_tags(&self.tags)?,
+            quantity: check_quantity(self.quantity)?,
+            condition: self.condition,
+            location: check_location(&self.location)?,
+            photos: check_photos(&self.photos)?,
+            owner: self.owner,
+            rules: self.rules,
+            maintenance: BTreeMap::new(),
+            retired: false,
+            created,
+        })
+    }
+}
+
+impl ItemPatch {
+    /// Validates the patch and applies it to a copy of `item`.
+    pub fn apply_to(&self, item: &Item) -> Result<Item, DomainError> {
+        let mut out = item.clone();
+        if let Some(name) = &self.name {
+            out.name = clean_name("name", name)?;
+        }
+        if let Some(d) = &self.description {
+            check_len("description", d, MAX_TEXT_CHARS)?;
+            out.description = d.trim().to_owned();
+        }
+        if let Some(c) = &self.category {
+            check_len("category", c.trim(), 100)?;
+            out.category = c.trim().to_lowercase();
+        }
+        if let Some(t) = &self.tags {
+            out.tags = clean_tags(t)?;
+        }
+        if let Some(q) = self.quantity {
+            out.quantity = check_quantity(q)?;
+        }
+        if let Some(c) = self.condition {
+            out.condition = c;
+        }
+        if let Some(l) = &self.location {
+            out.location = check_location(l)?;
+        }
+        if let Some(p) = &self.photos {
+            out.photos = check_photos(p)?;
+        }
+        if let Some(o) = &self.owner {
+            out.owner = o.clone();
+        }
+        if let Some(r) = &self.rules {
+            r.validate()?;
+            out.rules = r.clone();
+        }
+        if let Some(r) = self.retired {
+            out.retired = r;
+        }
+        Ok(out)
+    }
+
+    /// Whether the patch touches anything only a steward may change.
+    pub fn is_empty(&self) -> bool {
+        self == &ItemPatch::default()
+    }
+}

@@ -1,0 +1,18 @@
+//! The domain: groups, members, items, bookings and activity, and the pure rules over them.
+//!
+//! Nothing here does I/O. The store calls these functions to validate an operation before it
+//! touches a document, so a rejected operation changes nothing.
+
+mod activity;
+mod booking;
+mod error;
+mod group;
+pub mod item;
+pub mod permissions;
+pub mod text;
+
+pub use activity::{ActivityAction, ActivityEntry};
+pub use booking::{Booking, BookingAction, BookingState, NewBooking};
+pub use error::DomainError;
+pub use group::{Device, Group, Member, Role};
+pub use item::{Condition, Item, ItemDraft, ItemPatch, LoanRules, Location, MaintenanceEntry, Owner};

@@ -1,0 +1,167 @@
+//! Identifiers of groups, members, devices, items, bookings and activity entries.
+//!
+//! Ids are random 80-bit values written as 16 lowercase base32 characters, so they are short
+//! enough to type in the CLI and never collide in practice. Device ids are the hex form of the
+//! device's ed25519 public key, the same key iroh uses as the node identity.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::domain::DomainError;
+
+/// Alphabet of generated ids: lowercase RFC 4648 base32 without padding.
+const ID_ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+
+/// Returns `n` random bytes from the operating system.
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    // The OS random source only fails on exotic platforms; fall back to a time-derived seed
+    // hashed with blake3 rather than panicking across the FFI boundary.
+    if getrandom::fill(&mut bytes).is_err() {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let hash = blake3::hash(&seed.to_le_bytes());
+        for (dst, src) in bytes.iter_mut().zip(hash.as_bytes().iter().cycle()) {
+            *dst = *src;
+        }
+    }
+    bytes
+}
+
+/// A fresh random id of 16 base32 characters.
+fn new_id_string() -> String {
+    let bytes: [u8; 10] = random_bytes();
+    let mut bits: u128 = 0;
+    for b in bytes {
+        bits = (bits << 8) | u128::from(b);
+    }
+    (0..16).rev().map(|i| char::from(ID_ALPHABET[((bits >> (i * 5)) & 31) as usize])).collect()
+}
+
+fn is_valid_id(s: &str) -> bool {
+    (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A fresh random id.
+            pub fn generate() -> Self {
+                Self(new_id_string())
+            }
+
+            /// Parses an id given by a person or an app; rejects anything that is not an id.
+            pub fn parse(s: &str) -> Result<Self, DomainError> {
+                let s = s.trim();
+                if is_valid_id(s) {
+                    Ok(Self(s.to_owned()))
+                } else {
+                    Err(DomainError::InvalidId { kind: $what, given: s.to_owned() })
+                }
+            }
+
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Identifies a group (an Odlingsakademin chapter, a Folkverkstad workshop).
+    GroupId,
+    "group"
+);
+id_type!(
+    /// Identifies a member of a group.
+    MemberId,
+    "member"
+);
+id_type!(
+    /// Identifies an item of a group's catalogue.
+    ItemId,
+    "item"
+);
+id_type!(
+    /// Identifies a booking.
+    BookingId,
+    "booking"
+);
+id_type!(
+    /// Identifies an activity-history entry.
+    ActivityId,
+    "activity"
+);
+id_type!(
+    /// Identifies one entry of an item's maintenance log.
+    MaintenanceId,
+    "maintenance entry"
+);
+id_type!(
+    /// A device: the lowercase hex of its ed25519 public key (64 characters).
+    DeviceId,
+    "device"
+);
+
+impl DeviceId {
+    /// The device id of an ed25519 public key.
+    pub fn from_public_key(key: &[u8; 32]) -> Self {
+        Self(data_encoding::HEXLOWER.encode(key))
+    }
+
+    /// The public key bytes of this device id, if it is well formed.
+    pub fn public_key(&self) -> Option<[u8; 32]> {
+        let bytes = data_encoding::HEXLOWER.decode(self.0.as_bytes()).ok()?;
+        bytes.try_into().ok()
+    }
+
+    /// Parses and checks that the text is a 64-character hex public key.
+    pub fn parse_key(s: &str) -> Result<Self, DomainError> {
+        let id = Self::parse(s)?;
+        match id.public_key() {
+            Some(_) => Ok(id),
+            None => Err(DomainError::InvalidId { kind: "device", given: s.trim().to_owned() }),
+        }
+    }
+
+    /// A short form for display (first 8 characters).
+    pub fn short(&self) -> &str {
+        self.0.get(..8).unwrap_or(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_are_valid_and_distinct() {
+        let a = ItemId::generate();
+        let b = ItemId::generate();
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), 16);
+        assert_eq!(ItemId::parse(a.as_str()).ok(), Some(a));
+    }
+
+    #[test]
+    fn bad_ids_are_rejected() {
+        assert!(ItemId::parse("").is_err());
+        assert!(ItemId::parse("Hello World").is_err());
+        assert!(ItemId::parse("x'; drop table items").is_err());
+        assert!(DeviceId::parse_key("abcd").is_err());
+    }
+}

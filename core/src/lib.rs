@@ -1,0 +1,26 @@
+//! # Delbar core
+//!
+//! The whole product logic of Delbar, an offline-first core for sharing tools and gear inside
+//! community groups. Apps reach it through the `delbar-ffi` uniffi crate; stewards and hubs
+//! through the `delbar` command.
+//!
+//! Layers, from the bottom up:
+//!
+//! - [`domain`]: the group, member, item, booking and activity types and the pure rules that
+//!   validate them (who may do what, which transitions are legal, loan rules). No I/O.
+//! - [`docs`]: how that state lives in automerge documents, partitioned so that no document
+//!   grows with the group's age (a catalogue plus monthly booking and activity documents).
+//! - [`store`]: one SQLite file per device holding the documents (snapshot plus appended
+//!   incremental changes) and the indexed projection tables every query reads.
+//!
+//! The entry point is [`Store`].
+
+pub mod docs;
+pub mod domain;
+pub mod error;
+pub mod ids;
+pub mod store;
+pub mod time;
+
+pub use error::{Error, Result};
+pub use store::Store;

@@ -1,0 +1,224 @@
+//! Persistence of automerge documents: a snapshot plus appended incremental chunks.
+//!
+//! A write appends only the changes it made (`save_after` of the heads already persisted,
+//! a few hundred bytes), in the same SQLite transaction as the projection update, so an
+//! acknowledged write is durable and the projection never disagrees with the documents.
+//! When a document's chunks grow past a threshold they are folded into a new snapshot
+//! (compaction), again in one transaction.
+
+use automerge::{AutoCommit, ChangeHash};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+
+use crate::docs::{DocKey, actor_of};
+use crate::ids::{DeviceId, GroupId};
+use crate::store::StoreError;
+
+/// Compact a document when it has this many chunks...
+const COMPACT_CHUNKS: i64 = 256;
+/// ...or when its chunks add up to more than this many bytes beyond the snapshot size.
+const COMPACT_SLACK_BYTES: i64 = 256 * 1024;
+/// How many documents stay loaded in memory.
+const CACHE_CAPACITY: usize = 32;
+
+/// What [`DocCache::get`] does when the store does not have the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Missing {
+    /// Return `None`.
+    Skip,
+    /// Create a new document this device starts (a catalogue gets its containers).
+    CreateNew,
+    /// Create an empty document, to merge changes received from another device into.
+    CreateEmpty,
+}
+
+/// A document loaded in memory.
+pub(crate) struct LoadedDoc {
+    /// The document.
+    pub doc: AutoCommit,
+    /// Heads already written to SQLite.
+    pub persisted_heads: Vec<ChangeHash>,
+    last_used: u64,
+}
+
+/// Documents loaded in memory, least recently used dropped first.
+#[derive(Default)]
+pub(crate) struct DocCache {
+    docs: HashMap<(GroupId, DocKey), LoadedDoc>,
+    tick: u64,
+}
+
+impl DocCache {
+    /// The document, loaded from SQLite if needed; what to do when the store does not have
+    /// it is `missing`.
+    pub fn get(
+        &mut self,
+        conn: &Connection,
+        group: &GroupId,
+        key: DocKey,
+        device: &DeviceId,
+        missing: Missing,
+    ) -> Result<Option<&mut LoadedDoc>, StoreError> {
+        self.tick += 1;
+        let tick = self.tick;
+        let cache_key = (group.clone(), key);
+        if !self.docs.contains_key(&cache_key) {
+            let (doc, persisted_heads) = match load(conn, group, key)? {
+                Some(mut doc) => {
+                    let heads = doc.get_heads();
+                    (doc.with_actor(actor_of(device)), heads)
+                }
+                None => match missing {
+                    Missing::Skip => return Ok(None),
+                    Missing::CreateNew => (crate::docs::new_document(&key, device)?, Vec::new()),
+                    Missing::CreateEmpty => (AutoCommit::new().with_actor(actor_of(device)), Vec::new()),
+                },
+            };
+            self.make_room();
+            self.docs.insert(cache_key.clone(), LoadedDoc { doc, persisted_heads, last_used: tick });
+        }
+        Ok(self.docs.get_mut(&cache_key).map(|e| {
+            e.last_used = tick;
+            e
+        }))
+    }
+
+    /// Forgets a loaded document (after a failed write, so it is reloaded from SQLite).
+    pub fn evict(&mut self, group: &GroupId, key: DocKey) {
+        self.docs.remove(&(group.clone(), key));
+    }
+
+    fn make_room(&mut self) {
+        while self.docs.len() >= CACHE_CAPACITY {
+            let oldest = self.docs.iter().min_by_key(|(_, d)| d.last_used).map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => {
+                    self.docs.remove(&k);
+                }
+                None => break,
+            }
+        }
+    }
+}
+
+fn encode_heads(heads: &[ChangeHash]) -> Vec<u8> {
+    let mut sorted = heads.to_vec();
+    sorted.sort();
+    sorted.iter().flat_map(|h| h.0).collect()
+}
+
+/// Decodes heads stored by [`append`].
+pub(crate) fn decode_heads(bytes: &[u8]) -> Vec<ChangeHash> {
+    bytes.chunks_exact(32).filter_map(|c| <[u8; 32]>::try_from(c).ok().map(ChangeHash)).collect()
+}
+
+/// Loads a document from its snapshot and chunks; `None` if the store has no such document.
+pub(crate) fn load(conn: &Connection, group: &GroupId, key: DocKey) -> Result<Option<AutoCommit>, StoreError> {
+    let row: Option<(i64, Vec<u8>)> = conn
+        .query_row(
+            "SELECT id, snapshot FROM documents WHERE group_id = ?1 AND key = ?2",
+            params![group.as_str(), key.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((id, snapshot)) = row else {
+        return Ok(None);
+    };
+    let corrupt = |e: automerge::AutomergeError| StoreError::Corrupt {
+        reason: format!("document {key} of group {group} does not load: {e}"),
+    };
+    let mut doc = if snapshot.is_empty() { AutoCommit::new() } else { AutoCommit::load(&snapshot).map_err(corrupt)? };
+    let mut stmt = conn.prepare_cached("SELECT data FROM document_chunks WHERE doc = ?1 ORDER BY seq")?;
+    let mut rows = stmt.query([id])?;
+    while let Some(r) = rows.next()? {
+        let data: Vec<u8> = r.get(0)?;
+        doc.load_incremental(&data).map_err(corrupt)?;
+    }
+    Ok(Some(doc))
+}
+
+/// Appends the changes of `doc` not yet persisted as a new chunk. Returns the heads to
+/// record as persisted once the surrounding transaction commits, or `None` if there was
+/// nothing new.
+pub(crate) fn append(
+    conn: &Connection,
+    group: &GroupId,
+    key: DocKey,
+    loaded: &mut LoadedDoc,
+) -> Result<Option<Vec<ChangeHash>>, StoreError> {
+    let data = loaded.doc.save_after(&loaded.persisted_heads);
+    if data.is_empty() {
+        return Ok(None);
+    }
+    let heads = loaded.doc.get_heads();
+    conn.prepare_cached(
+        "INSERT INTO documents (group_id, key) VALUES (?1, ?2) ON CONFLICT (group_id, key) DO NOTHING",
+    )?
+    .execute(params![group.as_str(), key.to_string()])?;
+    let id: i64 = conn
+        .prepare_cached("SELECT id FROM documents WHERE group_id = ?1 AND key = ?2")?
+        .query_row(params![group.as_str(), key.to_string()], |r| r.get(0))?;
+    conn.prepare_cached(
+        "INSERT INTO document_chunks (doc, seq, data)
+         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM document_chunks WHERE doc = ?1), ?2)",
+    )?
+    .execute(params![id, data])?;
+    conn.prepare_cached(
+        "UPDATE documents SET heads = ?2, chunk_count = chunk_count + 1, chunk_bytes = chunk_bytes + ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, encode_heads(&heads), data.len() as i64])?;
+    Ok(Some(heads))
+}
+
+/// Whether a document's chunks have grown enough to fold them into its snapshot.
+pub(crate) fn needs_compaction(conn: &Connection, group: &GroupId, key: DocKey) -> Result<bool, StoreError> {
+    let row: Option<(i64, i64, i64)> = conn
+        .prepare_cached(
+            "SELECT chunk_count, chunk_bytes, length(snapshot) FROM documents WHERE group_id = ?1 AND key = ?2",
+        )?
+        .query_row(params![group.as_str(), key.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(match row {
+        Some((count, bytes, snapshot)) => count >= COMPACT_CHUNKS || bytes > snapshot + COMPACT_SLACK_BYTES,
+        None => false,
+    })
+}
+
+/// Replaces a document's snapshot and chunks with one full save, in one transaction.
+pub(crate) fn compact(
+    conn: &mut Connection,
+    group: &GroupId,
+    key: DocKey,
+    doc: &mut AutoCommit,
+) -> Result<(), StoreError> {
+    let snapshot = doc.save();
+    let heads = doc.get_heads();
+    let tx = conn.transaction()?;
+    let id: i64 = tx.query_row(
+        "SELECT id FROM documents WHERE group_id = ?1 AND key = ?2",
+        params![group.as_str(), key.to_string()],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "UPDATE documents SET snapshot = ?2, heads = ?3, chunk_count = 0, chunk_bytes = 0 WHERE id = ?1",
+        params![id, snapshot, encode_heads(&heads)],
+    )?;
+    tx.execute("DELETE FROM document_chunks WHERE doc = ?1", [id])?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The documents of a group present in the store, with their stored heads.
+pub(crate) fn list(conn: &Connection, group: &GroupId) -> Result<Vec<(DocKey, Vec<ChangeHash>)>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT key, heads FROM documents WHERE group_id = ?1 ORDER BY key")?;
+    let rows = stmt.query_map([group.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (key, heads) = row?;
+        match DocKey::parse(&key) {
+            Some(k) => out.push((k, decode_heads(&heads))),
+            None => return Err(StoreError::Corrupt { reason: format!("unknown document key '{key}'") }),
+        }
+    }
+    Ok(out)
+}

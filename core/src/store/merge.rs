@@ -1,0 +1,102 @@
+//! Applying changes from other devices, and exporting a group's documents.
+//!
+//! This is the one entry point through which remote changes enter a store, whatever carried
+//! them (sync session, file bundle): the changes are loaded into the document, the entities
+//! they touched are found from the document's own diff, and exactly those are re-projected,
+//! all in one transaction.
+
+use serde::{Deserialize, Serialize};
+
+use crate::docs::{DocKey, touched_entities};
+use crate::error::{Error, Result};
+use crate::ids::GroupId;
+use crate::store::doc_log::{self, Missing};
+use crate::store::{Store, StoreError, projection};
+
+/// One document of a group as bytes (a full save, or the changes another device lacks).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentExport {
+    /// Which document (`catalogue`, `bookings/2026-11`, ...).
+    pub key: String,
+    /// Automerge's compressed encoding of the changes.
+    pub data: Vec<u8>,
+}
+
+/// What a merge changed.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MergeReport {
+    /// Documents that received new changes.
+    pub documents_changed: u32,
+    /// Entities re-projected.
+    pub entities_updated: u32,
+}
+
+impl Store {
+    /// Every document of a group as a full save.
+    pub fn export_group(&mut self, group: &GroupId) -> Result<Vec<DocumentExport>> {
+        self.group(group)?;
+        let mut out = Vec::new();
+        for (key, _) in doc_log::list(self.conn(), group)? {
+            if let Some(loaded) = self.cache.get(&self.conn, group, key, &self.device, Missing::Skip)? {
+                out.push(DocumentExport { key: key.to_string(), data: loaded.doc.save() });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Merges documents (or changes) received from another device into this store. The
+    /// group need not be known yet: a new member's device receives its catalogue this way.
+    pub fn merge_documents(&mut self, group: &GroupId, docs: &[DocumentExport]) -> Result<MergeReport> {
+        let mut report = MergeReport::default();
+        for export in docs {
+            let key = DocKey::parse(&export.key).ok_or_else(|| StoreError::MalformedDocument {
+                reason: format!("unknown document key '{}'", export.key),
+            })?;
+            let changed = self.merge_one(group, key, &export.data);
+            match changed {
+                Ok(n) => {
+                    if n > 0 {
+                        report.documents_changed += 1;
+                        report.entities_updated += n;
+                    }
+                }
+                Err(e) => {
+                    self.cache.evict(group, key);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    fn merge_one(&mut self, group: &GroupId, key: DocKey, data: &[u8]) -> Result<u32> {
+        let loaded = self
+            .cache
+            .get(&self.conn, group, key, &self.device, Missing::CreateEmpty)?
+            .ok_or_else(|| StoreError::MalformedDocument { reason: format!("document {key} missing") })?;
+        let before = loaded.doc.get_heads();
+        loaded
+            .doc
+            .load_incremental(data)
+            .map_err(|e| StoreError::Corrupt { reason: format!("received document {key} does not load: {e}") })?;
+        let after = loaded.doc.get_heads();
+        if before == after {
+            return Ok(0);
+        }
+        let patches = loaded.doc.diff(&before, &after);
+        let touched = touched_entities(&key, &patches);
+        let tx = self.conn.transaction()?;
+        let loaded = self
+            .cache
+            .get(&tx, group, key, &self.device, Missing::Skip)?
+            .ok_or_else(|| Error::Store(StoreError::MalformedDocument { reason: format!("document {key} missing") }))?;
+        let heads = doc_log::append(&tx, group, key, loaded)?;
+        projection::project(&tx, group, key, &loaded.doc, touched.iter())?;
+        tx.commit()?;
+        if let Some(heads) = heads {
+            loaded.persisted_heads = heads;
+        }
+        self.compact_if_needed(group, key);
+        Ok(touched.len() as u32)
+    }
+}

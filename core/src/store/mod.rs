@@ -1,0 +1,325 @@
+//! The store: one SQLite file per device holding the automerge documents of every group the
+//! device belongs to, and the projection tables every query reads.
+//!
+//! - [`schema`]: numbered migrations.
+//! - `doc_log`: documents as a snapshot plus appended incremental chunks, and the in-memory
+//!   cache of loaded documents.
+//! - `projection`: entity rows derived from the documents, updated for exactly what a change
+//!   touched.
+//! - `queries`: the read side (lists, search, availability, history).
+//! - `catalogue_ops`, `booking_ops`: the write operations, each validated against the
+//!   domain rules before it touches a document.
+//! - `merge`: applying changes that come from other devices, and exporting them.
+//! - `check`: rebuilding the projection from the documents and comparing.
+
+mod booking_ops;
+mod catalogue_ops;
+mod check;
+pub(crate) mod doc_log;
+mod error;
+mod merge;
+pub(crate) mod projection;
+pub(crate) mod queries;
+pub mod schema;
+#[cfg(test)]
+mod tests;
+
+pub use check::{CheckReport, Difference};
+pub use error::StoreError;
+pub use merge::{DocumentExport, MergeReport};
+pub use queries::{ActivityFilter, ActivityPage, Availability, BookingFilter, BusyInterval, ItemFilter};
+
+use automerge::transaction::CommitOptions;
+use ed25519_dalek::SigningKey;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::docs::{DocKey, Entity, EntityRef, write_entity};
+use crate::domain::{ActivityAction, ActivityEntry, Member};
+use crate::error::{Error, Result};
+use crate::ids::{ActivityId, BookingId, DeviceId, GroupId, ItemId, MemberId, random_bytes};
+use crate::time::{Clock, SystemClock, Timestamp};
+use doc_log::{DocCache, Missing};
+
+/// A device's store: open it once per process and keep it.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    signing_key: SigningKey,
+    device: DeviceId,
+    clock: Arc<dyn Clock>,
+    cache: DocCache,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).field("device", &self.device).finish_non_exhaustive()
+    }
+}
+
+/// Opens a SQLite connection with the settings every store uses: WAL, full fsync on commit
+/// (an acknowledged write survives a crash or power loss), foreign keys.
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)
+        .map_err(|e| StoreError::Io { path: path.display().to_string(), message: e.to_string() })?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // The first statement that reads the file tells a store from a file that is not one.
+    let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    Ok(conn)
+}
+
+/// Checks that a file with tables is a Delbar store.
+fn verify_is_store(conn: &Connection) -> Result<(), StoreError> {
+    let version = schema::current_version(conn)?;
+    let tables: i64 = conn.query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
+    let has_documents: bool = conn
+        .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'", [], |_| Ok(true))
+        .optional()?
+        .unwrap_or(false);
+    if (version == 0 && tables > 0) || (version > 0 && !has_documents) {
+        return Err(StoreError::Corrupt { reason: "the file is an SQLite database but not a Delbar store".into() });
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Opens (or creates) the store at `path`, using the system clock.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with_clock(path, Arc::new(SystemClock))
+    }
+
+    /// Opens (or creates) the store at `path` with a given device clock.
+    pub fn open_with_clock(path: impl AsRef<Path>, clock: Arc<dyn Clock>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let mut conn = open_connection(&path)?;
+        verify_is_store(&conn)?;
+        let rebuild = schema::migrate(&mut conn, schema::latest_version())?;
+        let signing_key = load_or_create_device_key(&conn, clock.now())?;
+        let device = DeviceId::from_public_key(&signing_key.verifying_key().to_bytes());
+        let mut store = Store { conn, path, signing_key, device, clock, cache: DocCache::default() };
+        if rebuild {
+            for group in store.stored_group_ids()? {
+                store.rebuild_projection(&group)?;
+            }
+        }
+        Ok(store)
+    }
+
+    /// Where the store file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This device's id (its ed25519 public key, also its iroh node id).
+    pub fn device_id(&self) -> &DeviceId {
+        &self.device
+    }
+
+    /// This device's secret key, for the network layer.
+    pub fn device_signing_key(&self) -> &SigningKey {
+        &self.signing_key
+    }
+
+    /// The device clock's current instant.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// The raw connection, for the crate's own layers.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Ids of every group that has documents in this store.
+    fn stored_group_ids(&self) -> Result<Vec<GroupId>> {
+        let mut stmt = self.conn.prepare("SELECT DISTINCT group_id FROM documents ORDER BY group_id")?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        ids.iter()
+            .map(|s| {
+                GroupId::parse(s)
+                    .map_err(|_| Error::Store(StoreError::Corrupt { reason: format!("bad group id '{s}'") }))
+            })
+            .collect()
+    }
+
+    /// The current member this device belongs to in `group`.
+    pub fn me(&self, group: &GroupId) -> Result<Member> {
+        if queries::group(&self.conn, group)?.is_none() {
+            return Err(Error::GroupNotFound { id: group.to_string() });
+        }
+        queries::member_of_device(&self.conn, group, &self.device)?
+            .ok_or_else(|| Error::NotAMember { group: group.to_string() })
+    }
+
+    /// An activity entry by `actor` for a write happening now, and the document it goes in.
+    pub(crate) fn activity_entry(
+        &self,
+        actor: &Member,
+        action: ActivityAction,
+        item: Option<&ItemId>,
+        booking: Option<&BookingId>,
+        subject: Option<&MemberId>,
+        summary: String,
+    ) -> (DocKey, Entity) {
+        let at = self.now();
+        let entry = ActivityEntry {
+            id: ActivityId::generate(),
+            at,
+            actor: actor.id.clone(),
+            device: self.device.clone(),
+            action,
+            item: item.cloned(),
+            booking: booking.cloned(),
+            subject: subject.cloned(),
+            summary,
+        };
+        (DocKey::activity_at(at), Entity::Activity(entry))
+    }
+
+    /// Writes entities into their documents as one atomic, durable operation: the changes
+    /// are committed in memory, appended to the store and projected in one SQLite
+    /// transaction. On any failure the documents touched are dropped from memory (so they
+    /// reload as stored) and nothing is changed.
+    pub(crate) fn commit_writes(&mut self, group: &GroupId, writes: Vec<(DocKey, Entity)>) -> Result<()> {
+        let now = self.now();
+        let mut touched: BTreeMap<DocKey, BTreeSet<EntityRef>> = BTreeMap::new();
+        let mut failure: Option<Error> = None;
+        for (key, entity) in &writes {
+            touched.entry(*key).or_default().insert(entity.entity_ref());
+            let result = match self.cache.get(&self.conn, group, *key, &self.device, Missing::CreateNew) {
+                Ok(Some(loaded)) => write_entity(&mut loaded.doc, entity).map_err(Error::from),
+                Ok(None) => {
+                    Err(Error::Store(StoreError::MalformedDocument { reason: format!("document {key} missing") }))
+                }
+                Err(e) => Err(e.into()),
+            };
+            if let Err(e) = result {
+                failure = Some(e);
+                break;
+            }
+        }
+        if failure.is_none() {
+            match self.persist(group, &touched, now) {
+                Ok(()) => return Ok(()),
+                Err(e) => failure = Some(e),
+            }
+        }
+        for key in touched.keys() {
+            self.cache.evict(group, *key);
+        }
+        Err(failure.unwrap_or_else(|| Error::Store(StoreError::Storage { message: "write failed".into() })))
+    }
+
+    /// Commits the pending changes of the touched documents, appends them and projects the
+    /// touched entities, in one transaction.
+    fn persist(
+        &mut self,
+        group: &GroupId,
+        touched: &BTreeMap<DocKey, BTreeSet<EntityRef>>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let mut new_heads = Vec::new();
+        for (key, refs) in touched {
+            let Some(loaded) = self.cache.get(&tx, group, *key, &self.device, Missing::Skip)? else {
+                continue;
+            };
+            loaded.doc.commit_with(CommitOptions::default().with_time(now.0.div_euclid(1000)));
+            if let Some(heads) = doc_log::append(&tx, group, *key, loaded)? {
+                new_heads.push((*key, heads));
+            }
+            projection::project(&tx, group, *key, &loaded.doc, refs)?;
+        }
+        tx.commit()?;
+        for (key, heads) in new_heads {
+            if let Ok(Some(loaded)) = self.cache.get(&self.conn, group, key, &self.device, Missing::Skip) {
+                loaded.persisted_heads = heads;
+            }
+            self.compact_if_needed(group, key);
+        }
+        Ok(())
+    }
+
+    /// Folds a document's chunks into a new snapshot when they have grown. A failure here
+    /// loses nothing (the chunks stay), so it is only logged.
+    fn compact_if_needed(&mut self, group: &GroupId, key: DocKey) {
+        let result = (|| -> Result<(), StoreError> {
+            if !doc_log::needs_compaction(&self.conn, group, key)? {
+                return Ok(());
+            }
+            if let Some(loaded) = self.cache.get(&self.conn, group, key, &self.device, Missing::Skip)? {
+                let mut doc = loaded.doc.clone();
+                doc_log::compact(&mut self.conn, group, key, &mut doc)?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            tracing::warn!(%group, %key, %e, "compaction failed; the document stays as chunks");
+        }
+    }
+
+    /// Compacts every document of every group whose chunks have grown (for idle time).
+    pub fn compact_all(&mut self) -> Result<usize> {
+        let mut done = 0;
+        for group in self.stored_group_ids()? {
+            for (key, _) in doc_log::list(&self.conn, &group)? {
+                if doc_log::needs_compaction(&self.conn, &group, key)? {
+                    if let Some(mut doc) = doc_log::load(&self.conn, &group, key)? {
+                        doc_log::compact(&mut self.conn, &group, key, &mut doc)?;
+                        self.cache.evict(&group, key);
+                        done += 1;
+                    }
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    /// A page of a group's activity history, newest first, optionally only about one item
+    /// or one member. Pass the previous page's `next` as `before` to continue.
+    pub fn activity(
+        &self,
+        group: &GroupId,
+        filter: &ActivityFilter,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<ActivityPage> {
+        if queries::group(&self.conn, group)?.is_none() {
+            return Err(Error::GroupNotFound { id: group.to_string() });
+        }
+        Ok(queries::activity(&self.conn, group, filter, before, limit)?)
+    }
+
+    /// Rebuilds a group's projection from its documents, in one transaction.
+    pub fn rebuild_projection(&mut self, group: &GroupId) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        projection::clear_group(&tx, group)?;
+        for (key, _) in doc_log::list(&tx, group)? {
+            if let Some(doc) = doc_log::load(&tx, group, key)? {
+                let refs = crate::docs::all_entities(&doc, &key)?;
+                projection::project(&tx, group, key, &doc, refs.iter())?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn load_or_create_device_key(conn: &Connection, now: Timestamp) -> Result<SigningKey, StoreError> {
+    let existing: Option<Vec<u8>> =
+        conn.query_row("SELECT secret_key FROM local_device WHERE id = 1", [], |r| r.get(0)).optional()?;
+    if let Some(bytes) = existing {
+        let bytes: [u8; 32] =
+            bytes.try_into().map_err(|_| StoreError::Corrupt { reason: "the device key is not 32 bytes".into() })?;
+        return Ok(SigningKey::from_bytes(&bytes));
+    }
+    let secret: [u8; 32] = random_bytes();
+    conn.execute(
+        "INSERT INTO local_device (id, secret_key, created) VALUES (1, ?1, ?2)",
+        params![secret.to_vec(), now.0],
+    )?;
+    Ok(SigningKey::from_bytes(&secret))
+}

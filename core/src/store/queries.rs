@@ -1,0 +1,578 @@
+//! Read queries over the projection tables. Nothing here touches a document.
+
+use rusqlite::{Connection, OptionalExtension, Row, params, types::Value as SqlValue};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use crate::domain::{
+    ActivityAction, ActivityEntry, Booking, BookingState, Condition, Device, Group, Item, Member, Role, text,
+};
+use crate::ids::{ActivityId, BookingId, DeviceId, GroupId, ItemId, MemberId};
+use crate::store::StoreError;
+use crate::time::Timestamp;
+
+/// Which items to list.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ItemFilter {
+    /// Words to search for (case- and diacritic-insensitive, by word prefix).
+    pub text: Option<String>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only items with this tag.
+    pub tag: Option<String>,
+    /// Only items in this condition.
+    pub condition: Option<Condition>,
+    /// Only items whose location contains this text.
+    pub location: Option<String>,
+    /// Include retired items.
+    pub include_retired: bool,
+    /// At most this many (0 means 100).
+    pub limit: u32,
+    /// Skip this many.
+    pub offset: u32,
+}
+
+/// Which bookings to list.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BookingFilter {
+    /// Only bookings of this item.
+    pub item: Option<ItemId>,
+    /// Only bookings of this member.
+    pub member: Option<MemberId>,
+    /// Only bookings in these states (empty means all).
+    pub states: Vec<BookingState>,
+    /// Only bookings ending after this instant.
+    pub from: Option<Timestamp>,
+    /// Only bookings starting before this instant.
+    pub to: Option<Timestamp>,
+    /// At most this many (0 means 100).
+    pub limit: u32,
+}
+
+/// A span of time during which some units of an item are taken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BusyInterval {
+    /// Start.
+    pub start: Timestamp,
+    /// End.
+    pub end: Timestamp,
+    /// Units taken over the whole span.
+    pub units: u32,
+}
+
+/// How much of an item is free over a window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Availability {
+    /// The item.
+    pub item: ItemId,
+    /// Its quantity.
+    pub quantity: u32,
+    /// Units free over the whole window.
+    pub free_units: u32,
+    /// Window start.
+    pub start: Timestamp,
+    /// Window end.
+    pub end: Timestamp,
+    /// Busy spans inside the window, in order, with the units taken.
+    pub busy: Vec<BusyInterval>,
+}
+
+/// Whose history to list.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ActivityFilter {
+    /// Only entries about this item.
+    pub item: Option<ItemId>,
+    /// Only entries by or about this member.
+    pub member: Option<MemberId>,
+}
+
+/// One page of the activity history, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityPage {
+    /// The entries.
+    pub entries: Vec<ActivityEntry>,
+    /// Pass this as `before` to get the next (older) page; `None` at the end.
+    pub next: Option<String>,
+}
+
+fn limit_of(limit: u32) -> i64 {
+    if limit == 0 { 100 } else { i64::from(limit.min(10_000)) }
+}
+
+fn parse_err(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt { reason: format!("unreadable {what} '{value}' in the projection") }
+}
+
+/// Every group on this device.
+pub(crate) fn groups(conn: &Connection) -> Result<Vec<Group>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT id, name, description, created, pickup_window_hours FROM groups ORDER BY name, id")?;
+    let rows = stmt.query_map([], group_row)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?.into_iter().collect::<Result<Vec<_>, _>>()?)
+}
+
+fn group_row(r: &Row<'_>) -> rusqlite::Result<Result<Group, StoreError>> {
+    let id: String = r.get(0)?;
+    Ok(GroupId::parse(&id).map_err(|_| parse_err("group id", &id)).map(|id| Group {
+        id,
+        name: r.get(1).unwrap_or_default(),
+        description: r.get(2).unwrap_or_default(),
+        created: Timestamp(r.get(3).unwrap_or_default()),
+        pickup_window_hours: r.get(4).unwrap_or(24),
+    }))
+}
+
+/// One group.
+pub(crate) fn group(conn: &Connection, id: &GroupId) -> Result<Option<Group>, StoreError> {
+    let row = conn
+        .prepare_cached("SELECT id, name, description, created, pickup_window_hours FROM groups WHERE id = ?1")?
+        .query_row([id.as_str()], group_row)
+        .optional()?;
+    row.transpose()
+}
+
+fn member_from_row(conn: &Connection, group: &GroupId, r: &Row<'_>) -> Result<Member, StoreError> {
+    let id: String = r.get(0)?;
+    let role: String = r.get(2)?;
+    let id = MemberId::parse(&id).map_err(|_| parse_err("member id", &id))?;
+    let mut devices = BTreeMap::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT device_id, label, added FROM devices WHERE group_id = ?1 AND member_id = ?2")?;
+    let mut rows = stmt.query([group.as_str(), id.as_str()])?;
+    while let Some(d) = rows.next()? {
+        let device: String = d.get(0)?;
+        let device = DeviceId::parse(&device).map_err(|_| parse_err("device id", &device))?;
+        devices.insert(device, Device { label: d.get(1)?, added: Timestamp(d.get(2)?) });
+    }
+    Ok(Member {
+        id,
+        name: r.get(1)?,
+        role: Role::parse(&role).ok_or_else(|| parse_err("role", &role))?,
+        joined: Timestamp(r.get(3)?),
+        removed: r.get::<_, Option<i64>>(4)?.map(Timestamp),
+        devices,
+    })
+}
+
+/// The members of a group, current ones first, by name.
+pub(crate) fn members(conn: &Connection, group: &GroupId) -> Result<Vec<Member>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, role, joined, removed FROM members WHERE group_id = ?1 ORDER BY removed IS NOT NULL, name, id",
+    )?;
+    let mut rows = stmt.query([group.as_str()])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(member_from_row(conn, group, r)?);
+    }
+    Ok(out)
+}
+
+/// One member.
+pub(crate) fn member(conn: &Connection, group: &GroupId, id: &MemberId) -> Result<Option<Member>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name, role, joined, removed FROM members WHERE group_id = ?1 AND id = ?2")?;
+    let mut rows = stmt.query([group.as_str(), id.as_str()])?;
+    match rows.next()? {
+        Some(r) => Ok(Some(member_from_row(conn, group, r)?)),
+        None => Ok(None),
+    }
+}
+
+/// The current member a device belongs to. If two members list the same device (a
+/// malformed catalogue), the smallest member id wins on every device.
+pub(crate) fn member_of_device(
+    conn: &Connection,
+    group: &GroupId,
+    device: &DeviceId,
+) -> Result<Option<Member>, StoreError> {
+    let id: Option<String> = conn
+        .prepare_cached(
+            "SELECT m.id FROM devices d JOIN members m ON m.group_id = d.group_id AND m.id = d.member_id
+             WHERE d.group_id = ?1 AND d.device_id = ?2 AND m.removed IS NULL ORDER BY m.id LIMIT 1",
+        )?
+        .query_row([group.as_str(), device.as_str()], |r| r.get(0))
+        .optional()?;
+    match id {
+        Some(id) => member(conn, group, &MemberId::parse(&id).map_err(|_| parse_err("member id", &id))?),
+        None => Ok(None),
+    }
+}
+
+/// Number of current stewards.
+pub(crate) fn steward_count(conn: &Connection, group: &GroupId) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM members WHERE group_id = ?1 AND role = 'steward' AND removed IS NULL",
+        [group.as_str()],
+        |r| r.get(0),
+    )?)
+}
+
+fn item_from_data(data: &str) -> Result<Item, StoreError> {
+    serde_json::from_str(data)
+        .map_err(|e| StoreError::Corrupt { reason: format!("unreadable item in the projection: {e}") })
+}
+
+/// One item.
+pub(crate) fn item(conn: &Connection, group: &GroupId, id: &ItemId) -> Result<Option<Item>, StoreError> {
+    let data: Option<String> = conn
+        .prepare_cached("SELECT data FROM items WHERE group_id = ?1 AND id = ?2")?
+        .query_row([group.as_str(), id.as_str()], |r| r.get(0))
+        .optional()?;
+    data.map(|d| item_from_data(&d)).transpose()
+}
+
+/// Items matching a filter. With text, best matches first (whole-word prefix matches, then
+/// matches inside compound words); otherwise by name.
+pub(crate) fn items(conn: &Connection, group: &GroupId, filter: &ItemFilter) -> Result<Vec<Item>, StoreError> {
+    let mut conds = vec!["i.group_id = ?".to_owned()];
+    let mut args: Vec<SqlValue> = vec![group.as_str().to_owned().into()];
+    if !filter.include_retired {
+        conds.push("i.retired = 0".into());
+    }
+    if let Some(c) = &filter.category {
+        conds.push("i.category = ?".into());
+        args.push(c.trim().to_lowercase().into());
+    }
+    if let Some(c) = filter.condition {
+        conds.push("i.condition = ?".into());
+        args.push(c.as_str().to_owned().into());
+    }
+    if let Some(t) = &filter.tag {
+        conds.push(
+            "EXISTS (SELECT 1 FROM item_tags t WHERE t.group_id = i.group_id AND t.tag = ? AND t.item_id = i.id)"
+                .into(),
+        );
+        args.push(t.trim().to_lowercase().into());
+    }
+    if let Some(l) = &filter.location {
+        let words = text::query_words(l);
+        for w in words {
+            conds.push("instr(i.location_text, ?) > 0".into());
+            args.push(w.into());
+        }
+    }
+    let limit = limit_of(filter.limit);
+    let offset = i64::from(filter.offset);
+    let words = filter.text.as_deref().map(text::query_words).unwrap_or_default();
+    let sql = if words.is_empty() {
+        format!(
+            "SELECT i.data FROM items i WHERE {} ORDER BY i.name COLLATE NOCASE, i.id LIMIT {limit} OFFSET {offset}",
+            conds.join(" AND ")
+        )
+    } else {
+        // Rank 0: every word is a word prefix (FTS5); rank 1: every word appears inside the
+        // folded text (compounds: "sag" in "motorsag").
+        let fts_query = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+        let mut substr = Vec::new();
+        for w in &words {
+            substr.push("instr(i.folded_text, ?) > 0".to_owned());
+            args.push(w.clone().into());
+        }
+        args.push(fts_query.into());
+        format!(
+            "SELECT i.data FROM items i
+             LEFT JOIN (SELECT rowid AS rid, rank AS r FROM item_search WHERE item_search MATCH ?{fts}) s ON s.rid = i.rowid
+             WHERE {conds} AND (s.rid IS NOT NULL OR ({substr}))
+             ORDER BY s.rid IS NULL, s.r, i.name COLLATE NOCASE, i.id LIMIT {limit} OFFSET {offset}",
+            fts = args.len(),
+            conds = conds.join(" AND "),
+            substr = substr.join(" AND "),
+        )
+    };
+    // Positional `?` parameters are numbered in order; the FTS query is the last one.
+    let sql = number_params(&sql);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(item_from_data(&row?)?);
+    }
+    Ok(out)
+}
+
+/// Numbers bare `?` placeholders as `?1`, `?2`, ... keeping explicit `?N` ones.
+fn number_params(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '?' && !chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+            n += 1;
+            out.push_str(&n.to_string());
+        }
+    }
+    out
+}
+
+/// Distinct categories with item counts.
+pub(crate) fn categories(conn: &Connection, group: &GroupId) -> Result<Vec<(String, u32)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT category, COUNT(*) FROM items WHERE group_id = ?1 AND retired = 0 GROUP BY category ORDER BY category",
+    )?;
+    let rows = stmt.query_map([group.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+const BOOKING_COLUMNS: &str =
+    "id, item_id, member_id, units, start_ms, end_ms, state, note, created, created_by, updated";
+
+fn booking_row(r: &Row<'_>) -> Result<Booking, StoreError> {
+    let id: String = r.get(0)?;
+    let item: String = r.get(1)?;
+    let member: String = r.get(2)?;
+    let state: String = r.get(6)?;
+    let created_by: String = r.get(9)?;
+    Ok(Booking {
+        id: BookingId::parse(&id).map_err(|_| parse_err("booking id", &id))?,
+        item: ItemId::parse(&item).map_err(|_| parse_err("item id", &item))?,
+        member: MemberId::parse(&member).map_err(|_| parse_err("member id", &member))?,
+        units: r.get(3)?,
+        start: Timestamp(r.get(4)?),
+        end: Timestamp(r.get(5)?),
+        state: BookingState::parse(&state).ok_or_else(|| parse_err("booking state", &state))?,
+        note: r.get(7)?,
+        created: Timestamp(r.get(8)?),
+        created_by: DeviceId::parse(&created_by).map_err(|_| parse_err("device id", &created_by))?,
+        updated: Timestamp(r.get(10)?),
+    })
+}
+
+/// One booking and the document it lives in.
+pub(crate) fn booking(
+    conn: &Connection,
+    group: &GroupId,
+    id: &BookingId,
+) -> Result<Option<(Booking, String)>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {BOOKING_COLUMNS}, doc_key FROM bookings WHERE group_id = ?1 AND id = ?2"))?;
+    let mut rows = stmt.query([group.as_str(), id.as_str()])?;
+    match rows.next()? {
+        Some(r) => Ok(Some((booking_row(r)?, r.get(11)?))),
+        None => Ok(None),
+    }
+}
+
+/// Bookings matching a filter, by start.
+pub(crate) fn bookings(conn: &Connection, group: &GroupId, filter: &BookingFilter) -> Result<Vec<Booking>, StoreError> {
+    let mut conds = vec!["group_id = ?".to_owned()];
+    let mut args: Vec<SqlValue> = vec![group.as_str().to_owned().into()];
+    if let Some(i) = &filter.item {
+        conds.push("item_id = ?".into());
+        args.push(i.as_str().to_owned().into());
+    }
+    if let Some(m) = &filter.member {
+        conds.push("member_id = ?".into());
+        args.push(m.as_str().to_owned().into());
+    }
+    if !filter.states.is_empty() {
+        let marks = vec!["?"; filter.states.len()].join(", ");
+        conds.push(format!("state IN ({marks})"));
+        args.extend(filter.states.iter().map(|s| SqlValue::from(s.as_str().to_owned())));
+    }
+    if let Some(from) = filter.from {
+        conds.push("end_ms > ?".into());
+        args.push(from.0.into());
+    }
+    if let Some(to) = filter.to {
+        conds.push("start_ms < ?".into());
+        args.push(to.0.into());
+    }
+    let sql = number_params(&format!(
+        "SELECT {BOOKING_COLUMNS} FROM bookings WHERE {} ORDER BY start_ms, id LIMIT {}",
+        conds.join(" AND "),
+        limit_of(filter.limit)
+    ));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(booking_row(r)?);
+    }
+    Ok(out)
+}
+
+/// Bookings of a member that still hold units.
+pub(crate) fn open_bookings_of(
+    conn: &Connection,
+    group: &GroupId,
+    item: &ItemId,
+    member: &MemberId,
+) -> Result<u32, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM bookings WHERE group_id = ?1 AND item_id = ?2 AND member_id = ?3
+             AND state IN ('requested', 'confirmed', 'checked_out')",
+        )?
+        .query_row([group.as_str(), item.as_str(), member.as_str()], |r| r.get(0))?)
+}
+
+/// The `(start, end, units)` spans that hold units of an item and overlap `[start, end)`.
+/// A checked-out booking past its end still holds its units until it comes back, so its
+/// span runs to `now` at least. Only rows near the window are read: the index on
+/// `(item, state, end)` skips every booking that ended before the window.
+pub(crate) fn holding_spans(
+    conn: &Connection,
+    group: &GroupId,
+    item: &ItemId,
+    start: Timestamp,
+    end: Timestamp,
+    now: Timestamp,
+    exclude: Option<&BookingId>,
+) -> Result<Vec<(i64, i64, u32)>, StoreError> {
+    let mut out = Vec::new();
+    let excluded = exclude.map(|b| b.as_str()).unwrap_or("");
+    let mut stmt = conn.prepare_cached(
+        "SELECT start_ms, end_ms, units, state FROM bookings
+         WHERE group_id = ?1 AND item_id = ?2 AND state IN ('requested', 'confirmed', 'checked_out')
+         AND end_ms > ?3 AND start_ms < ?4 AND id != ?5",
+    )?;
+    let mut rows = stmt.query(params![group.as_str(), item.as_str(), start.0, end.0, excluded])?;
+    while let Some(r) = rows.next()? {
+        out.push((r.get(0)?, r.get(1)?, r.get(2)?));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT start_ms, end_ms, units FROM bookings
+         WHERE group_id = ?1 AND item_id = ?2 AND state = 'checked_out' AND end_ms <= ?3 AND start_ms < ?4 AND id != ?5",
+    )?;
+    let mut rows = stmt.query(params![group.as_str(), item.as_str(), start.0, end.0, excluded])?;
+    while let Some(r) = rows.next()? {
+        let (s, e, u): (i64, i64, u32) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let held_until = e.max(now.0);
+        if held_until > start.0 {
+            out.push((s, held_until, u));
+        }
+    }
+    Ok(out)
+}
+
+/// Busy intervals inside `[start, end)` from overlapping spans: each interval carries the
+/// units taken throughout it. Adjacent intervals with the same units are merged.
+pub(crate) fn busy_intervals(spans: &[(i64, i64, u32)], start: Timestamp, end: Timestamp) -> Vec<BusyInterval> {
+    let mut edges: Vec<(i64, i64)> = Vec::new();
+    for &(s, e, u) in spans {
+        let s = s.max(start.0);
+        let e = e.min(end.0);
+        if s < e {
+            edges.push((s, i64::from(u)));
+            edges.push((e, -i64::from(u)));
+        }
+    }
+    edges.sort();
+    let mut out: Vec<BusyInterval> = Vec::new();
+    let mut level: i64 = 0;
+    let mut i = 0;
+    while i < edges.len() {
+        let at = edges[i].0;
+        while i < edges.len() && edges[i].0 == at {
+            level += edges[i].1;
+            i += 1;
+        }
+        let next = edges.get(i).map(|e| e.0);
+        if let (Some(next), true) = (next, level > 0) {
+            let units = u32::try_from(level).unwrap_or(u32::MAX);
+            match out.last_mut() {
+                Some(last) if last.end.0 == at && last.units == units => last.end = Timestamp(next),
+                _ => out.push(BusyInterval { start: Timestamp(at), end: Timestamp(next), units }),
+            }
+        }
+    }
+    out
+}
+
+/// Reads one activity row.
+fn activity_row(r: &Row<'_>) -> Result<ActivityEntry, StoreError> {
+    let id: String = r.get(0)?;
+    let actor: String = r.get(2)?;
+    let device: String = r.get(3)?;
+    let action: String = r.get(4)?;
+    let opt = |i: usize| -> rusqlite::Result<Option<String>> { r.get(i) };
+    Ok(ActivityEntry {
+        id: ActivityId::parse(&id).map_err(|_| parse_err("activity id", &id))?,
+        at: Timestamp(r.get(1)?),
+        actor: MemberId::parse(&actor).map_err(|_| parse_err("member id", &actor))?,
+        device: DeviceId::parse(&device).map_err(|_| parse_err("device id", &device))?,
+        action: ActivityAction::parse(&action).ok_or_else(|| parse_err("activity action", &action))?,
+        item: opt(5)?.and_then(|s| ItemId::parse(&s).ok()),
+        booking: opt(6)?.and_then(|s| BookingId::parse(&s).ok()),
+        subject: opt(7)?.and_then(|s| MemberId::parse(&s).ok()),
+        summary: r.get(8)?,
+    })
+}
+
+/// A page of history, newest first. `before` is the `next` of the previous page.
+pub(crate) fn activity(
+    conn: &Connection,
+    group: &GroupId,
+    filter: &ActivityFilter,
+    before: Option<&str>,
+    limit: u32,
+) -> Result<ActivityPage, StoreError> {
+    let (before_at, before_id) = match before.and_then(|c| c.split_once(':')) {
+        Some((at, id)) => (at.parse::<i64>().unwrap_or(i64::MAX), id.to_owned()),
+        None => (i64::MAX, String::from("~")),
+    };
+    let limit = limit_of(limit);
+    let cols = "id, at, actor, device, action, item_id, booking_id, subject, summary";
+    let page = "(at < ?2 OR (at = ?2 AND id < ?3))";
+    let (sql, extra): (String, Option<String>) = match (&filter.item, &filter.member) {
+        (Some(item), _) => (
+            format!(
+                "SELECT {cols} FROM activity WHERE group_id = ?1 AND item_id = ?4 AND {page} ORDER BY at DESC, id DESC LIMIT {}",
+                limit + 1
+            ),
+            Some(item.as_str().to_owned()),
+        ),
+        (None, Some(member)) => (
+            format!(
+                "SELECT {cols} FROM (
+                   SELECT {cols} FROM activity WHERE group_id = ?1 AND actor = ?4 AND {page}
+                   UNION SELECT {cols} FROM activity WHERE group_id = ?1 AND subject = ?4 AND {page})
+                 ORDER BY at DESC, id DESC LIMIT {}",
+                limit + 1
+            ),
+            Some(member.as_str().to_owned()),
+        ),
+        (None, None) => (
+            format!(
+                "SELECT {cols} FROM activity WHERE group_id = ?1 AND {page} ORDER BY at DESC, id DESC LIMIT {}",
+                limit + 1
+            ),
+            None,
+        ),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = match &extra {
+        Some(x) => stmt.query(params![group.as_str(), before_at, before_id, x])?,
+        None => stmt.query(params![group.as_str(), before_at, before_id])?,
+    };
+    let mut entries = Vec::new();
+    while let Some(r) = rows.next()? {
+        entries.push(activity_row(r)?);
+    }
+    let next = if entries.len() as i64 > limit {
+        entries.truncate(limit as usize);
+        entries.last().map(|e| format!("{}:{}", e.at.0, e.id))
+    } else {
+        None
+    };
+    Ok(ActivityPage { entries, next })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busy_intervals_track_overlaps() {
+        let spans = [(0, 10, 1), (5, 15, 2), (20, 30, 1)];
+        let busy = busy_intervals(&spans, Timestamp(0), Timestamp(25));
+        let got: Vec<_> = busy.iter().map(|b| (b.start.0, b.end.0, b.units)).collect();
+        assert_eq!(got, vec![(0, 5, 1), (5, 10, 3), (10, 15, 2), (20, 25, 1)]);
+    }
+
+    #[test]
+    fn numbering_keeps_explicit_params() {
+        assert_eq!(number_params("a = ? AND b = ?3 AND c = ?"), "a = ?1 AND b = ?3 AND c = ?2");
+    }
+}

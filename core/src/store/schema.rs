@@ -1,0 +1,85 @@
+//! The SQLite schema and its numbered, append-only migrations.
+//!
+//! Two kinds of tables live in a store:
+//!
+//! - **documents** (`local_device`, `documents`, `document_chunks`): the source of truth.
+//!   Migrations must keep their data.
+//! - **projection** (everything else): derived from the documents for fast queries. A
+//!   migration that changes the projection sets [`Migration::rebuilds_projection`] and the
+//!   store rebuilds it from the documents after migrating.
+
+use rusqlite::{Connection, Transaction};
+
+use crate::store::StoreError;
+
+/// One step of the schema's history. Never edit a released step; append a new one.
+pub struct Migration {
+    /// The version the schema has after this step.
+    pub version: i64,
+    /// What it does, for logs.
+    pub description: &'static str,
+    /// The SQL, run in one transaction.
+    pub sql: &'static str,
+    /// Whether the projection must be rebuilt from the documents afterwards.
+    pub rebuilds_projection: bool,
+}
+
+/// Every migration, in order.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "documents, device identity and the base projection",
+        sql: include_str!("migrations/001_base.sql"),
+        rebuilds_projection: false,
+    },
+    Migration {
+        version: 2,
+        description: "folded text search over items and the overdue index",
+        sql: include_str!("migrations/002_search.sql"),
+        rebuilds_projection: true,
+    },
+];
+
+/// The schema version this code writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+}
+
+/// The projection tables, in the order `check` compares them, with the columns that
+/// identify a row.
+pub const PROJECTION_TABLES: &[(&str, &str)] = &[
+    ("groups", "id"),
+    ("members", "group_id, id"),
+    ("devices", "group_id, device_id, member_id"),
+    ("items", "group_id, id"),
+    ("item_tags", "group_id, tag, item_id"),
+    ("item_search", "group_id, item_id"),
+    ("bookings", "group_id, id"),
+    ("activity", "group_id, id"),
+];
+
+/// Reads the schema version of an open connection.
+pub fn current_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Applies every migration above the current version, each in its own transaction, up to
+/// `target`. Returns whether the projection must be rebuilt.
+pub fn migrate(conn: &mut Connection, target: i64) -> Result<bool, StoreError> {
+    let current = current_version(conn)?;
+    let latest = latest_version();
+    if current > latest {
+        return Err(StoreError::NewerSchema { found: current, supported: latest });
+    }
+    let mut rebuild = false;
+    for m in MIGRATIONS.iter().filter(|m| m.version > current && m.version <= target) {
+        let tx: Transaction<'_> = conn.transaction()?;
+        tx.execute_batch(m.sql)?;
+        tx.pragma_update(None, "user_version", m.version)?;
+        tx.commit()?;
+        tracing::info!(version = m.version, description = m.description, "migrated store schema");
+        // A fresh store has no documents, so nothing to rebuild from.
+        rebuild |= m.rebuilds_projection && current > 0;
+    }
+    Ok(rebuild)
+}
