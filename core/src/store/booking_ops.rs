@@ -111,20 +111,20 @@ impl Store {
                 return Err(DomainError::LoanTooLong { item: item.name.clone(), max_hours: max, asked_hours }.into());
             }
         }
-        if let Some(days) = rules.max_advance_days {
-            if r.start.0 - now.0 > days * DAY_MS {
-                return Err(DomainError::TooFarAhead { item: item.name.clone(), max_days: days }.into());
-            }
+        if let Some(days) = rules.max_advance_days
+            && r.start.0 - now.0 > days * DAY_MS
+        {
+            return Err(DomainError::TooFarAhead { item: item.name.clone(), max_days: days }.into());
         }
-        if let Some(hours) = rules.min_notice_hours {
-            if r.start.0 - now.0 < hours * HOUR_MS {
-                return Err(DomainError::NoticeTooShort { item: item.name.clone(), min_hours: hours }.into());
-            }
+        if let Some(hours) = rules.min_notice_hours
+            && r.start.0 - now.0 < hours * HOUR_MS
+        {
+            return Err(DomainError::NoticeTooShort { item: item.name.clone(), min_hours: hours }.into());
         }
-        if let Some(max) = rules.max_concurrent_per_member {
-            if queries::open_bookings_of(self.conn(), group, &item.id, member)? >= max {
-                return Err(DomainError::TooManyBookings { item: item.name.clone(), max }.into());
-            }
+        if let Some(max) = rules.max_concurrent_per_member
+            && queries::open_bookings_of(self.conn(), group, &item.id, member)? >= max
+        {
+            return Err(DomainError::TooManyBookings { item: item.name.clone(), max }.into());
         }
         let free = self.free_units(group, item, r.start, r.end, None)?;
         if free < units {
@@ -166,10 +166,10 @@ impl Store {
         let item = self.item(group, &booking.item)?;
         may_act_on_booking(me.role, booking.member == me.id, action, &item.rules)?;
         let next = action.next_state(booking.state)?;
-        if action == BookingAction::CheckOut {
-            if let Some(reason) = item.not_bookable_reason() {
-                return Err(DomainError::ItemNotBookable { item: item.name.clone(), reason }.into());
-            }
+        if action == BookingAction::CheckOut
+            && let Some(reason) = item.not_bookable_reason()
+        {
+            return Err(DomainError::ItemNotBookable { item: item.name.clone(), reason }.into());
         }
         booking.state = next;
         booking.updated = self.now();

@@ -77,10 +77,12 @@ impl DocCache {
             self.make_room();
             self.docs.insert(cache_key.clone(), LoadedDoc { doc, persisted_heads, last_used: tick });
         }
-        Ok(self.docs.get_mut(&cache_key).map(|e| {
+        let entry = self.docs.get_mut(&cache_key);
+        if let Some(e) = entry {
             e.last_used = tick;
-            e
-        }))
+            return Ok(Some(e));
+        }
+        Ok(None)
     }
 
     /// Forgets a loaded document (after a failed write, so it is reloaded from SQLite).

@@ -251,8 +251,7 @@ impl Store {
                 return Ok(());
             }
             if let Some(loaded) = self.cache.get(&self.conn, group, key, &self.device, Missing::Skip)? {
-                let mut doc = loaded.doc.clone();
-                doc_log::compact(&mut self.conn, group, key, &mut doc)?;
+                doc_log::compact(&mut self.conn, group, key, &mut loaded.doc)?;
             }
             Ok(())
         })();
@@ -266,12 +265,12 @@ impl Store {
         let mut done = 0;
         for group in self.stored_group_ids()? {
             for (key, _) in doc_log::list(&self.conn, &group)? {
-                if doc_log::needs_compaction(&self.conn, &group, key)? {
-                    if let Some(mut doc) = doc_log::load(&self.conn, &group, key)? {
-                        doc_log::compact(&mut self.conn, &group, key, &mut doc)?;
-                        self.cache.evict(&group, key);
-                        done += 1;
-                    }
+                if doc_log::needs_compaction(&self.conn, &group, key)?
+                    && let Some(mut doc) = doc_log::load(&self.conn, &group, key)?
+                {
+                    doc_log::compact(&mut self.conn, &group, key, &mut doc)?;
+                    self.cache.evict(&group, key);
+                    done += 1;
                 }
             }
         }

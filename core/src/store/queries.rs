@@ -108,7 +108,7 @@ pub(crate) fn groups(conn: &Connection) -> Result<Vec<Group>, StoreError> {
     let mut stmt = conn
         .prepare_cached("SELECT id, name, description, created, pickup_window_hours FROM groups ORDER BY name, id")?;
     let rows = stmt.query_map([], group_row)?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?.into_iter().collect::<Result<Vec<_>, _>>()?)
+    rows.collect::<Result<Vec<_>, _>>()?.into_iter().collect()
 }
 
 fn group_row(r: &Row<'_>) -> rusqlite::Result<Result<Group, StoreError>> {
