@@ -5,7 +5,7 @@ use automerge::{AutoCommit, ObjId, ObjType, Patch, PatchAction, Prop, ROOT, Read
 use std::collections::BTreeSet;
 
 use crate::docs::{DocKey, GROUP_KEY, ITEMS_KEY, MEMBERS_KEY, read_json, write_json};
-use crate::domain::{ActivityEntry, Booking, Group, Item, Member};
+use crate::domain::{ActivityEntry, BookingRecord, Group, Item, Member};
 use crate::ids::{ActivityId, BookingId, ItemId, MemberId};
 use crate::store::StoreError;
 
@@ -19,7 +19,7 @@ pub enum Entity {
     /// An item (catalogue).
     Item(Item),
     /// A booking (monthly booking document).
-    Booking(Booking),
+    Booking(BookingRecord),
     /// An activity entry (monthly activity document).
     Activity(ActivityEntry),
 }

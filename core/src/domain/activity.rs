@@ -42,11 +42,21 @@ pub enum ActivityAction {
     BookingCheckedOut,
     /// Gear was returned.
     BookingReturned,
+    /// A loan's end moved.
+    BookingExtended,
+    /// A member joined a waitlist.
+    WaitlistJoined,
+    /// A waitlisted member claimed an offer.
+    WaitlistClaimed,
+    /// A steward reordered a waitlist.
+    WaitlistReordered,
+    /// A steward marked a member qualified (or not) for an item.
+    QualificationChanged,
 }
 
 impl ActivityAction {
     /// Every action.
-    pub const ALL: [ActivityAction; 16] = [
+    pub const ALL: [ActivityAction; 21] = [
         ActivityAction::GroupCreated,
         ActivityAction::GroupEdited,
         ActivityAction::MemberAdded,
@@ -63,6 +73,11 @@ impl ActivityAction {
         ActivityAction::BookingCancelled,
         ActivityAction::BookingCheckedOut,
         ActivityAction::BookingReturned,
+        ActivityAction::BookingExtended,
+        ActivityAction::WaitlistJoined,
+        ActivityAction::WaitlistClaimed,
+        ActivityAction::WaitlistReordered,
+        ActivityAction::QualificationChanged,
     ];
 
     /// The stored name (`item_added`).
@@ -84,6 +99,11 @@ impl ActivityAction {
             ActivityAction::BookingCancelled => "booking_cancelled",
             ActivityAction::BookingCheckedOut => "booking_checked_out",
             ActivityAction::BookingReturned => "booking_returned",
+            ActivityAction::BookingExtended => "booking_extended",
+            ActivityAction::WaitlistJoined => "waitlist_joined",
+            ActivityAction::WaitlistClaimed => "waitlist_claimed",
+            ActivityAction::WaitlistReordered => "waitlist_reordered",
+            ActivityAction::QualificationChanged => "qualification_changed",
         }
     }
 

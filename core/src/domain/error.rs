@@ -163,6 +163,36 @@ pub enum DomainError {
         /// What was given.
         given: i64,
     },
+    /// A date outside the years Delbar handles (1970 to 9999).
+    #[error("the date is outside the years 1970 to 9999 ({given} ms)")]
+    DateOutOfRange {
+        /// The instant given, in milliseconds.
+        given: i64,
+    },
+    /// A kit's parts are not valid.
+    #[error("invalid kit: {reason}")]
+    InvalidKit {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The item needs a qualification the member does not have.
+    #[error("'{item}' may only be borrowed by members a steward has qualified for it")]
+    NotQualified {
+        /// The item's name.
+        item: String,
+    },
+    /// The waitlist action is not possible now.
+    #[error("{reason}")]
+    NoOffer {
+        /// Why.
+        reason: &'static str,
+    },
+    /// Units are free, so there is no need to queue.
+    #[error("'{item}' is free for that window: book it instead of joining the waitlist")]
+    NoNeedToWait {
+        /// The item's name.
+        item: String,
+    },
     /// The last steward cannot be removed or demoted.
     #[error("a group must keep at least one steward")]
     LastSteward,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::ids::{DeviceId, GroupId, MemberId};
+use crate::ids::{DeviceId, GroupId, ItemId, MemberId};
 use crate::time::Timestamp;
 
 /// A community group sharing gear: an Odlingsakademin chapter, a Folkverkstad workshop.
@@ -90,6 +90,10 @@ pub struct Member {
     /// The member's devices by device id.
     #[serde(default)]
     pub devices: BTreeMap<DeviceId, Device>,
+    /// Items a steward has marked the member qualified for (chainsaw, wood lathe), with
+    /// when.
+    #[serde(default)]
+    pub qualifications: BTreeMap<ItemId, Timestamp>,
 }
 
 impl Member {

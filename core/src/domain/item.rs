@@ -204,6 +204,10 @@ pub struct Item {
     pub retired: bool,
     /// When it was added.
     pub created: Timestamp,
+    /// When this item is a kit: its parts, with the units of each in one kit. Booking the
+    /// kit books its parts; a part booked alone makes the kit unavailable for that window.
+    #[serde(default)]
+    pub kit_parts: BTreeMap<ItemId, u32>,
 }
 
 impl Item {
@@ -249,6 +253,9 @@ pub struct ItemDraft {
     pub owner: Owner,
     /// Loan rules.
     pub rules: LoanRules,
+    /// Parts, when the item is a kit (part id -> units per kit).
+    #[serde(default)]
+    pub kit_parts: BTreeMap<ItemId, u32>,
 }
 
 impl ItemDraft {
@@ -265,6 +272,7 @@ impl ItemDraft {
             photos: Vec::new(),
             owner: Owner::Group,
             rules: LoanRules::default(),
+            kit_parts: BTreeMap::new(),
         }
     }
 }
@@ -294,6 +302,8 @@ pub struct ItemPatch {
     pub rules: Option<LoanRules>,
     /// Retire (true) or bring back (false).
     pub retired: Option<bool>,
+    /// New kit parts (an empty map makes it a plain item).
+    pub kit_parts: Option<BTreeMap<ItemId, u32>>,
 }
 
 /// Trims a required text field and checks it.
@@ -363,6 +373,13 @@ fn check_photos(photos: &[String]) -> Result<Vec<String>, DomainError> {
         .collect()
 }
 
+fn check_kit_parts(parts: BTreeMap<ItemId, u32>) -> Result<BTreeMap<ItemId, u32>, DomainError> {
+    if parts.values().any(|u| *u == 0 || *u > 1000) {
+        return Err(DomainError::InvalidKit { reason: "each part needs 1 to 1000 units per kit" });
+    }
+    Ok(parts)
+}
+
 impl ItemDraft {
     /// Validates the draft and builds the item it describes.
     pub fn into_item(self, id: ItemId, created: Timestamp) -> Result<Item, DomainError> {
@@ -384,6 +401,7 @@ impl ItemDraft {
             maintenance: BTreeMap::new(),
             retired: false,
             created,
+            kit_parts: check_kit_parts(self.kit_parts)?,
         })
     }
 }
@@ -427,6 +445,12 @@ impl ItemPatch {
         }
         if let Some(r) = self.retired {
             out.retired = r;
+        }
+        if let Some(parts) = &self.kit_parts {
+            if parts.contains_key(&item.id) {
+                return Err(DomainError::InvalidKit { reason: "a kit cannot contain itself" });
+            }
+            out.kit_parts = check_kit_parts(parts.clone())?;
         }
         Ok(out)
     }

@@ -7,12 +7,14 @@ mod activity;
 mod booking;
 mod error;
 mod group;
+pub mod hlc;
 pub mod item;
 pub mod permissions;
+pub mod resolution;
 pub mod text;
 
 pub use activity::{ActivityAction, ActivityEntry};
-pub use booking::{Booking, BookingAction, BookingState, NewBooking};
+pub use booking::{Booking, BookingAction, BookingEvent, BookingRecord, BookingState, Bump, BumpReason, NewBooking, event};
 pub use error::DomainError;
 pub use group::{Device, Group, Member, Role};
 pub use item::{Condition, Item, ItemDraft, ItemPatch, LoanRules, Location, MaintenanceEntry, Owner};

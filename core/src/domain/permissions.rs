@@ -28,7 +28,7 @@ pub fn may_act_on_booking(
     }
     let allowed = match action {
         BookingAction::Confirm | BookingAction::Decline => false,
-        BookingAction::Cancel => is_borrower,
+        BookingAction::Cancel | BookingAction::Claim => is_borrower,
         BookingAction::CheckOut | BookingAction::Return => is_borrower && rules.self_service,
     };
     if allowed { Ok(()) } else { Err(DomainError::NotPermitted { action: action_phrase(action, is_borrower), role }) }
@@ -39,6 +39,7 @@ fn action_phrase(action: BookingAction, is_borrower: bool) -> &'static str {
         (BookingAction::Confirm, _) => "confirm a booking",
         (BookingAction::Decline, _) => "decline a booking",
         (BookingAction::Cancel, _) => "cancel another member's booking",
+        (BookingAction::Claim, _) => "claim another member's waitlist offer",
         (BookingAction::CheckOut, true) => "check out gear that is not self-service",
         (BookingAction::CheckOut, false) => "check out another member's booking",
         (BookingAction::Return, true) => "check in gear that is not self-service",

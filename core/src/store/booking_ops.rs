@@ -1,13 +1,18 @@
-//! Booking operations: request, lifecycle actions, availability.
+//! Booking operations: request, waitlist, lifecycle actions, extension, availability.
+
+use std::collections::BTreeMap;
 
 use crate::docs::{DocKey, Entity};
 use crate::domain::item::{MAX_TEXT_CHARS, check_len};
-use crate::domain::permissions::{may_act_on_booking, may_book_for_other};
-use crate::domain::{ActivityAction, Booking, BookingAction, BookingState, DomainError, Item, NewBooking, Role};
+use crate::domain::permissions::{may_act_on_booking, may_book_for_other, require_steward};
+use crate::domain::{
+    ActivityAction, Booking, BookingAction, BookingEvent, BookingRecord, BookingState, DomainError, Item, Member,
+    NewBooking, Role, event,
+};
 use crate::error::{Error, Result};
 use crate::ids::{BookingId, GroupId, ItemId};
 use crate::store::Store;
-use crate::store::queries::{self, Availability, BookingFilter};
+use crate::store::queries::{self, Availability, BookingFilter, BusyInterval, WaitlistEntry};
 use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp};
 
 /// How far in the past a booking may start (a loan that begins "now" while the request is
@@ -15,37 +20,51 @@ use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp};
 const START_GRACE_MS: i64 = 15 * MINUTE_MS;
 
 /// A readable one-line summary of a booking.
-pub(crate) fn booking_summary(item: &Item, b: &Booking) -> String {
-    format!("{}: {} to {}, {} unit{}", item.name, b.start, b.end, b.units, if b.units == 1 { "" } else { "s" })
+pub(crate) fn booking_summary(item: &Item, start: Timestamp, end: Timestamp, units: u32) -> String {
+    format!("{}: {} to {}, {} unit{}", item.name, start, end, units, if units == 1 { "" } else { "s" })
 }
 
 impl Store {
     /// Books units of an item for a window. The booking is confirmed at once unless the
     /// item's rules require a steward's approval (a steward's own bookings are confirmed).
     pub fn book(&mut self, group: &GroupId, request: &NewBooking) -> Result<Booking> {
+        self.create_booking(group, request, false)
+    }
+
+    /// Joins an item's waitlist for a window that has no free units. When units free up the
+    /// first waiting member whose window they cover is offered them (a notification) and can
+    /// claim them ([`BookingAction::Claim`]) within the group's pickup window.
+    pub fn join_waitlist(&mut self, group: &GroupId, request: &NewBooking) -> Result<Booking> {
+        self.create_booking(group, request, true)
+    }
+
+    fn create_booking(&mut self, group: &GroupId, request: &NewBooking, waitlist: bool) -> Result<Booking> {
         let me = self.me(group)?;
-        let borrower = match &request.for_member {
-            Some(m) if *m != me.id => {
-                may_book_for_other(me.role)?;
-                let member = self.member(group, m)?;
-                if !member.is_active() {
-                    return Err(Error::MemberNotFound { id: m.to_string() });
-                }
-                member
-            }
-            _ => me.clone(),
-        };
+        let borrower = self.borrower_for(group, &me, request)?;
         let item = self.item(group, &request.item)?;
         let now = self.now();
         check_len("note", &request.note, MAX_TEXT_CHARS)?;
-        self.validate_booking(group, &item, &borrower.id, request, now)?;
+        self.validate_rules(group, &item, &borrower, request, now)?;
         let units = request.units as u32;
-        let state = if item.rules.requires_approval && me.role != Role::Steward {
-            BookingState::Requested
-        } else {
-            BookingState::Confirmed
-        };
-        let booking = Booking {
+        let free = queries::free_units(self.conn(), group, &item, request.start, request.end, now, None)?;
+        if waitlist && free >= units {
+            return Err(DomainError::NoNeedToWait { item: item.name.clone() }.into());
+        }
+        if !waitlist && free < units {
+            return Err(DomainError::Unavailable {
+                item: item.name.clone(),
+                free,
+                requested: units,
+                start: request.start,
+                end: request.end,
+            }
+            .into());
+        }
+        let mut events = BTreeMap::new();
+        if !waitlist && !(item.rules.requires_approval && me.role != Role::Steward) {
+            events.insert(event::CONFIRMED.to_owned(), BookingEvent { at: now, by: me.id.clone(), device: self.device_id().clone() });
+        }
+        let record = BookingRecord {
             id: BookingId::generate(),
             item: item.id.clone(),
             member: borrower.id.clone(),
@@ -53,64 +72,67 @@ impl Store {
             start: request.start,
             end: request.end,
             note: request.note.trim().to_owned(),
-            state,
+            waitlisted: waitlist,
+            events,
             created: now,
             created_by: self.device_id().clone(),
             updated: now,
+            hlc: self.next_hlc()?,
+            queue_rank: None,
         };
         let activity = self.activity_entry(
             &me,
-            ActivityAction::BookingRequested,
+            if waitlist { ActivityAction::WaitlistJoined } else { ActivityAction::BookingRequested },
             Some(&item.id),
-            Some(&booking.id),
+            Some(&record.id),
             Some(&borrower.id),
-            booking_summary(&item, &booking),
+            booking_summary(&item, record.start, record.end, units),
         );
-        self.commit_writes(
-            group,
-            vec![(DocKey::bookings_at(booking.start), Entity::Booking(booking.clone())), activity],
-        )?;
-        Ok(booking)
+        let id = record.id.clone();
+        self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
+        self.booking(group, &id)
     }
 
-    /// Checks a booking request against the item's state and loan rules and the calendar.
-    fn validate_booking(
-        &self,
-        group: &GroupId,
-        item: &Item,
-        member: &crate::ids::MemberId,
-        r: &NewBooking,
-        now: Timestamp,
-    ) -> Result<(), Error> {
+    /// The member a request books for: the actor, or (stewards only) another member.
+    fn borrower_for(&self, group: &GroupId, me: &Member, request: &NewBooking) -> Result<Member> {
+        match &request.for_member {
+            Some(m) if *m != me.id => {
+                may_book_for_other(me.role)?;
+                let member = self.member(group, m)?;
+                if !member.is_active() {
+                    return Err(Error::MemberNotFound { id: m.to_string() });
+                }
+                Ok(member)
+            }
+            _ => Ok(me.clone()),
+        }
+    }
+
+    /// Checks a request against the item's state and loan rules (everything but capacity).
+    fn validate_rules(&self, group: &GroupId, item: &Item, borrower: &Member, r: &NewBooking, now: Timestamp) -> Result<()> {
         if r.units < 1 {
             return Err(DomainError::InvalidUnits { given: r.units }.into());
         }
         if r.end <= r.start {
             return Err(DomainError::BookingEndsBeforeStart { start: r.start, end: r.end }.into());
         }
+        check_date_range(r.start)?;
+        check_date_range(r.end)?;
         if let Some(reason) = item.not_bookable_reason() {
             return Err(DomainError::ItemNotBookable { item: item.name.clone(), reason }.into());
         }
         let units = u32::try_from(r.units).unwrap_or(u32::MAX);
         if units > item.quantity {
-            return Err(DomainError::NotEnoughUnits {
-                item: item.name.clone(),
-                quantity: item.quantity,
-                requested: units,
-            }
-            .into());
+            return Err(DomainError::NotEnoughUnits { item: item.name.clone(), quantity: item.quantity, requested: units }.into());
         }
         if r.start.0 < now.0 - START_GRACE_MS {
             return Err(DomainError::StartsInPast { start: r.start }.into());
         }
         let rules = &item.rules;
-        if let Some(max) = rules.max_loan_hours {
-            let asked = r.end.0 - r.start.0;
-            if asked > max * HOUR_MS {
-                let asked_hours = (asked + HOUR_MS - 1) / HOUR_MS;
-                return Err(DomainError::LoanTooLong { item: item.name.clone(), max_hours: max, asked_hours }.into());
-            }
+        if rules.requires_qualification && !borrower.qualifications.contains_key(&item.id) {
+            return Err(DomainError::NotQualified { item: item.name.clone() }.into());
         }
+        check_loan_length(item, r.start, r.end)?;
         if let Some(days) = rules.max_advance_days
             && r.start.0 - now.0 > days * DAY_MS
         {
@@ -122,77 +144,151 @@ impl Store {
             return Err(DomainError::NoticeTooShort { item: item.name.clone(), min_hours: hours }.into());
         }
         if let Some(max) = rules.max_concurrent_per_member
-            && queries::open_bookings_of(self.conn(), group, &item.id, member)? >= max
+            && queries::open_bookings_of(self.conn(), group, &item.id, &borrower.id)? >= max
         {
             return Err(DomainError::TooManyBookings { item: item.name.clone(), max }.into());
-        }
-        let free = self.free_units(group, item, r.start, r.end, None)?;
-        if free < units {
-            return Err(DomainError::Unavailable {
-                item: item.name.clone(),
-                free,
-                requested: units,
-                start: r.start,
-                end: r.end,
-            }
-            .into());
         }
         Ok(())
     }
 
-    /// Free units of `item` over the whole of `[start, end)`, keeping the item's buffer
-    /// between loans.
-    fn free_units(
-        &self,
-        group: &GroupId,
-        item: &Item,
-        start: Timestamp,
-        end: Timestamp,
-        exclude: Option<&BookingId>,
-    ) -> Result<u32> {
-        let buffer = item.rules.buffer_minutes * MINUTE_MS;
-        let (s, e) = (start.plus_ms(-buffer), end.plus_ms(buffer));
-        let spans = queries::holding_spans(self.conn(), group, &item.id, s, e, self.now(), exclude)?;
-        let busy = queries::busy_intervals(&spans, s, e);
-        let peak = busy.iter().map(|b| b.units).max().unwrap_or(0);
-        Ok(item.quantity.saturating_sub(peak))
-    }
-
-    /// Moves a booking along its lifecycle (confirm, decline, cancel, check out, return).
+    /// Moves a booking along its lifecycle (confirm, decline, cancel, check out, return,
+    /// claim a waitlist offer).
     pub fn act_on_booking(&mut self, group: &GroupId, id: &BookingId, action: BookingAction) -> Result<Booking> {
         let me = self.me(group)?;
-        let (mut booking, _) =
+        let (booking, mut record) =
             queries::booking(self.conn(), group, id)?.ok_or_else(|| Error::BookingNotFound { id: id.to_string() })?;
         let item = self.item(group, &booking.item)?;
-        may_act_on_booking(me.role, booking.member == me.id, action, &item.rules)?;
-        let next = action.next_state(booking.state)?;
-        if action == BookingAction::CheckOut
-            && let Some(reason) = item.not_bookable_reason()
-        {
-            return Err(DomainError::ItemNotBookable { item: item.name.clone(), reason }.into());
+        let is_borrower = booking.member == me.id;
+        may_act_on_booking(me.role, is_borrower, action, &item.rules)?;
+        action.next_state(booking.state)?;
+        let now = self.now();
+        match action {
+            BookingAction::CheckOut => {
+                if let Some(reason) = item.not_bookable_reason() {
+                    return Err(DomainError::ItemNotBookable { item: item.name.clone(), reason }.into());
+                }
+            }
+            BookingAction::Confirm => {
+                let free = queries::free_units(self.conn(), group, &item, record.start, record.end, now, Some(id))?;
+                if free < record.units {
+                    return Err(DomainError::Unavailable {
+                        item: item.name.clone(),
+                        free,
+                        requested: record.units,
+                        start: record.start,
+                        end: record.end,
+                    }
+                    .into());
+                }
+            }
+            BookingAction::Claim => {
+                let offered = queries::waitlist(self.conn(), group, &item.id, now)?
+                    .into_iter()
+                    .any(|e| e.booking.id == *id && e.offer.is_some());
+                if !offered {
+                    return Err(DomainError::NoOffer { reason: "no units are offered to this booking right now" }.into());
+                }
+            }
+            _ => {}
         }
-        booking.state = next;
-        booking.updated = self.now();
+        let stamp = BookingEvent { at: now, by: me.id.clone(), device: self.device_id().clone() };
+        record.events.insert(BookingRecord::event_of(action).to_owned(), stamp.clone());
+        if action == BookingAction::Claim && !(item.rules.requires_approval && me.role != Role::Steward) {
+            record.events.insert(event::CONFIRMED.to_owned(), stamp);
+        }
+        record.updated = now;
         let activity_action = match action {
             BookingAction::Confirm => ActivityAction::BookingConfirmed,
             BookingAction::Decline => ActivityAction::BookingDeclined,
             BookingAction::Cancel => ActivityAction::BookingCancelled,
             BookingAction::CheckOut => ActivityAction::BookingCheckedOut,
             BookingAction::Return => ActivityAction::BookingReturned,
+            BookingAction::Claim => ActivityAction::WaitlistClaimed,
         };
-        let activity = self.activity_entry(
-            &me,
-            activity_action,
-            Some(&item.id),
-            Some(&booking.id),
-            Some(&booking.member),
-            booking_summary(&item, &booking),
-        );
-        self.commit_writes(
-            group,
-            vec![(DocKey::bookings_at(booking.start), Entity::Booking(booking.clone())), activity],
-        )?;
-        Ok(booking)
+        let summary = booking_summary(&item, record.start, record.end, record.units);
+        let activity =
+            self.activity_entry(&me, activity_action, Some(&item.id), Some(id), Some(&booking.member), summary);
+        self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
+        self.booking(group, id)
+    }
+
+    /// Extends (or shortens) a loan to a new end, if the item's rules allow the length and
+    /// the units are free for the added time. The borrower or a steward may do it.
+    pub fn extend_booking(&mut self, group: &GroupId, id: &BookingId, new_end: Timestamp) -> Result<Booking> {
+        let me = self.me(group)?;
+        let (booking, mut record) =
+            queries::booking(self.conn(), group, id)?.ok_or_else(|| Error::BookingNotFound { id: id.to_string() })?;
+        if booking.member != me.id {
+            require_steward(me.role, "extend another member's booking")?;
+        }
+        if !matches!(booking.state, BookingState::Requested | BookingState::Confirmed | BookingState::CheckedOut) {
+            return Err(DomainError::IllegalTransition { action: BookingAction::Confirm, state: booking.state }.into());
+        }
+        if new_end <= record.start {
+            return Err(DomainError::BookingEndsBeforeStart { start: record.start, end: new_end }.into());
+        }
+        check_date_range(new_end)?;
+        let item = self.item(group, &booking.item)?;
+        check_loan_length(&item, record.start, new_end)?;
+        let now = self.now();
+        if new_end > record.end {
+            let free = queries::free_units(self.conn(), group, &item, record.end, new_end, now, Some(id))?;
+            if free < record.units {
+                return Err(DomainError::Unavailable {
+                    item: item.name.clone(),
+                    free,
+                    requested: record.units,
+                    start: record.end,
+                    end: new_end,
+                }
+                .into());
+            }
+        }
+        record.end = new_end;
+        record.updated = now;
+        let summary = booking_summary(&item, record.start, record.end, record.units);
+        let activity =
+            self.activity_entry(&me, ActivityAction::BookingExtended, Some(&item.id), Some(id), Some(&booking.member), summary);
+        self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
+        self.booking(group, id)
+    }
+
+    /// Moves a waiting booking to `position` (from 1) in its item's queue (stewards).
+    pub fn move_in_waitlist(&mut self, group: &GroupId, id: &BookingId, position: u32) -> Result<Vec<WaitlistEntry>> {
+        let me = self.me(group)?;
+        require_steward(me.role, "reorder a waitlist")?;
+        let (booking, mut record) =
+            queries::booking(self.conn(), group, id)?.ok_or_else(|| Error::BookingNotFound { id: id.to_string() })?;
+        if booking.state != BookingState::Waitlisted {
+            return Err(DomainError::NoOffer { reason: "only waitlisted bookings have a place in the queue" }.into());
+        }
+        let now = self.now();
+        let others: Vec<f64> = queries::waitlist(self.conn(), group, &booking.item, now)?
+            .into_iter()
+            .filter(|e| e.booking.id != *id)
+            .map(|e| e.booking.queue_rank.unwrap_or(e.booking.created.0 as f64))
+            .collect();
+        let index = (position.max(1) as usize - 1).min(others.len());
+        let rank = match (index.checked_sub(1).and_then(|i| others.get(i)), others.get(index)) {
+            (None, None) => now.0 as f64,
+            (None, Some(next)) => next - 1000.0,
+            (Some(prev), None) => prev + 1000.0,
+            (Some(prev), Some(next)) => (prev + next) / 2.0,
+        };
+        record.queue_rank = Some(rank);
+        record.updated = now;
+        let item = self.item(group, &booking.item)?;
+        let summary = format!("{}: waitlist place {}", item.name, index + 1);
+        let activity =
+            self.activity_entry(&me, ActivityAction::WaitlistReordered, Some(&item.id), Some(id), Some(&booking.member), summary);
+        self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
+        self.waitlist(group, &booking.item)
+    }
+
+    /// An item's waitlist in queue order, with the offer standing now.
+    pub fn waitlist(&self, group: &GroupId, item: &ItemId) -> Result<Vec<WaitlistEntry>> {
+        self.item(group, item)?;
+        Ok(queries::waitlist(self.conn(), group, item, self.now())?)
     }
 
     /// One booking.
@@ -212,30 +308,86 @@ impl Store {
     /// Checked-out bookings past their end (by the device clock), by end.
     pub fn overdue(&self, group: &GroupId) -> Result<Vec<Booking>> {
         let now = self.now();
-        let filter =
-            BookingFilter { states: vec![BookingState::CheckedOut], limit: 10_000, ..BookingFilter::default() };
+        let filter = BookingFilter { states: vec![BookingState::CheckedOut], limit: 10_000, ..BookingFilter::default() };
         let mut out: Vec<Booking> = self.bookings(group, &filter)?.into_iter().filter(|b| b.is_overdue(now)).collect();
         out.sort_by_key(|b| b.end);
         Ok(out)
     }
 
     /// Free units of an item over a window and the busy spans inside it. Answered from the
-    /// bookings index near the window, whatever the group's history.
-    pub fn availability(
-        &self,
-        group: &GroupId,
-        item: &ItemId,
-        start: Timestamp,
-        end: Timestamp,
-    ) -> Result<Availability> {
+    /// holds index near the window, whatever the group's history.
+    pub fn availability(&self, group: &GroupId, item: &ItemId, start: Timestamp, end: Timestamp) -> Result<Availability> {
         if end <= start {
             return Err(DomainError::BookingEndsBeforeStart { start, end }.into());
         }
         let item = self.item(group, item)?;
-        let spans = queries::holding_spans(self.conn(), group, &item.id, start, end, self.now(), None)?;
+        let now = self.now();
+        let spans = queries::holding_spans(self.conn(), group, &item.id, start, end, now, None)?;
         let busy = queries::busy_intervals(&spans, start, end);
-        let peak = busy.iter().map(|b| b.units).max().unwrap_or(0);
-        let free_units = if item.not_bookable_reason().is_some() { 0 } else { item.quantity.saturating_sub(peak) };
+        let free_units = queries::free_units(self.conn(), group, &item, start, end, now, None)?;
         Ok(Availability { item: item.id.clone(), quantity: item.quantity, free_units, start, end, busy })
     }
+
+    /// An item's calendar: busy spans with the units taken, over a range.
+    pub fn calendar(&self, group: &GroupId, item: &ItemId, from: Timestamp, to: Timestamp) -> Result<Vec<BusyInterval>> {
+        Ok(self.availability(group, item, from, to)?.busy)
+    }
+
+    /// The first window of `length_ms` from `from` on with `units` free, within a year.
+    pub fn next_free_window(
+        &self,
+        group: &GroupId,
+        item: &ItemId,
+        from: Timestamp,
+        length_ms: i64,
+        units: u32,
+    ) -> Result<Option<(Timestamp, Timestamp)>> {
+        self.item(group, item)?;
+        Ok(queries::next_free_window(self.conn(), group, item, from, length_ms, units.max(1), self.now())?)
+    }
+
+    /// Items (of a category, or all) with at least `units` free over a window, with their
+    /// free units, by name.
+    pub fn free_items(
+        &self,
+        group: &GroupId,
+        category: Option<&str>,
+        start: Timestamp,
+        end: Timestamp,
+        units: u32,
+    ) -> Result<Vec<(Item, u32)>> {
+        if end <= start {
+            return Err(DomainError::BookingEndsBeforeStart { start, end }.into());
+        }
+        let filter = queries::ItemFilter { category: category.map(str::to_owned), limit: 10_000, ..Default::default() };
+        let now = self.now();
+        let mut out = Vec::new();
+        for item in self.items(group, &filter)? {
+            let free = queries::free_units(self.conn(), group, &item, start, end, now, None)?;
+            if free >= units.max(1) {
+                out.push((item, free));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Instants a booking may use: from 1970 to the end of 9999 (documents are named by year).
+fn check_date_range(t: Timestamp) -> Result<(), DomainError> {
+    let last = Timestamp::month_start(10_000, 1);
+    if t.0 < 0 || t >= last {
+        return Err(DomainError::DateOutOfRange { given: t.0 });
+    }
+    Ok(())
+}
+
+fn check_loan_length(item: &Item, start: Timestamp, end: Timestamp) -> Result<(), DomainError> {
+    if let Some(max) = item.rules.max_loan_hours {
+        let asked = end.0 - start.0;
+        if asked > max * HOUR_MS {
+            let asked_hours = (asked + HOUR_MS - 1) / HOUR_MS;
+            return Err(DomainError::LoanTooLong { item: item.name.clone(), max_hours: max, asked_hours });
+        }
+    }
+    Ok(())
 }

@@ -35,6 +35,7 @@ impl Store {
             joined: now,
             removed: None,
             devices: BTreeMap::from([(self.device_id().clone(), Device { label: String::new(), added: now })]),
+            qualifications: BTreeMap::new(),
         };
         let activity =
             self.activity_entry(&me, ActivityAction::GroupCreated, None, None, Some(&me.id), group.name.clone());
@@ -120,6 +121,7 @@ impl Store {
             joined: now,
             removed: None,
             devices,
+            qualifications: BTreeMap::new(),
         };
         let summary = format!("{} ({})", member.name, member.role);
         let activity = self.activity_entry(&me, ActivityAction::MemberAdded, None, None, Some(&member.id), summary);
@@ -187,6 +189,7 @@ impl Store {
         if let crate::domain::Owner::Member(owner) = &draft.owner {
             self.member(group, owner)?;
         }
+        self.check_kit(group, None, &draft.kit_parts)?;
         let item = draft.into_item(ItemId::generate(), self.now())?;
         let summary = format!("{} ({} unit{})", item.name, item.quantity, if item.quantity == 1 { "" } else { "s" });
         let activity = self.activity_entry(&me, ActivityAction::ItemAdded, Some(&item.id), None, None, summary);
@@ -226,6 +229,9 @@ impl Store {
         if let Some(crate::domain::Owner::Member(owner)) = &patch.owner {
             self.member(group, owner)?;
         }
+        if let Some(parts) = &patch.kit_parts {
+            self.check_kit(group, Some(id), parts)?;
+        }
         let updated = patch.apply_to(&item)?;
         if updated == item {
             return Ok(item);
@@ -236,6 +242,61 @@ impl Store {
         let activity = self.activity_entry(&me, action, Some(id), None, None, summary);
         self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Item(updated.clone())), activity])?;
         Ok(updated)
+    }
+
+    /// Checks that kit parts exist and are plain items (kits do not nest), and that an item
+    /// used as a part does not become a kit.
+    fn check_kit(&self, group: &GroupId, kit: Option<&ItemId>, parts: &BTreeMap<ItemId, u32>) -> Result<()> {
+        for part in parts.keys() {
+            if Some(part) == kit {
+                return Err(DomainError::InvalidKit { reason: "a kit cannot contain itself" }.into());
+            }
+            let p = self.item(group, part)?;
+            if !p.kit_parts.is_empty() {
+                return Err(DomainError::InvalidKit { reason: "a part cannot itself be a kit" }.into());
+            }
+        }
+        if let Some(kit) = kit
+            && !parts.is_empty()
+        {
+            let used_as_part: bool = self
+                .conn()
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM kit_parts WHERE group_id = ?1 AND part_id = ?2)",
+                    [group.as_str(), kit.as_str()],
+                    |r| r.get(0),
+                )
+                .map_err(crate::store::StoreError::from)?;
+            if used_as_part {
+                return Err(DomainError::InvalidKit { reason: "an item that is part of a kit cannot become a kit" }.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Marks a member qualified (or no longer qualified) for an item that requires it
+    /// (stewards).
+    pub fn set_qualified(&mut self, group: &GroupId, member: &MemberId, item: &ItemId, qualified: bool) -> Result<Member> {
+        let me = self.me(group)?;
+        require_steward(me.role, "qualify members")?;
+        let it = self.item(group, item)?;
+        let mut m = self.member(group, member)?;
+        if !m.is_active() {
+            return Err(Error::MemberNotFound { id: member.to_string() });
+        }
+        if qualified == m.qualifications.contains_key(item) {
+            return Ok(m);
+        }
+        if qualified {
+            m.qualifications.insert(item.clone(), self.now());
+        } else {
+            m.qualifications.remove(item);
+        }
+        let summary = format!("{}: {} for {}", m.name, if qualified { "qualified" } else { "no longer qualified" }, it.name);
+        let activity =
+            self.activity_entry(&me, ActivityAction::QualificationChanged, Some(item), None, Some(&m.id), summary);
+        self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Member(m.clone())), activity])?;
+        Ok(m)
     }
 
     /// Writes a maintenance-log entry and sets the item's condition to `condition_after`

@@ -9,7 +9,7 @@ use crate::docs::all_entities;
 use crate::error::Result;
 use crate::ids::GroupId;
 use crate::store::schema::{self, PROJECTION_TABLES};
-use crate::store::{Store, StoreError, doc_log, projection};
+use crate::store::{Store, StoreError, doc_log, projection, resolve};
 
 /// One row where the incremental projection and the rebuilt one disagree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,6 +101,7 @@ impl Store {
                     projection::project(&scratch, group, key, &doc, refs.iter())?;
                 }
             }
+            resolve::resolve_all(&scratch, group)?;
             for (table, keys) in PROJECTION_TABLES {
                 let stored = rows_of(self.conn(), table, keys, group)?;
                 let rebuilt = rows_of(&scratch, table, keys, group)?;

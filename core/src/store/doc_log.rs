@@ -129,13 +129,20 @@ pub(crate) fn load(conn: &Connection, group: &GroupId, key: DocKey) -> Result<Op
     let corrupt = |e: automerge::AutomergeError| StoreError::Corrupt {
         reason: format!("document {key} of group {group} does not load: {e}"),
     };
-    let mut doc = if snapshot.is_empty() { AutoCommit::new() } else { AutoCommit::load(&snapshot).map_err(corrupt)? };
+    // The snapshot and the chunks after it form one valid byte stream: load it at once (one
+    // pass is many times faster than applying the chunks one by one).
+    let mut bytes = snapshot;
     let mut stmt = conn.prepare_cached("SELECT data FROM document_chunks WHERE doc = ?1 ORDER BY seq")?;
     let mut rows = stmt.query([id])?;
     while let Some(r) = rows.next()? {
         let data: Vec<u8> = r.get(0)?;
-        doc.load_incremental(&data).map_err(corrupt)?;
+        bytes.extend_from_slice(&data);
     }
+    if bytes.is_empty() {
+        return Ok(Some(AutoCommit::new()));
+    }
+    let options = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
+    let doc = AutoCommit::load_with_options(&bytes, options).map_err(corrupt)?;
     Ok(Some(doc))
 }
 

@@ -15,6 +15,12 @@ pub enum StoreError {
         /// What was found.
         reason: String,
     },
+    /// Another process (or another handle in this one) has the store open.
+    #[error("the store at {path} is open elsewhere; close the other Delbar first")]
+    InUse {
+        /// The store file.
+        path: String,
+    },
     /// The store was written by a newer Delbar.
     #[error("the store has schema version {found}; this Delbar reads up to {supported}")]
     NewerSchema {

@@ -11,7 +11,7 @@ use crate::docs::{DocKey, touched_entities};
 use crate::error::{Error, Result};
 use crate::ids::GroupId;
 use crate::store::doc_log::{self, Missing};
-use crate::store::{Store, StoreError, projection};
+use crate::store::{Store, StoreError, projection, resolve};
 
 /// One document of a group as bytes (a full save, or the changes another device lacks).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,6 +74,11 @@ impl Store {
             .cache
             .get(&self.conn, group, key, &self.device, Missing::CreateEmpty)?
             .ok_or_else(|| StoreError::MalformedDocument { reason: format!("document {key} missing") })?;
+        // Refuse bytes that are not entirely valid automerge data: `load_incremental` alone
+        // would skip what it cannot parse.
+        let strict = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
+        automerge::Automerge::load_with_options(data, strict)
+            .map_err(|e| StoreError::Corrupt { reason: format!("received document {key} is not valid: {e}") })?;
         let before = loaded.doc.get_heads();
         loaded
             .doc
@@ -91,12 +96,16 @@ impl Store {
             .get(&tx, group, key, &self.device, Missing::Skip)?
             .ok_or_else(|| Error::Store(StoreError::MalformedDocument { reason: format!("document {key} missing") }))?;
         let heads = doc_log::append(&tx, group, key, loaded)?;
+        let mut tracker = resolve::ChangeTracker::default();
+        tracker.before(&tx, group, &touched)?;
         projection::project(&tx, group, key, &loaded.doc, touched.iter())?;
+        let notified = super::finish_changes(&tx, group, tracker, &touched, self.clock.now())?;
         tx.commit()?;
         if let Some(heads) = heads {
             loaded.persisted_heads = heads;
         }
         self.compact_if_needed(group, key);
+        self.deliver(&notified);
         Ok(touched.len() as u32)
     }
 }

@@ -18,7 +18,9 @@ mod check;
 pub(crate) mod doc_log;
 mod error;
 mod merge;
+pub mod notify;
 pub(crate) mod projection;
+pub(crate) mod resolve;
 pub(crate) mod queries;
 pub mod schema;
 #[cfg(test)]
@@ -27,7 +29,10 @@ mod tests;
 pub use check::{CheckReport, Difference};
 pub use error::StoreError;
 pub use merge::{DocumentExport, MergeReport};
-pub use queries::{ActivityFilter, ActivityPage, Availability, BookingFilter, BusyInterval, ItemFilter};
+pub use notify::{Notification, NotificationDetail, NotificationKind, NotificationListener};
+pub use queries::{
+    ActivityFilter, ActivityPage, Availability, BookingFilter, BusyInterval, ItemFilter, WaitlistEntry,
+};
 
 use automerge::transaction::CommitOptions;
 use ed25519_dalek::SigningKey;
@@ -37,6 +42,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::docs::{DocKey, Entity, EntityRef, write_entity};
+use crate::domain::hlc::Hlc;
 use crate::domain::{ActivityAction, ActivityEntry, Member};
 use crate::error::{Error, Result};
 use crate::ids::{ActivityId, BookingId, DeviceId, GroupId, ItemId, MemberId, random_bytes};
@@ -51,6 +57,9 @@ pub struct Store {
     device: DeviceId,
     clock: Arc<dyn Clock>,
     cache: DocCache,
+    listener: Option<Arc<dyn notify::NotificationListener>>,
+    /// Held while the store is open (see `lock_store`).
+    _lock: std::fs::File,
 }
 
 impl std::fmt::Debug for Store {
@@ -65,10 +74,26 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)
         .map_err(|e| StoreError::Io { path: path.display().to_string(), message: e.to_string() })?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    // The first statement that reads the file tells a store from a file that is not one.
+    // Tell a store from a file that is not one before writing anything to it.
+    verify_is_store(&conn)?;
     let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
     Ok(conn)
+}
+
+/// Takes the store's lock file so that one process at a time writes a store: two writers
+/// with the same device key would both extend the same automerge actor's history.
+fn lock_store(path: &Path) -> Result<std::fs::File, StoreError> {
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push(".lock");
+    let lock_path = PathBuf::from(lock_path);
+    let io = |e: std::io::Error| StoreError::Io { path: lock_path.display().to_string(), message: e.to_string() };
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse { path: path.display().to_string() }),
+        Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+    }
 }
 
 /// Checks that a file with tables is a Delbar store.
@@ -94,12 +119,13 @@ impl Store {
     /// Opens (or creates) the store at `path` with a given device clock.
     pub fn open_with_clock(path: impl AsRef<Path>, clock: Arc<dyn Clock>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
+        let lock = lock_store(&path)?;
         let mut conn = open_connection(&path)?;
-        verify_is_store(&conn)?;
         let rebuild = schema::migrate(&mut conn, schema::latest_version())?;
         let signing_key = load_or_create_device_key(&conn, clock.now())?;
         let device = DeviceId::from_public_key(&signing_key.verifying_key().to_bytes());
-        let mut store = Store { conn, path, signing_key, device, clock, cache: DocCache::default() };
+        let mut store =
+            Store { conn, path, signing_key, device, clock, cache: DocCache::default(), listener: None, _lock: lock };
         if rebuild {
             for group in store.stored_group_ids()? {
                 store.rebuild_projection(&group)?;
@@ -213,16 +239,14 @@ impl Store {
         Err(failure.unwrap_or_else(|| Error::Store(StoreError::Storage { message: "write failed".into() })))
     }
 
-    /// Commits the pending changes of the touched documents, appends them and projects the
-    /// touched entities, in one transaction.
-    fn persist(
-        &mut self,
-        group: &GroupId,
-        touched: &BTreeMap<DocKey, BTreeSet<EntityRef>>,
-        now: Timestamp,
-    ) -> Result<()> {
+    /// Commits the pending changes of the touched documents, appends them, projects the
+    /// touched entities, resolves conflicts on the items they affect and records
+    /// notifications, in one transaction.
+    fn persist(&mut self, group: &GroupId, touched: &BTreeMap<DocKey, BTreeSet<EntityRef>>, now: Timestamp) -> Result<()> {
         let tx = self.conn.transaction()?;
         let mut new_heads = Vec::new();
+        let mut tracker = resolve::ChangeTracker::default();
+        let mut all_refs = BTreeSet::new();
         for (key, refs) in touched {
             let Some(loaded) = self.cache.get(&tx, group, *key, &self.device, Missing::Skip)? else {
                 continue;
@@ -231,8 +255,11 @@ impl Store {
             if let Some(heads) = doc_log::append(&tx, group, *key, loaded)? {
                 new_heads.push((*key, heads));
             }
+            tracker.before(&tx, group, refs)?;
             projection::project(&tx, group, *key, &loaded.doc, refs)?;
+            all_refs.extend(refs.iter().cloned());
         }
+        let notified = finish_changes(&tx, group, tracker, &all_refs, now)?;
         tx.commit()?;
         for (key, heads) in new_heads {
             if let Ok(Some(loaded)) = self.cache.get(&self.conn, group, key, &self.device, Missing::Skip) {
@@ -240,6 +267,7 @@ impl Store {
             }
             self.compact_if_needed(group, key);
         }
+        self.deliver(&notified);
         Ok(())
     }
 
@@ -302,9 +330,79 @@ impl Store {
                 projection::project(&tx, group, key, &doc, refs.iter())?;
             }
         }
+        resolve::resolve_all(&tx, group)?;
         tx.commit()?;
         Ok(())
     }
+
+    /// Issues the next hybrid-logical-clock stamp of this device.
+    pub(crate) fn next_hlc(&self) -> Result<String> {
+        let (wall, counter): (i64, u32) =
+            self.conn.query_row("SELECT hlc_wall, hlc_counter FROM local_device WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let next = Hlc { wall, counter }.tick(self.now());
+        self.conn.execute(
+            "UPDATE local_device SET hlc_wall = ?1, hlc_counter = ?2 WHERE id = 1",
+            params![next.wall, next.counter],
+        )?;
+        Ok(next.stamp(&self.device))
+    }
+}
+
+/// After projecting a change: resolves the affected items, moves this device's clock past
+/// every request it has now seen, and records the notifications the change calls for.
+fn finish_changes(
+    conn: &Connection,
+    group: &GroupId,
+    tracker: resolve::ChangeTracker,
+    refs: &BTreeSet<EntityRef>,
+    now: Timestamp,
+) -> Result<Vec<i64>, StoreError> {
+    let (changes, unbookable) = tracker.finish(conn, group, refs)?;
+    observe_hlc(conn, group, refs)?;
+    let mut ids = notify::notify_changes(conn, group, &changes, &unbookable, now)?;
+    let mut items = BTreeSet::new();
+    for c in &changes {
+        if let Some(item) = conn
+            .query_row("SELECT item_id FROM bookings WHERE group_id = ?1 AND id = ?2", [group.as_str(), c.booking.as_str()], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+        {
+            items.insert(item);
+        }
+    }
+    for item in items {
+        if let Ok(item) = ItemId::parse(&item) {
+            ids.extend(notify::notify_offers(conn, group, Some(&item), now)?);
+        }
+    }
+    Ok(ids)
+}
+
+/// Moves this device's hybrid logical clock past the requests among `refs`.
+fn observe_hlc(conn: &Connection, group: &GroupId, refs: &BTreeSet<EntityRef>) -> Result<(), StoreError> {
+    let mut seen = Hlc::default();
+    for r in refs {
+        if let EntityRef::Booking(id) = r {
+            let hlc: Option<String> = conn
+                .prepare_cached("SELECT hlc FROM bookings WHERE group_id = ?1 AND id = ?2")?
+                .query_row([group.as_str(), id.as_str()], |r| r.get(0))
+                .optional()?;
+            if let Some(h) = hlc.as_deref().and_then(Hlc::parse) {
+                seen = seen.observe(h);
+            }
+        }
+    }
+    if seen > Hlc::default() {
+        conn.execute(
+            "UPDATE local_device SET hlc_wall = ?1, hlc_counter = ?2
+             WHERE id = 1 AND (hlc_wall < ?1 OR (hlc_wall = ?1 AND hlc_counter < ?2))",
+            params![seen.wall, seen.counter],
+        )?;
+    }
+    Ok(())
 }
 
 fn load_or_create_device_key(conn: &Connection, now: Timestamp) -> Result<SigningKey, StoreError> {

@@ -6,7 +6,7 @@ use automerge::AutoCommit;
 use rusqlite::{Connection, params};
 
 use crate::docs::{DocKey, Entity, EntityRef, read_entity};
-use crate::domain::{ActivityEntry, Booking, Group, Item, Member, text};
+use crate::domain::{ActivityEntry, BookingRecord, Group, Item, Member, text};
 use crate::ids::GroupId;
 use crate::store::StoreError;
 
@@ -47,10 +47,12 @@ fn remove(conn: &Connection, group: &GroupId, r: &EntityRef) -> Result<(), Store
         EntityRef::Member(id) => {
             conn.execute("DELETE FROM members WHERE group_id = ?1 AND id = ?2", [g, id.as_str()])?;
             conn.execute("DELETE FROM devices WHERE group_id = ?1 AND member_id = ?2", [g, id.as_str()])?;
+            conn.execute("DELETE FROM qualifications WHERE group_id = ?1 AND member_id = ?2", [g, id.as_str()])?;
         }
         EntityRef::Item(id) => remove_item(conn, g, id.as_str())?,
         EntityRef::Booking(id) => {
             conn.execute("DELETE FROM bookings WHERE group_id = ?1 AND id = ?2", [g, id.as_str()])?;
+            conn.execute("DELETE FROM holds WHERE group_id = ?1 AND booking_id = ?2", [g, id.as_str()])?;
         }
         EntityRef::Activity(id) => {
             conn.execute("DELETE FROM activity WHERE group_id = ?1 AND id = ?2", [g, id.as_str()])?;
@@ -86,6 +88,14 @@ fn upsert_member(conn: &Connection, group: &GroupId, m: &Member) -> Result<(), S
     for (device, info) in &m.devices {
         insert.execute(params![g, device.as_str(), m.id.as_str(), info.label, info.added.0])?;
     }
+    conn.prepare_cached("DELETE FROM qualifications WHERE group_id = ?1 AND member_id = ?2")?
+        .execute([g, m.id.as_str()])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO qualifications (group_id, item_id, member_id, since) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (item, since) in &m.qualifications {
+        insert.execute(params![g, item.as_str(), m.id.as_str(), since.0])?;
+    }
     Ok(())
 }
 
@@ -99,6 +109,7 @@ fn remove_item(conn: &Connection, g: &str, id: &str) -> Result<(), StoreError> {
     }
     conn.prepare_cached("DELETE FROM items WHERE group_id = ?1 AND id = ?2")?.execute([g, id])?;
     conn.prepare_cached("DELETE FROM item_tags WHERE group_id = ?1 AND item_id = ?2")?.execute([g, id])?;
+    conn.prepare_cached("DELETE FROM kit_parts WHERE group_id = ?1 AND kit_id = ?2")?.execute([g, id])?;
     Ok(())
 }
 
@@ -145,13 +156,62 @@ fn upsert_item(conn: &Connection, group: &GroupId, i: &Item) -> Result<(), Store
     for tag in &i.tags {
         insert.execute([g, tag.as_str(), i.id.as_str()])?;
     }
+    conn.prepare_cached("DELETE FROM kit_parts WHERE group_id = ?1 AND kit_id = ?2")?.execute([g, i.id.as_str()])?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO kit_parts (group_id, kit_id, part_id, units) VALUES (?1, ?2, ?3, ?4)")?;
+    for (part, units) in &i.kit_parts {
+        insert.execute(params![g, i.id.as_str(), part.as_str(), units])?;
+    }
+    // What the item's open bookings hold depends on its parts.
+    let open: Vec<String> = conn
+        .prepare_cached(
+            "SELECT data FROM bookings WHERE group_id = ?1 AND item_id = ?2
+             AND stored_state IN ('requested', 'confirmed', 'checked_out')",
+        )?
+        .query_map([g, i.id.as_str()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for data in open {
+        if let Ok(record) = serde_json::from_str::<BookingRecord>(&data) {
+            write_holds(conn, g, &record)?;
+        }
+    }
     Ok(())
 }
 
-fn upsert_booking(conn: &Connection, group: &GroupId, key: DocKey, b: &Booking) -> Result<(), StoreError> {
+/// Rewrites the units a booking holds: its item and, for a kit, the kit's parts. Only
+/// bookings whose stored state holds units have holds; resolution may mark them bumped.
+fn write_holds(conn: &Connection, g: &str, b: &BookingRecord) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM holds WHERE group_id = ?1 AND booking_id = ?2")?.execute([g, b.id.as_str()])?;
+    let state = b.stored_state();
+    if !state.holds_units() {
+        return Ok(());
+    }
+    let mut holds: Vec<(String, u32)> = vec![(b.item.as_str().to_owned(), b.units)];
+    let mut parts = conn.prepare_cached("SELECT part_id, units FROM kit_parts WHERE group_id = ?1 AND kit_id = ?2")?;
+    let rows = parts.query_map([g, b.item.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+    for row in rows {
+        let (part, per_kit) = row?;
+        if part != b.item.as_str() {
+            holds.push((part, per_kit.saturating_mul(b.units)));
+        }
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT OR REPLACE INTO holds (group_id, booking_id, item_id, units, start_ms, end_ms, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (item, units) in holds {
+        insert.execute(params![g, b.id.as_str(), item, units, b.start.0, b.end.0, state.as_str()])?;
+    }
+    Ok(())
+}
+
+fn upsert_booking(conn: &Connection, group: &GroupId, key: DocKey, b: &BookingRecord) -> Result<(), StoreError> {
+    let data = serde_json::to_string(b).map_err(|e| StoreError::Encode { message: e.to_string() })?;
+    let state = b.stored_state();
     conn.prepare_cached(
         "INSERT OR REPLACE INTO bookings (group_id, id, item_id, member_id, units, start_ms, end_ms, state, note,
-         created, created_by, updated, doc_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         created, created_by, updated, doc_key, stored_state, hlc, queue_rank, bump_reason, bump_winner, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?8, ?14, ?15, NULL, NULL, ?16)",
     )?
     .execute(params![
         group.as_str(),
@@ -161,14 +221,17 @@ fn upsert_booking(conn: &Connection, group: &GroupId, key: DocKey, b: &Booking) 
         b.units,
         b.start.0,
         b.end.0,
-        b.state.as_str(),
+        state.as_str(),
         b.note,
         b.created.0,
         b.created_by.as_str(),
         b.updated.0,
-        key.to_string()
+        key.to_string(),
+        b.hlc,
+        b.queue_rank,
+        data
     ])?;
-    Ok(())
+    write_holds(conn, group.as_str(), b)
 }
 
 fn upsert_activity(conn: &Connection, group: &GroupId, a: &ActivityEntry) -> Result<(), StoreError> {
@@ -196,7 +259,7 @@ pub(crate) fn clear_group(conn: &Connection, group: &GroupId) -> Result<(), Stor
     let g = group.as_str();
     conn.execute("DELETE FROM item_search WHERE rowid IN (SELECT rowid FROM items WHERE group_id = ?1)", [g])?;
     conn.execute("DELETE FROM groups WHERE id = ?1", [g])?;
-    for table in ["members", "devices", "items", "item_tags", "bookings", "activity"] {
+    for table in ["members", "devices", "items", "item_tags", "bookings", "holds", "kit_parts", "qualifications", "activity"] {
         conn.execute(&format!("DELETE FROM {table} WHERE group_id = ?1"), [g])?;
     }
     Ok(())

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::domain::{
-    ActivityAction, ActivityEntry, Booking, BookingState, Condition, Device, Group, Item, Member, Role, text,
+    ActivityAction, ActivityEntry, Booking, BookingRecord, BookingState, Condition, Device, Group, Item, Member, Role,
+    text,
 };
 use crate::ids::{ActivityId, BookingId, DeviceId, GroupId, ItemId, MemberId};
 use crate::store::StoreError;
@@ -144,6 +145,15 @@ fn member_from_row(conn: &Connection, group: &GroupId, r: &Row<'_>) -> Result<Me
         let device = DeviceId::parse(&device).map_err(|_| parse_err("device id", &device))?;
         devices.insert(device, Device { label: d.get(1)?, added: Timestamp(d.get(2)?) });
     }
+    let mut qualifications = BTreeMap::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT item_id, since FROM qualifications WHERE group_id = ?1 AND member_id = ?2")?;
+    let mut rows = stmt.query([group.as_str(), id.as_str()])?;
+    while let Some(q) = rows.next()? {
+        let item: String = q.get(0)?;
+        let item = ItemId::parse(&item).map_err(|_| parse_err("item id", &item))?;
+        qualifications.insert(item, Timestamp(q.get(1)?));
+    }
     Ok(Member {
         id,
         name: r.get(1)?,
@@ -151,6 +161,7 @@ fn member_from_row(conn: &Connection, group: &GroupId, r: &Row<'_>) -> Result<Me
         joined: Timestamp(r.get(3)?),
         removed: r.get::<_, Option<i64>>(4)?.map(Timestamp),
         devices,
+        qualifications,
     })
 }
 
@@ -315,7 +326,8 @@ pub(crate) fn categories(conn: &Connection, group: &GroupId) -> Result<Vec<(Stri
 }
 
 const BOOKING_COLUMNS: &str =
-    "id, item_id, member_id, units, start_ms, end_ms, state, note, created, created_by, updated";
+    "id, item_id, member_id, units, start_ms, end_ms, state, note, created, created_by, updated, \
+     hlc, queue_rank, bump_reason, bump_winner";
 
 fn booking_row(r: &Row<'_>) -> Result<Booking, StoreError> {
     let id: String = r.get(0)?;
@@ -335,6 +347,9 @@ fn booking_row(r: &Row<'_>) -> Result<Booking, StoreError> {
         created: Timestamp(r.get(8)?),
         created_by: DeviceId::parse(&created_by).map_err(|_| parse_err("device id", &created_by))?,
         updated: Timestamp(r.get(10)?),
+        hlc: r.get(11)?,
+        queue_rank: r.get(12)?,
+        bump: crate::store::resolve::bump_of(r.get(13)?, r.get(14)?),
     })
 }
 
@@ -343,12 +358,17 @@ pub(crate) fn booking(
     conn: &Connection,
     group: &GroupId,
     id: &BookingId,
-) -> Result<Option<(Booking, String)>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(&format!("SELECT {BOOKING_COLUMNS}, doc_key FROM bookings WHERE group_id = ?1 AND id = ?2"))?;
+) -> Result<Option<(Booking, BookingRecord)>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {BOOKING_COLUMNS}, data FROM bookings WHERE group_id = ?1 AND id = ?2"))?;
     let mut rows = stmt.query([group.as_str(), id.as_str()])?;
     match rows.next()? {
-        Some(r) => Ok(Some((booking_row(r)?, r.get(11)?))),
+        Some(r) => {
+            let data: String = r.get(15)?;
+            let record = serde_json::from_str(&data)
+                .map_err(|e| StoreError::Corrupt { reason: format!("unreadable booking in the projection: {e}") })?;
+            Ok(Some((booking_row(r)?, record)))
+        }
         None => Ok(None),
     }
 }
@@ -392,7 +412,7 @@ pub(crate) fn bookings(conn: &Connection, group: &GroupId, filter: &BookingFilte
     Ok(out)
 }
 
-/// Bookings of a member that still hold units.
+/// Open bookings (holding units) of a member for an item.
 pub(crate) fn open_bookings_of(
     conn: &Connection,
     group: &GroupId,
@@ -402,15 +422,17 @@ pub(crate) fn open_bookings_of(
     Ok(conn
         .prepare_cached(
             "SELECT COUNT(*) FROM bookings WHERE group_id = ?1 AND item_id = ?2 AND member_id = ?3
-             AND state IN ('requested', 'confirmed', 'checked_out')",
+             AND stored_state IN ('requested', 'confirmed', 'checked_out') AND state != 'bumped'",
         )?
         .query_row([group.as_str(), item.as_str(), member.as_str()], |r| r.get(0))?)
 }
 
-/// The `(start, end, units)` spans that hold units of an item and overlap `[start, end)`.
-/// A checked-out booking past its end still holds its units until it comes back, so its
-/// span runs to `now` at least. Only rows near the window are read: the index on
-/// `(item, state, end)` skips every booking that ended before the window.
+/// The `(start, end, units)` spans that hold units of an item and overlap `[start, end)`:
+/// its own bookings and, for a part, the kits booked with it; bumped and waitlisted bookings
+/// hold nothing. A checked-out loan past its end still holds its units until it comes back,
+/// so an overdue loan holds its units for every window after its start. Only rows near the
+/// window are read: the index on `(item, state, end)` skips every loan that ended before the
+/// window, and checked-out loans are few.
 pub(crate) fn holding_spans(
     conn: &Connection,
     group: &GroupId,
@@ -423,25 +445,167 @@ pub(crate) fn holding_spans(
     let mut out = Vec::new();
     let excluded = exclude.map(|b| b.as_str()).unwrap_or("");
     let mut stmt = conn.prepare_cached(
-        "SELECT start_ms, end_ms, units, state FROM bookings
-         WHERE group_id = ?1 AND item_id = ?2 AND state IN ('requested', 'confirmed', 'checked_out')
-         AND end_ms > ?3 AND start_ms < ?4 AND id != ?5",
+        "SELECT start_ms, end_ms, units FROM holds
+         WHERE group_id = ?1 AND item_id = ?2 AND state IN ('requested', 'confirmed')
+         AND end_ms > ?3 AND start_ms < ?4 AND booking_id != ?5",
     )?;
     let mut rows = stmt.query(params![group.as_str(), item.as_str(), start.0, end.0, excluded])?;
     while let Some(r) = rows.next()? {
         out.push((r.get(0)?, r.get(1)?, r.get(2)?));
     }
+    // Gear that is out: until its end, or, once overdue, until it comes back (no one knows
+    // when, so it holds its units for every window after).
     let mut stmt = conn.prepare_cached(
-        "SELECT start_ms, end_ms, units FROM bookings
-         WHERE group_id = ?1 AND item_id = ?2 AND state = 'checked_out' AND end_ms <= ?3 AND start_ms < ?4 AND id != ?5",
+        "SELECT start_ms, end_ms, units FROM holds
+         WHERE group_id = ?1 AND item_id = ?2 AND state = 'checked_out' AND start_ms < ?3 AND booking_id != ?4",
     )?;
-    let mut rows = stmt.query(params![group.as_str(), item.as_str(), start.0, end.0, excluded])?;
+    let mut rows = stmt.query(params![group.as_str(), item.as_str(), end.0, excluded])?;
     while let Some(r) = rows.next()? {
         let (s, e, u): (i64, i64, u32) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        let held_until = e.max(now.0);
+        let held_until = if e < now.0 { i64::MAX } else { e };
         if held_until > start.0 {
             out.push((s, held_until, u));
         }
+    }
+    Ok(out)
+}
+
+/// Free units of an item over the whole of `[start, end)`: its quantity less the peak in
+/// use, and for a kit also bounded by what its parts have free. Buffers widen the window.
+pub(crate) fn free_units(
+    conn: &Connection,
+    group: &GroupId,
+    item: &Item,
+    start: Timestamp,
+    end: Timestamp,
+    now: Timestamp,
+    exclude: Option<&BookingId>,
+) -> Result<u32, StoreError> {
+    if item.not_bookable_reason().is_some() {
+        return Ok(0);
+    }
+    let own = free_of(conn, group, item, start, end, now, exclude)?;
+    let mut free = own;
+    for (part_id, per_kit) in &item.kit_parts {
+        let Some(part) = self::item(conn, group, part_id)? else { return Ok(0) };
+        if part.not_bookable_reason().is_some() {
+            return Ok(0);
+        }
+        let part_free = free_of(conn, group, &part, start, end, now, exclude)?;
+        free = free.min(part_free / (*per_kit).max(1));
+    }
+    Ok(free)
+}
+
+fn free_of(
+    conn: &Connection,
+    group: &GroupId,
+    item: &Item,
+    start: Timestamp,
+    end: Timestamp,
+    now: Timestamp,
+    exclude: Option<&BookingId>,
+) -> Result<u32, StoreError> {
+    let buffer = item.rules.buffer_minutes.saturating_mul(crate::time::MINUTE_MS);
+    let (s, e) = (start.plus_ms(-buffer), end.plus_ms(buffer));
+    let spans = holding_spans(conn, group, &item.id, s, e, now, exclude)?;
+    let peak = busy_intervals(&spans, s, e).iter().map(|b| b.units).max().unwrap_or(0);
+    Ok(item.quantity.saturating_sub(peak))
+}
+
+/// The first window of `length_ms` at or after `from` (and not in the past) with `units`
+/// free, looking up to a year ahead.
+pub(crate) fn next_free_window(
+    conn: &Connection,
+    group: &GroupId,
+    item_id: &ItemId,
+    from: Timestamp,
+    length_ms: i64,
+    units: u32,
+    now: Timestamp,
+) -> Result<Option<(Timestamp, Timestamp)>, StoreError> {
+    let Some(item) = self::item(conn, group, item_id)? else { return Ok(None) };
+    if item.not_bookable_reason().is_some() || units > item.quantity || length_ms <= 0 {
+        return Ok(None);
+    }
+    let horizon = from.max(now).plus_ms(365 * crate::time::DAY_MS);
+    let mut candidate = from.max(now);
+    // Candidate starts: the requested one, then every end of a busy span after it.
+    let buffer = item.rules.buffer_minutes.saturating_mul(crate::time::MINUTE_MS);
+    let spans = holding_spans(conn, group, &item.id, candidate.plus_ms(-buffer), horizon, now, None)?;
+    let mut ends: Vec<i64> = spans.iter().map(|(_, e, _)| e + buffer).filter(|e| *e > candidate.0).collect();
+    ends.sort_unstable();
+    ends.dedup();
+    let mut starts = vec![candidate.0];
+    starts.extend(ends);
+    for s in starts {
+        candidate = Timestamp(s);
+        let end = candidate.plus_ms(length_ms);
+        if end > horizon {
+            break;
+        }
+        if free_units(conn, group, &item, candidate, end, now, None)? >= units {
+            return Ok(Some((candidate, end)));
+        }
+    }
+    Ok(None)
+}
+
+/// One booking waiting in an item's queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaitlistEntry {
+    /// The waiting booking.
+    pub booking: Booking,
+    /// Its place in the queue, from 1.
+    pub position: u32,
+    /// The item's name.
+    pub item_name: String,
+    /// When units are free for it and it is its turn: the offer's window `(from, until)`.
+    pub offer: Option<(Timestamp, Timestamp)>,
+}
+
+/// An item's waitlist in queue order, with the offer standing at `now`. Units that free up go
+/// to the first waiting booking whose window they cover; an offer not claimed within the
+/// group's pickup window passes to the next in line.
+pub(crate) fn waitlist(
+    conn: &Connection,
+    group: &GroupId,
+    item_id: &ItemId,
+    now: Timestamp,
+) -> Result<Vec<WaitlistEntry>, StoreError> {
+    let Some(item) = self::item(conn, group, item_id)? else { return Ok(Vec::new()) };
+    let pickup_ms = self::group(conn, group)?.map(|g| g.pickup_window_hours).unwrap_or(24) * crate::time::HOUR_MS;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {BOOKING_COLUMNS} FROM bookings WHERE group_id = ?1 AND item_id = ?2 AND state = 'waitlisted'
+         ORDER BY COALESCE(queue_rank, created), hlc, id"
+    ))?;
+    let mut rows = stmt.query([group.as_str(), item_id.as_str()])?;
+    let mut entries = Vec::new();
+    while let Some(r) = rows.next()? {
+        entries.push(booking_row(r)?);
+    }
+    let mut freed_stmt = conn.prepare_cached(
+        "SELECT MAX(updated) FROM bookings WHERE group_id = ?1 AND item_id = ?2
+         AND state IN ('cancelled', 'declined', 'returned', 'bumped') AND end_ms > ?3 AND start_ms < ?4",
+    )?;
+    let mut out = Vec::new();
+    let mut previous_until: Option<i64> = None;
+    let mut offered = false;
+    for (i, b) in entries.into_iter().enumerate() {
+        let mut offer = None;
+        if !offered && b.end > now && free_units(conn, group, &item, b.start, b.end, now, Some(&b.id))? >= b.units {
+            let freed: Option<i64> = freed_stmt.query_row(params![group.as_str(), item_id.as_str(), b.start.0, b.end.0], |r| r.get(0))?;
+            let from = freed.unwrap_or(b.created.0).max(b.created.0).max(previous_until.unwrap_or(i64::MIN));
+            let until = from.saturating_add(pickup_ms);
+            if now.0 < until {
+                offer = Some((Timestamp(from), Timestamp(until)));
+                offered = true;
+            } else {
+                // Not claimed in time: the offer passes on.
+                previous_until = Some(until);
+            }
+        }
+        out.push(WaitlistEntry { booking: b, position: i as u32 + 1, item_name: item.name.clone(), offer });
     }
     Ok(out)
 }

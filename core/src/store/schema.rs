@@ -38,6 +38,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/002_search.sql"),
         rebuilds_projection: true,
     },
+    Migration {
+        version: 3,
+        description: "booking lifecycle events, conflict resolution, kits, qualifications, notifications",
+        sql: include_str!("migrations/003_bookings.sql"),
+        rebuilds_projection: true,
+    },
 ];
 
 /// The schema version this code writes.
@@ -55,6 +61,9 @@ pub const PROJECTION_TABLES: &[(&str, &str)] = &[
     ("item_tags", "group_id, tag, item_id"),
     ("item_search", "group_id, item_id"),
     ("bookings", "group_id, id"),
+    ("holds", "group_id, booking_id, item_id"),
+    ("kit_parts", "group_id, kit_id, part_id"),
+    ("qualifications", "group_id, item_id, member_id"),
     ("activity", "group_id, id"),
 ];
 
