@@ -1,1 +1,29 @@
+//! The workspace integration tests: one binary, one module per behaviour, shared fixtures in
+//! `delbar_tests` (tests/src/lib.rs). Every test works on real SQLite files in a temporary
+//! directory, with a manual clock standing at 2026-11-22 12:00 UTC.
+//!
+//! - `kill`: acknowledged writes survive SIGKILL at random moments (helper binary
+//!   `kill_writer`; `DELBAR_KILL_SEED` picks other moments).
+//! - `migrations`: stores of every older schema version open, migrate and rebuild.
+//! - `bad_input`: bad input gets a typed error and changes nothing; files that are not
+//!   stores are refused.
+//! - `failed_writes`: a write SQLite refuses half-way leaves nothing behind.
+//! - `two_handles`: two handles on one file.
+//! - `search`, `availability`, `history`: the read side.
+//! - `merge`: devices exchanging documents converge.
+//! - `check`: random workloads keep the projection equal to its rebuild; compaction.
+//!
+//! Run with `cargo test -p delbar-tests`; tests marked `#[ignore = "core bug: ..."]` show a
+//! known core bug and pass once it is fixed (`-- --include-ignored`).
 
+mod availability;
+mod bad_input;
+mod check;
+mod failed_writes;
+mod history;
+#[cfg(unix)]
+mod kill;
+mod merge;
+mod migrations;
+mod search;
+mod two_handles;

@@ -1,0 +1,487 @@
+//! The command line: global options and one subcommand per thing a steward does.
+
+use clap::{Args, Parser, Subcommand};
+use delbar_core::domain::{BookingState, Condition, Role};
+use std::path::PathBuf;
+
+/// Share tools and gear in a community group, offline first.
+///
+/// Ids (items, bookings, members, groups) may be given by a unique prefix or by name.
+/// Dates and times: 2026-11-28, 2026-11-28T09:00, "2026-11-28 09:00", RFC 3339 with an
+/// offset, now, today, tomorrow; without an offset they are local time.
+#[derive(Debug, Parser)]
+#[command(name = "delbar", version, max_term_width = 100)]
+pub struct Cli {
+    /// Data directory holding delbar.db [default: $DELBAR_DATA, else $XDG_DATA_HOME/delbar,
+    /// else ~/.local/share/delbar; on macOS ~/Library/Application Support/delbar]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// The group to work on (id, id prefix or name); may be left out when the store holds
+    /// one group
+    #[arg(long, global = true, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Print one JSON document instead of tables
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Run as if the device clock showed this instant (for tests and rehearsals)
+    #[arg(long, global = true, hide = true, env = "DELBAR_NOW", value_name = "WHEN")]
+    pub now: Option<String>,
+    /// What to do
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant, reason = "parsed once per run; boxing would only add noise")]
+pub enum Command {
+    /// Create, list, show and edit groups
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Add, list and manage members
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// The catalogue: add, edit, list, search and look after items
+    #[command(subcommand)]
+    Item(ItemCommand),
+    /// Book an item for a window of time
+    Book(BookArgs),
+    /// Move a booking along: confirm, decline, cancel, check out, return; or show it
+    #[command(subcommand)]
+    Booking(BookingCommand),
+    /// List bookings
+    Bookings(BookingsArgs),
+    /// How many units of an item are free over a window
+    Availability(AvailabilityArgs),
+    /// The group's activity history, newest first
+    History(HistoryArgs),
+    /// Rebuild the projection from the documents and compare; exits 1 on any difference
+    Check,
+    /// Show this device's id (give it to a steward to be added as a member)
+    Device,
+    /// Run a realistic scenario on a temporary store and tell what happened
+    Demo,
+}
+
+/// `delbar group ...`
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Create a group with you as its first steward
+    Create {
+        /// The group's name
+        name: String,
+        /// A description
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Your name as the other members will see it
+        #[arg(long, value_name = "NAME")]
+        me: String,
+    },
+    /// List the groups on this device
+    List,
+    /// Show the selected group
+    Show,
+    /// Change the group's name, description or pickup window
+    Edit {
+        /// New name
+        #[arg(long)]
+        name: Option<String>,
+        /// New description
+        #[arg(long)]
+        description: Option<String>,
+        /// Hours a waitlist offer stays open (1 to 336)
+        #[arg(long, value_name = "HOURS", allow_negative_numbers = true)]
+        pickup_hours: Option<i64>,
+    },
+}
+
+/// `delbar member ...`
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Add a member (stewards)
+    Add {
+        /// The member's name
+        name: String,
+        /// Their role
+        #[arg(long, default_value = "member", value_parser = parse_role)]
+        role: Role,
+        /// Their device's id (64 hex characters, shown by `delbar device` on their device)
+        #[arg(long, value_name = "HEX")]
+        device: Option<String>,
+        /// A label for the device ("Anna's phone")
+        #[arg(long, default_value = "", requires = "device")]
+        label: String,
+    },
+    /// List members, current ones first
+    List,
+    /// Change a member's role (stewards)
+    Role {
+        /// The member (id, id prefix or name)
+        member: String,
+        /// The new role
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
+    /// Remove a member (stewards)
+    Remove {
+        /// The member (id, id prefix or name)
+        member: String,
+    },
+    /// Add a device to a member
+    AddDevice {
+        /// The member (id, id prefix or name)
+        member: String,
+        /// The device's id (64 hex characters)
+        device: String,
+        /// A label for the device
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+}
+
+/// `delbar item ...`
+#[derive(Debug, Subcommand)]
+pub enum ItemCommand {
+    /// Add an item to the catalogue (stewards)
+    Add {
+        /// The item's name
+        name: String,
+        /// Its fields and loan rules
+        #[command(flatten)]
+        fields: ItemFields,
+    },
+    /// Change an item's fields (stewards)
+    Edit(ItemEditArgs),
+    /// List items
+    List(ItemListArgs),
+    /// Search items by words (case and accents do not matter; word starts match)
+    Search {
+        /// Words to search for
+        #[arg(required = true, num_args = 1..)]
+        words: Vec<String>,
+        /// Include retired items
+        #[arg(long)]
+        all: bool,
+        /// At most this many
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Show an item with its rules, open bookings and maintenance log
+    Show {
+        /// The item (id, id prefix or name)
+        item: String,
+    },
+    /// Write a maintenance-log entry (stewards)
+    Maintain {
+        /// The item (id, id prefix or name)
+        item: String,
+        /// What was done
+        note: String,
+        /// The item's condition afterwards [default: unchanged]
+        #[arg(long, value_parser = parse_condition)]
+        condition: Option<Condition>,
+        /// When the work was done [default: now]
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
+    },
+}
+
+/// Fields of an item, for `item add` and `item edit`.
+#[derive(Debug, Args)]
+pub struct ItemFields {
+    /// A description
+    #[arg(long)]
+    pub description: Option<String>,
+    /// A category ("trädgård", "verktyg")
+    #[arg(long)]
+    pub category: Option<String>,
+    /// A tag (repeat for several; on edit, replaces the tags)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Number of identical units [add default: 1]
+    #[arg(long, allow_negative_numbers = true)]
+    pub quantity: Option<i64>,
+    /// good, worn, needs-repair or out-of-service [add default: good]
+    #[arg(long, value_parser = parse_condition)]
+    pub condition: Option<Condition>,
+    /// Where it is kept ("Lövåsen, ladan")
+    #[arg(long, value_name = "TEXT")]
+    pub location: Option<String>,
+    /// Latitude in degrees (with --lon)
+    #[arg(long, allow_negative_numbers = true)]
+    pub lat: Option<f64>,
+    /// Longitude in degrees (with --lat)
+    #[arg(long, allow_negative_numbers = true)]
+    pub lon: Option<f64>,
+    /// A photo's blake3 hash, 64 hex characters (repeat for several; on edit, replaces them)
+    #[arg(long = "photo", value_name = "HASH")]
+    pub photos: Vec<String>,
+    /// Who owns it: `group`, or a member lending it (id, id prefix or name)
+    #[arg(long, value_name = "OWNER")]
+    pub owner: Option<String>,
+    /// Loan rules
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+/// Loan rules of an item. Numbers may be `none` to lift a limit.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// Longest loan in hours [add default: 168]
+    #[arg(long, value_name = "HOURS", value_parser = parse_limit, allow_hyphen_values = true)]
+    pub max_loan_hours: Option<Limit>,
+    /// How far ahead a booking may start, in days [add default: 90]
+    #[arg(long, value_name = "DAYS", value_parser = parse_limit, allow_hyphen_values = true)]
+    pub max_advance_days: Option<Limit>,
+    /// How long before its start a booking must be made, in hours [add default: none]
+    #[arg(long, value_name = "HOURS", value_parser = parse_limit, allow_hyphen_values = true)]
+    pub min_notice_hours: Option<Limit>,
+    /// A steward must confirm each booking (`--approval=no` to lift)
+    #[arg(long, value_name = "YES|NO", num_args = 0..=1, require_equals = true, default_missing_value = "yes",
+          value_parser = parse_yes_no)]
+    pub approval: Option<bool>,
+    /// How many bookings one member may hold at a time [add default: none]
+    #[arg(long, value_name = "N", value_parser = parse_limit, allow_hyphen_values = true)]
+    pub max_per_member: Option<Limit>,
+    /// Minutes kept free between two loans [add default: 0]
+    #[arg(long, value_name = "MINUTES", allow_negative_numbers = true)]
+    pub buffer_minutes: Option<i64>,
+    /// Borrowers check the item out and in themselves (`--self-service=no` to lift)
+    #[arg(long, value_name = "YES|NO", num_args = 0..=1, require_equals = true, default_missing_value = "yes",
+          value_parser = parse_yes_no)]
+    pub self_service: Option<bool>,
+}
+
+/// A numeric limit of a loan rule, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(pub Option<i64>);
+
+/// `delbar item edit`
+#[derive(Debug, Args)]
+pub struct ItemEditArgs {
+    /// The item (id, id prefix or name)
+    pub item: String,
+    /// New name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New fields and loan rules
+    #[command(flatten)]
+    pub fields: ItemFields,
+    /// Remove every tag
+    #[arg(long, conflicts_with = "tags")]
+    pub no_tags: bool,
+    /// Remove every photo
+    #[arg(long, conflicts_with = "photos")]
+    pub no_photos: bool,
+    /// Take the item out of the catalogue
+    #[arg(long)]
+    pub retire: bool,
+    /// Bring a retired item back
+    #[arg(long, conflicts_with = "retire")]
+    pub unretire: bool,
+}
+
+/// `delbar item list`
+#[derive(Debug, Args)]
+pub struct ItemListArgs {
+    /// Only this category
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Only items with this tag
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only items in this condition
+    #[arg(long, value_parser = parse_condition)]
+    pub condition: Option<Condition>,
+    /// Only items whose location contains these words
+    #[arg(long, value_name = "TEXT")]
+    pub location: Option<String>,
+    /// Include retired items
+    #[arg(long)]
+    pub all: bool,
+    /// At most this many
+    #[arg(long, default_value_t = 1000)]
+    pub limit: u32,
+}
+
+/// `delbar book`
+#[derive(Debug, Args)]
+pub struct BookArgs {
+    /// The item (id, id prefix or name)
+    pub item: String,
+    /// When the loan starts
+    #[arg(long, value_name = "WHEN")]
+    pub from: String,
+    /// When the loan ends (a date alone: the end of that day)
+    #[arg(long, value_name = "WHEN")]
+    pub to: String,
+    /// Units to book
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+    pub units: i64,
+    /// A note for the steward
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// Book on behalf of this member (stewards; id, id prefix or name)
+    #[arg(long = "for", value_name = "MEMBER")]
+    pub for_member: Option<String>,
+}
+
+/// `delbar booking ...`
+#[derive(Debug, Subcommand)]
+pub enum BookingCommand {
+    /// Confirm a requested booking (stewards)
+    Confirm {
+        /// The booking (id or id prefix)
+        booking: String,
+    },
+    /// Decline a requested booking (stewards)
+    Decline {
+        /// The booking (id or id prefix)
+        booking: String,
+    },
+    /// Call a booking off
+    Cancel {
+        /// The booking (id or id prefix)
+        booking: String,
+    },
+    /// Hand the gear out
+    #[command(alias = "check-out")]
+    Checkout {
+        /// The booking (id or id prefix)
+        booking: String,
+    },
+    /// Take the gear back
+    #[command(alias = "checkin", alias = "check-in")]
+    Return {
+        /// The booking (id or id prefix)
+        booking: String,
+    },
+    /// Show one booking
+    Show {
+        /// The booking (id or id prefix)
+        booking: String,
+    },
+}
+
+/// `delbar bookings`
+#[derive(Debug, Args)]
+pub struct BookingsArgs {
+    /// Only bookings of this item (id, id prefix or name)
+    #[arg(long)]
+    pub item: Option<String>,
+    /// Only bookings of this member (id, id prefix or name)
+    #[arg(long)]
+    pub member: Option<String>,
+    /// Only bookings in this state (repeat for several): requested, confirmed, declined,
+    /// cancelled, checked-out, returned
+    #[arg(long, value_parser = parse_state)]
+    pub state: Vec<BookingState>,
+    /// Only bookings still holding units (requested, confirmed, checked out)
+    #[arg(long, conflicts_with = "state")]
+    pub open: bool,
+    /// Only gear that is out and past its end
+    #[arg(long, conflicts_with_all = ["state", "open"])]
+    pub overdue: bool,
+    /// Only bookings ending after this
+    #[arg(long, value_name = "WHEN")]
+    pub from: Option<String>,
+    /// Only bookings starting before this (a date alone: the end of that day)
+    #[arg(long, value_name = "WHEN")]
+    pub to: Option<String>,
+    /// At most this many
+    #[arg(long, default_value_t = 1000)]
+    pub limit: u32,
+}
+
+/// `delbar availability`
+#[derive(Debug, Args)]
+pub struct AvailabilityArgs {
+    /// The item (id, id prefix or name)
+    pub item: String,
+    /// Window start
+    #[arg(long, value_name = "WHEN")]
+    pub from: String,
+    /// Window end (a date alone: the end of that day)
+    #[arg(long, value_name = "WHEN")]
+    pub to: String,
+}
+
+/// `delbar history`
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only entries about this item (id, id prefix or name)
+    #[arg(long)]
+    pub item: Option<String>,
+    /// Only entries by or about this member (id, id prefix or name)
+    #[arg(long, conflicts_with = "item")]
+    pub member: Option<String>,
+    /// Entries per page
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+    /// Continue after this cursor (printed at the end of the previous page)
+    #[arg(long, value_name = "CURSOR")]
+    pub before: Option<String>,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("'{s}' is not a role; use steward or member"))
+}
+
+fn parse_condition(s: &str) -> Result<Condition, String> {
+    Condition::parse(s)
+        .ok_or_else(|| format!("'{s}' is not a condition; use good, worn, needs-repair or out-of-service"))
+}
+
+fn parse_state(s: &str) -> Result<BookingState, String> {
+    BookingState::parse(&s.trim().to_ascii_lowercase().replace(['-', ' '], "_")).ok_or_else(|| {
+        format!("'{s}' is not a booking state; use requested, confirmed, declined, cancelled, checked-out or returned")
+    })
+}
+
+fn parse_limit(s: &str) -> Result<Limit, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "none" | "no" | "off" | "unlimited" => Ok(Limit(None)),
+        n => n.parse::<i64>().map(|n| Limit(Some(n))).map_err(|_| format!("'{s}' is not a whole number or `none`")),
+    }
+}
+
+fn parse_yes_no(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "on" | "1" => Ok(true),
+        "no" | "n" | "false" | "off" | "0" => Ok(false),
+        _ => Err(format!("'{s}' is not yes or no")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn rule_flags_read_yes_no_and_none() {
+        let cli = Cli::try_parse_from([
+            "delbar",
+            "item",
+            "edit",
+            "abc",
+            "--approval",
+            "--self-service=no",
+            "--max-loan-hours",
+            "none",
+            "--lat",
+            "-12.5",
+        ])
+        .unwrap();
+        let Command::Item(ItemCommand::Edit(edit)) = cli.command else { panic!("not an edit") };
+        assert_eq!(edit.fields.rules.approval, Some(true));
+        assert_eq!(edit.fields.rules.self_service, Some(false));
+        assert_eq!(edit.fields.rules.max_loan_hours, Some(Limit(None)));
+        assert_eq!(edit.fields.lat, Some(-12.5));
+    }
+}

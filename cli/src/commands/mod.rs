@@ -1,0 +1,43 @@
+//! One module per kind of command; each turns parsed arguments into an [`Outcome`].
+
+pub(crate) mod booking;
+pub(crate) mod check;
+mod group;
+mod history;
+pub(crate) mod item;
+mod member;
+
+use crate::args::Command;
+use crate::context::Ctx;
+use crate::error::CliResult;
+use crate::json;
+use crate::output::{Outcome, Text};
+
+/// Runs a command that works on the store.
+pub fn run(ctx: &mut Ctx, command: Command) -> CliResult<Outcome> {
+    match command {
+        Command::Group(c) => group::run(ctx, c),
+        Command::Member(c) => member::run(ctx, c),
+        Command::Item(c) => item::run(ctx, c),
+        Command::Book(a) => booking::book(ctx, &a),
+        Command::Booking(c) => booking::run(ctx, c),
+        Command::Bookings(a) => booking::list(ctx, &a),
+        Command::Availability(a) => booking::availability(ctx, &a),
+        Command::History(a) => history::run(ctx, &a),
+        Command::Check => check::run(ctx),
+        Command::Device => device(ctx),
+        Command::Demo => crate::demo::run(ctx.json),
+    }
+}
+
+/// `delbar device`: this device's id and store file.
+fn device(ctx: &Ctx) -> CliResult<Outcome> {
+    let id = ctx.store.device_id().to_string();
+    let path = ctx.store.path().display().to_string();
+    if ctx.json {
+        return Ok(Outcome::json(json::object(vec![("device_id", json::value(&id)?), ("store", json::value(&path)?)])));
+    }
+    let mut out = Text::new();
+    out.fields(&[("Device id", id), ("Store", path)]);
+    Ok(Outcome::text(out))
+}

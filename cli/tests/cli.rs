@@ -1,0 +1,506 @@
+//! The `delbar` binary run for real on temporary data directories.
+//!
+//! Every run gets a fixed clock (`DELBAR_NOW`, Monday 23 November 2026 09:00 UTC) and a fixed
+//! time zone, so dates in the tests are stable.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test fixtures: a step that fails should stop the test with its message"
+)]
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+use tempfile::TempDir;
+
+/// Monday 23 November 2026, 09:00 UTC: the clock every run starts from.
+const MONDAY: &str = "2026-11-23T09:00:00Z";
+
+/// Central European time with its summer rule, written so that no tz database is needed.
+const CET: &str = "CET-1CEST,M3.5.0,M10.5.0/3";
+
+/// A data directory and the environment the binary runs in.
+struct Delbar {
+    dir: TempDir,
+    tz: &'static str,
+}
+
+/// What a run printed and how it exited.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn command(tz: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_delbar"));
+    cmd.env("TZ", tz).env("DELBAR_NOW", MONDAY).env_remove("DELBAR_DATA").env_remove("XDG_DATA_HOME");
+    cmd
+}
+
+fn finish(output: Output) -> Run {
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+impl Delbar {
+    /// An empty data directory, times in UTC.
+    fn new() -> Self {
+        Delbar { dir: tempfile::tempdir().unwrap(), tz: "UTC" }
+    }
+
+    /// An empty data directory, times in Central European time.
+    fn in_cet() -> Self {
+        Delbar { dir: tempfile::tempdir().unwrap(), tz: CET }
+    }
+
+    /// A data directory with a group "Odlingsakademin Storsjöbygden" stewarded by Karin.
+    fn with_group() -> Self {
+        let d = Delbar::new();
+        d.ok(&["group", "create", "Odlingsakademin Storsjöbygden", "--me", "Karin"]);
+        d
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        finish(command(self.tz).arg("--data").arg(self.path()).args(args).output().unwrap())
+    }
+
+    /// Runs and asserts success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let r = self.run(args);
+        assert_eq!(r.code, Some(0), "delbar {args:?} failed: {}{}", r.stdout, r.stderr);
+        r.stdout
+    }
+
+    /// Runs with `--json` and asserts success; returns the parsed document.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.ok(&all);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("delbar {args:?} printed no JSON ({e}): {out}"))
+    }
+
+    /// Runs and asserts an `error:` exit with code 1 and nothing on stdout; returns stderr.
+    fn fails(&self, args: &[&str]) -> String {
+        let r = self.run(args);
+        assert_eq!(r.code, Some(1), "delbar {args:?} should fail: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.starts_with("error: "), "no error line: {}", r.stderr);
+        assert_eq!(r.stdout, "", "a failed command printed to stdout");
+        r.stderr
+    }
+
+    /// Adds an item and returns its id.
+    fn add_item(&self, name: &str, extra: &[&str]) -> String {
+        let mut args = vec!["item", "add", name];
+        args.extend_from_slice(extra);
+        self.json(&args)["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Books and returns the booking's JSON.
+    fn book(&self, item: &str, from: &str, to: &str, extra: &[&str]) -> Value {
+        let mut args = vec!["book", item, "--from", from, "--to", to];
+        args.extend_from_slice(extra);
+        self.json(&args)
+    }
+
+    fn history_len(&self) -> usize {
+        self.json(&["history", "--limit", "1000"])["entries"].as_array().unwrap().len()
+    }
+}
+
+fn names(items: &Value) -> Vec<&str> {
+    items.as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn a_new_group_makes_its_creator_steward() {
+    let d = Delbar::new();
+    let out =
+        d.ok(&["group", "create", "Folkverkstad Trondheim", "--description", "Reparasjonskafé", "--me", "Ingrid"]);
+    assert!(out.starts_with("Created group Folkverkstad Trondheim (id "), "{out}");
+    assert!(out.contains("You are Ingrid, its steward"), "{out}");
+    assert!(d.path().join("delbar.db").is_file());
+    let groups = d.json(&["group", "list"]);
+    assert_eq!(groups[0]["group"]["name"], "Folkverkstad Trondheim");
+    assert_eq!(groups[0]["me"]["role"], "steward");
+    let show = d.ok(&["group", "show"]);
+    assert!(show.contains("Description:   Reparasjonskafé"), "{show}");
+    let members = d.json(&["member", "list"]);
+    assert_eq!(members[0]["name"], "Ingrid");
+}
+
+#[test]
+fn items_are_listed_filtered_and_found_by_search() {
+    let d = Delbar::with_group();
+    let out = d.ok(&[
+        "item",
+        "add",
+        "Jordfräs Honda F220",
+        "--description",
+        "Bensindriven",
+        "--category",
+        "Trädgård",
+        "--tag",
+        "motor",
+        "--tag",
+        "jordbearbetning",
+        "--quantity",
+        "1",
+        "--location",
+        "Lövåsen, ladan",
+        "--lat",
+        "63.16",
+        "--lon",
+        "14.73",
+        "--max-loan-hours",
+        "48",
+        "--buffer-minutes",
+        "60",
+    ]);
+    assert!(out.starts_with("Added Jordfräs Honda F220 (id "), "{out}");
+    d.add_item("Bågsåg", &["--category", "skog", "--location", "Lövåsen, ladan"]);
+    d.add_item("Växthusvärmare", &["--category", "växthus", "--quantity", "2", "--tag", "el", "--condition", "worn"]);
+
+    let table = d.ok(&["item", "list"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 4, "{table}");
+    assert!(lines[0].starts_with("ID  ") && lines[0].contains("NAME") && lines[0].contains("LOCATION"), "{table}");
+    let name_column = lines[0].find("NAME").unwrap();
+    for line in &lines[1..] {
+        assert_eq!(line.chars().nth(name_column - 1), Some(' '), "columns are not aligned: {table}");
+    }
+    assert!(table.contains("Jordfräs Honda F220") && table.contains("Lövåsen, ladan"), "{table}");
+
+    let all = d.json(&["item", "list"]);
+    assert_eq!(names(&all), vec!["Bågsåg", "Jordfräs Honda F220", "Växthusvärmare"]);
+    let tiller = &all[1];
+    assert_eq!(tiller["category"], "trädgård");
+    assert_eq!(tiller["tags"], serde_json::json!(["jordbearbetning", "motor"]));
+    assert_eq!(tiller["location"]["lat"], 63.16);
+    assert_eq!(tiller["rules"]["max_loan_hours"], 48);
+    assert_eq!(tiller["rules"]["buffer_minutes"], 60);
+    assert_eq!(tiller["created_utc"], MONDAY);
+
+    assert_eq!(names(&d.json(&["item", "list", "--category", "skog"])), vec!["Bågsåg"]);
+    assert_eq!(names(&d.json(&["item", "list", "--tag", "el"])), vec!["Växthusvärmare"]);
+    assert_eq!(names(&d.json(&["item", "list", "--condition", "worn"])), vec!["Växthusvärmare"]);
+    assert_eq!(names(&d.json(&["item", "list", "--location", "lovasen"])).len(), 2);
+
+    assert_eq!(names(&d.json(&["item", "search", "jordf"])), vec!["Jordfräs Honda F220"]);
+    assert_eq!(names(&d.json(&["item", "search", "sag"])), vec!["Bågsåg"]);
+    assert_eq!(names(&d.json(&["item", "search", "VAXTHUS"])), vec!["Växthusvärmare"]);
+    let human = d.ok(&["item", "search", "jordfräs", "honda"]);
+    assert!(human.contains("Jordfräs Honda F220"), "{human}");
+    assert_eq!(d.ok(&["item", "search", "motorsåg"]), "Nothing matches 'motorsåg'.\n");
+}
+
+#[test]
+fn items_are_edited_retired_and_maintained() {
+    let d = Delbar::with_group();
+    let id = d.add_item("Grästrimmer", &["--tag", "motor"]);
+    let edited = d.json(&["item", "edit", &id[..5], "--quantity", "3", "--approval", "--max-loan-hours", "none"]);
+    assert_eq!(edited["quantity"], 3);
+    assert_eq!(edited["rules"]["requires_approval"], true);
+    assert_eq!(edited["rules"]["max_loan_hours"], Value::Null);
+    assert_eq!(edited["tags"], serde_json::json!(["motor"]));
+    assert!(d.fails(&["item", "edit", &id]).contains("nothing to change"));
+
+    d.ok(&["item", "edit", "grästrimmer", "--retire"]);
+    assert!(names(&d.json(&["item", "list"])).is_empty());
+    assert_eq!(names(&d.json(&["item", "list", "--all"])), vec!["Grästrimmer"]);
+    d.ok(&["item", "edit", &id, "--unretire", "--approval=no"]);
+    assert_eq!(d.json(&["item", "show", &id])["rules"]["requires_approval"], false);
+
+    let out = d.ok(&["item", "maintain", &id, "Nytt trimmerhuvud", "--condition", "needs-repair"]);
+    assert!(out.contains("its condition is needs-repair"), "{out}");
+    let shown = d.ok(&["item", "show", &id]);
+    assert!(shown.contains("Maintenance log:"), "{shown}");
+    assert!(shown.contains("Karin  needs-repair     Nytt trimmerhuvud"), "{shown}");
+    let json = d.json(&["item", "show", &id]);
+    assert_eq!(json["maintenance_log"][0]["entry"]["note"], "Nytt trimmerhuvud");
+    assert_eq!(json["condition"], "needs_repair");
+}
+
+#[test]
+fn members_are_added_with_devices_promoted_and_removed() {
+    let d = Delbar::with_group();
+    let phone = Delbar::new();
+    let device = phone.json(&["device"])["device_id"].as_str().unwrap().to_owned();
+    assert_eq!(device.len(), 64);
+    let out = d.ok(&["member", "add", "Anna", "--device", &device, "--label", "Annas telefon"]);
+    assert!(out.starts_with("Added Anna as member (member id "), "{out}");
+    d.ok(&["member", "add", "Erik", "--role", "steward"]);
+    let members = d.json(&["member", "list"]);
+    let anna = members.as_array().unwrap().iter().find(|m| m["name"] == "Anna").unwrap();
+    assert_eq!(anna["devices"][&device]["label"], "Annas telefon");
+
+    assert_eq!(d.json(&["member", "role", "anna", "steward"])["role"], "steward");
+    d.ok(&["member", "remove", "Erik"]);
+    let list = d.ok(&["member", "list"]);
+    assert!(list.contains("removed 2026-11-23 09:00"), "{list}");
+    assert!(list.contains("Karin (you)"), "{list}");
+    assert!(d.fails(&["member", "add", "Olle", "--device", "abc"]).contains("not a valid device id"));
+}
+
+#[test]
+fn a_booking_goes_from_confirmed_to_checked_out_to_returned() {
+    let d = Delbar::with_group();
+    d.ok(&["member", "add", "Anna"]);
+    let tiller = d.add_item("Jordfräs Honda F220", &[]);
+    let booking = d.book("jordfräs", "2026-11-28T09:00", "2026-11-28T17:00", &["--for", "anna", "--note", "Potatis"]);
+    assert_eq!(booking["state"], "confirmed");
+    assert_eq!(booking["member_name"], "Anna");
+    assert_eq!(booking["item"], tiller.as_str());
+    assert_eq!(booking["start_utc"], "2026-11-28T09:00:00Z");
+    assert_eq!(booking["note"], "Potatis");
+    let id = booking["id"].as_str().unwrap().to_owned();
+    let prefix = &id[..6];
+
+    let err = d.fails(&["booking", "confirm", prefix]);
+    assert_eq!(err, "error: cannot confirm a booking that is confirmed\n");
+    let out = d.ok(&["--now", "2026-11-28T08:50:00Z", "booking", "checkout", prefix]);
+    assert!(out.starts_with("Anna's booking of Jordfräs Honda F220 is now checked out."), "{out}");
+    let returned = d.json(&["--now", "2026-11-28T16:40:00Z", "booking", "return", &id]);
+    assert_eq!(returned["state"], "returned");
+    assert_eq!(returned["updated"], 1_795_884_000_000_i64);
+
+    let second = d.book(&tiller, "2026-11-29T09:00", "2026-11-29T12:00", &[]);
+    let cancelled = d.json(&["booking", "cancel", second["id"].as_str().unwrap()]);
+    assert_eq!(cancelled["state"], "cancelled");
+
+    let listed = d.json(&["bookings", "--state", "returned"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["id"], id.as_str());
+    assert_eq!(d.json(&["bookings", "--member", "Anna"]).as_array().unwrap().len(), 1);
+    assert_eq!(d.json(&["bookings", "--item", &tiller]).as_array().unwrap().len(), 2);
+    assert!(d.json(&["bookings", "--open"]).as_array().unwrap().is_empty());
+    let table = d.ok(&["bookings"]);
+    assert!(table.contains("2026-11-28 09:00  2026-11-28 17:00  returned"), "{table}");
+    assert!(table.contains("cancelled"), "{table}");
+}
+
+#[test]
+fn a_loan_past_its_end_shows_as_overdue() {
+    let d = Delbar::with_group();
+    d.add_item("Såmaskin Earthway", &[]);
+    let b = d.book("såmaskin", "2026-11-28T10:00", "2026-11-29T16:00", &[]);
+    let id = b["id"].as_str().unwrap();
+    d.ok(&["--now", "2026-11-28T10:00:00Z", "booking", "checkout", id]);
+    assert_eq!(d.ok(&["--now", "2026-11-29T12:00:00Z", "bookings", "--overdue"]), "Nothing is overdue.\n");
+    let later = ["--now", "2026-11-30T09:00:00Z"];
+    let overdue = d.json(&[&later[..], &["bookings", "--overdue"]].concat());
+    assert_eq!(overdue.as_array().unwrap().len(), 1);
+    assert_eq!(overdue[0]["overdue"], true);
+    assert_eq!(overdue[0]["shown_state"], "overdue");
+    let table = d.ok(&[&later[..], &["bookings", "--overdue"]].concat());
+    assert!(table.contains("overdue by 17 h"), "{table}");
+}
+
+#[test]
+fn availability_shows_free_units_and_busy_spans() {
+    let d = Delbar::with_group();
+    d.add_item("Växthusvärmare", &["--quantity", "2"]);
+    d.book("växthus", "2026-11-28T09:00", "2026-11-28T17:00", &[]);
+    let av = d.json(&["availability", "växthusvärmare", "--from", "2026-11-28", "--to", "2026-11-28"]);
+    assert_eq!(av["quantity"], 2);
+    assert_eq!(av["free_units"], 1);
+    assert_eq!(av["start_utc"], "2026-11-28T00:00:00Z");
+    assert_eq!(av["end_utc"], "2026-11-29T00:00:00Z");
+    assert_eq!(av["busy"].as_array().unwrap().len(), 1);
+    assert_eq!(av["busy"][0]["units"], 1);
+    assert_eq!(av["busy"][0]["start_utc"], "2026-11-28T09:00:00Z");
+    let out = d.ok(&["availability", "växthusvärmare", "--from", "2026-11-28", "--to", "2026-11-28"]);
+    assert!(out.starts_with("Växthusvärmare: 1 of 2 units free from 2026-11-28 00:00 to 2026-11-29 00:00."), "{out}");
+    assert!(out.contains("2026-11-28 09:00  2026-11-28 17:00  1       1"), "{out}");
+    d.book("växthus", "2026-11-28T12:00", "2026-11-28T13:00", &[]);
+    let err = d.fails(&["book", "växthus", "--from", "2026-11-28T12:30", "--to", "2026-11-28T14:00"]);
+    assert!(err.contains("has only 0 free unit(s)"), "{err}");
+}
+
+#[test]
+fn times_without_an_offset_are_local() {
+    let d = Delbar::in_cet();
+    d.ok(&["group", "create", "Odlingsakademin", "--me", "Karin"]);
+    d.add_item("Jordfräs", &[]);
+    let b = d.book("jordfräs", "2026-11-28 09:00", "2026-11-28T17:00:00+01:00", &[]);
+    assert_eq!(b["start_utc"], "2026-11-28T08:00:00Z");
+    assert_eq!(b["end_utc"], "2026-11-28T16:00:00Z");
+    let table = d.ok(&["bookings"]);
+    assert!(table.contains("2026-11-28 09:00  2026-11-28 17:00"), "{table}");
+    let whole_day = d.json(&["availability", "jordfräs", "--from", "2026-11-28", "--to", "2026-11-28"]);
+    assert_eq!(whole_day["start_utc"], "2026-11-27T23:00:00Z");
+    assert_eq!(whole_day["end_utc"], "2026-11-28T23:00:00Z");
+}
+
+#[test]
+fn history_is_paged_newest_first() {
+    let d = Delbar::with_group();
+    for (i, name) in ["Spade", "Kratta", "Grep"].iter().enumerate() {
+        d.ok(&["--now", &format!("2026-11-23T10:0{i}:00Z"), "item", "add", name]);
+    }
+    let first = d.json(&["history", "--limit", "2"]);
+    let entries = first["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["summary"], "Grep (1 unit)");
+    assert_eq!(entries[0]["actor_name"], "Karin");
+    assert_eq!(entries[0]["at_utc"], "2026-11-23T10:02:00Z");
+    assert_eq!(entries[1]["summary"], "Kratta (1 unit)");
+    let cursor = first["next"].as_str().unwrap();
+    let rest = d.json(&["history", "--limit", "2", "--before", cursor]);
+    let summaries: Vec<&str> =
+        rest["entries"].as_array().unwrap().iter().map(|e| e["summary"].as_str().unwrap()).collect();
+    assert_eq!(summaries, vec!["Spade (1 unit)", "Odlingsakademin Storsjöbygden"]);
+    assert_eq!(rest["next"], Value::Null);
+
+    let human = d.ok(&["history", "--limit", "1"]);
+    assert!(human.contains("2026-11-23 10:02  Karin  item added  Grep (1 unit)"), "{human}");
+    assert!(human.contains("Older entries: delbar history --before "), "{human}");
+    let about = d.json(&["history", "--item", "kratta"]);
+    assert_eq!(about["entries"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn check_finds_a_clean_projection() {
+    let d = Delbar::with_group();
+    d.add_item("Bågsåg", &[]);
+    d.book("bågsåg", "2026-11-28T09:00", "2026-11-28T12:00", &[]);
+    let out = d.ok(&["check"]);
+    assert!(out.starts_with("Check OK: 1 group, "), "{out}");
+    let report = d.json(&["check"]);
+    assert_eq!(report["clean"], true);
+    assert_eq!(report["differences"], serde_json::json!([]));
+    assert!(report["rows"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn check_reports_a_damaged_projection_and_exits_1() {
+    let d = Delbar::with_group();
+    let id = d.add_item("Bågsåg", &[]);
+    let db = rusqlite::Connection::open(d.path().join("delbar.db")).unwrap();
+    let changed = db.execute("UPDATE items SET quantity = 99 WHERE id = ?1", [&id]).unwrap();
+    assert_eq!(changed, 1);
+    drop(db);
+    let r = d.run(&["check"]);
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("Check found 1 difference(s)"), "{}", r.stdout);
+    assert!(r.stdout.contains("TABLE") && r.stdout.contains("items"), "{}", r.stdout);
+    assert_eq!(r.stderr, "error: the projection differs from the documents in 1 row(s)\n");
+    let json = d.run(&["--json", "check"]);
+    assert_eq!(json.code, Some(1));
+    let report: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["clean"], false);
+    assert_eq!(report["differences"][0]["table"], "items");
+}
+
+#[test]
+fn bad_input_is_refused_and_changes_nothing() {
+    let d = Delbar::with_group();
+    let id = d.add_item("Jordfräs Honda F220", &[]);
+    let before_items = d.json(&["item", "list", "--all"]);
+    let before_history = d.history_len();
+
+    let err = d.fails(&["item", "add", "Spade", "--quantity", "0"]);
+    assert_eq!(err, "error: quantity must be at least 1 (given 0)\n");
+    let err = d.fails(&["book", &id, "--from", "2026-11-28T17:00", "--to", "2026-11-28T09:00"]);
+    assert!(err.starts_with("error: a booking must end after it starts"), "{err}");
+    assert!(d.fails(&["book", "nosuchitem", "--from", "2026-11-28", "--to", "2026-11-28"]).contains("no item matches"));
+    assert!(d.fails(&["booking", "cancel", "zzzz"]).contains("no booking matches 'zzzz'"));
+    assert!(d.fails(&["book", &id, "--from", "28/11", "--to", "2026-11-28"]).contains("is not a date or time"));
+    assert!(d.fails(&["book", &id, "--from", "2026-11-20", "--to", "2026-11-21"]).contains("cannot start in the past"));
+    assert!(
+        d.fails(&["book", &id, "--from", "2026-11-28", "--to", "2026-11-28", "--units", "2"]).contains("1 unit(s)")
+    );
+    assert!(d.fails(&["item", "add", "Spade", "--lat", "95", "--lon", "10"]).contains("invalid coordinates"));
+    assert!(d.fails(&["item", "edit", &id, "--max-per-member", "-1"]).contains("max_concurrent_per_member"));
+    assert!(d.fails(&["member", "remove", "Karin"]).contains("at least one steward"));
+
+    let usage = d.run(&["item", "add", "Spade", "--condition", "shiny"]);
+    assert_eq!(usage.code, Some(2), "{}", usage.stderr);
+    assert!(usage.stderr.contains("not a condition"), "{}", usage.stderr);
+
+    assert_eq!(d.json(&["item", "list", "--all"]), before_items);
+    assert_eq!(d.history_len(), before_history);
+    assert!(d.json(&["bookings"]).as_array().unwrap().is_empty());
+}
+
+#[test]
+fn the_group_must_be_chosen_when_there_are_several() {
+    let d = Delbar::new();
+    assert!(d.fails(&["item", "list"]).contains("there is no group yet"));
+    d.ok(&["group", "create", "Odlingsakademin Storsjöbygden", "--me", "Karin"]);
+    d.ok(&["group", "create", "Folkverkstad Trondheim", "--me", "Karin"]);
+    assert!(d.fails(&["item", "list"]).contains("this store holds 2 groups; choose one with --group"));
+    d.ok(&["--group", "folkverkstad", "item", "add", "Loddebolt"]);
+    assert_eq!(names(&d.json(&["--group", "Folkverkstad Trondheim", "item", "list"])), vec!["Loddebolt"]);
+    assert!(names(&d.json(&["--group", "odling", "item", "list"])).is_empty());
+    assert!(d.fails(&["--group", "nope", "item", "list"]).contains("no group matches 'nope'"));
+}
+
+#[test]
+fn the_data_directory_comes_from_the_environment() {
+    let home = tempfile::tempdir().unwrap();
+    let chosen = home.path().join("chosen");
+    let run = |cmd: &mut Command| finish(cmd.args(["group", "create", "G", "--me", "K"]).output().unwrap());
+    let r = run(command("UTC").env("HOME", home.path()).env("DELBAR_DATA", &chosen));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(chosen.join("delbar.db").is_file());
+    let xdg = home.path().join("xdg");
+    let r = run(command("UTC").env("HOME", home.path()).env("XDG_DATA_HOME", &xdg));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(xdg.join("delbar").join("delbar.db").is_file());
+    if !cfg!(target_os = "macos") {
+        let r = run(command("UTC").env("HOME", home.path()));
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        assert!(home.path().join(".local/share/delbar/delbar.db").is_file());
+    }
+}
+
+#[test]
+fn the_demo_tells_the_whole_story() {
+    let r = finish(command("UTC").arg("demo").output().unwrap());
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    let out = r.stdout;
+    for line in [
+        "1. Karin, the steward, creates the group on her laptop and adds the gear.",
+        "   Anna's phone receives the group",
+        "Anna books the tiller (Jordfräs Honda F220) for Sat 28 Nov 09:00 to 17:00: confirmed.",
+        "Erik books the seed drill (Såmaskin Earthway) for Sat 28 Nov 10:00 to Sun 29 Nov 16:00: requested",
+        "   Karin confirms Erik's request; it is now confirmed.",
+        "   0 of 1 unit free over the whole day; booked:",
+        "   He tries 13:00 to 16:00 anyway and is refused: 'Jordfräs Honda F220' has only 0 free unit(s)",
+        "   \"jordf\"    Jordfräs Honda F220",
+        "   \"sag\"      Bågsåg",
+        "   \"VÄXTHUS\"  Växthusvärmare",
+        "   Sat 28 Nov 08:50: the tiller goes out with Anna.",
+        "   Såmaskin Earthway with Erik, due Sun 29 Nov 16:00, overdue by 17 h.",
+        "   Mon 23 Nov 09:00  Karin  group created        Odlingsakademin Storsjöbygden",
+        "   Karin's laptop: Check OK: 1 group,",
+        "   Anna's phone:   Check OK: 1 group,",
+        "   Erik's phone:   Check OK: 1 group,",
+        "   All three devices show the same 2 bookings.",
+    ] {
+        assert!(out.contains(line), "the demo did not say {line:?}:\n{out}");
+    }
+    let again = finish(command(CET).arg("demo").output().unwrap());
+    assert_eq!(again.stdout, out, "the demo's story depends on the machine");
+}
+
+#[test]
+fn the_demo_summarises_in_json() {
+    let r = finish(command("UTC").args(["demo", "--json"]).output().unwrap());
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["clean"], true);
+    assert_eq!(v["group"]["name"], "Odlingsakademin Storsjöbygden");
+    assert_eq!(v["devices"].as_array().unwrap().len(), 3);
+    assert_eq!(v["bookings"].as_array().unwrap().len(), 2);
+}

@@ -1,0 +1,91 @@
+//! Helper of the kill test: opens the store given on the command line and writes to its
+//! first group until it is killed: adds items, books them, moves bookings along their
+//! lifecycle. After each write call returns `Ok` it prints `ACK <kind> <id> [state]` and
+//! flushes; before acting on a booking it prints `TRY act <id> <state>` so the parent knows
+//! which single write may be in flight when the kill lands.
+//!
+//! Usage: `kill_writer <store path> <seed>`.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use delbar_core::domain::{BookingState, ItemDraft};
+use delbar_core::ids::{BookingId, ItemId};
+use delbar_core::store::{BookingFilter, ItemFilter};
+use delbar_core::time::{HOUR_MS, ManualClock};
+use delbar_tests::{Rng, at_hours, legal_actions, open_store, request, start};
+
+const NAMES: &[&str] = &["Såg", "Jordfräs", "Øksa", "Stege", "Skottkärra", "Borrmaskin", "Grensax", "Kompost"];
+
+/// Stops on its own if nobody kills it (the parent died).
+const SELF_LIMIT: Duration = Duration::from_secs(20);
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(path), Some(seed)) = (args.get(1), args.get(2).and_then(|s| s.parse::<u64>().ok())) else {
+        eprintln!("usage: kill_writer <store path> <seed>");
+        std::process::exit(2);
+    };
+    let clock = ManualClock::new(start());
+    let mut store = open_store(std::path::Path::new(path), &clock);
+    let group = store.groups().unwrap().first().expect("the parent creates the group").id.clone();
+    let mut items: Vec<ItemId> = store
+        .items(&group, &ItemFilter { limit: 10_000, ..ItemFilter::default() })
+        .unwrap()
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    let open_states = vec![BookingState::Requested, BookingState::Confirmed, BookingState::CheckedOut];
+    let mut open: Vec<(BookingId, BookingState)> = store
+        .bookings(&group, &BookingFilter { states: open_states, limit: 10_000, ..BookingFilter::default() })
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.id, b.state))
+        .collect();
+    let mut rng = Rng::new(seed);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "READY").unwrap();
+    out.flush().unwrap();
+    let began = Instant::now();
+    while began.elapsed() < SELF_LIMIT {
+        match rng.below(10) {
+            0..=2 => {
+                let mut draft = ItemDraft::named(&format!("{} {}", rng.pick(NAMES), rng.below(1000)));
+                draft.quantity = rng.range(1, 3);
+                if let Ok(item) = store.add_item(&group, draft) {
+                    writeln!(out, "ACK item {}", item.id).unwrap();
+                    out.flush().unwrap();
+                    items.push(item.id);
+                }
+            }
+            3..=6 if !items.is_empty() => {
+                let item = rng.pick(&items).clone();
+                let from = rng.range(1, 80 * 24);
+                let until = at_hours(from).plus_ms(rng.range(1, 24) * HOUR_MS);
+                if let Ok(b) = store.book(&group, &request(&item, at_hours(from), until, 1)) {
+                    writeln!(out, "ACK book {} {}", b.id, b.state.as_str()).unwrap();
+                    out.flush().unwrap();
+                    open.push((b.id, b.state));
+                }
+            }
+            _ if !open.is_empty() => {
+                let index = rng.below(open.len());
+                let (id, state) = open[index].clone();
+                let action = *rng.pick(legal_actions(state));
+                let next = action.next_state(state).unwrap();
+                writeln!(out, "TRY act {id} {}", next.as_str()).unwrap();
+                out.flush().unwrap();
+                if let Ok(b) = store.act_on_booking(&group, &id, action) {
+                    writeln!(out, "ACK act {} {}", b.id, b.state.as_str()).unwrap();
+                    out.flush().unwrap();
+                    if b.state.is_open() {
+                        open[index].1 = b.state;
+                    } else {
+                        open.swap_remove(index);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
