@@ -1,1 +1,38 @@
-//! bindings
+//! # delbar-ffi
+//!
+//! The uniffi layer that exposes the Delbar core to the Android (Kotlin) and iOS (Swift)
+//! apps. It holds no product logic: each exported function delegates to one call of
+//! [`delbar_core::Store`] and converts its arguments and result.
+//!
+//! - [`DelbarStore`] (`store`): the store object, one method per core operation.
+//! - [`records`]: records and enums mirroring the core's types. Ids are `String`s;
+//!   instants are [`TimestampMs`], milliseconds since the Unix epoch, UTC.
+//! - [`DelbarError`] (`error`): the one public error, converted from the core's error in
+//!   one place; panics come back as `DelbarError::Internal`, never across the boundary.
+//!
+//! Generate bindings with the workspace's `uniffi-bindgen` binary; see `bindings/README.md`.
+
+mod error;
+pub mod records;
+mod store;
+#[cfg(test)]
+mod tests;
+
+pub use error::DelbarError;
+pub use records::*;
+pub use store::DelbarStore;
+
+uniffi::setup_scaffolding!();
+
+/// The loan rules a new item gets when none are given (the core's defaults).
+#[uniffi::export]
+pub fn default_loan_rules() -> LoanRules {
+    delbar_core::domain::LoanRules::default().into()
+}
+
+/// A draft of an item with just a name: one unit, good condition, owned by the group, default
+/// loan rules. Change fields with Kotlin's `copy(...)` or Swift's `var`.
+#[uniffi::export]
+pub fn item_draft(name: String) -> ItemDraft {
+    delbar_core::domain::ItemDraft::named(&name).into()
+}

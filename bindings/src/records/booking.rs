@@ -1,0 +1,271 @@
+//! Bookings, their lifecycle and availability.
+
+use std::fmt;
+
+use delbar_core::domain as core;
+use delbar_core::store::{
+    Availability as CoreAvailability, BookingFilter as CoreBookingFilter, BusyInterval as CoreBusyInterval,
+};
+
+use super::{TimestampMs, ids};
+use crate::DelbarError;
+
+/// Where a booking is in its lifecycle. Overdue is not a state: `DelbarStore.overdue` lists
+/// checked-out bookings past their end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum BookingState {
+    /// Asked for; waits for a steward when the item's rules require approval.
+    Requested,
+    /// Confirmed: the units are promised.
+    Confirmed,
+    /// A steward said no.
+    Declined,
+    /// Called off by the borrower or a steward.
+    Cancelled,
+    /// The gear is out with the borrower.
+    CheckedOut,
+    /// The gear came back.
+    Returned,
+}
+
+impl From<core::BookingState> for BookingState {
+    fn from(s: core::BookingState) -> Self {
+        match s {
+            core::BookingState::Requested => BookingState::Requested,
+            core::BookingState::Confirmed => BookingState::Confirmed,
+            core::BookingState::Declined => BookingState::Declined,
+            core::BookingState::Cancelled => BookingState::Cancelled,
+            core::BookingState::CheckedOut => BookingState::CheckedOut,
+            core::BookingState::Returned => BookingState::Returned,
+        }
+    }
+}
+
+impl From<BookingState> for core::BookingState {
+    fn from(s: BookingState) -> Self {
+        match s {
+            BookingState::Requested => core::BookingState::Requested,
+            BookingState::Confirmed => core::BookingState::Confirmed,
+            BookingState::Declined => core::BookingState::Declined,
+            BookingState::Cancelled => core::BookingState::Cancelled,
+            BookingState::CheckedOut => core::BookingState::CheckedOut,
+            BookingState::Returned => core::BookingState::Returned,
+        }
+    }
+}
+
+impl fmt::Display for BookingState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        core::BookingState::from(*self).fmt(f)
+    }
+}
+
+/// Something a person does to a booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum BookingAction {
+    /// A steward confirms a request.
+    Confirm,
+    /// A steward declines a request.
+    Decline,
+    /// The borrower or a steward calls it off.
+    Cancel,
+    /// The gear is handed out.
+    CheckOut,
+    /// The gear comes back.
+    Return,
+}
+
+impl From<core::BookingAction> for BookingAction {
+    fn from(a: core::BookingAction) -> Self {
+        match a {
+            core::BookingAction::Confirm => BookingAction::Confirm,
+            core::BookingAction::Decline => BookingAction::Decline,
+            core::BookingAction::Cancel => BookingAction::Cancel,
+            core::BookingAction::CheckOut => BookingAction::CheckOut,
+            core::BookingAction::Return => BookingAction::Return,
+        }
+    }
+}
+
+impl From<BookingAction> for core::BookingAction {
+    fn from(a: BookingAction) -> Self {
+        match a {
+            BookingAction::Confirm => core::BookingAction::Confirm,
+            BookingAction::Decline => core::BookingAction::Decline,
+            BookingAction::Cancel => core::BookingAction::Cancel,
+            BookingAction::CheckOut => core::BookingAction::CheckOut,
+            BookingAction::Return => core::BookingAction::Return,
+        }
+    }
+}
+
+impl fmt::Display for BookingAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        core::BookingAction::from(*self).fmt(f)
+    }
+}
+
+/// A booking of some units of an item for a window of time.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Booking {
+    /// Its id.
+    pub id: String,
+    /// The item booked.
+    pub item_id: String,
+    /// The member who borrows.
+    pub member_id: String,
+    /// Units booked (at least 1).
+    pub units: u32,
+    /// Start of the loan.
+    pub start: TimestampMs,
+    /// End of the loan, after `start`.
+    pub end: TimestampMs,
+    /// A note from the borrower.
+    pub note: String,
+    /// Where it is in its lifecycle.
+    pub state: BookingState,
+    /// When it was requested (device clock of the requester).
+    pub created: TimestampMs,
+    /// The device that made the request.
+    pub created_by_device: String,
+    /// When the state last changed.
+    pub updated: TimestampMs,
+}
+
+impl From<core::Booking> for Booking {
+    fn from(b: core::Booking) -> Self {
+        Self {
+            id: b.id.to_string(),
+            item_id: b.item.to_string(),
+            member_id: b.member.to_string(),
+            units: b.units,
+            start: b.start.into(),
+            end: b.end.into(),
+            note: b.note,
+            state: b.state.into(),
+            created: b.created.into(),
+            created_by_device: b.created_by.to_string(),
+            updated: b.updated.into(),
+        }
+    }
+}
+
+/// What a member gives to book an item.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct NewBooking {
+    /// The item.
+    pub item_id: String,
+    /// Units (at least 1).
+    pub units: i64,
+    /// Start of the loan.
+    pub start: TimestampMs,
+    /// End of the loan (after `start`).
+    pub end: TimestampMs,
+    /// A note.
+    #[uniffi(default = "")]
+    pub note: String,
+    /// Book on behalf of this member (stewards only); `null`/`nil` books for oneself.
+    #[uniffi(default = None)]
+    pub for_member_id: Option<String>,
+}
+
+impl TryFrom<NewBooking> for core::NewBooking {
+    type Error = DelbarError;
+
+    fn try_from(b: NewBooking) -> Result<Self, DelbarError> {
+        Ok(Self {
+            item: ids::item(&b.item_id)?,
+            units: b.units,
+            start: b.start.into(),
+            end: b.end.into(),
+            note: b.note,
+            for_member: ids::opt(b.for_member_id.as_deref(), ids::member)?,
+        })
+    }
+}
+
+/// Which bookings to list. Every field is optional; the default lists the first 100
+/// bookings by start.
+#[derive(Debug, Clone, PartialEq, Default, uniffi::Record)]
+pub struct BookingFilter {
+    /// Only bookings of this item.
+    #[uniffi(default = None)]
+    pub item_id: Option<String>,
+    /// Only bookings of this member.
+    #[uniffi(default = None)]
+    pub member_id: Option<String>,
+    /// Only bookings in these states (empty means all).
+    #[uniffi(default)]
+    pub states: Vec<BookingState>,
+    /// Only bookings ending after this instant.
+    #[uniffi(default = None)]
+    pub from: Option<TimestampMs>,
+    /// Only bookings starting before this instant.
+    #[uniffi(default = None)]
+    pub to: Option<TimestampMs>,
+    /// At most this many (0 means 100).
+    #[uniffi(default = 0)]
+    pub limit: u32,
+}
+
+impl TryFrom<BookingFilter> for CoreBookingFilter {
+    type Error = DelbarError;
+
+    fn try_from(f: BookingFilter) -> Result<Self, DelbarError> {
+        Ok(Self {
+            item: ids::opt(f.item_id.as_deref(), ids::item)?,
+            member: ids::opt(f.member_id.as_deref(), ids::member)?,
+            states: f.states.into_iter().map(Into::into).collect(),
+            from: f.from.map(Into::into),
+            to: f.to.map(Into::into),
+            limit: f.limit,
+        })
+    }
+}
+
+/// A span of time during which some units of an item are taken.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct BusyInterval {
+    /// Start.
+    pub start: TimestampMs,
+    /// End.
+    pub end: TimestampMs,
+    /// Units taken over the whole span.
+    pub units: u32,
+}
+
+impl From<CoreBusyInterval> for BusyInterval {
+    fn from(b: CoreBusyInterval) -> Self {
+        Self { start: b.start.into(), end: b.end.into(), units: b.units }
+    }
+}
+
+/// How much of an item is free over a window.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Availability {
+    /// The item.
+    pub item_id: String,
+    /// Its quantity.
+    pub quantity: u32,
+    /// Units free over the whole window (0 when the item cannot be lent at all).
+    pub free_units: u32,
+    /// Window start.
+    pub start: TimestampMs,
+    /// Window end.
+    pub end: TimestampMs,
+    /// Busy spans inside the window, in order, with the units taken.
+    pub busy: Vec<BusyInterval>,
+}
+
+impl From<CoreAvailability> for Availability {
+    fn from(a: CoreAvailability) -> Self {
+        Self {
+            item_id: a.item.to_string(),
+            quantity: a.quantity,
+            free_units: a.free_units,
+            start: a.start.into(),
+            end: a.end.into(),
+            busy: a.busy.into_iter().map(Into::into).collect(),
+        }
+    }
+}

@@ -1,0 +1,415 @@
+//! Items of a group's catalogue and what is given to add, change and find them.
+
+use std::fmt;
+
+use delbar_core::domain as core;
+use delbar_core::store::ItemFilter as CoreItemFilter;
+
+use super::{TimestampMs, ids};
+use crate::DelbarError;
+
+/// The state an item is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Condition {
+    /// Works as it should.
+    Good,
+    /// Works, shows wear.
+    Worn,
+    /// Usable with care; needs a repair soon.
+    NeedsRepair,
+    /// Not to be lent until repaired.
+    OutOfService,
+}
+
+impl From<core::Condition> for Condition {
+    fn from(c: core::Condition) -> Self {
+        match c {
+            core::Condition::Good => Condition::Good,
+            core::Condition::Worn => Condition::Worn,
+            core::Condition::NeedsRepair => Condition::NeedsRepair,
+            core::Condition::OutOfService => Condition::OutOfService,
+        }
+    }
+}
+
+impl From<Condition> for core::Condition {
+    fn from(c: Condition) -> Self {
+        match c {
+            Condition::Good => core::Condition::Good,
+            Condition::Worn => core::Condition::Worn,
+            Condition::NeedsRepair => core::Condition::NeedsRepair,
+            Condition::OutOfService => core::Condition::OutOfService,
+        }
+    }
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        core::Condition::from(*self).fmt(f)
+    }
+}
+
+/// Where an item is kept.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Location {
+    /// Free text ("Barn at Lövåsen, shelf 3").
+    #[uniffi(default = "")]
+    pub text: String,
+    /// Latitude in degrees, if known.
+    #[uniffi(default = None)]
+    pub lat: Option<f64>,
+    /// Longitude in degrees, if known.
+    #[uniffi(default = None)]
+    pub lon: Option<f64>,
+}
+
+impl From<core::Location> for Location {
+    fn from(l: core::Location) -> Self {
+        Self { text: l.text, lat: l.lat, lon: l.lon }
+    }
+}
+
+impl From<Location> for core::Location {
+    fn from(l: Location) -> Self {
+        Self { text: l.text, lat: l.lat, lon: l.lon }
+    }
+}
+
+/// Who owns an item.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum Owner {
+    /// The group owns it.
+    Group,
+    /// A member lends it to the group.
+    Member {
+        /// The lending member's id.
+        member_id: String,
+    },
+}
+
+impl From<core::Owner> for Owner {
+    fn from(o: core::Owner) -> Self {
+        match o {
+            core::Owner::Group => Owner::Group,
+            core::Owner::Member(id) => Owner::Member { member_id: id.to_string() },
+        }
+    }
+}
+
+impl TryFrom<Owner> for core::Owner {
+    type Error = DelbarError;
+
+    fn try_from(o: Owner) -> Result<Self, DelbarError> {
+        Ok(match o {
+            Owner::Group => core::Owner::Group,
+            Owner::Member { member_id } => core::Owner::Member(ids::member(&member_id)?),
+        })
+    }
+}
+
+/// How an item may be lent. `defaultLoanRules()` gives the rules a new item gets.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LoanRules {
+    /// Longest loan, in hours.
+    pub max_loan_hours: Option<i64>,
+    /// How far ahead a booking may start, in days.
+    pub max_advance_days: Option<i64>,
+    /// How long before its start a booking must be made, in hours.
+    pub min_notice_hours: Option<i64>,
+    /// Whether a steward must confirm each request.
+    pub requires_approval: bool,
+    /// How many bookings one member may hold of this item at a time.
+    pub max_concurrent_per_member: Option<u32>,
+    /// Minutes kept free between two loans (cleaning, charging).
+    pub buffer_minutes: i64,
+    /// Whether borrowers check the item out and in themselves (a self-service gear box).
+    pub self_service: bool,
+    /// Whether a steward must have marked the member qualified for this item.
+    pub requires_qualification: bool,
+}
+
+impl From<core::LoanRules> for LoanRules {
+    fn from(r: core::LoanRules) -> Self {
+        Self {
+            max_loan_hours: r.max_loan_hours,
+            max_advance_days: r.max_advance_days,
+            min_notice_hours: r.min_notice_hours,
+            requires_approval: r.requires_approval,
+            max_concurrent_per_member: r.max_concurrent_per_member,
+            buffer_minutes: r.buffer_minutes,
+            self_service: r.self_service,
+            requires_qualification: r.requires_qualification,
+        }
+    }
+}
+
+impl From<LoanRules> for core::LoanRules {
+    fn from(r: LoanRules) -> Self {
+        Self {
+            max_loan_hours: r.max_loan_hours,
+            max_advance_days: r.max_advance_days,
+            min_notice_hours: r.min_notice_hours,
+            requires_approval: r.requires_approval,
+            max_concurrent_per_member: r.max_concurrent_per_member,
+            buffer_minutes: r.buffer_minutes,
+            self_service: r.self_service,
+            requires_qualification: r.requires_qualification,
+        }
+    }
+}
+
+/// One entry of an item's maintenance log.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct MaintenanceEntry {
+    /// Its id.
+    pub id: String,
+    /// When the work was done.
+    pub at: TimestampMs,
+    /// The member who did it.
+    pub by_member_id: String,
+    /// What was done.
+    pub note: String,
+    /// The item's condition afterwards.
+    pub condition_after: Condition,
+}
+
+impl From<&core::MaintenanceEntry> for MaintenanceEntry {
+    fn from(e: &core::MaintenanceEntry) -> Self {
+        Self {
+            id: e.id.to_string(),
+            at: e.at.into(),
+            by_member_id: e.by.to_string(),
+            note: e.note.clone(),
+            condition_after: e.condition_after.into(),
+        }
+    }
+}
+
+/// A piece of gear in a group's catalogue.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Item {
+    /// Its id.
+    pub id: String,
+    /// Its name ("Jordfräs Honda F220").
+    pub name: String,
+    /// A free-text description.
+    pub description: String,
+    /// Its category ("garden", "woodwork"), lowercase.
+    pub category: String,
+    /// Free tags, sorted and unique.
+    pub tags: Vec<String>,
+    /// Number of identical units.
+    pub quantity: u32,
+    /// Its state.
+    pub condition: Condition,
+    /// Where it is kept.
+    pub location: Location,
+    /// Photos, as blake3 content hashes (hex) of the image bytes.
+    pub photos: Vec<String>,
+    /// Who owns it.
+    pub owner: Owner,
+    /// How it may be lent.
+    pub rules: LoanRules,
+    /// Its maintenance log, newest first.
+    pub maintenance: Vec<MaintenanceEntry>,
+    /// Whether it was taken out of the catalogue for good.
+    pub retired: bool,
+    /// When it was added.
+    pub created: TimestampMs,
+}
+
+impl From<core::Item> for Item {
+    fn from(i: core::Item) -> Self {
+        Self {
+            maintenance: i.maintenance_log().into_iter().map(MaintenanceEntry::from).collect(),
+            id: i.id.to_string(),
+            name: i.name,
+            description: i.description,
+            category: i.category,
+            tags: i.tags,
+            quantity: i.quantity,
+            condition: i.condition.into(),
+            location: i.location.into(),
+            photos: i.photos,
+            owner: i.owner.into(),
+            rules: i.rules.into(),
+            retired: i.retired,
+            created: i.created.into(),
+        }
+    }
+}
+
+/// What a steward gives to add an item. `itemDraft(name)` gives one with defaults to
+/// `copy(...)` from.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ItemDraft {
+    /// Name (required).
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Category.
+    pub category: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Number of identical units (at least 1).
+    pub quantity: i64,
+    /// Condition.
+    pub condition: Condition,
+    /// Location.
+    pub location: Location,
+    /// Photo hashes (64 hex characters each).
+    pub photos: Vec<String>,
+    /// Owner.
+    pub owner: Owner,
+    /// Loan rules.
+    pub rules: LoanRules,
+}
+
+impl From<core::ItemDraft> for ItemDraft {
+    fn from(d: core::ItemDraft) -> Self {
+        Self {
+            name: d.name,
+            description: d.description,
+            category: d.category,
+            tags: d.tags,
+            quantity: d.quantity,
+            condition: d.condition.into(),
+            location: d.location.into(),
+            photos: d.photos,
+            owner: d.owner.into(),
+            rules: d.rules.into(),
+        }
+    }
+}
+
+impl TryFrom<ItemDraft> for core::ItemDraft {
+    type Error = DelbarError;
+
+    fn try_from(d: ItemDraft) -> Result<Self, DelbarError> {
+        Ok(Self {
+            name: d.name,
+            description: d.description,
+            category: d.category,
+            tags: d.tags,
+            quantity: d.quantity,
+            condition: d.condition.into(),
+            location: d.location.into(),
+            photos: d.photos,
+            owner: d.owner.try_into()?,
+            rules: d.rules.into(),
+        })
+    }
+}
+
+/// A change to an item's fields; a field left `null`/`nil` stays as it is.
+#[derive(Debug, Clone, PartialEq, Default, uniffi::Record)]
+pub struct ItemPatch {
+    /// New name.
+    #[uniffi(default = None)]
+    pub name: Option<String>,
+    /// New description.
+    #[uniffi(default = None)]
+    pub description: Option<String>,
+    /// New category.
+    #[uniffi(default = None)]
+    pub category: Option<String>,
+    /// New tags.
+    #[uniffi(default = None)]
+    pub tags: Option<Vec<String>>,
+    /// New quantity.
+    #[uniffi(default = None)]
+    pub quantity: Option<i64>,
+    /// New condition.
+    #[uniffi(default = None)]
+    pub condition: Option<Condition>,
+    /// New location.
+    #[uniffi(default = None)]
+    pub location: Option<Location>,
+    /// New photo hashes.
+    #[uniffi(default = None)]
+    pub photos: Option<Vec<String>>,
+    /// New owner.
+    #[uniffi(default = None)]
+    pub owner: Option<Owner>,
+    /// New loan rules.
+    #[uniffi(default = None)]
+    pub rules: Option<LoanRules>,
+    /// Retire (true) or bring back (false).
+    #[uniffi(default = None)]
+    pub retired: Option<bool>,
+}
+
+impl TryFrom<ItemPatch> for core::ItemPatch {
+    type Error = DelbarError;
+
+    fn try_from(p: ItemPatch) -> Result<Self, DelbarError> {
+        Ok(Self {
+            name: p.name,
+            description: p.description,
+            category: p.category,
+            tags: p.tags,
+            quantity: p.quantity,
+            condition: p.condition.map(Into::into),
+            location: p.location.map(Into::into),
+            photos: p.photos,
+            owner: p.owner.map(TryInto::try_into).transpose()?,
+            rules: p.rules.map(Into::into),
+            retired: p.retired,
+        })
+    }
+}
+
+/// Which items to list. Every field is optional; the default lists the first 100 items in
+/// the catalogue by name.
+#[derive(Debug, Clone, PartialEq, Default, uniffi::Record)]
+pub struct ItemFilter {
+    /// Words to search for (case- and diacritic-insensitive, by word prefix: `jordf` finds
+    /// `Jordfräs`).
+    #[uniffi(default = None)]
+    pub text: Option<String>,
+    /// Only this category.
+    #[uniffi(default = None)]
+    pub category: Option<String>,
+    /// Only items with this tag.
+    #[uniffi(default = None)]
+    pub tag: Option<String>,
+    /// Only items in this condition.
+    #[uniffi(default = None)]
+    pub condition: Option<Condition>,
+    /// Only items whose location contains this text.
+    #[uniffi(default = None)]
+    pub location: Option<String>,
+    /// Include retired items.
+    #[uniffi(default = false)]
+    pub include_retired: bool,
+    /// At most this many (0 means 100).
+    #[uniffi(default = 0)]
+    pub limit: u32,
+    /// Skip this many.
+    #[uniffi(default = 0)]
+    pub offset: u32,
+}
+
+impl From<ItemFilter> for CoreItemFilter {
+    fn from(f: ItemFilter) -> Self {
+        Self {
+            text: f.text,
+            category: f.category,
+            tag: f.tag,
+            condition: f.condition.map(Into::into),
+            location: f.location,
+            include_retired: f.include_retired,
+            limit: f.limit,
+            offset: f.offset,
+        }
+    }
+}
+
+/// A category in use and how many current items it has.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CategoryCount {
+    /// The category (lowercase; empty for items without one).
+    pub category: String,
+    /// Items in it (retired ones not counted).
+    pub count: u32,
+}

@@ -1,0 +1,86 @@
+//! Records and enums that mirror the core's types for Kotlin and Swift, with their
+//! conversions. No rule lives here: only field-by-field copies and id parsing.
+//!
+//! Conventions of every record:
+//! - ids are `String`s (the core's 16-character base32 ids; device ids are 64 hex
+//!   characters). A malformed id given to a call fails with `DelbarError::InvalidInput`.
+//! - instants are [`TimestampMs`]: milliseconds since 1970-01-01T00:00:00Z, UTC (`Long` in
+//!   Kotlin, `Int64` in Swift).
+
+mod activity;
+mod booking;
+mod group;
+mod item;
+mod sync;
+
+pub use activity::{ActivityAction, ActivityEntry, ActivityFilter, ActivityPage};
+pub use booking::{Availability, Booking, BookingAction, BookingFilter, BookingState, BusyInterval, NewBooking};
+pub use group::{Group, Member, MemberDevice, Role};
+pub use item::{
+    CategoryCount, Condition, Item, ItemDraft, ItemFilter, ItemPatch, LoanRules, Location, MaintenanceEntry, Owner,
+};
+pub use sync::{CheckReport, Difference, DocumentExport, MergeReport};
+
+use delbar_core::time::Timestamp;
+
+/// An instant: milliseconds since 1970-01-01T00:00:00Z, UTC. A `Long` in Kotlin and an
+/// `Int64` in Swift (a type alias, so any number works).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimestampMs(pub i64);
+
+uniffi::custom_type!(TimestampMs, i64, {
+    lower: |t| t.0,
+    try_lift: |ms| Ok(TimestampMs(ms)),
+});
+
+impl From<Timestamp> for TimestampMs {
+    fn from(t: Timestamp) -> Self {
+        TimestampMs(t.millis())
+    }
+}
+
+impl From<TimestampMs> for Timestamp {
+    fn from(t: TimestampMs) -> Self {
+        Timestamp(t.0)
+    }
+}
+
+/// Parsing of ids given by the app; a malformed id becomes `DelbarError::InvalidInput`.
+pub(crate) mod ids {
+    use delbar_core::ids::{BookingId, DeviceId, GroupId, ItemId, MemberId};
+
+    use crate::DelbarError;
+
+    /// A group id.
+    pub(crate) fn group(s: &str) -> Result<GroupId, DelbarError> {
+        Ok(GroupId::parse(s)?)
+    }
+
+    /// A member id.
+    pub(crate) fn member(s: &str) -> Result<MemberId, DelbarError> {
+        Ok(MemberId::parse(s)?)
+    }
+
+    /// An item id.
+    pub(crate) fn item(s: &str) -> Result<ItemId, DelbarError> {
+        Ok(ItemId::parse(s)?)
+    }
+
+    /// A booking id.
+    pub(crate) fn booking(s: &str) -> Result<BookingId, DelbarError> {
+        Ok(BookingId::parse(s)?)
+    }
+
+    /// A device id (64 hex characters of an ed25519 public key).
+    pub(crate) fn device(s: &str) -> Result<DeviceId, DelbarError> {
+        Ok(DeviceId::parse_key(s)?)
+    }
+
+    /// An optional id of any kind.
+    pub(crate) fn opt<T>(
+        s: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, DelbarError>,
+    ) -> Result<Option<T>, DelbarError> {
+        s.map(parse).transpose()
+    }
+}

@@ -1,0 +1,375 @@
+//! `DelbarStore`: the core's `Store` behind a mutex, one delegating method per operation.
+//!
+//! Every call runs inside [`guard`], so a panic in the core comes back as
+//! `DelbarError::Internal` instead of unwinding into the app, and a poisoned mutex is taken
+//! back so the store stays usable. Long operations (open, check, export, merge, compaction,
+//! rebuild) are `async` (Kotlin `suspend`, Swift `async`) and run on tokio's blocking pool,
+//! so they never block the caller's (UI) thread.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use delbar_core::Store;
+
+use crate::error::{DelbarError, guard, panic_error};
+use crate::records::{
+    ActivityFilter, ActivityPage, Availability, Booking, BookingAction, BookingFilter, CategoryCount, CheckReport,
+    Condition, DocumentExport, Group, Item, ItemDraft, ItemFilter, ItemPatch, Member, MergeReport, NewBooking, Role,
+    TimestampMs, ids,
+};
+
+/// A device's Delbar store: one SQLite file holding every group this device belongs to.
+/// Open it once per process (`DelbarStore.open(path)`) and share the object; calls from
+/// several threads are serialised.
+#[derive(uniffi::Object)]
+pub struct DelbarStore {
+    store: Mutex<Store>,
+}
+
+impl std::fmt::Debug for DelbarStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DelbarStore").finish_non_exhaustive()
+    }
+}
+
+impl DelbarStore {
+    /// Locks the store, taking it back if an earlier call panicked while holding the lock.
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|poisoned| {
+            self.store.clear_poison();
+            poisoned.into_inner()
+        })
+    }
+
+    /// Runs `op` on the locked store with panics caught.
+    fn with<T>(&self, op: impl FnOnce(&mut Store) -> Result<T, DelbarError>) -> Result<T, DelbarError> {
+        guard(|| op(&mut self.lock()))
+    }
+
+    /// Runs `op` on the locked store on tokio's blocking pool.
+    async fn blocking<T: Send + 'static>(
+        self: Arc<Self>,
+        op: impl FnOnce(&mut Store) -> Result<T, DelbarError> + Send + 'static,
+    ) -> Result<T, DelbarError> {
+        run_blocking(move || self.with(op)).await
+    }
+}
+
+#[cfg(test)]
+impl DelbarStore {
+    /// [`Self::with`], for the crate's tests.
+    pub(crate) fn with_for_test<T>(
+        &self,
+        op: impl FnOnce(&mut Store) -> Result<T, DelbarError>,
+    ) -> Result<T, DelbarError> {
+        self.with(op)
+    }
+
+    /// Panics while holding the lock, poisoning it.
+    pub(crate) fn poison_for_test(&self) {
+        let _held = self.store.lock();
+        panic!("poisoning the store's lock on purpose");
+    }
+
+    /// Whether the lock is poisoned.
+    pub(crate) fn is_poisoned_for_test(&self) -> bool {
+        self.store.is_poisoned()
+    }
+}
+
+/// Runs `op` on tokio's blocking pool; a panic there also becomes `DelbarError::Internal`.
+async fn run_blocking<T: Send + 'static>(
+    op: impl FnOnce() -> Result<T, DelbarError> + Send + 'static,
+) -> Result<T, DelbarError> {
+    match tokio::task::spawn_blocking(move || guard(op)).await {
+        Ok(result) => result,
+        Err(join) => Err(match join.try_into_panic() {
+            Ok(payload) => panic_error(payload.as_ref()),
+            Err(join) => DelbarError::Internal { reason: join.to_string() },
+        }),
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl DelbarStore {
+    // ---- store ----
+
+    /// Opens (or creates) the store file at `path`. Runs the schema migrations, so it may take
+    /// a moment on first start after an update.
+    #[uniffi::constructor]
+    pub async fn open(path: String) -> Result<Arc<Self>, DelbarError> {
+        run_blocking(move || Ok(Arc::new(DelbarStore { store: Mutex::new(Store::open(&path)?) }))).await
+    }
+
+    /// This device's id: 64 hex characters of its ed25519 public key (also its iroh node id).
+    pub fn device_id(&self) -> Result<String, DelbarError> {
+        self.with(|s| Ok(s.device_id().to_string()))
+    }
+
+    /// The path of the store file.
+    pub fn path(&self) -> Result<String, DelbarError> {
+        self.with(|s| Ok(s.path().display().to_string()))
+    }
+
+    /// The device clock's current instant, as the store sees it.
+    pub fn now(&self) -> Result<TimestampMs, DelbarError> {
+        self.with(|s| Ok(s.now().into()))
+    }
+
+    // ---- groups ----
+
+    /// Creates a group with this device's owner (`my_name`) as its first steward.
+    pub fn create_group(&self, name: String, description: String, my_name: String) -> Result<Group, DelbarError> {
+        self.with(|s| Ok(s.create_group(&name, &description, &my_name)?.into()))
+    }
+
+    /// Every group this device holds, by name.
+    pub fn list_groups(&self) -> Result<Vec<Group>, DelbarError> {
+        self.with(|s| Ok(s.groups()?.into_iter().map(Into::into).collect()))
+    }
+
+    /// One group.
+    pub fn get_group(&self, group_id: String) -> Result<Group, DelbarError> {
+        self.with(|s| Ok(s.group(&ids::group(&group_id)?)?.into()))
+    }
+
+    /// Changes a group's name, description or pickup window (stewards); `null`/`nil` keeps
+    /// a field.
+    #[uniffi::method(default(name = None, description = None, pickup_window_hours = None))]
+    pub fn update_group(
+        &self,
+        group_id: String,
+        name: Option<String>,
+        description: Option<String>,
+        pickup_window_hours: Option<i64>,
+    ) -> Result<Group, DelbarError> {
+        self.with(|s| {
+            Ok(s.update_group(&ids::group(&group_id)?, name.as_deref(), description.as_deref(), pickup_window_hours)?
+                .into())
+        })
+    }
+
+    // ---- members ----
+
+    /// The members of a group, current ones first, by name.
+    pub fn list_members(&self, group_id: String) -> Result<Vec<Member>, DelbarError> {
+        self.with(|s| Ok(s.members(&ids::group(&group_id)?)?.into_iter().map(Into::into).collect()))
+    }
+
+    /// One member.
+    pub fn get_member(&self, group_id: String, member_id: String) -> Result<Member, DelbarError> {
+        self.with(|s| Ok(s.member(&ids::group(&group_id)?, &ids::member(&member_id)?)?.into()))
+    }
+
+    /// The current member this device belongs to in a group.
+    pub fn me(&self, group_id: String) -> Result<Member, DelbarError> {
+        self.with(|s| Ok(s.me(&ids::group(&group_id)?)?.into()))
+    }
+
+    /// Adds a member (stewards), optionally with a first device and its label.
+    #[uniffi::method(default(device_id = None, device_label = ""))]
+    pub fn add_member(
+        &self,
+        group_id: String,
+        name: String,
+        role: Role,
+        device_id: Option<String>,
+        device_label: String,
+    ) -> Result<Member, DelbarError> {
+        self.with(|s| {
+            let device = ids::opt(device_id.as_deref(), ids::device)?.map(|d| (d, device_label.as_str()));
+            Ok(s.add_member(&ids::group(&group_id)?, &name, role.into(), device)?.into())
+        })
+    }
+
+    /// Adds a device to a member (stewards, or the member for themself).
+    #[uniffi::method(default(label = ""))]
+    pub fn add_device(
+        &self,
+        group_id: String,
+        member_id: String,
+        device_id: String,
+        label: String,
+    ) -> Result<Member, DelbarError> {
+        self.with(|s| {
+            Ok(s.add_device(&ids::group(&group_id)?, &ids::member(&member_id)?, &ids::device(&device_id)?, &label)?
+                .into())
+        })
+    }
+
+    /// Changes a member's role (stewards). The last steward cannot step down.
+    pub fn set_role(&self, group_id: String, member_id: String, role: Role) -> Result<Member, DelbarError> {
+        self.with(|s| Ok(s.set_role(&ids::group(&group_id)?, &ids::member(&member_id)?, role.into())?.into()))
+    }
+
+    /// Removes a member (stewards). Their devices can no longer act for the group.
+    pub fn remove_member(&self, group_id: String, member_id: String) -> Result<Member, DelbarError> {
+        self.with(|s| Ok(s.remove_member(&ids::group(&group_id)?, &ids::member(&member_id)?)?.into()))
+    }
+
+    // ---- items ----
+
+    /// Adds an item to the catalogue (stewards).
+    pub fn add_item(&self, group_id: String, draft: ItemDraft) -> Result<Item, DelbarError> {
+        self.with(|s| Ok(s.add_item(&ids::group(&group_id)?, draft.try_into()?)?.into()))
+    }
+
+    /// One item.
+    pub fn get_item(&self, group_id: String, item_id: String) -> Result<Item, DelbarError> {
+        self.with(|s| Ok(s.item(&ids::group(&group_id)?, &ids::item(&item_id)?)?.into()))
+    }
+
+    /// Changes an item's fields (stewards); only the fields set in the patch change.
+    pub fn update_item(&self, group_id: String, item_id: String, patch: ItemPatch) -> Result<Item, DelbarError> {
+        self.with(|s| Ok(s.update_item(&ids::group(&group_id)?, &ids::item(&item_id)?, &patch.try_into()?)?.into()))
+    }
+
+    /// Items matching a filter (text, category, tag, condition, location); the default
+    /// filter lists the first 100 current items by name.
+    #[uniffi::method(default(filter))]
+    pub fn list_items(&self, group_id: String, filter: ItemFilter) -> Result<Vec<Item>, DelbarError> {
+        self.with(|s| Ok(s.items(&ids::group(&group_id)?, &filter.into())?.into_iter().map(Into::into).collect()))
+    }
+
+    /// Searches items by text: case- and diacritic-insensitive word prefixes, best matches
+    /// first (`jordf` finds `Jordfräs`). A `limit` of 0 means 100.
+    #[uniffi::method(default(limit = 0))]
+    pub fn search_items(&self, group_id: String, text: String, limit: u32) -> Result<Vec<Item>, DelbarError> {
+        self.with(|s| Ok(s.search_items(&ids::group(&group_id)?, &text, limit)?.into_iter().map(Into::into).collect()))
+    }
+
+    /// Categories in use with their item counts, by name.
+    pub fn categories(&self, group_id: String) -> Result<Vec<CategoryCount>, DelbarError> {
+        self.with(|s| {
+            Ok(s.categories(&ids::group(&group_id)?)?
+                .into_iter()
+                .map(|(category, count)| CategoryCount { category, count })
+                .collect())
+        })
+    }
+
+    /// Writes a maintenance-log entry and sets the item's condition (stewards). `at`
+    /// defaults to now.
+    #[uniffi::method(default(at = None))]
+    pub fn log_maintenance(
+        &self,
+        group_id: String,
+        item_id: String,
+        note: String,
+        condition_after: Condition,
+        at: Option<TimestampMs>,
+    ) -> Result<Item, DelbarError> {
+        self.with(|s| {
+            Ok(s.log_maintenance(
+                &ids::group(&group_id)?,
+                &ids::item(&item_id)?,
+                &note,
+                condition_after.into(),
+                at.map(Into::into),
+            )?
+            .into())
+        })
+    }
+
+    // ---- bookings ----
+
+    /// Books units of an item for a window. Confirmed at once unless the item's rules
+    /// require a steward's approval.
+    pub fn book(&self, group_id: String, request: NewBooking) -> Result<Booking, DelbarError> {
+        self.with(|s| Ok(s.book(&ids::group(&group_id)?, &request.try_into()?)?.into()))
+    }
+
+    /// Moves a booking along its lifecycle (confirm, decline, cancel, check out, return).
+    pub fn act_on_booking(
+        &self,
+        group_id: String,
+        booking_id: String,
+        action: BookingAction,
+    ) -> Result<Booking, DelbarError> {
+        self.with(|s| Ok(s.act_on_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, action.into())?.into()))
+    }
+
+    /// One booking.
+    pub fn get_booking(&self, group_id: String, booking_id: String) -> Result<Booking, DelbarError> {
+        self.with(|s| Ok(s.booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?)?.into()))
+    }
+
+    /// Bookings matching a filter, by start; the default filter lists the first 100.
+    #[uniffi::method(default(filter))]
+    pub fn list_bookings(&self, group_id: String, filter: BookingFilter) -> Result<Vec<Booking>, DelbarError> {
+        self.with(|s| {
+            Ok(s.bookings(&ids::group(&group_id)?, &filter.try_into()?)?.into_iter().map(Into::into).collect())
+        })
+    }
+
+    /// Checked-out bookings past their end (by the device clock), by end.
+    pub fn overdue(&self, group_id: String) -> Result<Vec<Booking>, DelbarError> {
+        self.with(|s| Ok(s.overdue(&ids::group(&group_id)?)?.into_iter().map(Into::into).collect()))
+    }
+
+    /// Free units of an item over `[start, end)` and the busy spans inside it.
+    pub fn availability(
+        &self,
+        group_id: String,
+        item_id: String,
+        start: TimestampMs,
+        end: TimestampMs,
+    ) -> Result<Availability, DelbarError> {
+        self.with(|s| {
+            Ok(s.availability(&ids::group(&group_id)?, &ids::item(&item_id)?, start.into(), end.into())?.into())
+        })
+    }
+
+    // ---- activity ----
+
+    /// A page of a group's activity history, newest first. Pass the previous page's `next`
+    /// as `before` to continue; a `limit` of 0 means 100.
+    #[uniffi::method(default(before = None, limit = 0, filter))]
+    pub fn activity(
+        &self,
+        group_id: String,
+        filter: ActivityFilter,
+        before: Option<String>,
+        limit: u32,
+    ) -> Result<ActivityPage, DelbarError> {
+        self.with(|s| Ok(s.activity(&ids::group(&group_id)?, &filter.try_into()?, before.as_deref(), limit)?.into()))
+    }
+
+    // ---- maintenance and exchange (async) ----
+
+    /// Rebuilds the projection of every group (or only `group_id`) from the stored
+    /// documents and compares it with the store's; a clean report means they agree.
+    #[uniffi::method(default(group_id = None))]
+    pub async fn check(self: Arc<Self>, group_id: Option<String>) -> Result<CheckReport, DelbarError> {
+        self.blocking(move |s| Ok(s.check(ids::opt(group_id.as_deref(), ids::group)?.as_ref())?.into())).await
+    }
+
+    /// Every document of a group as a full save, for another device's `mergeDocuments`.
+    pub async fn export_group(self: Arc<Self>, group_id: String) -> Result<Vec<DocumentExport>, DelbarError> {
+        self.blocking(move |s| Ok(s.export_group(&ids::group(&group_id)?)?.into_iter().map(Into::into).collect())).await
+    }
+
+    /// Merges documents received from another device. The group need not be known yet: a
+    /// new member's device receives its catalogue this way.
+    pub async fn merge_documents(
+        self: Arc<Self>,
+        group_id: String,
+        documents: Vec<DocumentExport>,
+    ) -> Result<MergeReport, DelbarError> {
+        self.blocking(move |s| {
+            let documents: Vec<_> = documents.into_iter().map(Into::into).collect();
+            Ok(s.merge_documents(&ids::group(&group_id)?, &documents)?.into())
+        })
+        .await
+    }
+
+    /// Compacts every document whose appended changes have grown (for idle time); returns
+    /// how many were compacted.
+    pub async fn compact_all(self: Arc<Self>) -> Result<u32, DelbarError> {
+        self.blocking(|s| Ok(u32::try_from(s.compact_all()?).unwrap_or(u32::MAX))).await
+    }
+
+    /// Rebuilds a group's projection from its documents.
+    pub async fn rebuild_projection(self: Arc<Self>, group_id: String) -> Result<(), DelbarError> {
+        self.blocking(move |s| Ok(s.rebuild_projection(&ids::group(&group_id)?)?)).await
+    }
+}
