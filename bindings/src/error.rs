@@ -142,7 +142,11 @@ fn from_domain(error: DomainError) -> DelbarError {
         | D::StartsInPast { .. }
         | D::InvalidCoordinates { .. }
         | D::InvalidPhotoHash { .. }
-        | D::InvalidRule { .. } => DelbarError::InvalidInput { reason },
+        | D::InvalidRule { .. }
+        | D::DateOutOfRange { .. }
+        | D::InvalidKit { .. } => DelbarError::InvalidInput { reason },
+        D::NoOffer { .. } | D::NoNeedToWait { .. } => DelbarError::Conflict { reason },
+        D::NotQualified { .. } => DelbarError::LoanRule { reason },
         D::NotEnoughUnits { .. } | D::Unavailable { .. } | D::ItemNotBookable { .. } => {
             DelbarError::Unavailable { reason }
         }
@@ -161,8 +165,10 @@ fn from_store(error: StoreError) -> DelbarError {
     use StoreError as S;
     let reason = error.to_string();
     match error {
-        S::Storage { .. } | S::Io { .. } => DelbarError::Storage { reason },
-        S::Corrupt { .. } | S::Document { .. } | S::MalformedDocument { .. } => DelbarError::Corrupt { reason },
+        S::Storage { .. } | S::Io { .. } | S::InUse { .. } => DelbarError::Storage { reason },
+        S::Corrupt { .. } | S::Document { .. } | S::MalformedDocument { .. } | S::InvalidData { .. } => {
+            DelbarError::Corrupt { reason }
+        }
         S::NewerSchema { found, supported } => DelbarError::NewerStore { found, supported },
         S::Encode { .. } => DelbarError::Internal { reason },
     }

@@ -117,6 +117,28 @@ id_type!(
     "device"
 );
 
+impl ActivityId {
+    /// A fresh id that sorts after every id this process made before at the same or an
+    /// earlier instant: the instant, a process-wide counter, then randomness. History pages
+    /// break ties of equal instants by id, so entries one device writes within one
+    /// millisecond keep their order.
+    pub fn generate_at(at: crate::time::Timestamp) -> Self {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let random: [u8; 2] = random_bytes();
+        let mut bits: u128 = (u128::from(at.0.max(0) as u64 & ((1 << 45) - 1)) << 35)
+            | (u128::from(n & ((1 << 19) - 1)) << 16)
+            | u128::from(u16::from_be_bytes(random));
+        let mut out = [0u8; 16];
+        for slot in out.iter_mut().rev() {
+            *slot = ID_ALPHABET[(bits & 31) as usize];
+            bits >>= 5;
+        }
+        Self(out.iter().map(|b| char::from(*b)).collect())
+    }
+}
+
 impl DeviceId {
     /// The device id of an ed25519 public key.
     pub fn from_public_key(key: &[u8; 32]) -> Self {

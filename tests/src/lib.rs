@@ -250,6 +250,7 @@ pub fn legal_actions(state: BookingState) -> &'static [delbar_core::domain::Book
         BookingState::Requested => &[A::Confirm, A::Decline, A::Cancel],
         BookingState::Confirmed => &[A::CheckOut, A::Cancel],
         BookingState::CheckedOut => &[A::Return],
+        BookingState::Waitlisted | BookingState::Bumped => &[A::Cancel],
         BookingState::Declined | BookingState::Cancelled | BookingState::Returned => &[],
     }
 }

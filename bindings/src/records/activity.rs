@@ -41,6 +41,16 @@ pub enum ActivityAction {
     BookingCheckedOut,
     /// Gear was returned.
     BookingReturned,
+    /// A loan's end moved.
+    BookingExtended,
+    /// A member joined a waitlist.
+    WaitlistJoined,
+    /// A waitlisted member claimed an offer.
+    WaitlistClaimed,
+    /// A steward reordered a waitlist.
+    WaitlistReordered,
+    /// A steward changed a member's qualification for an item.
+    QualificationChanged,
 }
 
 impl From<core::ActivityAction> for ActivityAction {
@@ -63,6 +73,11 @@ impl From<core::ActivityAction> for ActivityAction {
             A::BookingCancelled => ActivityAction::BookingCancelled,
             A::BookingCheckedOut => ActivityAction::BookingCheckedOut,
             A::BookingReturned => ActivityAction::BookingReturned,
+            A::BookingExtended => ActivityAction::BookingExtended,
+            A::WaitlistJoined => ActivityAction::WaitlistJoined,
+            A::WaitlistClaimed => ActivityAction::WaitlistClaimed,
+            A::WaitlistReordered => ActivityAction::WaitlistReordered,
+            A::QualificationChanged => ActivityAction::QualificationChanged,
         }
     }
 }

@@ -26,6 +26,10 @@ pub enum BookingState {
     CheckedOut,
     /// The gear came back.
     Returned,
+    /// Waiting in the item's queue; holds nothing.
+    Waitlisted,
+    /// Lost a conflict found after a merge; holds nothing.
+    Bumped,
 }
 
 impl From<core::BookingState> for BookingState {
@@ -37,6 +41,8 @@ impl From<core::BookingState> for BookingState {
             core::BookingState::Cancelled => BookingState::Cancelled,
             core::BookingState::CheckedOut => BookingState::CheckedOut,
             core::BookingState::Returned => BookingState::Returned,
+            core::BookingState::Waitlisted => BookingState::Waitlisted,
+            core::BookingState::Bumped => BookingState::Bumped,
         }
     }
 }
@@ -50,6 +56,8 @@ impl From<BookingState> for core::BookingState {
             BookingState::Cancelled => core::BookingState::Cancelled,
             BookingState::CheckedOut => core::BookingState::CheckedOut,
             BookingState::Returned => core::BookingState::Returned,
+            BookingState::Waitlisted => core::BookingState::Waitlisted,
+            BookingState::Bumped => core::BookingState::Bumped,
         }
     }
 }
@@ -73,6 +81,8 @@ pub enum BookingAction {
     CheckOut,
     /// The gear comes back.
     Return,
+    /// A waitlisted member takes the units offered to them.
+    Claim,
 }
 
 impl From<core::BookingAction> for BookingAction {
@@ -83,6 +93,7 @@ impl From<core::BookingAction> for BookingAction {
             core::BookingAction::Cancel => BookingAction::Cancel,
             core::BookingAction::CheckOut => BookingAction::CheckOut,
             core::BookingAction::Return => BookingAction::Return,
+            core::BookingAction::Claim => BookingAction::Claim,
         }
     }
 }
@@ -95,6 +106,7 @@ impl From<BookingAction> for core::BookingAction {
             BookingAction::Cancel => core::BookingAction::Cancel,
             BookingAction::CheckOut => core::BookingAction::CheckOut,
             BookingAction::Return => core::BookingAction::Return,
+            BookingAction::Claim => core::BookingAction::Claim,
         }
     }
 }

@@ -297,6 +297,7 @@ impl TryFrom<ItemDraft> for core::ItemDraft {
             photos: d.photos,
             owner: d.owner.try_into()?,
             rules: d.rules.into(),
+            kit_parts: Default::default(),
         })
     }
 }
@@ -355,6 +356,7 @@ impl TryFrom<ItemPatch> for core::ItemPatch {
             owner: p.owner.map(TryInto::try_into).transpose()?,
             rules: p.rules.map(Into::into),
             retired: p.retired,
+            kit_parts: None,
         })
     }
 }

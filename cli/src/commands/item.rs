@@ -142,6 +142,7 @@ fn edit(ctx: &mut Ctx, group: &GroupId, a: &ItemEditArgs) -> CliResult<Outcome> 
         } else {
             None
         },
+        kit_parts: None,
     };
     if patch.is_empty() {
         return Err(CliError::input("nothing to change: give a field to edit, such as --quantity or --retire"));

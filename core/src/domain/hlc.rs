@@ -24,7 +24,11 @@ pub struct Hlc {
 impl Hlc {
     /// The next reading after `self` at device time `now`.
     pub fn tick(self, now: Timestamp) -> Hlc {
-        if now.0 > self.wall { Hlc { wall: now.0, counter: 0 } } else { Hlc { wall: self.wall, counter: self.counter + 1 } }
+        if now.0 > self.wall {
+            Hlc { wall: now.0, counter: 0 }
+        } else {
+            Hlc { wall: self.wall, counter: self.counter + 1 }
+        }
     }
 
     /// `self` after seeing `other`.

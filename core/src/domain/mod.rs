@@ -14,7 +14,9 @@ pub mod resolution;
 pub mod text;
 
 pub use activity::{ActivityAction, ActivityEntry};
-pub use booking::{Booking, BookingAction, BookingEvent, BookingRecord, BookingState, Bump, BumpReason, NewBooking, event};
+pub use booking::{
+    Booking, BookingAction, BookingEvent, BookingRecord, BookingState, Bump, BumpReason, NewBooking, event,
+};
 pub use error::DomainError;
 pub use group::{Device, Group, Member, Role};
 pub use item::{Condition, Item, ItemDraft, ItemPatch, LoanRules, Location, MaintenanceEntry, Owner};

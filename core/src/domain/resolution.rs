@@ -98,7 +98,9 @@ pub fn resolve(candidates: &[Candidate], items: &BTreeMap<ItemId, Capacity>) -> 
                 verdict = Some(None);
                 break;
             }
-            let (s, e) = (c.start - cap.buffer_ms, c.end + cap.buffer_ms);
+            // The buffer follows each loan: two loans are apart enough when the gap between
+            // them is at least the buffer.
+            let (s, e) = (c.start, c.end + cap.buffer_ms);
             let spans = admitted.get(item).map(Vec::as_slice).unwrap_or(&[]);
             let overlapping: Vec<&(i64, i64, u32, &Candidate)> =
                 spans.iter().filter(|(os, oe, _, _)| *os < e && *oe > s).collect();
@@ -112,7 +114,7 @@ pub fn resolve(candidates: &[Candidate], items: &BTreeMap<ItemId, Capacity>) -> 
             None => {
                 for (item, units) in &c.holds {
                     let buffer = items.get(item).map(|cap| cap.buffer_ms).unwrap_or(0);
-                    admitted.entry(item).or_default().push((c.start - buffer, c.end + buffer, *units, c));
+                    admitted.entry(item).or_default().push((c.start, c.end + buffer, *units, c));
                 }
             }
             Some(winner) => {

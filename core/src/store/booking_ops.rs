@@ -61,8 +61,12 @@ impl Store {
             .into());
         }
         let mut events = BTreeMap::new();
-        if !waitlist && !(item.rules.requires_approval && me.role != Role::Steward) {
-            events.insert(event::CONFIRMED.to_owned(), BookingEvent { at: now, by: me.id.clone(), device: self.device_id().clone() });
+        let needs_approval = item.rules.requires_approval && me.role != Role::Steward;
+        if !waitlist && !needs_approval {
+            events.insert(
+                event::CONFIRMED.to_owned(),
+                BookingEvent { at: now, by: me.id.clone(), device: self.device_id().clone() },
+            );
         }
         let record = BookingRecord {
             id: BookingId::generate(),
@@ -109,7 +113,14 @@ impl Store {
     }
 
     /// Checks a request against the item's state and loan rules (everything but capacity).
-    fn validate_rules(&self, group: &GroupId, item: &Item, borrower: &Member, r: &NewBooking, now: Timestamp) -> Result<()> {
+    fn validate_rules(
+        &self,
+        group: &GroupId,
+        item: &Item,
+        borrower: &Member,
+        r: &NewBooking,
+        now: Timestamp,
+    ) -> Result<()> {
         if r.units < 1 {
             return Err(DomainError::InvalidUnits { given: r.units }.into());
         }
@@ -123,7 +134,12 @@ impl Store {
         }
         let units = u32::try_from(r.units).unwrap_or(u32::MAX);
         if units > item.quantity {
-            return Err(DomainError::NotEnoughUnits { item: item.name.clone(), quantity: item.quantity, requested: units }.into());
+            return Err(DomainError::NotEnoughUnits {
+                item: item.name.clone(),
+                quantity: item.quantity,
+                requested: units,
+            }
+            .into());
         }
         if r.start.0 < now.0 - START_GRACE_MS {
             return Err(DomainError::StartsInPast { start: r.start }.into());
@@ -160,14 +176,14 @@ impl Store {
         let item = self.item(group, &booking.item)?;
         let is_borrower = booking.member == me.id;
         may_act_on_booking(me.role, is_borrower, action, &item.rules)?;
+        if action == BookingAction::CheckOut
+            && let Some(reason) = item.not_bookable_reason()
+        {
+            return Err(DomainError::ItemNotBookable { item: item.name.clone(), reason }.into());
+        }
         action.next_state(booking.state)?;
         let now = self.now();
         match action {
-            BookingAction::CheckOut => {
-                if let Some(reason) = item.not_bookable_reason() {
-                    return Err(DomainError::ItemNotBookable { item: item.name.clone(), reason }.into());
-                }
-            }
             BookingAction::Confirm => {
                 let free = queries::free_units(self.conn(), group, &item, record.start, record.end, now, Some(id))?;
                 if free < record.units {
@@ -186,7 +202,9 @@ impl Store {
                     .into_iter()
                     .any(|e| e.booking.id == *id && e.offer.is_some());
                 if !offered {
-                    return Err(DomainError::NoOffer { reason: "no units are offered to this booking right now" }.into());
+                    return Err(
+                        DomainError::NoOffer { reason: "no units are offered to this booking right now" }.into()
+                    );
                 }
             }
             _ => {}
@@ -247,8 +265,14 @@ impl Store {
         record.end = new_end;
         record.updated = now;
         let summary = booking_summary(&item, record.start, record.end, record.units);
-        let activity =
-            self.activity_entry(&me, ActivityAction::BookingExtended, Some(&item.id), Some(id), Some(&booking.member), summary);
+        let activity = self.activity_entry(
+            &me,
+            ActivityAction::BookingExtended,
+            Some(&item.id),
+            Some(id),
+            Some(&booking.member),
+            summary,
+        );
         self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
         self.booking(group, id)
     }
@@ -279,8 +303,14 @@ impl Store {
         record.updated = now;
         let item = self.item(group, &booking.item)?;
         let summary = format!("{}: waitlist place {}", item.name, index + 1);
-        let activity =
-            self.activity_entry(&me, ActivityAction::WaitlistReordered, Some(&item.id), Some(id), Some(&booking.member), summary);
+        let activity = self.activity_entry(
+            &me,
+            ActivityAction::WaitlistReordered,
+            Some(&item.id),
+            Some(id),
+            Some(&booking.member),
+            summary,
+        );
         self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
         self.waitlist(group, &booking.item)
     }
@@ -308,7 +338,8 @@ impl Store {
     /// Checked-out bookings past their end (by the device clock), by end.
     pub fn overdue(&self, group: &GroupId) -> Result<Vec<Booking>> {
         let now = self.now();
-        let filter = BookingFilter { states: vec![BookingState::CheckedOut], limit: 10_000, ..BookingFilter::default() };
+        let filter =
+            BookingFilter { states: vec![BookingState::CheckedOut], limit: 10_000, ..BookingFilter::default() };
         let mut out: Vec<Booking> = self.bookings(group, &filter)?.into_iter().filter(|b| b.is_overdue(now)).collect();
         out.sort_by_key(|b| b.end);
         Ok(out)
@@ -316,7 +347,13 @@ impl Store {
 
     /// Free units of an item over a window and the busy spans inside it. Answered from the
     /// holds index near the window, whatever the group's history.
-    pub fn availability(&self, group: &GroupId, item: &ItemId, start: Timestamp, end: Timestamp) -> Result<Availability> {
+    pub fn availability(
+        &self,
+        group: &GroupId,
+        item: &ItemId,
+        start: Timestamp,
+        end: Timestamp,
+    ) -> Result<Availability> {
         if end <= start {
             return Err(DomainError::BookingEndsBeforeStart { start, end }.into());
         }
@@ -329,7 +366,13 @@ impl Store {
     }
 
     /// An item's calendar: busy spans with the units taken, over a range.
-    pub fn calendar(&self, group: &GroupId, item: &ItemId, from: Timestamp, to: Timestamp) -> Result<Vec<BusyInterval>> {
+    pub fn calendar(
+        &self,
+        group: &GroupId,
+        item: &ItemId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<BusyInterval>> {
         Ok(self.availability(group, item, from, to)?.busy)
     }
 

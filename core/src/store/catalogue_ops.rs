@@ -268,7 +268,9 @@ impl Store {
                 )
                 .map_err(crate::store::StoreError::from)?;
             if used_as_part {
-                return Err(DomainError::InvalidKit { reason: "an item that is part of a kit cannot become a kit" }.into());
+                return Err(
+                    DomainError::InvalidKit { reason: "an item that is part of a kit cannot become a kit" }.into()
+                );
             }
         }
         Ok(())
@@ -276,7 +278,13 @@ impl Store {
 
     /// Marks a member qualified (or no longer qualified) for an item that requires it
     /// (stewards).
-    pub fn set_qualified(&mut self, group: &GroupId, member: &MemberId, item: &ItemId, qualified: bool) -> Result<Member> {
+    pub fn set_qualified(
+        &mut self,
+        group: &GroupId,
+        member: &MemberId,
+        item: &ItemId,
+        qualified: bool,
+    ) -> Result<Member> {
         let me = self.me(group)?;
         require_steward(me.role, "qualify members")?;
         let it = self.item(group, item)?;
@@ -292,7 +300,8 @@ impl Store {
         } else {
             m.qualifications.remove(item);
         }
-        let summary = format!("{}: {} for {}", m.name, if qualified { "qualified" } else { "no longer qualified" }, it.name);
+        let summary =
+            format!("{}: {} for {}", m.name, if qualified { "qualified" } else { "no longer qualified" }, it.name);
         let activity =
             self.activity_entry(&me, ActivityAction::QualificationChanged, Some(item), None, Some(&m.id), summary);
         self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Member(m.clone())), activity])?;

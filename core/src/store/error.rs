@@ -21,6 +21,13 @@ pub enum StoreError {
         /// The store file.
         path: String,
     },
+    /// Data received from another device (a sync message, a bundle) is not valid; nothing
+    /// of it was applied.
+    #[error("received data is not valid: {reason}")]
+    InvalidData {
+        /// What is wrong.
+        reason: String,
+    },
     /// The store was written by a newer Delbar.
     #[error("the store has schema version {found}; this Delbar reads up to {supported}")]
     NewerSchema {

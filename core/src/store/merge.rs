@@ -34,6 +34,7 @@ pub struct MergeReport {
 impl Store {
     /// Every document of a group as a full save.
     pub fn export_group(&mut self, group: &GroupId) -> Result<Vec<DocumentExport>> {
+        self.drop_interrupted();
         self.group(group)?;
         let mut out = Vec::new();
         for (key, _) in doc_log::list(self.conn(), group)? {
@@ -47,12 +48,14 @@ impl Store {
     /// Merges documents (or changes) received from another device into this store. The
     /// group need not be known yet: a new member's device receives its catalogue this way.
     pub fn merge_documents(&mut self, group: &GroupId, docs: &[DocumentExport]) -> Result<MergeReport> {
+        self.drop_interrupted();
         let mut report = MergeReport::default();
         for export in docs {
-            let key = DocKey::parse(&export.key).ok_or_else(|| StoreError::MalformedDocument {
-                reason: format!("unknown document key '{}'", export.key),
-            })?;
+            let key = DocKey::parse(&export.key)
+                .ok_or_else(|| StoreError::InvalidData { reason: format!("unknown document key '{}'", export.key) })?;
+            self.in_flight = vec![(group.clone(), key)];
             let changed = self.merge_one(group, key, &export.data);
+            self.in_flight.clear();
             match changed {
                 Ok(n) => {
                     if n > 0 {
@@ -78,12 +81,12 @@ impl Store {
         // would skip what it cannot parse.
         let strict = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
         automerge::Automerge::load_with_options(data, strict)
-            .map_err(|e| StoreError::Corrupt { reason: format!("received document {key} is not valid: {e}") })?;
+            .map_err(|e| StoreError::InvalidData { reason: format!("received document {key} is not valid: {e}") })?;
         let before = loaded.doc.get_heads();
         loaded
             .doc
             .load_incremental(data)
-            .map_err(|e| StoreError::Corrupt { reason: format!("received document {key} does not load: {e}") })?;
+            .map_err(|e| StoreError::InvalidData { reason: format!("received document {key} does not load: {e}") })?;
         let after = loaded.doc.get_heads();
         if before == after {
             return Ok(0);

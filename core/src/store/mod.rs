@@ -20,8 +20,8 @@ mod error;
 mod merge;
 pub mod notify;
 pub(crate) mod projection;
-pub(crate) mod resolve;
 pub(crate) mod queries;
+pub(crate) mod resolve;
 pub mod schema;
 #[cfg(test)]
 mod tests;
@@ -30,9 +30,7 @@ pub use check::{CheckReport, Difference};
 pub use error::StoreError;
 pub use merge::{DocumentExport, MergeReport};
 pub use notify::{Notification, NotificationDetail, NotificationKind, NotificationListener};
-pub use queries::{
-    ActivityFilter, ActivityPage, Availability, BookingFilter, BusyInterval, ItemFilter, WaitlistEntry,
-};
+pub use queries::{ActivityFilter, ActivityPage, Availability, BookingFilter, BusyInterval, ItemFilter, WaitlistEntry};
 
 use automerge::transaction::CommitOptions;
 use ed25519_dalek::SigningKey;
@@ -58,8 +56,10 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     cache: DocCache,
     listener: Option<Arc<dyn notify::NotificationListener>>,
+    /// Documents a write is changing; left set only if that write was interrupted.
+    in_flight: Vec<(GroupId, DocKey)>,
     /// Held while the store is open (see `lock_store`).
-    _lock: std::fs::File,
+    _lock: Option<std::fs::File>,
 }
 
 impl std::fmt::Debug for Store {
@@ -83,14 +83,17 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
 
 /// Takes the store's lock file so that one process at a time writes a store: two writers
 /// with the same device key would both extend the same automerge actor's history.
-fn lock_store(path: &Path) -> Result<std::fs::File, StoreError> {
+fn lock_store(path: &Path) -> Result<Option<std::fs::File>, StoreError> {
+    if path.as_os_str().is_empty() || path == Path::new(":memory:") {
+        return Ok(None);
+    }
     let mut lock_path = path.as_os_str().to_owned();
     lock_path.push(".lock");
     let lock_path = PathBuf::from(lock_path);
     let io = |e: std::io::Error| StoreError::Io { path: lock_path.display().to_string(), message: e.to_string() };
     let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io)?;
     match file.try_lock() {
-        Ok(()) => Ok(file),
+        Ok(()) => Ok(Some(file)),
         Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse { path: path.display().to_string() }),
         Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
     }
@@ -124,8 +127,17 @@ impl Store {
         let rebuild = schema::migrate(&mut conn, schema::latest_version())?;
         let signing_key = load_or_create_device_key(&conn, clock.now())?;
         let device = DeviceId::from_public_key(&signing_key.verifying_key().to_bytes());
-        let mut store =
-            Store { conn, path, signing_key, device, clock, cache: DocCache::default(), listener: None, _lock: lock };
+        let mut store = Store {
+            conn,
+            path,
+            signing_key,
+            device,
+            clock,
+            cache: DocCache::default(),
+            listener: None,
+            in_flight: Vec::new(),
+            _lock: lock,
+        };
         if rebuild {
             for group in store.stored_group_ids()? {
                 store.rebuild_projection(&group)?;
@@ -192,7 +204,7 @@ impl Store {
     ) -> (DocKey, Entity) {
         let at = self.now();
         let entry = ActivityEntry {
-            id: ActivityId::generate(),
+            id: ActivityId::generate_at(at),
             at,
             actor: actor.id.clone(),
             device: self.device.clone(),
@@ -210,6 +222,8 @@ impl Store {
     /// transaction. On any failure the documents touched are dropped from memory (so they
     /// reload as stored) and nothing is changed.
     pub(crate) fn commit_writes(&mut self, group: &GroupId, writes: Vec<(DocKey, Entity)>) -> Result<()> {
+        self.drop_interrupted();
+        self.in_flight = writes.iter().map(|(key, _)| (group.clone(), *key)).collect();
         let now = self.now();
         let mut touched: BTreeMap<DocKey, BTreeSet<EntityRef>> = BTreeMap::new();
         let mut failure: Option<Error> = None;
@@ -229,20 +243,37 @@ impl Store {
         }
         if failure.is_none() {
             match self.persist(group, &touched, now) {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    self.in_flight.clear();
+                    return Ok(());
+                }
                 Err(e) => failure = Some(e),
             }
         }
+        self.in_flight.clear();
         for key in touched.keys() {
             self.cache.evict(group, *key);
         }
         Err(failure.unwrap_or_else(|| Error::Store(StoreError::Storage { message: "write failed".into() })))
     }
 
+    /// Drops from memory the documents a write was changing when it was interrupted (a panic
+    /// caught by the bindings), so its unsaved changes never reach the store.
+    pub(crate) fn drop_interrupted(&mut self) {
+        for (group, key) in std::mem::take(&mut self.in_flight) {
+            self.cache.evict(&group, key);
+        }
+    }
+
     /// Commits the pending changes of the touched documents, appends them, projects the
     /// touched entities, resolves conflicts on the items they affect and records
     /// notifications, in one transaction.
-    fn persist(&mut self, group: &GroupId, touched: &BTreeMap<DocKey, BTreeSet<EntityRef>>, now: Timestamp) -> Result<()> {
+    fn persist(
+        &mut self,
+        group: &GroupId,
+        touched: &BTreeMap<DocKey, BTreeSet<EntityRef>>,
+        now: Timestamp,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         let mut new_heads = Vec::new();
         let mut tracker = resolve::ChangeTracker::default();
@@ -341,11 +372,9 @@ impl Store {
             self.conn.query_row("SELECT hlc_wall, hlc_counter FROM local_device WHERE id = 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
+        // Not written here: the write that carries the stamp records it when it commits
+        // (`observe_hlc`), so a refused write leaves the clock as it was.
         let next = Hlc { wall, counter }.tick(self.now());
-        self.conn.execute(
-            "UPDATE local_device SET hlc_wall = ?1, hlc_counter = ?2 WHERE id = 1",
-            params![next.wall, next.counter],
-        )?;
         Ok(next.stamp(&self.device))
     }
 }
@@ -365,9 +394,11 @@ fn finish_changes(
     let mut items = BTreeSet::new();
     for c in &changes {
         if let Some(item) = conn
-            .query_row("SELECT item_id FROM bookings WHERE group_id = ?1 AND id = ?2", [group.as_str(), c.booking.as_str()], |r| {
-                r.get::<_, String>(0)
-            })
+            .query_row(
+                "SELECT item_id FROM bookings WHERE group_id = ?1 AND id = ?2",
+                [group.as_str(), c.booking.as_str()],
+                |r| r.get::<_, String>(0),
+            )
             .optional()?
         {
             items.insert(item);

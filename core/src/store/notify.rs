@@ -244,7 +244,9 @@ fn facts(conn: &Connection, g: &str, booking: &str) -> Result<Option<BookingFact
 
 fn stewards(conn: &Connection, g: &str) -> Result<Vec<String>, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT id FROM members WHERE group_id = ?1 AND role = 'steward' AND removed IS NULL ORDER BY id")?
+        .prepare_cached(
+            "SELECT id FROM members WHERE group_id = ?1 AND role = 'steward' AND removed IS NULL ORDER BY id",
+        )?
         .query_map([g], |r| r.get(0))?
         .collect::<Result<_, _>>()?)
 }
@@ -349,13 +351,14 @@ pub(crate) fn notify_changes(
     Ok(out)
 }
 
-fn notification_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String, String, Option<String>, Option<String>, String, i64, bool)> {
+/// A notification as stored: id, group, member, kind, booking, item, payload, created, acked.
+type NotificationRow = (i64, String, String, String, Option<String>, Option<String>, String, i64, bool);
+
+fn notification_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<NotificationRow> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
 }
 
-fn to_notification(
-    row: (i64, String, String, String, Option<String>, Option<String>, String, i64, bool),
-) -> Option<Notification> {
+fn to_notification(row: NotificationRow) -> Option<Notification> {
     let (id, group, member, kind, booking, item, payload, created, acked) = row;
     Some(Notification {
         id,
@@ -438,9 +441,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut n = 0;
         {
-            let mut stmt = tx.prepare_cached(
-                "UPDATE notifications SET acknowledged = ?2 WHERE id = ?1 AND acknowledged IS NULL",
-            )?;
+            let mut stmt =
+                tx.prepare_cached("UPDATE notifications SET acknowledged = ?2 WHERE id = ?1 AND acknowledged IS NULL")?;
             for id in ids {
                 n += stmt.execute(params![id, now.0])? as u32;
             }
@@ -501,7 +503,9 @@ pub(crate) fn notify_offers(
     let items: Vec<String> = match item {
         Some(i) => vec![i.as_str().to_owned()],
         None => conn
-            .prepare_cached("SELECT DISTINCT item_id FROM bookings WHERE group_id = ?1 AND stored_state = 'waitlisted'")?
+            .prepare_cached(
+                "SELECT DISTINCT item_id FROM bookings WHERE group_id = ?1 AND stored_state = 'waitlisted'",
+            )?
             .query_map([group.as_str()], |r| r.get(0))?
             .collect::<Result<_, _>>()?,
     };
@@ -534,4 +538,3 @@ pub(crate) fn notify_offers(
     }
     Ok(ids)
 }
-

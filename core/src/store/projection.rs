@@ -90,9 +90,8 @@ fn upsert_member(conn: &Connection, group: &GroupId, m: &Member) -> Result<(), S
     }
     conn.prepare_cached("DELETE FROM qualifications WHERE group_id = ?1 AND member_id = ?2")?
         .execute([g, m.id.as_str()])?;
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO qualifications (group_id, item_id, member_id, since) VALUES (?1, ?2, ?3, ?4)",
-    )?;
+    let mut insert = conn
+        .prepare_cached("INSERT INTO qualifications (group_id, item_id, member_id, since) VALUES (?1, ?2, ?3, ?4)")?;
     for (item, since) in &m.qualifications {
         insert.execute(params![g, item.as_str(), m.id.as_str(), since.0])?;
     }
@@ -259,7 +258,9 @@ pub(crate) fn clear_group(conn: &Connection, group: &GroupId) -> Result<(), Stor
     let g = group.as_str();
     conn.execute("DELETE FROM item_search WHERE rowid IN (SELECT rowid FROM items WHERE group_id = ?1)", [g])?;
     conn.execute("DELETE FROM groups WHERE id = ?1", [g])?;
-    for table in ["members", "devices", "items", "item_tags", "bookings", "holds", "kit_parts", "qualifications", "activity"] {
+    for table in
+        ["members", "devices", "items", "item_tags", "bookings", "holds", "kit_parts", "qualifications", "activity"]
+    {
         conn.execute(&format!("DELETE FROM {table} WHERE group_id = ?1"), [g])?;
     }
     Ok(())

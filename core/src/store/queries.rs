@@ -325,8 +325,7 @@ pub(crate) fn categories(conn: &Connection, group: &GroupId) -> Result<Vec<(Stri
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-const BOOKING_COLUMNS: &str =
-    "id, item_id, member_id, units, start_ms, end_ms, state, note, created, created_by, updated, \
+const BOOKING_COLUMNS: &str = "id, item_id, member_id, units, start_ms, end_ms, state, note, created, created_by, updated, \
      hlc, queue_rank, bump_reason, bump_winner";
 
 fn booking_row(r: &Row<'_>) -> Result<Booking, StoreError> {
@@ -594,7 +593,8 @@ pub(crate) fn waitlist(
     for (i, b) in entries.into_iter().enumerate() {
         let mut offer = None;
         if !offered && b.end > now && free_units(conn, group, &item, b.start, b.end, now, Some(&b.id))? >= b.units {
-            let freed: Option<i64> = freed_stmt.query_row(params![group.as_str(), item_id.as_str(), b.start.0, b.end.0], |r| r.get(0))?;
+            let freed: Option<i64> =
+                freed_stmt.query_row(params![group.as_str(), item_id.as_str(), b.start.0, b.end.0], |r| r.get(0))?;
             let from = freed.unwrap_or(b.created.0).max(b.created.0).max(previous_until.unwrap_or(i64::MIN));
             let until = from.saturating_add(pickup_ms);
             if now.0 < until {

@@ -41,7 +41,9 @@ fn booking_state(conn: &Connection, g: &str, id: &str) -> Result<Option<BookingS
 
 fn item_bookable(conn: &Connection, g: &str, id: &str) -> Result<Option<bool>, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT retired = 0 AND condition != 'out_of_service' FROM items WHERE group_id = ?1 AND id = ?2")?
+        .prepare_cached(
+            "SELECT retired = 0 AND condition != 'out_of_service' FROM items WHERE group_id = ?1 AND id = ?2",
+        )?
         .query_row([g, id], |r| r.get(0))
         .optional()?)
 }
@@ -52,10 +54,8 @@ impl ChangeTracker {
         let g = group.as_str();
         for r in refs {
             match r {
-                EntityRef::Booking(id) => {
-                    if !self.old_states.contains_key(id) {
-                        self.old_states.insert(id.clone(), booking_state(conn, g, id.as_str())?);
-                    }
+                EntityRef::Booking(id) if !self.old_states.contains_key(id) => {
+                    self.old_states.insert(id.clone(), booking_state(conn, g, id.as_str())?);
                 }
                 EntityRef::Item(id) => {
                     if let Some(b) = item_bookable(conn, g, id.as_str())? {
@@ -73,7 +73,8 @@ impl ChangeTracker {
         for r in refs {
             match r {
                 EntityRef::Booking(id) => {
-                    let mut stmt = conn.prepare_cached("SELECT item_id FROM holds WHERE group_id = ?1 AND booking_id = ?2")?;
+                    let mut stmt =
+                        conn.prepare_cached("SELECT item_id FROM holds WHERE group_id = ?1 AND booking_id = ?2")?;
                     for item in stmt.query_map([g, id.as_str()], |r| r.get::<_, String>(0))? {
                         self.items.insert(item?);
                     }
@@ -178,7 +179,8 @@ pub(crate) fn resolve_items(
          LEFT JOIN members m ON m.group_id = b.group_id AND m.id = b.member_id
          WHERE h.group_id = ?1 AND h.item_id = ?2",
     )?;
-    let mut holds_stmt = conn.prepare_cached("SELECT item_id, units FROM holds WHERE group_id = ?1 AND booking_id = ?2")?;
+    let mut holds_stmt =
+        conn.prepare_cached("SELECT item_id, units FROM holds WHERE group_id = ?1 AND booking_id = ?2")?;
     for item in &component {
         if let Some(data) = item_stmt.query_row([g, item.as_str()], |r| r.get::<_, String>(0)).optional()?
             && let Ok(it) = serde_json::from_str::<Item>(&data)
@@ -216,7 +218,8 @@ pub(crate) fn resolve_items(
                 .collect();
             let stored = BookingState::parse(&stored).unwrap_or(BookingState::Requested);
             before.insert(id.clone(), BookingState::parse(&state).unwrap_or(stored));
-            candidates.insert(id.clone(), Candidate { id, state: stored, hlc, start, end, holds, member_active: active });
+            candidates
+                .insert(id.clone(), Candidate { id, state: stored, hlc, start, end, holds, member_active: active });
         }
     }
     // Items outside the component that a candidate holds still bound it.
@@ -244,7 +247,8 @@ pub(crate) fn resolve_items(
     let mut update_booking = conn.prepare_cached(
         "UPDATE bookings SET state = ?3, bump_reason = ?4, bump_winner = ?5 WHERE group_id = ?1 AND id = ?2",
     )?;
-    let mut update_holds = conn.prepare_cached("UPDATE holds SET state = ?3 WHERE group_id = ?1 AND booking_id = ?2")?;
+    let mut update_holds =
+        conn.prepare_cached("UPDATE holds SET state = ?3 WHERE group_id = ?1 AND booking_id = ?2")?;
     let mut out = Vec::new();
     for c in &list {
         let bump: Option<&Bump> = bumped.get(&c.id);
