@@ -1,0 +1,160 @@
+//! The timed operations, on a warm process, with percentiles.
+
+use std::path::Path;
+use std::time::Instant;
+
+use delbar_core::Store;
+use delbar_core::domain::{BookingEvent, BookingRecord, NewBooking, event};
+use delbar_core::ids::BookingId;
+use delbar_core::time::{DAY_MS, HOUR_MS};
+
+use crate::history::{Built, Rng};
+use crate::naive::Naive;
+
+/// Latencies in milliseconds.
+pub struct Latencies(pub Vec<f64>);
+
+impl Latencies {
+    /// The `p`-th percentile (0-100), nearest rank.
+    pub fn percentile(&self, p: f64) -> f64 {
+        if self.0.is_empty() {
+            return f64::NAN;
+        }
+        let mut v = self.0.clone();
+        v.sort_by(f64::total_cmp);
+        let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;
+        v[rank.clamp(1, v.len()) - 1]
+    }
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (f64, T) {
+    let t = Instant::now();
+    let out = f();
+    (t.elapsed().as_secs_f64() * 1000.0, out)
+}
+
+/// "Is this item free then?" on random items and windows in the coming weeks.
+pub fn availability(
+    store: &mut Store,
+    built: &Built,
+    naive: &Naive,
+    samples: usize,
+    naive_samples: usize,
+) -> Result<(Latencies, Latencies), String> {
+    let mut rng = Rng(11);
+    let mut d = Vec::new();
+    let mut n = Vec::new();
+    for i in 0..samples {
+        let (item, _) = &built.items[rng.below(built.items.len() as u64) as usize];
+        let start = built.now.plus_ms(rng.below(60) as i64 * DAY_MS);
+        let end = start.plus_ms(8 * HOUR_MS);
+        let (ms, r) = time(|| store.availability(&built.group, item, start, end));
+        r.map_err(|e| e.to_string())?;
+        d.push(ms);
+        if i < naive_samples {
+            let (ms, r) = time(|| naive.busy_units(item.as_str(), start, end));
+            r.map_err(|e| e.to_string())?;
+            n.push(ms);
+        }
+    }
+    Ok((Latencies(d), Latencies(n)))
+}
+
+/// Text search by the prefix of a word of an item's name.
+pub fn search(
+    store: &Store,
+    built: &Built,
+    naive: &Naive,
+    samples: usize,
+    naive_samples: usize,
+) -> Result<(Latencies, Latencies), String> {
+    let mut rng = Rng(13);
+    let mut d = Vec::new();
+    let mut n = Vec::new();
+    for i in 0..samples {
+        let (_, name) = &built.items[rng.below(built.items.len() as u64) as usize];
+        let word: String = name.chars().take(3 + rng.below(3) as usize).collect();
+        let (ms, r) = time(|| store.search_items(&built.group, &word, 20));
+        r.map_err(|e| e.to_string())?;
+        d.push(ms);
+        if i < naive_samples {
+            let (ms, r) = time(|| naive.search(&word));
+            r.map_err(|e| e.to_string())?;
+            n.push(ms);
+        }
+    }
+    Ok((Latencies(d), Latencies(n)))
+}
+
+/// Durable booking writes: Delbar's `book` and the naive append-and-fsync.
+pub fn writes(store: &mut Store, built: &Built, count: usize) -> Result<(Latencies, Latencies), String> {
+    let mut d = Vec::new();
+    // Warm the month's document first, as an app that has been used does.
+    let base = built.now.plus_ms(40 * DAY_MS);
+    let mut k = 0;
+    while d.len() < count {
+        k += 1;
+        let (item, _) = &built.items[k % built.items.len()];
+        let start = base.plus_ms((k / built.items.len()) as i64 * 4 * HOUR_MS);
+        // Overdue gear holds its units until it is back: book something else.
+        let free =
+            store.availability(&built.group, item, start, start.plus_ms(2 * HOUR_MS)).map_err(|e| e.to_string())?;
+        if free.free_units == 0 {
+            continue;
+        }
+        let request = NewBooking {
+            item: item.clone(),
+            units: 1,
+            start,
+            end: start.plus_ms(2 * HOUR_MS),
+            note: String::new(),
+            for_member: None,
+        };
+        let (ms, r) = time(|| store.book(&built.group, &request));
+        r.map_err(|e| e.to_string())?;
+        // The first write loads the month's document, as the first booking after opening does.
+        if k > 1 {
+            d.push(ms);
+        }
+    }
+    let mut naive = Naive::load(&built.naive_path).map_err(|e| e.to_string())?;
+    let me = store.me(&built.group).map_err(|e| e.to_string())?;
+    let device = store.device_id().clone();
+    let mut n = Vec::new();
+    for k in 0..count {
+        let (item, _) = &built.items[k % built.items.len()];
+        let start = base.plus_ms(DAY_MS + k as i64 * HOUR_MS);
+        let stamp = BookingEvent { at: built.now, by: me.id.clone(), device: device.clone() };
+        let record = BookingRecord {
+            id: BookingId::generate(),
+            item: item.clone(),
+            member: me.id.clone(),
+            units: 1,
+            start,
+            end: start.plus_ms(HOUR_MS),
+            note: String::new(),
+            waitlisted: false,
+            events: [(event::CONFIRMED.to_owned(), stamp)].into_iter().collect(),
+            created: built.now,
+            created_by: device.clone(),
+            updated: built.now,
+            hlc: String::new(),
+            queue_rank: None,
+        };
+        let (ms, r) = time(|| naive.durable_write(&built.naive_path, &record, &device));
+        r.map_err(|e| e.to_string())?;
+        n.push(ms);
+    }
+    Ok((Latencies(d), Latencies(n)))
+}
+
+/// Size of a store on disk (with its WAL), in MB.
+pub fn disk_mb(path: &Path) -> f64 {
+    let mut total = 0u64;
+    for suffix in ["", "-wal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        total += std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+    }
+    total as f64 / 1_048_576.0
+}
