@@ -5,15 +5,19 @@ use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use delbar_core::domain::DomainError;
+use delbar_core::i18n;
 use delbar_core::store::StoreError;
 
+use crate::locale;
 use crate::records::{BookingAction, BookingState, Role};
 
 /// What went wrong in a Delbar call. Nothing was changed when a call fails.
 ///
 /// In Kotlin this is the sealed class `DelbarException` (one subclass per variant, with the
-/// fields below as properties); in Swift the enum `DelbarError`. `toString()` (Kotlin) and
-/// `description` (Swift) give the readable sentence of the Rust `Display`.
+/// fields below as properties); in Swift the enum `DelbarError`. Every variant has a `text`:
+/// the sentence to show a person, in the language set with `setLocale` (English by default);
+/// `userMessage()` gives it from any variant. `toString()` (Kotlin) and `description` (Swift)
+/// give the English sentence of the Rust `Display`, for logs.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
 #[uniffi::export(Display)]
 pub enum DelbarError {
@@ -24,13 +28,18 @@ pub enum DelbarError {
         what: String,
         /// The id asked for.
         id: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
     },
     /// The input is malformed: a bad id, an empty or too long text, a zero quantity, a
-    /// booking that ends before it starts, a value out of range.
+    /// booking that ends before it starts, a date outside 1970 to 9999, an invalid kit, a
+    /// value out of range.
     #[error("invalid input: {reason}")]
     InvalidInput {
         /// What is wrong, in a sentence.
         reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
     },
     /// The member's role does not allow the action.
     #[error("a {role} may not {action}")]
@@ -39,12 +48,16 @@ pub enum DelbarError {
         action: String,
         /// The role of the member who tried.
         role: Role,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
     },
     /// This device does not belong to a current member of the group.
     #[error("this device is not a member's device in group {group_id}")]
     NotAMember {
         /// The group.
         group_id: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
     },
     /// The item cannot be lent for that window: not enough free units, retired or out of
     /// service.
@@ -52,6 +65,8 @@ pub enum DelbarError {
     Unavailable {
         /// Why, in a sentence naming the item.
         reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
     },
     /// The booking breaks one of the item's loan rules (too long, too far ahead, too short
     /// notice, too many bookings held).
@@ -59,6 +74,34 @@ pub enum DelbarError {
     LoanRule {
         /// Which rule, in a sentence naming the item.
         reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
+    /// The item may only be borrowed by members a steward has qualified for it
+    /// (`DelbarStore.setQualified`).
+    #[error("'{item_name}' may only be borrowed by members a steward has qualified for it")]
+    NotQualified {
+        /// The item's name.
+        item_name: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
+    /// Units are free for that window: book it (`book`) instead of joining the waitlist.
+    #[error("'{item_name}' is free for that window: book it instead of joining the waitlist")]
+    NoNeedToWait {
+        /// The item's name.
+        item_name: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
+    /// A waitlist move is not possible now: claiming when no units are offered to the
+    /// booking, or reordering a booking that is not waitlisted.
+    #[error("{reason}")]
+    NoOffer {
+        /// Why, in a sentence.
+        reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
     },
     /// A booking cannot make that move from its current state.
     #[error("cannot {action} a booking that is {state}")]
@@ -67,24 +110,50 @@ pub enum DelbarError {
         action: BookingAction,
         /// The booking's current state.
         state: BookingState,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
     },
     /// The change would leave the group in a state it must not be in (no steward left).
     #[error("conflict: {reason}")]
     Conflict {
         /// What rule would be broken.
         reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
     },
-    /// The store file could not be read or written (disk full, permissions, locked).
+    /// The store file is open in another process, or through another `DelbarStore` of this
+    /// one: close that first (one store object per file and process).
+    #[error("the store at {path} is open elsewhere")]
+    InUse {
+        /// The store file.
+        path: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
+    /// Data received from another device is not valid Delbar data; none of it was applied.
+    /// The local store is fine: the sender or the transfer is at fault.
+    #[error("received data is not valid: {reason}")]
+    InvalidData {
+        /// What is wrong.
+        reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
+    /// The store file could not be read or written (disk full, permissions).
     #[error("storage error: {reason}")]
     Storage {
         /// The underlying message.
         reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
     },
-    /// The store file, or a document received from another device, is damaged or not Delbar's.
+    /// The store file, or a document in it, is damaged or not Delbar's.
     #[error("corrupt data: {reason}")]
     Corrupt {
         /// What was found.
         reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
     },
     /// The store was written by a newer Delbar: update the app.
     #[error("the store has schema version {found}; this Delbar reads up to {supported}")]
@@ -93,27 +162,67 @@ pub enum DelbarError {
         found: i64,
         /// Newest version this build reads.
         supported: i64,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
     },
     /// A bug in Delbar (a panic was caught); the store stays usable.
     #[error("internal error: {reason}")]
     Internal {
         /// The panic or failure message.
         reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
     },
+}
+
+#[uniffi::export]
+impl DelbarError {
+    /// The sentence to show a person, in the language set with `setLocale` when the error
+    /// happened: the `text` of whichever variant this is.
+    pub fn user_message(&self) -> String {
+        use DelbarError as E;
+        match self {
+            E::NotFound { text, .. }
+            | E::InvalidInput { text, .. }
+            | E::NotPermitted { text, .. }
+            | E::NotAMember { text, .. }
+            | E::Unavailable { text, .. }
+            | E::LoanRule { text, .. }
+            | E::NotQualified { text, .. }
+            | E::NoNeedToWait { text, .. }
+            | E::NoOffer { text, .. }
+            | E::IllegalTransition { text, .. }
+            | E::Conflict { text, .. }
+            | E::InUse { text, .. }
+            | E::InvalidData { text, .. }
+            | E::Storage { text, .. }
+            | E::Corrupt { text, .. }
+            | E::NewerStore { text, .. }
+            | E::Internal { text, .. } => text.clone(),
+        }
+    }
+}
+
+impl DelbarError {
+    /// An internal error with the localised text of one.
+    pub(crate) fn internal(reason: String) -> Self {
+        DelbarError::Internal { reason, text: i18n::internal_error_message(locale::current()).to_owned() }
+    }
 }
 
 /// The one place where the core's errors become the public error.
 impl From<delbar_core::Error> for DelbarError {
     fn from(error: delbar_core::Error) -> Self {
         use delbar_core::Error as E;
+        let text = i18n::error_message_at_offset(&error, locale::current(), locale::offset());
         match error {
-            E::Domain(domain) => from_domain(domain),
-            E::Store(store) => from_store(store),
-            E::GroupNotFound { id } => not_found("group", id),
-            E::ItemNotFound { id } => not_found("item", id),
-            E::BookingNotFound { id } => not_found("booking", id),
-            E::MemberNotFound { id } => not_found("member", id),
-            E::NotAMember { group } => DelbarError::NotAMember { group_id: group },
+            E::Domain(domain) => from_domain(domain, text),
+            E::Store(store) => from_store(store, text),
+            E::GroupNotFound { id } => not_found("group", id, text),
+            E::ItemNotFound { id } => not_found("item", id, text),
+            E::BookingNotFound { id } => not_found("booking", id, text),
+            E::MemberNotFound { id } => not_found("member", id, text),
+            E::NotAMember { group } => DelbarError::NotAMember { group_id: group, text },
         }
     }
 }
@@ -125,11 +234,11 @@ impl From<DomainError> for DelbarError {
     }
 }
 
-fn not_found(what: &str, id: String) -> DelbarError {
-    DelbarError::NotFound { what: what.to_owned(), id }
+fn not_found(what: &str, id: String, text: String) -> DelbarError {
+    DelbarError::NotFound { what: what.to_owned(), id, text }
 }
 
-fn from_domain(error: DomainError) -> DelbarError {
+fn from_domain(error: DomainError, text: String) -> DelbarError {
     use DomainError as D;
     let reason = error.to_string();
     match error {
@@ -144,33 +253,36 @@ fn from_domain(error: DomainError) -> DelbarError {
         | D::InvalidPhotoHash { .. }
         | D::InvalidRule { .. }
         | D::DateOutOfRange { .. }
-        | D::InvalidKit { .. } => DelbarError::InvalidInput { reason },
-        D::NoOffer { .. } | D::NoNeedToWait { .. } => DelbarError::Conflict { reason },
-        D::NotQualified { .. } => DelbarError::LoanRule { reason },
+        | D::InvalidKit { .. } => DelbarError::InvalidInput { reason, text },
+        D::NotQualified { item } => DelbarError::NotQualified { item_name: item, text },
+        D::NoNeedToWait { item } => DelbarError::NoNeedToWait { item_name: item, text },
+        D::NoOffer { .. } => DelbarError::NoOffer { reason, text },
         D::NotEnoughUnits { .. } | D::Unavailable { .. } | D::ItemNotBookable { .. } => {
-            DelbarError::Unavailable { reason }
+            DelbarError::Unavailable { reason, text }
         }
         D::LoanTooLong { .. } | D::TooFarAhead { .. } | D::NoticeTooShort { .. } | D::TooManyBookings { .. } => {
-            DelbarError::LoanRule { reason }
+            DelbarError::LoanRule { reason, text }
         }
-        D::NotPermitted { action, role } => DelbarError::NotPermitted { action: action.to_owned(), role: role.into() },
+        D::NotPermitted { action, role } => {
+            DelbarError::NotPermitted { action: action.to_owned(), role: role.into(), text }
+        }
         D::IllegalTransition { action, state } => {
-            DelbarError::IllegalTransition { action: action.into(), state: state.into() }
+            DelbarError::IllegalTransition { action: action.into(), state: state.into(), text }
         }
-        D::LastSteward => DelbarError::Conflict { reason },
+        D::LastSteward => DelbarError::Conflict { reason, text },
     }
 }
 
-fn from_store(error: StoreError) -> DelbarError {
+fn from_store(error: StoreError, text: String) -> DelbarError {
     use StoreError as S;
     let reason = error.to_string();
     match error {
-        S::Storage { .. } | S::Io { .. } | S::InUse { .. } => DelbarError::Storage { reason },
-        S::Corrupt { .. } | S::Document { .. } | S::MalformedDocument { .. } | S::InvalidData { .. } => {
-            DelbarError::Corrupt { reason }
-        }
-        S::NewerSchema { found, supported } => DelbarError::NewerStore { found, supported },
-        S::Encode { .. } => DelbarError::Internal { reason },
+        S::InUse { path } => DelbarError::InUse { path, text },
+        S::InvalidData { reason } => DelbarError::InvalidData { reason, text },
+        S::Storage { .. } | S::Io { .. } => DelbarError::Storage { reason, text },
+        S::Corrupt { .. } | S::Document { .. } | S::MalformedDocument { .. } => DelbarError::Corrupt { reason, text },
+        S::NewerSchema { found, supported } => DelbarError::NewerStore { found, supported, text },
+        S::Encode { .. } => DelbarError::Internal { reason, text },
     }
 }
 
@@ -187,5 +299,5 @@ pub(crate) fn panic_error(payload: &(dyn Any + Send)) -> DelbarError {
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic without a message".to_owned());
-    DelbarError::Internal { reason: format!("panic: {message}") }
+    DelbarError::internal(format!("panic: {message}"))
 }

@@ -9,16 +9,24 @@
 //!   instants are [`TimestampMs`], milliseconds since the Unix epoch, UTC.
 //! - [`DelbarError`] (`error`): the one public error, converted from the core's error in
 //!   one place; panics come back as `DelbarError::Internal`, never across the boundary.
+//! - `locale`: the language of the texts a person reads ([`set_locale`]); the translations
+//!   themselves live in the core's `i18n` module.
+//! - [`NotificationListener`] (`listener`): the callback interface apps implement to hear
+//!   notifications as they are created.
 //!
 //! Generate bindings with the workspace's `uniffi-bindgen` binary; see `bindings/README.md`.
 
 mod error;
+mod listener;
+mod locale;
 pub mod records;
 mod store;
 #[cfg(test)]
 mod tests;
 
 pub use error::DelbarError;
+pub use listener::NotificationListener;
+pub use locale::{bump_reason_text, current_locale, notification_text, set_locale};
 pub use records::*;
 pub use store::DelbarStore;
 

@@ -5,16 +5,20 @@
 //! back so the store stays usable. Long operations (open, check, export, merge, compaction,
 //! rebuild) are `async` (Kotlin `suspend`, Swift `async`) and run on tokio's blocking pool,
 //! so they never block the caller's (UI) thread.
+//!
+//! Notifications the core creates during a call are handed to the app's
+//! [`NotificationListener`] after the call has released the store (see `listener`).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use delbar_core::Store;
 
 use crate::error::{DelbarError, guard, panic_error};
+use crate::listener::{Delivery, NotificationListener};
 use crate::records::{
-    ActivityFilter, ActivityPage, Availability, Booking, BookingAction, BookingFilter, CategoryCount, CheckReport,
-    Condition, DocumentExport, Group, Item, ItemDraft, ItemFilter, ItemPatch, Member, MergeReport, NewBooking, Role,
-    TimestampMs, ids,
+    ActivityFilter, ActivityPage, Availability, Booking, BookingAction, BookingFilter, BusyInterval, CategoryCount,
+    CheckReport, Condition, DocumentExport, FreeItem, Group, Item, ItemDraft, ItemFilter, ItemPatch, Member,
+    MergeReport, NewBooking, Notification, Role, TimeWindow, TimestampMs, WaitlistEntry, ids,
 };
 
 /// A device's Delbar store: one SQLite file holding every group this device belongs to.
@@ -23,6 +27,7 @@ use crate::records::{
 #[derive(uniffi::Object)]
 pub struct DelbarStore {
     store: Mutex<Store>,
+    delivery: Delivery,
 }
 
 impl std::fmt::Debug for DelbarStore {
@@ -40,9 +45,19 @@ impl DelbarStore {
         })
     }
 
-    /// Runs `op` on the locked store with panics caught.
+    /// Wraps a freshly opened core store, its notifications routed to [`Delivery`].
+    fn new(mut store: Store) -> Self {
+        let delivery = Delivery::default();
+        store.set_listener(Some(delivery.outbox()));
+        DelbarStore { store: Mutex::new(store), delivery }
+    }
+
+    /// Runs `op` on the locked store with panics caught, then hands the notifications it
+    /// created to the app's listener, with the store released.
     fn with<T>(&self, op: impl FnOnce(&mut Store) -> Result<T, DelbarError>) -> Result<T, DelbarError> {
-        guard(|| op(&mut self.lock()))
+        let result = guard(|| op(&mut self.lock()));
+        self.delivery.flush();
+        result
     }
 
     /// Runs `op` on the locked store on tokio's blocking pool.
@@ -84,7 +99,7 @@ async fn run_blocking<T: Send + 'static>(
         Ok(result) => result,
         Err(join) => Err(match join.try_into_panic() {
             Ok(payload) => panic_error(payload.as_ref()),
-            Err(join) => DelbarError::Internal { reason: join.to_string() },
+            Err(join) => DelbarError::internal(join.to_string()),
         }),
     }
 }
@@ -97,7 +112,7 @@ impl DelbarStore {
     /// a moment on first start after an update.
     #[uniffi::constructor]
     pub async fn open(path: String) -> Result<Arc<Self>, DelbarError> {
-        run_blocking(move || Ok(Arc::new(DelbarStore { store: Mutex::new(Store::open(&path)?) }))).await
+        run_blocking(move || Ok(Arc::new(DelbarStore::new(Store::open(&path)?)))).await
     }
 
     /// This device's id: 64 hex characters of its ed25519 public key (also its iroh node id).
@@ -317,6 +332,171 @@ impl DelbarStore {
         self.with(|s| {
             Ok(s.availability(&ids::group(&group_id)?, &ids::item(&item_id)?, start.into(), end.into())?.into())
         })
+    }
+
+    /// Joins an item's waitlist for a window with no free units (`NoNeedToWait` when units
+    /// are free: book instead). The booking is `WAITLISTED` and holds nothing; when units
+    /// free up, the first waiting booking whose window they cover gets an offer (a
+    /// `WAITLIST_OFFER` notification) to claim with `actOnBooking(..., CLAIM)` within the
+    /// group's pickup window.
+    pub fn join_waitlist(&self, group_id: String, request: NewBooking) -> Result<Booking, DelbarError> {
+        self.with(|s| Ok(s.join_waitlist(&ids::group(&group_id)?, &request.try_into()?)?.into()))
+    }
+
+    /// An item's waitlist in queue order, with the offer standing now.
+    pub fn waitlist(&self, group_id: String, item_id: String) -> Result<Vec<WaitlistEntry>, DelbarError> {
+        self.with(|s| {
+            Ok(s.waitlist(&ids::group(&group_id)?, &ids::item(&item_id)?)?.into_iter().map(Into::into).collect())
+        })
+    }
+
+    /// Moves a waitlisted booking to `position` (from 1) in its item's queue (stewards);
+    /// returns the queue as it is now.
+    pub fn move_in_waitlist(
+        &self,
+        group_id: String,
+        booking_id: String,
+        position: u32,
+    ) -> Result<Vec<WaitlistEntry>, DelbarError> {
+        self.with(|s| {
+            Ok(s.move_in_waitlist(&ids::group(&group_id)?, &ids::booking(&booking_id)?, position)?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+    }
+
+    /// Moves a loan's end to `new_end` (longer or shorter), if the item's rules allow the
+    /// length and the units are free for the added time. The borrower or a steward may.
+    pub fn extend_booking(
+        &self,
+        group_id: String,
+        booking_id: String,
+        new_end: TimestampMs,
+    ) -> Result<Booking, DelbarError> {
+        self.with(|s| {
+            Ok(s.extend_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, new_end.into())?.into())
+        })
+    }
+
+    /// An item's calendar: the busy spans over `[from, to)`, with the units taken in each.
+    pub fn calendar(
+        &self,
+        group_id: String,
+        item_id: String,
+        from: TimestampMs,
+        to: TimestampMs,
+    ) -> Result<Vec<BusyInterval>, DelbarError> {
+        self.with(|s| {
+            Ok(s.calendar(&ids::group(&group_id)?, &ids::item(&item_id)?, from.into(), to.into())?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+    }
+
+    /// The first window of `length_ms` milliseconds from `from` on with `units` free, looking
+    /// up to a year ahead; `null`/`nil` when there is none.
+    #[uniffi::method(default(units = 1))]
+    pub fn next_free_window(
+        &self,
+        group_id: String,
+        item_id: String,
+        from: TimestampMs,
+        length_ms: i64,
+        units: u32,
+    ) -> Result<Option<TimeWindow>, DelbarError> {
+        self.with(|s| {
+            Ok(s.next_free_window(&ids::group(&group_id)?, &ids::item(&item_id)?, from.into(), length_ms, units)?
+                .map(|(start, end)| TimeWindow { start: start.into(), end: end.into() }))
+        })
+    }
+
+    /// Items (of a category, or all) with at least `units` free over `[start, end)`, with
+    /// their free units, by name.
+    #[uniffi::method(default(category = None, units = 1))]
+    pub fn free_items(
+        &self,
+        group_id: String,
+        start: TimestampMs,
+        end: TimestampMs,
+        category: Option<String>,
+        units: u32,
+    ) -> Result<Vec<FreeItem>, DelbarError> {
+        self.with(|s| {
+            Ok(s.free_items(&ids::group(&group_id)?, category.as_deref(), start.into(), end.into(), units)?
+                .into_iter()
+                .map(|(item, free_units)| FreeItem { item: item.into(), free_units })
+                .collect())
+        })
+    }
+
+    // ---- qualifications ----
+
+    /// Marks a member qualified (or no longer qualified) for an item whose rules require it
+    /// (stewards). Without it the member's bookings of the item fail with `NotQualified`.
+    pub fn set_qualified(
+        &self,
+        group_id: String,
+        member_id: String,
+        item_id: String,
+        qualified: bool,
+    ) -> Result<Member, DelbarError> {
+        self.with(|s| {
+            Ok(s.set_qualified(&ids::group(&group_id)?, &ids::member(&member_id)?, &ids::item(&item_id)?, qualified)?
+                .into())
+        })
+    }
+
+    // ---- notifications ----
+
+    /// Sets (or, with `null`/`nil`, clears) the listener that hears notifications as they
+    /// are created. One listener per store; setting another replaces it.
+    pub fn set_listener(&self, listener: Option<Arc<dyn NotificationListener>>) {
+        self.delivery.set(listener);
+    }
+
+    /// This device's member's notifications in a group (for stewards also the approval
+    /// requests), oldest first; acknowledged ones too when asked. Titles and bodies are in
+    /// the language set with `setLocale`.
+    #[uniffi::method(default(include_acknowledged = false))]
+    pub fn notifications(
+        &self,
+        group_id: String,
+        include_acknowledged: bool,
+    ) -> Result<Vec<Notification>, DelbarError> {
+        self.with(|s| {
+            Ok(s.notifications(&ids::group(&group_id)?, include_acknowledged)?.into_iter().map(Into::into).collect())
+        })
+    }
+
+    /// Any member's notifications (a steward's tablet or a hub showing everyone's).
+    #[uniffi::method(default(include_acknowledged = false))]
+    pub fn notifications_for(
+        &self,
+        group_id: String,
+        member_id: String,
+        include_acknowledged: bool,
+    ) -> Result<Vec<Notification>, DelbarError> {
+        self.with(|s| {
+            Ok(s.notifications_for(&ids::group(&group_id)?, &ids::member(&member_id)?, include_acknowledged)?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+    }
+
+    /// Marks notifications acknowledged (no longer pending); returns how many were pending.
+    /// Unknown ids are ignored.
+    pub fn acknowledge(&self, ids: Vec<i64>) -> Result<u32, DelbarError> {
+        self.with(|s| Ok(s.acknowledge(&ids)?))
+    }
+
+    /// Creates the notifications that come with time: due tomorrow, overdue, waitlist
+    /// offers moving on. Call it when the app opens and now and then (a periodic job);
+    /// returns the new ones, which the listener also hears.
+    pub fn tick(&self) -> Result<Vec<Notification>, DelbarError> {
+        self.with(|s| Ok(s.tick()?.into_iter().map(Into::into).collect()))
     }
 
     // ---- activity ----

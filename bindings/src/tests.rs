@@ -1,9 +1,20 @@
-//! Rust-side tests of what the Kotlin suite cannot provoke: panics and a poisoned lock.
+//! Rust-side tests of what the Kotlin suite cannot provoke: panics, a poisoned lock, a
+//! listener that panics or calls the store back; and the process-wide locale.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use crate::error::guard;
-use crate::{DelbarError, DelbarStore, ItemFilter};
+use crate::{
+    Booking, BookingAction, DelbarError, DelbarStore, ItemFilter, ItemPatch, KitPart, NewBooking, Notification,
+    NotificationKind, NotificationListener, item_draft, set_locale,
+};
+
+/// Serialises the tests that set or read the process-wide locale.
+static LOCALE: Mutex<()> = Mutex::new(());
+
+fn locale_lock() -> MutexGuard<'static, ()> {
+    LOCALE.lock().unwrap_or_else(|p| p.into_inner())
+}
 
 fn open(dir: &tempfile::TempDir) -> Arc<DelbarStore> {
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -12,10 +23,16 @@ fn open(dir: &tempfile::TempDir) -> Arc<DelbarStore> {
 
 #[test]
 fn a_panic_becomes_an_internal_error() {
+    let _locale = locale_lock();
     let result: Result<(), DelbarError> = guard(|| panic!("boom at {}", 42));
-    assert_eq!(result, Err(DelbarError::Internal { reason: "panic: boom at 42".into() }));
+    assert_eq!(result, Err(DelbarError::internal("panic: boom at 42".into())));
     let result: Result<(), DelbarError> = guard(|| std::panic::panic_any(7_u8));
-    assert_eq!(result, Err(DelbarError::Internal { reason: "panic: a panic without a message".into() }));
+    assert_eq!(result, Err(DelbarError::internal("panic: a panic without a message".into())));
+    assert_eq!(
+        result.unwrap_err().user_message(),
+        "Something went wrong inside Delbar. Please try again.",
+        "English by default"
+    );
 }
 
 #[test]
@@ -24,7 +41,7 @@ fn a_panic_inside_a_store_call_leaves_the_store_usable() {
     let store = open(&dir);
     let group = store.create_group("Verkstan".into(), String::new(), "Anna".into()).unwrap();
     let result: Result<(), DelbarError> = store.with_for_test(|_| panic!("bug in the core"));
-    assert!(matches!(result, Err(DelbarError::Internal { reason }) if reason.contains("bug in the core")));
+    assert!(matches!(result, Err(DelbarError::Internal { reason, .. }) if reason.contains("bug in the core")));
     assert_eq!(store.list_groups().unwrap(), vec![group]);
 }
 
@@ -55,4 +72,116 @@ fn async_operations_run_off_the_calling_thread() {
     assert!(report.clean);
     let bad = runtime.block_on(Arc::clone(&store).export_group("Not An Id".into()));
     assert!(matches!(bad, Err(DelbarError::InvalidInput { .. })));
+}
+
+/// A store with a group, a one-unit item and a checked-out loan that ended five minutes ago.
+fn overdue_loan(store: &DelbarStore) -> (String, Booking) {
+    let group = store.create_group("Verkstan".into(), String::new(), "Anna".into()).unwrap();
+    let saw = store.add_item(group.id.clone(), item_draft("Motorsåg".into())).unwrap();
+    let now = store.now().unwrap().0;
+    let request = NewBooking {
+        item_id: saw.id,
+        units: 1,
+        start: crate::TimestampMs(now - 600_000),
+        end: crate::TimestampMs(now - 300_000),
+        note: String::new(),
+        for_member_id: None,
+    };
+    let booking = store.book(group.id.clone(), request).unwrap();
+    store.act_on_booking(group.id.clone(), booking.id.clone(), BookingAction::CheckOut).unwrap();
+    (group.id, booking)
+}
+
+/// Panics on every notification, the way an exception thrown by a Kotlin listener arrives.
+struct Exploding;
+
+impl NotificationListener for Exploding {
+    fn on_notification(&self, _n: Notification) {
+        panic!("the app's listener threw");
+    }
+}
+
+#[test]
+fn a_panicking_listener_does_not_reach_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let (group_id, booking) = overdue_loan(&store);
+    store.set_listener(Some(Arc::new(Exploding)));
+    let created = store.tick().unwrap();
+    assert_eq!(created.iter().map(|n| n.kind).collect::<Vec<_>>(), vec![NotificationKind::Overdue]);
+    assert_eq!(created[0].booking_id.as_deref(), Some(booking.id.as_str()));
+    assert_eq!(store.notifications(group_id.clone(), false).unwrap(), created, "stored despite the panic");
+    assert!(store.tick().unwrap().is_empty(), "notified once");
+    store.set_listener(None);
+    assert_eq!(store.list_groups().unwrap().len(), 1, "store usable");
+}
+
+/// Calls the store back from inside the callback and records what it saw.
+struct Reentrant {
+    store: Mutex<Weak<DelbarStore>>,
+    seen: Mutex<Vec<(Notification, usize)>>,
+}
+
+impl NotificationListener for Reentrant {
+    fn on_notification(&self, n: Notification) {
+        let store = self.store.lock().unwrap().upgrade().unwrap();
+        let pending = store.notifications(n.group_id.clone(), false).unwrap().len();
+        store.acknowledge(vec![n.id]).unwrap();
+        self.seen.lock().unwrap().push((n, pending));
+    }
+}
+
+#[test]
+fn a_listener_may_call_the_store_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let (group_id, _booking) = overdue_loan(&store);
+    let listener = Arc::new(Reentrant { store: Mutex::new(Arc::downgrade(&store)), seen: Mutex::default() });
+    store.set_listener(Some(listener.clone()));
+    let created = store.tick().unwrap();
+    let seen = listener.seen.lock().unwrap().clone();
+    assert_eq!(seen, vec![(created[0].clone(), 1)], "heard once, with the store released");
+    assert!(store.notifications(group_id.clone(), false).unwrap().is_empty(), "acknowledged from the callback");
+    assert_eq!(store.notifications(group_id, true).unwrap().len(), 1);
+}
+
+#[test]
+fn errors_and_notifications_follow_the_locale() {
+    let _locale = locale_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let (group_id, _booking) = overdue_loan(&store);
+    assert_eq!(set_locale("sv-SE".into(), 0), "sv");
+    let missing = store.get_item(group_id.clone(), "aaaaaaaaaaaaaaaa".into()).unwrap_err();
+    assert_eq!(missing.user_message(), "Föremålet hittades inte.");
+    assert!(matches!(&missing, DelbarError::NotFound { what, .. } if what == "item"));
+    assert_eq!(missing.to_string(), "no item with id aaaaaaaaaaaaaaaa", "Display stays English, for logs");
+    let overdue = store.tick().unwrap().remove(0);
+    assert_eq!(overdue.title, "Försenad återlämning");
+    assert!(overdue.body.starts_with("Motorsåg skulle ha lämnats tillbaka senast "), "{}", overdue.body);
+    let nb = crate::notification_text(overdue.clone(), "nb".into(), 60).unwrap();
+    assert_eq!(nb.title, "Forsinket innlevering");
+    assert!(nb.body.starts_with("Motorsåg skulle vært levert tilbake senest ") && !nb.body.contains("UTC"));
+    assert_eq!(set_locale("fr".into(), 0), "en", "an unknown language falls back to English");
+    assert_eq!(store.notifications(group_id, false).unwrap()[0].title, "Overdue");
+    let refused = guard(|| -> Result<(), DelbarError> { panic!("x") }).unwrap_err();
+    assert_eq!(refused.user_message(), "Something went wrong inside Delbar. Please try again.");
+}
+
+#[test]
+fn a_kit_part_listed_twice_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let group = store.create_group("Verkstan".into(), String::new(), "Anna".into()).unwrap();
+    let tent = store.add_item(group.id.clone(), item_draft("Tält".into())).unwrap();
+    let part = KitPart { part_id: tent.id.clone(), units: 1 };
+    let mut draft = item_draft("Lägerkit".into());
+    draft.kit_parts = vec![part.clone(), part.clone()];
+    let refused = store.add_item(group.id.clone(), draft.clone()).unwrap_err();
+    assert!(matches!(&refused, DelbarError::InvalidInput { reason, .. } if reason.contains("listed once")));
+    draft.kit_parts = vec![part.clone()];
+    let kit = store.add_item(group.id.clone(), draft).unwrap();
+    assert_eq!(kit.kit_parts, vec![part]);
+    let plain = ItemPatch { kit_parts: Some(Vec::new()), ..ItemPatch::default() };
+    assert!(store.update_item(group.id, kit.id, plain).unwrap().kit_parts.is_empty());
 }

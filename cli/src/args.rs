@@ -46,13 +46,26 @@ pub enum Command {
     Item(ItemCommand),
     /// Book an item for a window of time
     Book(BookArgs),
-    /// Move a booking along: confirm, decline, cancel, check out, return; or show it
+    /// Move a booking along: confirm, decline, cancel, check out, return, claim an offer,
+    /// extend; or show it
     #[command(subcommand)]
     Booking(BookingCommand),
     /// List bookings
     Bookings(BookingsArgs),
-    /// How many units of an item are free over a window
+    /// Join, show and reorder an item's waitlist
+    #[command(subcommand)]
+    Waitlist(WaitlistCommand),
+    /// How many units of an item are free over a window (and the next free window if none)
     Availability(AvailabilityArgs),
+    /// An item's busy intervals over a range, with the units taken
+    Calendar(CalendarArgs),
+    /// Items free for a whole window
+    Free(FreeArgs),
+    /// Your notifications (or a member's), and acknowledging them
+    Notifications(NotificationsArgs),
+    /// Create the notifications that come with time (due tomorrow, overdue, waitlist offers)
+    /// and print them
+    Tick,
     /// The group's activity history, newest first
     History(HistoryArgs),
     /// Rebuild the projection from the documents and compare; exits 1 on any difference
@@ -126,6 +139,16 @@ pub enum MemberCommand {
     Remove {
         /// The member (id, id prefix or name)
         member: String,
+    },
+    /// Mark a member qualified for an item that requires it (stewards)
+    Qualify {
+        /// The member (id, id prefix or name)
+        member: String,
+        /// The item (id, id prefix or name)
+        item: String,
+        /// Take the qualification away instead
+        #[arg(long)]
+        revoke: bool,
     },
     /// Add a device to a member
     AddDevice {
@@ -219,6 +242,10 @@ pub struct ItemFields {
     /// Who owns it: `group`, or a member lending it (id, id prefix or name)
     #[arg(long, value_name = "OWNER")]
     pub owner: Option<String>,
+    /// Makes the item a kit: a part and the units of it in one kit, ITEM or ITEM:UNITS
+    /// (repeat for several; on edit, replaces the parts)
+    #[arg(long = "part", value_name = "ITEM[:UNITS]")]
+    pub parts: Vec<String>,
     /// Loan rules
     #[command(flatten)]
     pub rules: RuleArgs,
@@ -250,6 +277,11 @@ pub struct RuleArgs {
     #[arg(long, value_name = "YES|NO", num_args = 0..=1, require_equals = true, default_missing_value = "yes",
           value_parser = parse_yes_no)]
     pub self_service: Option<bool>,
+    /// Only members a steward qualified may book it (`--qualification=no` to lift; see
+    /// `delbar member qualify`)
+    #[arg(long, value_name = "YES|NO", num_args = 0..=1, require_equals = true, default_missing_value = "yes",
+          value_parser = parse_yes_no)]
+    pub qualification: Option<bool>,
 }
 
 /// A numeric limit of a loan rule, or none.
@@ -273,6 +305,9 @@ pub struct ItemEditArgs {
     /// Remove every photo
     #[arg(long, conflicts_with = "photos")]
     pub no_photos: bool,
+    /// Remove every kit part: the item is no longer a kit
+    #[arg(long, conflicts_with = "parts")]
+    pub no_parts: bool,
     /// Take the item out of the catalogue
     #[arg(long)]
     pub retire: bool,
@@ -356,6 +391,19 @@ pub enum BookingCommand {
         /// The booking (id or id prefix)
         booking: String,
     },
+    /// Take the units a waitlist offer holds for you
+    Claim {
+        /// The waitlisted booking (id or id prefix)
+        booking: String,
+    },
+    /// Move a loan's end (later to extend it, earlier to shorten it)
+    Extend {
+        /// The booking (id or id prefix)
+        booking: String,
+        /// The new end (a date alone: the end of that day)
+        #[arg(long, value_name = "WHEN")]
+        to: String,
+    },
     /// Show one booking
     Show {
         /// The booking (id or id prefix)
@@ -373,7 +421,7 @@ pub struct BookingsArgs {
     #[arg(long)]
     pub member: Option<String>,
     /// Only bookings in this state (repeat for several): requested, confirmed, declined,
-    /// cancelled, checked-out, returned
+    /// cancelled, checked-out, returned, waitlisted, bumped
     #[arg(long, value_parser = parse_state)]
     pub state: Vec<BookingState>,
     /// Only bookings still holding units (requested, confirmed, checked out)
@@ -406,6 +454,88 @@ pub struct AvailabilityArgs {
     pub to: String,
 }
 
+/// `delbar waitlist ...`
+#[derive(Debug, Subcommand)]
+pub enum WaitlistCommand {
+    /// Wait for an item that has no free units over a window; you are offered the units
+    /// when they free up
+    Join(BookArgs),
+    /// An item's waitlist in queue order, with the offer standing now
+    Show {
+        /// The item (id, id prefix or name)
+        item: String,
+    },
+    /// Move a waiting booking to a place in its item's queue (stewards)
+    Move {
+        /// The waitlisted booking (id or id prefix)
+        booking: String,
+        /// Its new place, from 1
+        position: u32,
+    },
+}
+
+/// `delbar calendar`
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    /// The item (id, id prefix or name)
+    pub item: String,
+    /// Range start
+    #[arg(long, value_name = "WHEN")]
+    pub from: String,
+    /// Range end (a date alone: the end of that day)
+    #[arg(long, value_name = "WHEN")]
+    pub to: String,
+}
+
+/// `delbar free`
+#[derive(Debug, Args)]
+pub struct FreeArgs {
+    /// Window start
+    #[arg(long, value_name = "WHEN")]
+    pub from: String,
+    /// Window end (a date alone: the end of that day)
+    #[arg(long, value_name = "WHEN")]
+    pub to: String,
+    /// Only this category
+    #[arg(long)]
+    pub category: Option<String>,
+    /// At least this many units free
+    #[arg(long, default_value_t = 1)]
+    pub units: u32,
+}
+
+/// `delbar notifications`
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct NotificationsArgs {
+    /// Acknowledge notifications
+    #[command(subcommand)]
+    pub command: Option<NotificationsCommand>,
+    /// Include acknowledged ones
+    #[arg(long)]
+    pub all: bool,
+    /// A member's notifications instead of yours (id, id prefix or name)
+    #[arg(long)]
+    pub member: Option<String>,
+}
+
+/// `delbar notifications ack`
+#[derive(Debug, Subcommand)]
+pub enum NotificationsCommand {
+    /// Mark notifications read; they no longer show as pending
+    Ack {
+        /// Notification ids (the ID column of `delbar notifications`)
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        ids: Vec<i64>,
+        /// Every pending notification of yours (or of --member)
+        #[arg(long)]
+        all: bool,
+        /// With --all: a member's notifications instead of yours
+        #[arg(long, requires = "all")]
+        member: Option<String>,
+    },
+}
+
 /// `delbar history`
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -434,7 +564,10 @@ fn parse_condition(s: &str) -> Result<Condition, String> {
 
 fn parse_state(s: &str) -> Result<BookingState, String> {
     BookingState::parse(&s.trim().to_ascii_lowercase().replace(['-', ' '], "_")).ok_or_else(|| {
-        format!("'{s}' is not a booking state; use requested, confirmed, declined, cancelled, checked-out or returned")
+        format!(
+            "'{s}' is not a booking state; use requested, confirmed, declined, cancelled, checked-out, \
+             returned, waitlisted or bumped"
+        )
     })
 }
 

@@ -5,6 +5,11 @@
 //!
 //! The devices share one manual clock starting Monday 23 November 2026 09:00 Swedish time, and
 //! times are shown in Swedish winter time (CET), so the story reads the same on every machine.
+//!
+//! The second week ([`offline`]) is the offline story: both phones book the last tiller
+//! without seeing each other, and every device resolves the conflict the same way.
+
+mod offline;
 
 use chrono::{FixedOffset, Offset};
 use delbar_core::Store;
@@ -32,9 +37,14 @@ fn cet() -> FixedOffset {
 
 /// An instant in November 2026 given in Swedish time.
 fn at(day: u32, hour: u32, minute: u32) -> CliResult<Timestamp> {
-    Timestamp::from_civil(2026, 11, day, hour, minute)
+    at_in(11, day, hour, minute)
+}
+
+/// An instant in a month of 2026 given in Swedish (winter) time.
+fn at_in(month: u32, day: u32, hour: u32, minute: u32) -> CliResult<Timestamp> {
+    Timestamp::from_civil(2026, month, day, hour, minute)
         .map(|t| t.plus_ms(-HOUR_MS))
-        .ok_or_else(|| CliError::input(format!("the demo has no 2026-11-{day} {hour}:{minute}")))
+        .ok_or_else(|| CliError::input(format!("the demo has no 2026-{month}-{day} {hour}:{minute}")))
 }
 
 /// `Sat 28 Nov 09:00`.
@@ -166,10 +176,15 @@ pub fn run(json_output: bool) -> CliResult<Outcome> {
     story.search()?;
     story.saturday(&cast)?;
     story.overdue()?;
+    story.offline_double_booking(&cast.tiller)?;
+    let conflict = story.conflict(&cast.tiller)?;
+    story.take_suggestion(&cast.tiller, &conflict)?;
+    let saw_booking = story.waitlist_offer()?;
+    story.tick(&saw_booking)?;
     story.history()?;
     let checks = story.final_check()?;
     if json_output {
-        return story.summary(&checks);
+        return story.summary(&checks, &conflict);
     }
     Ok(Outcome::text(story.out))
 }
@@ -383,11 +398,11 @@ impl Story {
         Ok(())
     }
 
-    /// Chapter 9: the activity history.
+    /// Chapter 14: the activity history.
     fn history(&mut self) -> CliResult<()> {
         let names = self.names()?;
         self.out.blank();
-        self.out.line("9. The group's history on Karin's laptop, newest first:");
+        self.out.line("14. The group's history on Karin's laptop, newest first:");
         let page = self.karin.store.activity(&self.group.id, &ActivityFilter::default(), None, 50)?;
         let mut table = Table::new(&["WHEN", "WHO", "WHAT", "DETAILS"]);
         for e in &page.entries {
@@ -397,11 +412,11 @@ impl Story {
         Ok(())
     }
 
-    /// Chapter 10: everyone in sync, every store's projection checked.
+    /// Chapter 15: everyone in sync, every store's projection checked.
     fn final_check(&mut self) -> CliResult<Vec<(&'static str, CheckReport)>> {
         let g = self.g();
         self.out.blank();
-        self.out.line("10. The phones sync with the laptop one last time, and every store checks itself.");
+        self.out.line("15. The phones sync with the laptop one last time, and every store checks itself.");
         for phone in [&mut self.anna, &mut self.erik] {
             carry(&mut self.karin, phone, &g)?;
             carry(phone, &mut self.karin, &g)?;
@@ -425,8 +440,9 @@ impl Story {
         Ok(checks)
     }
 
-    /// The JSON summary: the group, its items and bookings, and every device's check.
-    fn summary(&self, checks: &[(&'static str, CheckReport)]) -> CliResult<Outcome> {
+    /// The JSON summary: the group, its items and bookings, the offline conflict and every
+    /// device's check.
+    fn summary(&self, checks: &[(&'static str, CheckReport)], conflict: &offline::Conflict) -> CliResult<Outcome> {
         let g = self.g();
         let names = self.names()?;
         let devices = checks
@@ -437,6 +453,7 @@ impl Story {
             ("group", json::group(&self.group)?),
             ("items", json::items(&self.karin.store.items(&g, &ItemFilter::default())?)?),
             ("bookings", json::bookings(&all_bookings(&self.karin.store, &g)?, &names, self.karin.store.now())?),
+            ("conflict", self.conflict_json(conflict)?),
             ("devices", Value::Array(devices)),
             ("clean", checks.iter().all(|(_, r)| r.is_clean()).into()),
         ])))

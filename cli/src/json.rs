@@ -3,7 +3,7 @@
 //! and the names behind ids (`item_name`, `member_name`).
 
 use delbar_core::domain::{ActivityEntry, Booking, Group, Item, Member};
-use delbar_core::store::Availability;
+use delbar_core::store::{Availability, BusyInterval, Notification, WaitlistEntry};
 use delbar_core::time::Timestamp;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -100,6 +100,51 @@ pub fn availability(a: &Availability, item_name: &str) -> CliResult<Value> {
         }
     }
     Ok(v)
+}
+
+/// A window `(start, end)` with UTC strings.
+pub fn window((start, end): (Timestamp, Timestamp)) -> Value {
+    object(vec![("start", start.0.into()), ("end", end.0.into()), ("start_utc", iso(start)), ("end_utc", iso(end))])
+}
+
+/// Busy intervals with UTC strings and the units left free.
+pub fn busy(busy: &[BusyInterval], quantity: u32) -> CliResult<Value> {
+    let spans = busy
+        .iter()
+        .map(|b| {
+            Ok(with(
+                value(b)?,
+                vec![
+                    ("start_utc", iso(b.start)),
+                    ("end_utc", iso(b.end)),
+                    ("free", quantity.saturating_sub(b.units).into()),
+                ],
+            ))
+        })
+        .collect::<CliResult<Vec<_>>>()?;
+    Ok(Value::Array(spans))
+}
+
+/// A booking's place in its item's waitlist: position and the offer standing now.
+pub fn waitlist_place(e: &WaitlistEntry) -> CliResult<Value> {
+    Ok(object(vec![
+        ("position", e.position.into()),
+        ("offer", e.offer.map(window).unwrap_or(Value::Null)),
+        ("offer_until_utc", e.offer.map(|(_, until)| iso(until)).unwrap_or(Value::Null)),
+    ]))
+}
+
+/// A waitlist entry: the waiting booking with names, its position and offer.
+pub fn waitlist_entry(e: &WaitlistEntry, names: &Names, now: Timestamp) -> CliResult<Value> {
+    Ok(with(waitlist_place(e)?, vec![("booking", booking(&e.booking, names, now)?)]))
+}
+
+/// A notification with its text, the member's name and a UTC string of when it came.
+pub fn notification(n: &Notification, member_name: &str, message: &str) -> CliResult<Value> {
+    Ok(with(
+        value(n)?,
+        vec![("message", message.into()), ("member_name", member_name.into()), ("created_utc", iso(n.created))],
+    ))
 }
 
 /// An object from fields.

@@ -486,7 +486,20 @@ fn the_demo_tells_the_whole_story() {
         "   Karin's laptop: Check OK: 1 group,",
         "   Anna's phone:   Check OK: 1 group,",
         "   Erik's phone:   Check OK: 1 group,",
-        "   All three devices show the same 2 bookings.",
+        "9. Mon 30 Nov 12:00: the phones sync with Karin's laptop, then stay offline for two days.",
+        "   Tue 01 Dec 18:05: offline, Anna books the tiller for Sat 05 Dec 09:00 to 13:00: confirmed on her phone.",
+        "   Tue 01 Dec 20:40: offline, Erik books the same tiller for Sat 05 Dec 11:00 to 15:00: confirmed on his phone.",
+        "   Both phones resolved it the same way: Anna's request came first",
+        "which resolves it the same way (Erik bumped, winner Anna).",
+        "Next free: Sat 05 Dec 14:00 to Sat 05 Dec 18:00.",
+        "books Sat 05 Dec 14:00 to 18:00: confirmed.",
+        "   He joins the waitlist instead: his booking is waitlisted.",
+        "Claim it by Sat 05 Dec 08:30.",
+        "   Fri 04 Dec 09:15: Erik claims the offer on his phone; his booking is confirmed.",
+        "Erik  overdue       Såmaskin Earthway is overdue",
+        "Erik  due tomorrow  Bågsåg is due back within a day",
+        "   Ticking again at once creates 0 more: each is told once.",
+        "   All three devices show the same 7 bookings.",
     ] {
         assert!(out.contains(line), "the demo did not say {line:?}:\n{out}");
     }
@@ -502,5 +515,328 @@ fn the_demo_summarises_in_json() {
     assert_eq!(v["clean"], true);
     assert_eq!(v["group"]["name"], "Odlingsakademin Storsjöbygden");
     assert_eq!(v["devices"].as_array().unwrap().len(), 3);
-    assert_eq!(v["bookings"].as_array().unwrap().len(), 2);
+    assert_eq!(v["bookings"].as_array().unwrap().len(), 7);
+    assert_eq!(v["conflict"]["winner"]["member_name"], "Anna");
+    assert_eq!(v["conflict"]["bumped"]["member_name"], "Erik");
+    assert_eq!(v["conflict"]["bumped"]["state"], "bumped");
+    assert_eq!(v["conflict"]["bumped"]["bump"]["reason"], "overbooked");
+    assert_eq!(v["conflict"]["bumped"]["bump"]["winner"], v["conflict"]["winner"]["id"]);
+    assert_eq!(v["conflict"]["suggested"]["start_utc"], "2026-12-05T13:00:00Z");
+}
+
+/// The lines of a demo table nested under `heading`, up to the next less indented line.
+fn nested_block<'a>(out: &'a str, heading: &str) -> Vec<&'a str> {
+    let mut lines = out.lines().skip_while(|l| !l.contains(heading));
+    assert!(lines.next().is_some(), "no {heading:?} in the demo:\n{out}");
+    lines.take_while(|l| l.starts_with("      ")).collect()
+}
+
+#[test]
+fn the_demo_phones_resolve_the_offline_conflict_alike() {
+    let r = finish(command("UTC").arg("demo").output().unwrap());
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    let out = r.stdout;
+    let on_anna = nested_block(&out, "as Anna's phone now sees it:");
+    let on_erik = nested_block(&out, "as Erik's phone now sees it:");
+    assert_eq!(on_anna.len(), 3, "{out}");
+    assert_eq!(on_anna, on_erik, "the phones disagree:\n{out}");
+    assert!(on_anna[1].contains("Anna") && on_anna[1].contains("confirmed"), "{}", on_anna[1]);
+    let bumped = on_anna[2];
+    assert!(bumped.contains("Erik") && bumped.contains("bumped"), "{bumped}");
+    assert!(bumped.contains("another booking of the same units came first"), "{bumped}");
+    assert!(bumped.contains("Anna's booking (Sat 05 Dec 09:00 to 13:00)"), "{bumped}");
+
+    let told = nested_block(&out, "What each member is told about the two bookings, on each device:");
+    for device in ["Karin's laptop", "Anna's phone", "Erik's phone"] {
+        let anna = told.iter().find(|l| l.contains(device) && l.contains(" Anna ")).unwrap();
+        assert!(anna.contains("nothing: the booking stands"), "{anna}");
+        let erik = told.iter().find(|l| l.contains(device) && l.contains(" Erik ")).unwrap();
+        assert!(erik.contains("bumped") && erik.contains("(Anna). Next free: Sat 05 Dec 14:00"), "{erik}");
+    }
+}
+
+/// The id of a JSON booking or item.
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_waitlist_is_joined_reordered_offered_and_claimed() {
+    let d = Delbar::with_group();
+    d.ok(&["member", "add", "Anna"]);
+    d.ok(&["member", "add", "Erik"]);
+    d.add_item("Bågsåg", &[]);
+    let anna = d.book("bågsåg", "2026-11-28T09:00", "2026-11-28T17:00", &["--for", "anna"]);
+    let err = d.fails(&["waitlist", "join", "bågsåg", "--from", "2026-11-29", "--to", "2026-11-29"]);
+    assert!(err.contains("book it instead of joining the waitlist"), "{err}");
+
+    let out = d.ok(&[
+        "waitlist",
+        "join",
+        "bågsåg",
+        "--from",
+        "2026-11-28T10:00",
+        "--to",
+        "2026-11-28T12:00",
+        "--for",
+        "erik",
+    ]);
+    assert!(
+        out.starts_with("Erik is waiting for Bågsåg, 2026-11-28 10:00 to 2026-11-28 12:00, 1 unit: 1st in line."),
+        "{out}"
+    );
+    let erik = out.lines().last().unwrap().trim_start_matches("Booking id: ").to_owned();
+    let mine = d.json(&["waitlist", "join", "bågsåg", "--from", "2026-11-28T11:00", "--to", "2026-11-28T13:00"]);
+    assert_eq!(mine["state"], "waitlisted");
+    assert_eq!(mine["waitlist"]["position"], 2);
+    assert_eq!(mine["waitlist"]["offer"], Value::Null);
+    let mine = id_of(&mine);
+
+    let table = d.ok(&["waitlist", "show", "bågsåg"]);
+    assert!(table.starts_with("POS  BOOKING"), "{table}");
+    assert!(table.contains("OFFER UNTIL"), "{table}");
+    assert!(table.contains(&format!("1    {erik}  Erik")), "{table}");
+    let moved = d.ok(&["waitlist", "move", &mine[..6], "1"]);
+    assert!(moved.starts_with("Karin's booking is now 1st in the waitlist for Bågsåg."), "{moved}");
+    let list = d.json(&["waitlist", "show", "bågsåg"]);
+    assert_eq!(list[0]["booking"]["id"], mine.as_str());
+    assert_eq!(list[1]["booking"]["member_name"], "Erik");
+    assert_eq!(list[1]["position"], 2);
+    assert!(d.fails(&["waitlist", "move", &id_of(&anna), "1"]).contains("only waitlisted bookings"));
+    let bookings = d.ok(&["bookings", "--state", "waitlisted"]);
+    assert_eq!(bookings.lines().count(), 3, "{bookings}");
+    assert!(bookings.contains("waitlisted"), "{bookings}");
+
+    assert!(d.fails(&["booking", "claim", &mine]).contains("no units are offered"));
+    assert_eq!(d.ok(&["notifications"]), "No notifications.\n");
+    d.ok(&["booking", "cancel", &id_of(&anna)]);
+    let list = d.json(&["waitlist", "show", "bågsåg"]);
+    assert_eq!(list[0]["offer_until_utc"], "2026-11-24T09:00:00Z");
+    assert_eq!(list[1]["offer"], Value::Null);
+    let shown = d.ok(&["booking", "show", &mine]);
+    assert!(shown.contains("Queue:       1st of the waitlist"), "{shown}");
+    assert!(shown.contains("claim them by 2026-11-24 09:00"), "{shown}");
+
+    let notes = d.json(&["notifications"]);
+    assert_eq!(notes.as_array().unwrap().len(), 1, "{notes}");
+    assert_eq!(notes[0]["kind"], "waitlist_offer");
+    assert_eq!(notes[0]["booking"], mine.as_str());
+    assert_eq!(
+        notes[0]["message"],
+        "Bågsåg is free for your window (2026-11-28 11:00 to 2026-11-28 13:00). Claim it by 2026-11-24 09:00."
+    );
+    let human = d.ok(&["notifications"]);
+    assert!(human.contains("Karin  waitlist offer  "), "{human}");
+
+    let claimed = d.ok(&["booking", "claim", &mine[..6]]);
+    assert!(claimed.starts_with("Karin's booking of Bågsåg is now confirmed."), "{claimed}");
+    assert_eq!(d.json(&["booking", "show", &erik])["state"], "waitlisted");
+}
+
+#[test]
+fn notifications_are_listed_per_member_and_acknowledged() {
+    let d = Delbar::with_group();
+    d.ok(&["member", "add", "Erik"]);
+    d.add_item("Växthusvärmare", &["--quantity", "2"]);
+    let first = d.book("växthus", "2026-11-29T09:00", "2026-11-29T12:00", &["--for", "erik"]);
+    let second = d.book("växthus", "2026-11-29T10:00", "2026-11-29T14:00", &["--for", "erik"]);
+    assert_eq!(d.ok(&["notifications", "--member", "erik"]), "No notifications.\n");
+    d.ok(&["item", "edit", "växthus", "--quantity", "1"]);
+
+    let notes = d.json(&["notifications", "--member", "erik"]);
+    assert_eq!(notes.as_array().unwrap().len(), 1, "{notes}");
+    let n = &notes[0];
+    assert_eq!(n["kind"], "bumped");
+    assert_eq!(n["member_name"], "Erik");
+    assert_eq!(n["booking"], second["id"]);
+    assert_eq!(n["detail"]["winner"], first["id"]);
+    assert_eq!(n["detail"]["reason"], "overbooked");
+    let expected = "Your booking of Växthusvärmare (2026-11-29 10:00 to 2026-11-29 14:00) was bumped: another \
+                    booking of the same units came first (Erik). Next free: 2026-11-29 12:00 to 2026-11-29 16:00.";
+    assert_eq!(n["message"], expected);
+    let table = d.ok(&["notifications", "--member", "erik"]);
+    assert!(table.contains("Erik  bumped  "), "{table}");
+    assert!(table.contains(expected), "{table}");
+    assert_eq!(d.ok(&["notifications"]), "No notifications.\n", "Karin has none of her own");
+
+    let id = n["id"].as_i64().unwrap().to_string();
+    assert_eq!(d.ok(&["notifications", "ack", &id, "999"]), "Acknowledged 1 notification.\n");
+    assert_eq!(d.ok(&["notifications", "--member", "erik"]), "No notifications.\n");
+    let all = d.ok(&["notifications", "--member", "erik", "--all"]);
+    assert!(all.contains("bumped (read)"), "{all}");
+    assert_eq!(d.json(&["notifications", "ack", "--all", "--member", "erik"])["acknowledged"], 0);
+    let usage = d.run(&["notifications", "ack"]);
+    assert_eq!(usage.code, Some(2), "{}", usage.stderr);
+}
+
+#[test]
+fn a_bumped_booking_shows_why_and_who_won() {
+    let d = Delbar::with_group();
+    d.ok(&["member", "add", "Anna"]);
+    d.ok(&["member", "add", "Erik"]);
+    d.add_item("Jordfräs", &["--quantity", "2"]);
+    let anna = d.book("jordfräs", "2026-11-28T09:00", "2026-11-28T13:00", &["--for", "anna"]);
+    let erik = d.book("jordfräs", "2026-11-28T11:00", "2026-11-28T15:00", &["--for", "erik"]);
+    d.ok(&["item", "edit", "jordfräs", "--quantity", "1"]);
+
+    let shown = d.ok(&["booking", "show", erik["id"].as_str().unwrap()]);
+    assert!(shown.contains("State:       bumped"), "{shown}");
+    assert!(shown.contains("Bumped:      another booking of the same units came first"), "{shown}");
+    let winner = format!("Winner:      {} (Anna, 2026-11-28 09:00 to 2026-11-28 13:00, confirmed)", id_of(&anna));
+    assert!(shown.contains(&winner), "{shown}");
+    let json = d.json(&["booking", "show", erik["id"].as_str().unwrap()]);
+    assert_eq!(json["state"], "bumped");
+    assert_eq!(json["bump"]["reason"], "overbooked");
+    assert_eq!(json["bump"]["winner"], anna["id"]);
+    assert_eq!(json["winner_booking"]["member_name"], "Anna");
+
+    let table = d.ok(&["bookings"]);
+    assert!(table.contains("Erik    1      2026-11-28 11:00  2026-11-28 15:00  bumped"), "{table}");
+    assert_eq!(d.json(&["bookings", "--state", "bumped"]).as_array().unwrap().len(), 1);
+    let gone = d.json(&["booking", "cancel", erik["id"].as_str().unwrap()]);
+    assert_eq!(gone["state"], "cancelled");
+}
+
+#[test]
+fn a_loan_is_extended_when_the_units_are_free() {
+    let d = Delbar::with_group();
+    d.add_item("Jordfräs", &["--max-loan-hours", "48"]);
+    let b = d.book("jordfräs", "2026-11-28T09:00", "2026-11-28T12:00", &[]);
+    let id = id_of(&b);
+    d.book("jordfräs", "2026-11-28T16:00", "2026-11-28T18:00", &[]);
+    let out = d.ok(&["booking", "extend", &id[..6], "--to", "2026-11-28T15:00"]);
+    assert!(out.starts_with("Karin's booking of Jordfräs now ends 2026-11-28 15:00."), "{out}");
+    assert_eq!(d.json(&["booking", "show", &id])["end_utc"], "2026-11-28T15:00:00Z");
+    let err = d.fails(&["booking", "extend", &id, "--to", "2026-11-28T17:00"]);
+    assert!(err.contains("free unit"), "{err}");
+    let err = d.fails(&["booking", "extend", &id, "--to", "2026-12-01"]);
+    assert!(err.contains("48"), "{err}");
+    let shorter = d.json(&["booking", "extend", &id, "--to", "2026-11-28T11:00"]);
+    assert_eq!(shorter["end_utc"], "2026-11-28T11:00:00Z");
+    d.ok(&["booking", "cancel", &id]);
+    let err = d.fails(&["booking", "extend", &id, "--to", "2026-11-28T12:00"]);
+    assert_eq!(err, "error: cannot extend a booking that is cancelled\n");
+}
+
+#[test]
+fn members_are_qualified_for_items_that_require_it() {
+    let d = Delbar::with_group();
+    d.ok(&["member", "add", "Anna"]);
+    d.add_item("Motorsåg", &["--qualification"]);
+    assert!(d.json(&["item", "show", "motorsåg"])["rules"]["requires_qualification"].as_bool().unwrap());
+    assert!(d.ok(&["item", "show", "motorsåg"]).contains("qualification required"));
+    let book = ["book", "motorsåg", "--from", "2026-11-28", "--to", "2026-11-28", "--for", "anna"];
+    assert!(d.fails(&book).contains("qualified"));
+
+    assert_eq!(d.ok(&["member", "qualify", "anna", "motorsåg"]), "Anna is qualified for Motorsåg.\n");
+    let list = d.ok(&["member", "list"]);
+    assert!(list.lines().next().unwrap().ends_with("QUALIFIED FOR"), "{list}");
+    assert!(list.lines().any(|l| l.starts_with(|_| true) && l.contains("Anna") && l.ends_with("Motorsåg")), "{list}");
+    assert_eq!(d.json(&book)["member_name"], "Anna");
+
+    let revoked = d.json(&["member", "qualify", "anna", "motorsåg", "--revoke"]);
+    assert_eq!(revoked["qualifications"], serde_json::json!({}));
+    assert!(
+        d.fails(&["book", "motorsåg", "--from", "2026-11-29", "--to", "2026-11-29", "--for", "anna"])
+            .contains("qualified")
+    );
+    d.ok(&["item", "edit", "motorsåg", "--qualification=no"]);
+    d.book("motorsåg", "2026-11-29", "2026-11-29", &["--for", "anna"]);
+}
+
+#[test]
+fn kits_are_made_of_parts_and_book_them() {
+    let d = Delbar::with_group();
+    let spade = d.add_item("Spade", &[]);
+    d.add_item("Kratta", &["--quantity", "2"]);
+    let out = d.ok(&["item", "add", "Trädgårdskit", "--part", "spade", "--part", "kratta:2"]);
+    assert!(out.contains("Parts:     2 × Kratta, 1 × Spade"), "{out}");
+    let kit = d.json(&["item", "show", "trädgårdskit"]);
+    assert_eq!(kit["parts"].as_array().unwrap().len(), 2);
+    assert_eq!(kit["kit_parts"][&spade], 1);
+    let shown = d.ok(&["item", "show", "spade"]);
+    assert!(shown.contains("Part of kits: Trädgårdskit (1 per kit)"), "{shown}");
+    assert_eq!(d.json(&["item", "show", "kratta"])["part_of"][0]["units"], 2);
+
+    d.book("trädgårdskit", "2026-11-30T09:00", "2026-11-30T12:00", &[]);
+    let av = d.json(&["availability", "spade", "--from", "2026-11-30T10:00", "--to", "2026-11-30T11:00"]);
+    assert_eq!(av["free_units"], 0);
+    assert_eq!(av["next_free"]["start_utc"], "2026-11-30T12:00:00Z");
+    assert!(d.fails(&["item", "edit", "spade", "--part", "kratta"]).contains("part of a kit cannot become a kit"));
+    assert!(d.fails(&["item", "add", "Dubbelkit", "--part", "trädgårdskit"]).contains("cannot itself be a kit"));
+    assert!(d.fails(&["item", "add", "Trasigt", "--part", "spade", "--part", "Spade:1"]).contains("given twice"));
+
+    let plain = d.json(&["item", "edit", "trädgårdskit", "--no-parts"]);
+    assert_eq!(plain["kit_parts"], serde_json::json!({}));
+    assert!(!d.ok(&["item", "show", "spade"]).contains("Part of kits"));
+}
+
+#[test]
+fn calendar_free_and_the_next_free_window() {
+    let d = Delbar::with_group();
+    d.add_item("Växthusvärmare", &["--quantity", "2", "--category", "växthus"]);
+    d.add_item("Jordfräs", &["--category", "trädgård"]);
+    d.book("växthus", "2026-11-28T09:00", "2026-11-28T17:00", &[]);
+    d.book("växthus", "2026-11-28T12:00", "2026-11-28T14:00", &[]);
+    d.book("jordfräs", "2026-11-28T09:00", "2026-11-28T17:00", &[]);
+
+    let cal = d.json(&["calendar", "växthus", "--from", "2026-11-28", "--to", "2026-11-28"]);
+    let busy: Vec<(&str, u64, u64)> = cal["busy"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["start_utc"].as_str().unwrap(), b["units"].as_u64().unwrap(), b["free"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        busy,
+        vec![("2026-11-28T09:00:00Z", 1, 1), ("2026-11-28T12:00:00Z", 2, 0), ("2026-11-28T14:00:00Z", 1, 1)]
+    );
+    let table = d.ok(&["calendar", "växthus", "--from", "2026-11-28", "--to", "2026-11-28"]);
+    assert!(table.starts_with("Växthusvärmare (2 units) from 2026-11-28 00:00 to 2026-11-29 00:00:"), "{table}");
+    assert!(table.contains("2026-11-28 12:00  2026-11-28 14:00  2       0"), "{table}");
+    assert!(d.ok(&["calendar", "jordfräs", "--from", "2026-11-29", "--to", "2026-11-29"]).contains("Nothing booked"));
+
+    let free = d.json(&["free", "--from", "2026-11-28T10:00", "--to", "2026-11-28T11:00"]);
+    assert_eq!(names(&free), vec!["Växthusvärmare"]);
+    assert_eq!(free[0]["free_units"], 1);
+    assert!(
+        names(&d.json(&["free", "--from", "2026-11-28T10:00", "--to", "2026-11-28T11:00", "--units", "2"])).is_empty()
+    );
+    assert_eq!(names(&d.json(&["free", "--from", "2026-11-29", "--to", "2026-11-29"])).len(), 2);
+    assert!(
+        d.json(&["free", "--from", "2026-11-29", "--to", "2026-11-29", "--category", "trädgård"])[0]["name"]
+            == "Jordfräs"
+    );
+    let human = d.ok(&["free", "--from", "2026-11-28T13:00", "--to", "2026-11-28T13:30"]);
+    assert_eq!(human, "Free from 2026-11-28 13:00 to 2026-11-28 13:30:\nNothing is free for that window.\n");
+
+    let out = d.ok(&["availability", "jordfräs", "--from", "2026-11-28T15:00", "--to", "2026-11-28T18:00"]);
+    assert!(out.contains("Next free window of the same length: 2026-11-28 17:00 to 2026-11-28 20:00."), "{out}");
+    let av = d.json(&["availability", "jordfräs", "--from", "2026-11-28T15:00", "--to", "2026-11-28T18:00"]);
+    assert_eq!(av["next_free"]["start_utc"], "2026-11-28T17:00:00Z");
+    assert_eq!(av["next_free"]["end_utc"], "2026-11-28T20:00:00Z");
+    let free_now = d.json(&["availability", "jordfräs", "--from", "2026-11-29", "--to", "2026-11-29"]);
+    assert_eq!(free_now["next_free"], Value::Null);
+}
+
+#[test]
+fn tick_tells_of_loans_due_and_overdue_once() {
+    let d = Delbar::with_group();
+    d.ok(&["member", "add", "Anna"]);
+    d.add_item("Spade", &[]);
+    let b = d.book("spade", "now", "2026-11-24T08:00", &["--for", "anna"]);
+    d.ok(&["booking", "checkout", &id_of(&b)]);
+    let out = d.ok(&["tick"]);
+    assert!(out.starts_with("1 new notification at 2026-11-23 09:00.\n"), "{out}");
+    assert!(out.contains("Anna  due tomorrow  "), "{out}");
+    assert!(out.contains("Spade is due back within a day (2026-11-23 09:00 to 2026-11-24 08:00)."), "{out}");
+    assert_eq!(d.ok(&["tick"]), "0 new notifications at 2026-11-23 09:00.\n");
+    let later = d.json(&["--now", "2026-11-24T10:00:00Z", "tick"]);
+    assert_eq!(later.as_array().unwrap().len(), 1);
+    assert_eq!(later[0]["kind"], "overdue");
+    assert_eq!(later[0]["member_name"], "Anna");
+    assert_eq!(later[0]["booking"], b["id"]);
+    let anna = d.json(&["notifications", "--member", "anna"]);
+    let kinds: Vec<&str> = anna.as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["due_tomorrow", "overdue"]);
 }

@@ -18,6 +18,7 @@
 pub mod docs;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod ids;
 pub mod store;
 pub mod time;

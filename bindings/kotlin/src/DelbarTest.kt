@@ -371,15 +371,18 @@ fun asyncCallsReportStorageErrors(dir: File) {
         // (automerge's incremental load skips what it cannot parse); nothing may change.
         val before = f.store.listItems(f.gid)
         val garbage = listOf(DocumentExport(key = "catalogue", data = byteArrayOf(1, 2, 3, 4)))
-        try {
-            val report = runBlocking { f.store.mergeDocuments(f.gid, garbage) }
-            assertEq(0u, report.documentsChanged, "documents changed by garbage")
-        } catch (e: DelbarException.Corrupt) {
-            expect(e.reason.isNotEmpty()) { "empty reason" }
+        val invalid = assertThrows<DelbarException.InvalidData>("merging bytes that are not automerge") {
+            runBlocking { f.store.mergeDocuments(f.gid, garbage) }
         }
+        expect("catalogue" in invalid.reason) { "reason names the document: ${invalid.reason}" }
+        assertEq(
+            "The data received from another device is not valid and was not used.",
+            invalid.userMessage(),
+            "text for a person",
+        )
         assertEq(before, f.store.listItems(f.gid), "items after merging garbage")
         val badKey = listOf(DocumentExport(key = "photos/1999", data = byteArrayOf()))
-        assertThrows<DelbarException.Corrupt>("merging an unknown document key") {
+        assertThrows<DelbarException.InvalidData>("merging an unknown document key") {
             runBlocking { f.store.mergeDocuments(f.gid, badKey) }
         }
         // The store still works after the refusals.
@@ -424,6 +427,21 @@ fun main() {
             TestCase("check_is_clean_and_maintenance_runs", ::checkIsCleanAndMaintenanceRuns),
             TestCase("async_calls_report_storage_errors", ::asyncCallsReportStorageErrors),
             TestCase("one_store_serves_many_threads", ::oneStoreServesManyThreads),
+            TestCase("waitlist_is_joined_offered_claimed_and_reordered", ::waitlistIsJoinedOfferedClaimedAndReordered),
+            TestCase("loans_are_extended_within_the_rules", ::loansAreExtendedWithinTheRules),
+            TestCase("qualification_is_required_then_granted", ::qualificationIsRequiredThenGranted),
+            TestCase("a_kit_books_its_parts", ::aKitBooksItsParts),
+            TestCase(
+                "offline_double_booking_is_resolved_the_same_on_both_devices",
+                ::offlineDoubleBookingIsResolvedTheSameOnBothDevices,
+            ),
+            TestCase(
+                "approval_requests_and_confirmations_notify_across_devices",
+                ::approvalRequestsAndConfirmationsNotifyAcrossDevices,
+            ),
+            TestCase("tick_reports_overdue_and_due_tomorrow", ::tickReportsOverdueAndDueTomorrow),
+            TestCase("texts_follow_the_locale", ::textsFollowTheLocale),
+            TestCase("new_errors_are_typed", ::newErrorsAreTyped),
         ),
     )
 }

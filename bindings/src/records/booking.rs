@@ -5,9 +5,10 @@ use std::fmt;
 use delbar_core::domain as core;
 use delbar_core::store::{
     Availability as CoreAvailability, BookingFilter as CoreBookingFilter, BusyInterval as CoreBusyInterval,
+    WaitlistEntry as CoreWaitlistEntry,
 };
 
-use super::{TimestampMs, ids};
+use super::{Item, TimestampMs, ids};
 use crate::DelbarError;
 
 /// Where a booking is in its lifecycle. Overdue is not a state: `DelbarStore.overdue` lists
@@ -117,6 +118,62 @@ impl fmt::Display for BookingAction {
     }
 }
 
+/// Why a booking lost a conflict found after a merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum BumpReason {
+    /// Two devices promised the same units for overlapping times; the other booking came
+    /// first by the resolution rule (checked out, then confirmed, then requested; then the
+    /// earliest request).
+    Overbooked,
+    /// The same units were handed out twice; the other check-out came first.
+    CheckedOutTwice,
+    /// The item was retired while booked.
+    ItemRetired,
+    /// The item went out of service while booked.
+    ItemOutOfService,
+    /// The borrower was removed from the group while holding the booking.
+    MemberRemoved,
+}
+
+impl From<core::BumpReason> for BumpReason {
+    fn from(r: core::BumpReason) -> Self {
+        match r {
+            core::BumpReason::Overbooked => BumpReason::Overbooked,
+            core::BumpReason::CheckedOutTwice => BumpReason::CheckedOutTwice,
+            core::BumpReason::ItemRetired => BumpReason::ItemRetired,
+            core::BumpReason::ItemOutOfService => BumpReason::ItemOutOfService,
+            core::BumpReason::MemberRemoved => BumpReason::MemberRemoved,
+        }
+    }
+}
+
+impl From<BumpReason> for core::BumpReason {
+    fn from(r: BumpReason) -> Self {
+        match r {
+            BumpReason::Overbooked => core::BumpReason::Overbooked,
+            BumpReason::CheckedOutTwice => core::BumpReason::CheckedOutTwice,
+            BumpReason::ItemRetired => core::BumpReason::ItemRetired,
+            BumpReason::ItemOutOfService => core::BumpReason::ItemOutOfService,
+            BumpReason::MemberRemoved => core::BumpReason::MemberRemoved,
+        }
+    }
+}
+
+/// How a booking lost a conflict: every device that has the same changes derives the same.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Bump {
+    /// Why.
+    pub reason: BumpReason,
+    /// The booking that kept the units, when another booking won.
+    pub winner_id: Option<String>,
+}
+
+impl From<core::Bump> for Bump {
+    fn from(b: core::Bump) -> Self {
+        Self { reason: b.reason.into(), winner_id: b.winner.map(|w| w.to_string()) }
+    }
+}
+
 /// A booking of some units of an item for a window of time.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Booking {
@@ -142,6 +199,14 @@ pub struct Booking {
     pub created_by_device: String,
     /// When the state last changed.
     pub updated: TimestampMs,
+    /// Its place in the conflict-resolution order: the hybrid logical clock stamp of the
+    /// request (earlier requests win a conflict within the same state).
+    pub hlc: String,
+    /// Why it lost a conflict, when `state` is `BUMPED`.
+    pub bump: Option<Bump>,
+    /// Its rank in the item's waitlist (lower first) when a steward moved it; `null`/`nil`
+    /// keeps request order.
+    pub queue_rank: Option<f64>,
 }
 
 impl From<core::Booking> for Booking {
@@ -158,6 +223,9 @@ impl From<core::Booking> for Booking {
             created: b.created.into(),
             created_by_device: b.created_by.to_string(),
             updated: b.updated.into(),
+            hlc: b.hlc,
+            bump: b.bump.map(Into::into),
+            queue_rank: b.queue_rank,
         }
     }
 }
@@ -280,4 +348,56 @@ impl From<CoreAvailability> for Availability {
             busy: a.busy.into_iter().map(Into::into).collect(),
         }
     }
+}
+
+/// A window of time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct TimeWindow {
+    /// Start.
+    pub start: TimestampMs,
+    /// End, after `start`.
+    pub end: TimestampMs,
+}
+
+/// The offer standing for a waitlisted booking: units are free for its window and it is its
+/// turn. Claim it (`actOnBooking(..., CLAIM)`) before `until`, or it passes to the next in line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct WaitlistOffer {
+    /// Since when the units are offered.
+    pub from: TimestampMs,
+    /// Until when the offer stands (`from` plus the group's pickup window).
+    pub until: TimestampMs,
+}
+
+/// One booking waiting in an item's queue.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct WaitlistEntry {
+    /// The waiting booking (state `WAITLISTED`).
+    pub booking: Booking,
+    /// Its place in the queue, from 1.
+    pub position: u32,
+    /// The item's name.
+    pub item_name: String,
+    /// The offer standing now, if it is this booking's turn and units are free.
+    pub offer: Option<WaitlistOffer>,
+}
+
+impl From<CoreWaitlistEntry> for WaitlistEntry {
+    fn from(e: CoreWaitlistEntry) -> Self {
+        Self {
+            booking: e.booking.into(),
+            position: e.position,
+            item_name: e.item_name,
+            offer: e.offer.map(|(from, until)| WaitlistOffer { from: from.into(), until: until.into() }),
+        }
+    }
+}
+
+/// An item with enough free units over a window (`DelbarStore.freeItems`).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct FreeItem {
+    /// The item.
+    pub item: Item,
+    /// Units free over the whole window.
+    pub free_units: u32,
 }

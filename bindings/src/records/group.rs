@@ -77,6 +77,15 @@ pub struct MemberDevice {
     pub added: TimestampMs,
 }
 
+/// An item a steward has marked a member qualified for (a chainsaw, a wood lathe).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Qualification {
+    /// The item.
+    pub item_id: String,
+    /// Since when.
+    pub since: TimestampMs,
+}
+
 /// A member of a group.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Member {
@@ -94,6 +103,9 @@ pub struct Member {
     pub active: bool,
     /// The member's devices, by device id.
     pub devices: Vec<MemberDevice>,
+    /// Items that require a qualification and that a steward has qualified the member for,
+    /// by item id.
+    pub qualifications: Vec<Qualification>,
 }
 
 impl From<core::Member> for Member {
@@ -109,6 +121,11 @@ impl From<core::Member> for Member {
                 .devices
                 .into_iter()
                 .map(|(id, d)| MemberDevice { device_id: id.to_string(), label: d.label, added: d.added.into() })
+                .collect(),
+            qualifications: m
+                .qualifications
+                .into_iter()
+                .map(|(item, since)| Qualification { item_id: item.to_string(), since: since.into() })
                 .collect(),
         }
     }

@@ -1,8 +1,10 @@
 //! Items of a group's catalogue and what is given to add, change and find them.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
-use delbar_core::domain as core;
+use delbar_core::domain::{self as core, DomainError};
+use delbar_core::ids::ItemId;
 use delbar_core::store::ItemFilter as CoreItemFilter;
 
 use super::{TimestampMs, ids};
@@ -185,6 +187,31 @@ impl From<&core::MaintenanceEntry> for MaintenanceEntry {
     }
 }
 
+/// One part of a kit: another item of the catalogue and how many of its units one kit takes.
+/// Booking the kit books its parts; a part booked alone makes the kit unavailable then.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct KitPart {
+    /// The part's item id (a plain item: kits do not nest).
+    pub part_id: String,
+    /// Units of the part in one kit (1 to 1000).
+    pub units: u32,
+}
+
+fn kit_parts_out(parts: BTreeMap<ItemId, u32>) -> Vec<KitPart> {
+    parts.into_iter().map(|(id, units)| KitPart { part_id: id.to_string(), units }).collect()
+}
+
+/// The core's map of parts; a part listed twice is refused rather than silently merged.
+fn kit_parts_in(parts: Vec<KitPart>) -> Result<BTreeMap<ItemId, u32>, DelbarError> {
+    let mut out = BTreeMap::new();
+    for part in parts {
+        if out.insert(ids::item(&part.part_id)?, part.units).is_some() {
+            return Err(DomainError::InvalidKit { reason: "each part may be listed once" }.into());
+        }
+    }
+    Ok(out)
+}
+
 /// A piece of gear in a group's catalogue.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Item {
@@ -216,6 +243,8 @@ pub struct Item {
     pub retired: bool,
     /// When it was added.
     pub created: TimestampMs,
+    /// When the item is a kit: its parts, by part id; empty for a plain item.
+    pub kit_parts: Vec<KitPart>,
 }
 
 impl From<core::Item> for Item {
@@ -235,6 +264,7 @@ impl From<core::Item> for Item {
             rules: i.rules.into(),
             retired: i.retired,
             created: i.created.into(),
+            kit_parts: kit_parts_out(i.kit_parts),
         }
     }
 }
@@ -263,6 +293,9 @@ pub struct ItemDraft {
     pub owner: Owner,
     /// Loan rules.
     pub rules: LoanRules,
+    /// Parts, when the item is a kit (empty: a plain item).
+    #[uniffi(default)]
+    pub kit_parts: Vec<KitPart>,
 }
 
 impl From<core::ItemDraft> for ItemDraft {
@@ -278,6 +311,7 @@ impl From<core::ItemDraft> for ItemDraft {
             photos: d.photos,
             owner: d.owner.into(),
             rules: d.rules.into(),
+            kit_parts: kit_parts_out(d.kit_parts),
         }
     }
 }
@@ -297,7 +331,7 @@ impl TryFrom<ItemDraft> for core::ItemDraft {
             photos: d.photos,
             owner: d.owner.try_into()?,
             rules: d.rules.into(),
-            kit_parts: Default::default(),
+            kit_parts: kit_parts_in(d.kit_parts)?,
         })
     }
 }
@@ -338,6 +372,9 @@ pub struct ItemPatch {
     /// Retire (true) or bring back (false).
     #[uniffi(default = None)]
     pub retired: Option<bool>,
+    /// New kit parts (an empty list makes the item a plain item again).
+    #[uniffi(default = None)]
+    pub kit_parts: Option<Vec<KitPart>>,
 }
 
 impl TryFrom<ItemPatch> for core::ItemPatch {
@@ -356,7 +393,7 @@ impl TryFrom<ItemPatch> for core::ItemPatch {
             owner: p.owner.map(TryInto::try_into).transpose()?,
             rules: p.rules.map(Into::into),
             retired: p.retired,
-            kit_parts: None,
+            kit_parts: p.kit_parts.map(kit_parts_in).transpose()?,
         })
     }
 }

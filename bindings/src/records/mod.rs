@@ -11,14 +11,20 @@ mod activity;
 mod booking;
 mod group;
 mod item;
+mod notify;
 mod sync;
 
 pub use activity::{ActivityAction, ActivityEntry, ActivityFilter, ActivityPage};
-pub use booking::{Availability, Booking, BookingAction, BookingFilter, BookingState, BusyInterval, NewBooking};
-pub use group::{Group, Member, MemberDevice, Role};
-pub use item::{
-    CategoryCount, Condition, Item, ItemDraft, ItemFilter, ItemPatch, LoanRules, Location, MaintenanceEntry, Owner,
+pub use booking::{
+    Availability, Booking, BookingAction, BookingFilter, BookingState, Bump, BumpReason, BusyInterval, FreeItem,
+    NewBooking, TimeWindow, WaitlistEntry, WaitlistOffer,
 };
+pub use group::{Group, Member, MemberDevice, Qualification, Role};
+pub use item::{
+    CategoryCount, Condition, Item, ItemDraft, ItemFilter, ItemPatch, KitPart, LoanRules, Location, MaintenanceEntry,
+    Owner,
+};
+pub use notify::{Notification, NotificationDetail, NotificationKind, NotificationText};
 pub use sync::{CheckReport, Difference, DocumentExport, MergeReport};
 
 use delbar_core::time::Timestamp;

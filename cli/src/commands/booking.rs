@@ -1,4 +1,4 @@
-//! `delbar book`, `delbar booking confirm|decline|cancel|checkout|return|show`,
+//! `delbar book`, `delbar booking confirm|decline|cancel|checkout|return|claim|extend|show`,
 //! `delbar bookings` and `delbar availability`.
 
 use delbar_core::domain::{Booking, BookingAction, BookingState, NewBooking};
@@ -9,7 +9,7 @@ use delbar_core::time::Timestamp;
 use crate::args::{AvailabilityArgs, BookArgs, BookingCommand, BookingsArgs};
 use crate::context::Ctx;
 use crate::datetime::{Edge, duration, local};
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::json;
 use crate::output::{Outcome, Table, Text};
 use crate::resolve::{self, Names};
@@ -35,6 +35,7 @@ pub fn book(ctx: &mut Ctx, a: &BookArgs) -> CliResult<Outcome> {
     }
     let outcome = match booking.state {
         BookingState::Requested => "requested; a steward must confirm it",
+        BookingState::Bumped => "bumped",
         _ => "confirmed",
     };
     let mut out = Text::new();
@@ -60,28 +61,88 @@ pub fn run(ctx: &mut Ctx, command: BookingCommand) -> CliResult<Outcome> {
         BookingCommand::Cancel { booking } => (booking, Some(BookingAction::Cancel)),
         BookingCommand::Checkout { booking } => (booking, Some(BookingAction::CheckOut)),
         BookingCommand::Return { booking } => (booking, Some(BookingAction::Return)),
-        BookingCommand::Show { booking } => (booking, None),
+        BookingCommand::Claim { booking } => (booking, Some(BookingAction::Claim)),
+        BookingCommand::Extend { booking, .. } | BookingCommand::Show { booking } => (booking, None),
     };
     let found = resolve::booking(&ctx.store, &group.id, typed)?;
-    let booking = match action {
-        Some(action) => ctx.store.act_on_booking(&group.id, &found.id, action)?,
-        None => found,
+    let booking = match (&command, action) {
+        (BookingCommand::Extend { to, .. }, _) => {
+            // The core refuses other states as an illegal *confirm*; say what was asked.
+            if !found.state.holds_units() {
+                return Err(CliError::input(format!("cannot extend a booking that is {}", found.state)));
+            }
+            let end = ctx.when(to, Edge::End)?;
+            ctx.store.extend_booking(&group.id, &found.id, end)?
+        }
+        (_, Some(action)) => ctx.store.act_on_booking(&group.id, &found.id, action)?,
+        _ => found,
     };
     let names = Names::of(&ctx.store, &group.id)?;
     let now = ctx.now();
+    let winner = match booking.bump.as_ref().and_then(|b| b.winner.as_ref()) {
+        Some(w) => ctx.store.booking(&group.id, w).ok(),
+        None => None,
+    };
+    let place = if booking.state == BookingState::Waitlisted {
+        ctx.store.waitlist(&group.id, &booking.item)?.into_iter().find(|e| e.booking.id == booking.id)
+    } else {
+        None
+    };
     if ctx.json {
-        return Ok(Outcome::json(json::booking(&booking, &names, now)?));
+        let mut v = json::booking(&booking, &names, now)?;
+        if let serde_json::Value::Object(map) = &mut v {
+            if let Some(bump) = &booking.bump {
+                map.insert("bump_text".into(), bump.reason.to_string().into());
+            }
+            if let Some(w) = &winner {
+                map.insert("winner_booking".into(), json::booking(w, &names, now)?);
+            }
+            if let Some(entry) = &place {
+                map.insert("waitlist".into(), json::waitlist_place(entry)?);
+            }
+        }
+        return Ok(Outcome::json(v));
     }
     let mut out = Text::new();
-    if action.is_some() {
-        out.line(format!(
-            "{}'s booking of {} is now {}.",
-            names.member(&booking.member),
-            names.item(&booking.item),
-            shown_state(&booking, now)
-        ));
-        out.blank();
+    match &command {
+        BookingCommand::Show { .. } => {}
+        BookingCommand::Extend { .. } => {
+            out.line(format!(
+                "{}'s booking of {} now ends {}.",
+                names.member(&booking.member),
+                names.item(&booking.item),
+                local(booking.end)
+            ));
+            out.blank();
+        }
+        _ => {
+            out.line(format!(
+                "{}'s booking of {} is now {}.",
+                names.member(&booking.member),
+                names.item(&booking.item),
+                shown_state(&booking, now)
+            ));
+            out.blank();
+        }
     }
+    let bumped = booking.bump.as_ref().map(|b| b.reason.to_string()).unwrap_or_default();
+    let winner_text = match (&winner, booking.bump.as_ref().and_then(|b| b.winner.as_ref())) {
+        (Some(w), _) => {
+            format!("{} ({}, {} to {}, {})", w.id, names.member(&w.member), local(w.start), local(w.end), w.state)
+        }
+        (None, Some(id)) => id.to_string(),
+        (None, None) => String::new(),
+    };
+    let (queue, offer) = match &place {
+        Some(entry) => (
+            format!("{} of the waitlist", ordinal(entry.position)),
+            entry
+                .offer
+                .map(|(_, until)| format!("units are free for you; claim them by {}", local(until)))
+                .unwrap_or_default(),
+        ),
+        None => (String::new(), String::new()),
+    };
     out.fields(&[
         ("Booking", booking.id.to_string()),
         ("Item", names.item(&booking.item)),
@@ -90,11 +151,26 @@ pub fn run(ctx: &mut Ctx, command: BookingCommand) -> CliResult<Outcome> {
         ("From", local(booking.start)),
         ("To", local(booking.end)),
         ("State", shown_state(&booking, now)),
+        ("Bumped", bumped),
+        ("Winner", winner_text),
+        ("Queue", queue),
+        ("Offer", offer),
         ("Note", booking.note.clone()),
         ("Requested", local(booking.created)),
         ("Last change", local(booking.updated)),
     ]);
     Ok(Outcome::text(out))
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`.
+pub fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, r) if r != 11 => "st",
+        (2, r) if r != 12 => "nd",
+        (3, r) if r != 13 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 /// A booking's state as a person reads it: `checked out`, `overdue by 17 h`.
@@ -172,8 +248,17 @@ pub fn availability(ctx: &Ctx, a: &AvailabilityArgs) -> CliResult<Outcome> {
     let item = resolve::item(&ctx.store, &group.id, &a.item)?;
     let (start, end) = (ctx.when(&a.from, Edge::Start)?, ctx.when(&a.to, Edge::End)?);
     let av = ctx.store.availability(&group.id, &item.id, start, end)?;
+    let next = if av.free_units == 0 {
+        ctx.store.next_free_window(&group.id, &item.id, start, end.0.saturating_sub(start.0), 1)?
+    } else {
+        None
+    };
     if ctx.json {
-        return Ok(Outcome::json(json::availability(&av, &item.name)?));
+        let mut v = json::availability(&av, &item.name)?;
+        if let serde_json::Value::Object(map) = &mut v {
+            map.insert("next_free".into(), next.map(json::window).unwrap_or(serde_json::Value::Null));
+        }
+        return Ok(Outcome::json(v));
     }
     let mut out = Text::new();
     out.line(format!(
@@ -187,6 +272,11 @@ pub fn availability(ctx: &Ctx, a: &AvailabilityArgs) -> CliResult<Outcome> {
     ));
     if let Some(reason) = item.not_bookable_reason() {
         out.line(format!("It cannot be booked: {reason}."));
+    } else if av.free_units == 0 {
+        match next {
+            Some((s, e)) => out.line(format!("Next free window of the same length: {} to {}.", local(s), local(e))),
+            None => out.line("No window of the same length is free within a year; join the waitlist."),
+        }
     }
     if !av.busy.is_empty() {
         out.blank();

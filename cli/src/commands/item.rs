@@ -3,8 +3,9 @@
 use delbar_core::domain::{
     BookingState, Condition, DomainError, Item, ItemDraft, ItemPatch, LoanRules, Location, Owner,
 };
-use delbar_core::ids::GroupId;
+use delbar_core::ids::{GroupId, ItemId};
 use delbar_core::store::{BookingFilter, ItemFilter};
+use std::collections::BTreeMap;
 
 use crate::args::{ItemCommand, ItemEditArgs, ItemFields, ItemListArgs, Limit, RuleArgs};
 use crate::commands::booking::booking_table;
@@ -96,7 +97,28 @@ fn apply_rules(mut rules: LoanRules, a: &RuleArgs) -> CliResult<LoanRules> {
     if let Some(v) = a.self_service {
         rules.self_service = v;
     }
+    if let Some(v) = a.qualification {
+        rules.requires_qualification = v;
+    }
     Ok(rules)
+}
+
+/// Kit parts from `--part ITEM[:UNITS]` arguments.
+fn parts(ctx: &Ctx, group: &GroupId, typed: &[String]) -> CliResult<BTreeMap<ItemId, u32>> {
+    let mut out = BTreeMap::new();
+    for t in typed {
+        // `ITEM:UNITS` when what follows the last colon is a number; else all of it names the item.
+        let (name, units) = t
+            .rsplit_once(':')
+            .and_then(|(name, n)| Some((name, n.trim().parse::<u32>().ok()?)))
+            .filter(|(name, _)| !name.trim().is_empty())
+            .unwrap_or((t.as_str(), 1));
+        let part = resolve::item(&ctx.store, group, name)?;
+        if out.insert(part.id.clone(), units).is_some() {
+            return Err(CliError::input(format!("the part {} is given twice", part.name)));
+        }
+    }
+    Ok(out)
 }
 
 fn draft(ctx: &Ctx, group: &GroupId, name: &str, f: &ItemFields) -> CliResult<ItemDraft> {
@@ -111,6 +133,7 @@ fn draft(ctx: &Ctx, group: &GroupId, name: &str, f: &ItemFields) -> CliResult<It
         photos: f.photos.clone(),
         owner: f.owner.as_deref().map(|o| owner(ctx, group, o)).transpose()?.unwrap_or_default(),
         rules: apply_rules(defaults.rules.clone(), &f.rules)?,
+        kit_parts: parts(ctx, group, &f.parts)?,
         ..defaults
     })
 }
@@ -142,7 +165,13 @@ fn edit(ctx: &mut Ctx, group: &GroupId, a: &ItemEditArgs) -> CliResult<Outcome> 
         } else {
             None
         },
-        kit_parts: None,
+        kit_parts: if a.no_parts {
+            Some(BTreeMap::new())
+        } else if f.parts.is_empty() {
+            None
+        } else {
+            Some(parts(ctx, group, &f.parts)?)
+        },
     };
     if patch.is_empty() {
         return Err(CliError::input("nothing to change: give a field to edit, such as --quantity or --retire"));
@@ -249,7 +278,27 @@ fn show(ctx: &Ctx, group: &GroupId, item: &Item, message: Option<String>) -> Cli
         },
     )?;
     let now = ctx.now();
+    let kits: Vec<(Item, u32)> = ctx
+        .store
+        .items(group, &ItemFilter { include_retired: true, limit: 10_000, ..ItemFilter::default() })?
+        .into_iter()
+        .filter_map(|kit| kit.kit_parts.get(&item.id).copied().map(|units| (kit, units)))
+        .collect();
+    let mut part_list: Vec<(String, String, u32)> =
+        item.kit_parts.iter().map(|(id, units)| (id.to_string(), names.item(id), *units)).collect();
+    part_list.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     if ctx.json {
+        let listed = |rows: Vec<(String, String, u32)>| {
+            serde_json::Value::Array(
+                rows.into_iter()
+                    .map(|(id, name, units)| {
+                        json::object(vec![("item", id.into()), ("item_name", name.into()), ("units", units.into())])
+                    })
+                    .collect(),
+            )
+        };
+        let part_of: Vec<(String, String, u32)> =
+            kits.iter().map(|(k, units)| (k.id.to_string(), k.name.clone(), *units)).collect();
         let log: Vec<serde_json::Value> = item
             .maintenance_log()
             .into_iter()
@@ -265,6 +314,8 @@ fn show(ctx: &Ctx, group: &GroupId, item: &Item, message: Option<String>) -> Cli
         if let serde_json::Value::Object(map) = &mut v {
             map.insert("maintenance_log".into(), serde_json::Value::Array(log));
             map.insert("open_bookings".into(), json::bookings(&open, &names, now)?);
+            map.insert("parts".into(), listed(part_list));
+            map.insert("part_of".into(), listed(part_of));
         }
         return Ok(Outcome::json(v));
     }
@@ -289,6 +340,11 @@ fn show(ctx: &Ctx, group: &GroupId, item: &Item, message: Option<String>) -> Cli
         ("Owner", owner),
         ("Photos", item.photos.join(", ")),
         ("Rules", rules_text(&item.rules)),
+        ("Parts", part_list.iter().map(|(_, name, units)| format!("{units} × {name}")).collect::<Vec<_>>().join(", ")),
+        (
+            "Part of kits",
+            kits.iter().map(|(k, units)| format!("{} ({units} per kit)", k.name)).collect::<Vec<_>>().join(", "),
+        ),
         ("Retired", if item.retired { "yes".to_owned() } else { String::new() }),
         ("Added", local(item.created)),
     ]);

@@ -1,4 +1,4 @@
-//! `delbar member add|list|role|remove|add-device`.
+//! `delbar member add|list|role|remove|qualify|add-device`.
 
 use delbar_core::domain::Member;
 use delbar_core::ids::DeviceId;
@@ -9,7 +9,7 @@ use crate::datetime::local;
 use crate::error::CliResult;
 use crate::json;
 use crate::output::{Outcome, Table, Text};
-use crate::resolve;
+use crate::resolve::{self, Names};
 
 /// Runs a member command.
 pub fn run(ctx: &mut Ctx, command: MemberCommand) -> CliResult<Outcome> {
@@ -32,6 +32,17 @@ pub fn run(ctx: &mut Ctx, command: MemberCommand) -> CliResult<Outcome> {
             let target = resolve::member(&ctx.store, &group.id, &member)?;
             let m = ctx.store.remove_member(&group.id, &target.id)?;
             let message = format!("Removed {} from {}.", m.name, group.name);
+            (m, message)
+        }
+        MemberCommand::Qualify { member, item, revoke } => {
+            let target = resolve::member(&ctx.store, &group.id, &member)?;
+            let item = resolve::item(&ctx.store, &group.id, &item)?;
+            let m = ctx.store.set_qualified(&group.id, &target.id, &item.id, !revoke)?;
+            let message = if revoke {
+                format!("{} is no longer qualified for {}.", m.name, item.name)
+            } else {
+                format!("{} is qualified for {}.", m.name, item.name)
+            };
             (m, message)
         }
         MemberCommand::AddDevice { member, device, label } => {
@@ -58,9 +69,12 @@ fn list(ctx: &Ctx, group: &delbar_core::ids::GroupId) -> CliResult<Outcome> {
         )));
     }
     let me = ctx.store.me(group).ok().map(|m| m.id);
-    let mut table = Table::new(&["ID", "NAME", "ROLE", "DEVICES", "JOINED", "STATUS"]);
+    let names = Names::of(&ctx.store, group)?;
+    let mut table = Table::new(&["ID", "NAME", "ROLE", "DEVICES", "JOINED", "STATUS", "QUALIFIED FOR"]);
     for m in &members {
-        table.row(member_row(m, me.as_ref() == Some(&m.id)));
+        let mut row = member_row(m, me.as_ref() == Some(&m.id));
+        row.push(m.qualifications.keys().map(|i| names.item(i)).collect::<Vec<_>>().join(", "));
+        table.row(row);
     }
     let mut out = Text::new();
     out.table(&table, "No members.");

@@ -1,11 +1,14 @@
 //! One module per kind of command; each turns parsed arguments into an [`Outcome`].
 
 pub(crate) mod booking;
+mod calendar;
 pub(crate) mod check;
 mod group;
 mod history;
 pub(crate) mod item;
 mod member;
+pub(crate) mod notify;
+mod waitlist;
 
 use crate::args::Command;
 use crate::context::Ctx;
@@ -22,7 +25,12 @@ pub fn run(ctx: &mut Ctx, command: Command) -> CliResult<Outcome> {
         Command::Book(a) => booking::book(ctx, &a),
         Command::Booking(c) => booking::run(ctx, c),
         Command::Bookings(a) => booking::list(ctx, &a),
+        Command::Waitlist(c) => waitlist::run(ctx, c),
         Command::Availability(a) => booking::availability(ctx, &a),
+        Command::Calendar(a) => calendar::calendar(ctx, &a),
+        Command::Free(a) => calendar::free(ctx, &a),
+        Command::Notifications(a) => notify::notifications(ctx, a),
+        Command::Tick => notify::tick(ctx),
         Command::History(a) => history::run(ctx, &a),
         Command::Check => check::run(ctx),
         Command::Device => device(ctx),

@@ -1,0 +1,205 @@
+//! Notifications: events addressed to members, kept in the store until acknowledged.
+
+use delbar_core::i18n::{self, Locale};
+use delbar_core::store::{
+    Notification as CoreNotification, NotificationDetail as CoreDetail, NotificationKind as CoreKind,
+};
+
+use super::{BumpReason, TimestampMs, ids};
+use crate::{DelbarError, locale};
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum NotificationKind {
+    /// The member's booking was confirmed (or is back after a conflict was undone).
+    BookingConfirmed,
+    /// The member's booking was declined.
+    BookingDeclined,
+    /// The member's booking lost a conflict after a merge (`detail.reason`, `detail.winnerId`).
+    Bumped,
+    /// Units the member waited for are free: claim them before `detail.offerUntil`.
+    WaitlistOffer,
+    /// Gear the member has is due back tomorrow.
+    DueTomorrow,
+    /// Gear the member has is overdue.
+    Overdue,
+    /// An item the member booked went out of service or was retired.
+    ItemOutOfService,
+    /// (Stewards) a member asks for a booking that needs approval.
+    ApprovalNeeded,
+}
+
+impl From<CoreKind> for NotificationKind {
+    fn from(k: CoreKind) -> Self {
+        match k {
+            CoreKind::BookingConfirmed => NotificationKind::BookingConfirmed,
+            CoreKind::BookingDeclined => NotificationKind::BookingDeclined,
+            CoreKind::Bumped => NotificationKind::Bumped,
+            CoreKind::WaitlistOffer => NotificationKind::WaitlistOffer,
+            CoreKind::DueTomorrow => NotificationKind::DueTomorrow,
+            CoreKind::Overdue => NotificationKind::Overdue,
+            CoreKind::ItemOutOfService => NotificationKind::ItemOutOfService,
+            CoreKind::ApprovalNeeded => NotificationKind::ApprovalNeeded,
+        }
+    }
+}
+
+impl From<NotificationKind> for CoreKind {
+    fn from(k: NotificationKind) -> Self {
+        match k {
+            NotificationKind::BookingConfirmed => CoreKind::BookingConfirmed,
+            NotificationKind::BookingDeclined => CoreKind::BookingDeclined,
+            NotificationKind::Bumped => CoreKind::Bumped,
+            NotificationKind::WaitlistOffer => CoreKind::WaitlistOffer,
+            NotificationKind::DueTomorrow => CoreKind::DueTomorrow,
+            NotificationKind::Overdue => CoreKind::Overdue,
+            NotificationKind::ItemOutOfService => CoreKind::ItemOutOfService,
+            NotificationKind::ApprovalNeeded => CoreKind::ApprovalNeeded,
+        }
+    }
+}
+
+/// The details a notification carries; which are set depends on the kind.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct NotificationDetail {
+    /// The item's name.
+    pub item_name: String,
+    /// The booking's start.
+    pub start: Option<TimestampMs>,
+    /// The booking's end.
+    pub end: Option<TimestampMs>,
+    /// Why the booking was bumped (`BUMPED`, `ITEM_OUT_OF_SERVICE`).
+    pub reason: Option<BumpReason>,
+    /// The booking that kept the units (`BUMPED`).
+    pub winner_id: Option<String>,
+    /// The name of the member holding the winning booking (`BUMPED`).
+    pub winner_member: Option<String>,
+    /// Start of the next free window of the same length, suggested after a bump.
+    pub suggested_start: Option<TimestampMs>,
+    /// End of the suggested window.
+    pub suggested_end: Option<TimestampMs>,
+    /// Until when a waitlist offer stands (`WAITLIST_OFFER`).
+    pub offer_until: Option<TimestampMs>,
+    /// The name of the member concerned (the borrower, in `APPROVAL_NEEDED`).
+    pub member_name: Option<String>,
+}
+
+impl From<CoreDetail> for NotificationDetail {
+    fn from(d: CoreDetail) -> Self {
+        Self {
+            item_name: d.item_name,
+            start: d.start.map(Into::into),
+            end: d.end.map(Into::into),
+            reason: d.reason.map(Into::into),
+            winner_id: d.winner.map(|w| w.to_string()),
+            winner_member: d.winner_member,
+            suggested_start: d.suggested_start.map(Into::into),
+            suggested_end: d.suggested_end.map(Into::into),
+            offer_until: d.offer_until.map(Into::into),
+            member_name: d.member_name,
+        }
+    }
+}
+
+impl TryFrom<NotificationDetail> for CoreDetail {
+    type Error = DelbarError;
+
+    fn try_from(d: NotificationDetail) -> Result<Self, DelbarError> {
+        Ok(Self {
+            item_name: d.item_name,
+            start: d.start.map(Into::into),
+            end: d.end.map(Into::into),
+            reason: d.reason.map(Into::into),
+            winner: ids::opt(d.winner_id.as_deref(), ids::booking)?,
+            winner_member: d.winner_member,
+            suggested_start: d.suggested_start.map(Into::into),
+            suggested_end: d.suggested_end.map(Into::into),
+            offer_until: d.offer_until.map(Into::into),
+            member_name: d.member_name,
+        })
+    }
+}
+
+/// One notification for one member, with its text ready to show.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Notification {
+    /// Its id in this store (pass it to `acknowledge`).
+    pub id: i64,
+    /// The group.
+    pub group_id: String,
+    /// The member it is for (a listener also hears notifications for other members, such as
+    /// a bump this device derived for someone else: compare with `me(groupId).id`).
+    pub member_id: String,
+    /// What it is about.
+    pub kind: NotificationKind,
+    /// The booking concerned.
+    pub booking_id: Option<String>,
+    /// The item concerned.
+    pub item_id: Option<String>,
+    /// The typed details, for an app's own layout.
+    pub detail: NotificationDetail,
+    /// When this device noticed.
+    pub created: TimestampMs,
+    /// Whether the app acknowledged it.
+    pub acknowledged: bool,
+    /// A short title, in the language set with `setLocale`.
+    pub title: String,
+    /// The text, in the language set with `setLocale`.
+    pub body: String,
+}
+
+impl From<CoreNotification> for Notification {
+    fn from(n: CoreNotification) -> Self {
+        let text = NotificationText::of(&n, locale::current(), locale::offset());
+        Self {
+            id: n.id,
+            group_id: n.group.to_string(),
+            member_id: n.member.to_string(),
+            kind: n.kind.into(),
+            booking_id: n.booking.map(|b| b.to_string()),
+            item_id: n.item.map(|i| i.to_string()),
+            detail: n.detail.into(),
+            created: n.created.into(),
+            acknowledged: n.acknowledged,
+            title: text.title,
+            body: text.body,
+        }
+    }
+}
+
+impl TryFrom<Notification> for CoreNotification {
+    type Error = DelbarError;
+
+    fn try_from(n: Notification) -> Result<Self, DelbarError> {
+        Ok(Self {
+            id: n.id,
+            group: ids::group(&n.group_id)?,
+            member: ids::member(&n.member_id)?,
+            kind: n.kind.into(),
+            booking: ids::opt(n.booking_id.as_deref(), ids::booking)?,
+            item: ids::opt(n.item_id.as_deref(), ids::item)?,
+            detail: n.detail.try_into()?,
+            created: n.created.into(),
+            acknowledged: n.acknowledged,
+        })
+    }
+}
+
+/// A notification's title and body in one language (`notificationText`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct NotificationText {
+    /// The short title.
+    pub title: String,
+    /// The text.
+    pub body: String,
+}
+
+impl NotificationText {
+    /// The texts of a core notification.
+    pub(crate) fn of(n: &CoreNotification, locale: Locale, utc_offset_minutes: i32) -> Self {
+        Self {
+            title: i18n::notification_title(n.kind, locale).to_owned(),
+            body: i18n::notification_body_at_offset(n, locale, utc_offset_minutes),
+        }
+    }
+}

@@ -1,0 +1,1138 @@
+//! The texts a person reads, in English, Swedish and Norwegian Bokmål: notification titles and
+//! bodies, and error messages.
+//!
+//! Everything here is a pure function of typed data (a [`Notification`], an [`Error`]) and a
+//! [`Locale`], so apps keep the typed fields for their own layouts and use these sentences
+//! where a ready text is wanted (a system notification, a toast, a dialog). A language Delbar
+//! does not have falls back to English.
+//!
+//! Instants are shown in UTC, marked `UTC`, unless the caller gives the offset of the person's
+//! time zone (the `*_at_offset` functions): the core does not know where its user is.
+
+use std::fmt;
+
+use crate::domain::{BookingAction, BookingState, BumpReason, DomainError};
+use crate::error::Error;
+use crate::store::{Notification, NotificationKind, StoreError};
+use crate::time::{MINUTE_MS, Timestamp};
+
+/// A language Delbar writes its texts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Locale {
+    /// English (the fallback).
+    #[default]
+    En,
+    /// Swedish.
+    Sv,
+    /// Norwegian Bokmål.
+    Nb,
+}
+
+impl Locale {
+    /// Every locale.
+    pub const ALL: [Locale; 3] = [Locale::En, Locale::Sv, Locale::Nb];
+
+    /// The locale for a language tag as apps and systems give it: BCP 47 (`sv-SE`, `nb-NO`),
+    /// POSIX (`sv_FI.UTF-8`) or a bare language (`sv`), in any case. Norwegian without a
+    /// written standard (`no`) and Nynorsk (`nn`) get Bokmål, the closest text Delbar has;
+    /// every other language gets English.
+    pub fn parse(tag: &str) -> Locale {
+        let language = tag.trim().split(['-', '_', '.', '@']).next().unwrap_or("").to_ascii_lowercase();
+        match language.as_str() {
+            "sv" | "swe" => Locale::Sv,
+            "nb" | "no" | "nn" | "nob" | "nor" | "nno" => Locale::Nb,
+            _ => Locale::En,
+        }
+    }
+
+    /// The BCP 47 language tag: `en`, `sv` or `nb`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Sv => "sv",
+            Locale::Nb => "nb",
+        }
+    }
+
+    /// Picks the text for this locale.
+    fn pick<T>(self, en: T, sv: T, nb: T) -> T {
+        match self {
+            Locale::En => en,
+            Locale::Sv => sv,
+            Locale::Nb => nb,
+        }
+    }
+}
+
+impl fmt::Display for Locale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag())
+    }
+}
+
+// ---- instants ----
+
+/// How instants are written: the locale's date style, shifted by a UTC offset.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    locale: Locale,
+    offset_minutes: i32,
+}
+
+impl Clock {
+    fn shifted(self, t: Timestamp) -> Timestamp {
+        t.plus_ms(i64::from(self.offset_minutes) * MINUTE_MS)
+    }
+
+    /// `28 Nov 2026` / `28 nov. 2026` / `28. nov. 2026`.
+    fn date(self, t: Timestamp) -> String {
+        const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        const SV: [&str; 12] =
+            ["jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "dec."];
+        const NB: [&str; 12] =
+            ["jan.", "feb.", "mars", "apr.", "mai", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "des."];
+        let (y, m, d, _, _) = self.shifted(t).civil();
+        let index = (m.clamp(1, 12) - 1) as usize;
+        match self.locale {
+            Locale::En => format!("{d} {} {y}", EN[index]),
+            Locale::Sv => format!("{d} {} {y}", SV[index]),
+            Locale::Nb => format!("{d}. {} {y}", NB[index]),
+        }
+    }
+
+    /// `09:00`.
+    fn time(self, t: Timestamp) -> String {
+        let (_, _, _, h, mi) = self.shifted(t).civil();
+        format!("{h:02}:{mi:02}")
+    }
+
+    /// `28 Nov 2026, 09:00` / `28 nov. 2026 kl. 09:00` / `28. nov. 2026 kl. 09:00`.
+    fn date_time(self, t: Timestamp) -> String {
+        let joiner = self.locale.pick(", ", " kl. ", " kl. ");
+        format!("{}{joiner}{}", self.date(t), self.time(t))
+    }
+
+    /// ` UTC` when no offset was given.
+    fn zone(self) -> &'static str {
+        if self.offset_minutes == 0 { " UTC" } else { "" }
+    }
+
+    /// An instant with its zone.
+    fn instant(self, t: Timestamp) -> String {
+        format!("{}{}", self.date_time(t), self.zone())
+    }
+
+    /// A window; one date when it starts and ends on the same day.
+    fn window(self, start: Timestamp, end: Timestamp) -> String {
+        if self.date(start) == self.date(end) {
+            format!("{}–{}{}", self.date_time(start), self.time(end), self.zone())
+        } else {
+            format!("{} – {}{}", self.date_time(start), self.date_time(end), self.zone())
+        }
+    }
+
+    /// ` (window)` when both ends are known, else nothing.
+    fn window_suffix(self, start: Option<Timestamp>, end: Option<Timestamp>) -> String {
+        match (start, end) {
+            (Some(s), Some(e)) => format!(" ({})", self.window(s, e)),
+            _ => String::new(),
+        }
+    }
+}
+
+// ---- notifications ----
+
+/// The short title of a notification of this kind.
+pub fn notification_title(kind: NotificationKind, locale: Locale) -> &'static str {
+    use NotificationKind as K;
+    match kind {
+        K::BookingConfirmed => locale.pick("Booking confirmed", "Bokningen är bekräftad", "Bookingen er bekreftet"),
+        K::BookingDeclined => locale.pick("Booking declined", "Bokningen avböjdes", "Bookingen ble avslått"),
+        K::Bumped => locale.pick("Booking bumped", "Bokningen gäller inte längre", "Bookingen gjelder ikke lenger"),
+        K::WaitlistOffer => locale.pick("Your turn on the waitlist", "Din tur i kön", "Din tur i køen"),
+        K::DueTomorrow => {
+            locale.pick("Due back tomorrow", "Ska lämnas tillbaka i morgon", "Skal leveres tilbake i morgen")
+        }
+        K::Overdue => locale.pick("Overdue", "Försenad återlämning", "Forsinket innlevering"),
+        K::ItemOutOfService => {
+            locale.pick("Item no longer available", "Kan inte längre lånas", "Kan ikke lenger lånes")
+        }
+        K::ApprovalNeeded => locale.pick("Booking to approve", "Bokning att godkänna", "Booking som må godkjennes"),
+    }
+}
+
+/// The body of a notification, with instants in UTC.
+pub fn notification_body(notification: &Notification, locale: Locale) -> String {
+    notification_body_at_offset(notification, locale, 0)
+}
+
+/// The body of a notification, with instants shifted by the person's UTC offset in minutes
+/// (`+60` for Stockholm and Oslo in winter, `+120` in summer; `0` writes `UTC`).
+pub fn notification_body_at_offset(notification: &Notification, locale: Locale, utc_offset_minutes: i32) -> String {
+    let clock = Clock { locale, offset_minutes: utc_offset_minutes };
+    let d = &notification.detail;
+    let item = d.item_name.as_str();
+    let window = clock.window_suffix(d.start, d.end);
+    use NotificationKind as K;
+    match notification.kind {
+        K::BookingConfirmed => match locale {
+            Locale::En => format!("Your booking of {item}{window} is confirmed."),
+            Locale::Sv => format!("Din bokning av {item}{window} är bekräftad."),
+            Locale::Nb => format!("Bookingen din av {item}{window} er bekreftet."),
+        },
+        K::BookingDeclined => match locale {
+            Locale::En => format!("Your booking of {item}{window} was declined."),
+            Locale::Sv => format!("Din bokning av {item}{window} har avböjts."),
+            Locale::Nb => format!("Bookingen din av {item}{window} ble avslått."),
+        },
+        K::Bumped => {
+            let why = d.reason.map(|r| format!(": {}", bump_reason(r, locale))).unwrap_or_default();
+            let who = match d.winner_member.as_deref().filter(|m| !m.is_empty()) {
+                Some(m) => locale.pick(format!(" ({m} has it)"), format!(" ({m} har den)"), format!(" ({m} har den)")),
+                None => String::new(),
+            };
+            let next = match (d.suggested_start, d.suggested_end) {
+                (Some(s), Some(e)) => {
+                    let w = clock.window(s, e);
+                    locale.pick(
+                        format!(" Next free: {w}."),
+                        format!(" Nästa lediga tid: {w}."),
+                        format!(" Neste ledige tid: {w}."),
+                    )
+                }
+                _ => locale
+                    .pick(
+                        " Join the waitlist to get it when it frees up.",
+                        " Ställ dig i kö för att få låna när det blir ledigt.",
+                        " Still deg i kø for å få låne når det blir ledig.",
+                    )
+                    .to_owned(),
+            };
+            match locale {
+                Locale::En => format!("Your booking of {item}{window} was bumped{why}{who}.{next}"),
+                Locale::Sv => format!("Din bokning av {item}{window} gäller inte längre{why}{who}.{next}"),
+                Locale::Nb => format!("Bookingen din av {item}{window} gjelder ikke lenger{why}{who}.{next}"),
+            }
+        }
+        K::WaitlistOffer => {
+            let until = d.offer_until.map(|t| clock.instant(t));
+            match locale {
+                Locale::En => {
+                    let by = until.map(|t| format!(" Claim it by {t}, or the offer passes to the next in line."));
+                    format!("Your turn: {item} is free for your window{window}.{}", by.unwrap_or_default())
+                }
+                Locale::Sv => {
+                    let by =
+                        until.map(|t| format!(" Ta erbjudandet senast {t}, annars går det vidare till nästa i kön."));
+                    format!("Din tur: {item} går att låna för din tid{window}.{}", by.unwrap_or_default())
+                }
+                Locale::Nb => {
+                    let by =
+                        until.map(|t| format!(" Ta imot tilbudet innen {t}, ellers går det videre til neste i køen."));
+                    format!("Din tur: {item} kan lånes i tiden din{window}.{}", by.unwrap_or_default())
+                }
+            }
+        }
+        K::DueTomorrow => match d.end.map(|e| clock.instant(e)) {
+            Some(end) => match locale {
+                Locale::En => format!("{item} is due back tomorrow, by {end}."),
+                Locale::Sv => format!("{item} ska lämnas tillbaka i morgon, senast {end}."),
+                Locale::Nb => format!("{item} skal leveres tilbake i morgen, senest {end}."),
+            },
+            None => match locale {
+                Locale::En => format!("{item} is due back tomorrow."),
+                Locale::Sv => format!("{item} ska lämnas tillbaka i morgon."),
+                Locale::Nb => format!("{item} skal leveres tilbake i morgen."),
+            },
+        },
+        K::Overdue => match d.end.map(|e| clock.instant(e)) {
+            Some(end) => match locale {
+                Locale::En => format!("{item} was due back by {end}. Please bring it back as soon as you can."),
+                Locale::Sv => {
+                    format!("{item} skulle ha lämnats tillbaka senast {end}. Lämna tillbaka så snart du kan.")
+                }
+                Locale::Nb => format!("{item} skulle vært levert tilbake senest {end}. Lever tilbake så snart du kan."),
+            },
+            None => match locale {
+                Locale::En => format!("{item} is overdue. Please bring it back as soon as you can."),
+                Locale::Sv => format!("{item} är inte tillbakalämnad i tid. Lämna tillbaka så snart du kan."),
+                Locale::Nb => format!("{item} er ikke levert tilbake i tide. Lever tilbake så snart du kan."),
+            },
+        },
+        K::ItemOutOfService => {
+            let why = d.reason.map(|r| format!(": {}", bump_reason(r, locale))).unwrap_or_default();
+            match locale {
+                Locale::En => format!("{item} can no longer be lent{why}. Your booking{window} cannot go ahead."),
+                Locale::Sv => format!("{item} kan inte längre lånas ut{why}. Din bokning{window} kan inte genomföras."),
+                Locale::Nb => {
+                    format!("{item} kan ikke lenger lånes ut{why}. Bookingen din{window} kan ikke gjennomføres.")
+                }
+            }
+        }
+        K::ApprovalNeeded => {
+            let who = d
+                .member_name
+                .clone()
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| locale.pick("A member", "En medlem", "Et medlem").to_owned());
+            match locale {
+                Locale::En => format!("{who} asks to borrow {item}{window}. Please confirm or decline."),
+                Locale::Sv => format!("{who} vill låna {item}{window}. Godkänn eller avböj förfrågan."),
+                Locale::Nb => format!("{who} vil låne {item}{window}. Godkjenn eller avslå forespørselen."),
+            }
+        }
+    }
+}
+
+/// Why a booking was bumped, as a clause (`another booking of the same units came first`).
+pub fn bump_reason(reason: BumpReason, locale: Locale) -> &'static str {
+    use BumpReason as R;
+    match reason {
+        R::Overbooked => locale.pick(
+            "another booking of the same units came first",
+            "en annan bokning av samma exemplar kom först",
+            "en annen booking av de samme eksemplarene kom først",
+        ),
+        R::CheckedOutTwice => locale.pick(
+            "the same units were checked out twice and the other check-out came first",
+            "samma exemplar lämnades ut två gånger och det andra utlämnandet kom först",
+            "de samme eksemplarene ble levert ut to ganger, og det andre utlånet kom først",
+        ),
+        R::ItemRetired => locale.pick(
+            "the item has been retired",
+            "föremålet har tagits bort ur utlåningen",
+            "gjenstanden er tatt ut av utlånet",
+        ),
+        R::ItemOutOfService => {
+            locale.pick("the item is out of service", "föremålet är ur drift", "gjenstanden er ute av drift")
+        }
+        R::MemberRemoved => locale.pick(
+            "the borrower was removed from the group",
+            "låntagaren har tagits bort ur gruppen",
+            "låntakeren er fjernet fra gruppen",
+        ),
+    }
+}
+
+// ---- errors ----
+
+/// A core error as a sentence for a person, with instants in UTC.
+pub fn error_message(error: &Error, locale: Locale) -> String {
+    error_message_at_offset(error, locale, 0)
+}
+
+/// A core error as a sentence for a person, with instants shifted by the person's UTC offset
+/// in minutes.
+pub fn error_message_at_offset(error: &Error, locale: Locale, utc_offset_minutes: i32) -> String {
+    let clock = Clock { locale, offset_minutes: utc_offset_minutes };
+    match error {
+        Error::Domain(e) => domain_message(e, clock),
+        Error::Store(e) => store_message(e, locale).to_owned(),
+        Error::GroupNotFound { .. } => locale
+            .pick(
+                "This group is not on this device.",
+                "Gruppen finns inte på den här enheten.",
+                "Gruppen finnes ikke på denne enheten.",
+            )
+            .to_owned(),
+        Error::ItemNotFound { .. } => {
+            locale.pick("The item was not found.", "Föremålet hittades inte.", "Fant ikke gjenstanden.").to_owned()
+        }
+        Error::BookingNotFound { .. } => {
+            locale.pick("The booking was not found.", "Bokningen hittades inte.", "Fant ikke bookingen.").to_owned()
+        }
+        Error::MemberNotFound { .. } => {
+            locale.pick("The member was not found.", "Medlemmen hittades inte.", "Fant ikke medlemmen.").to_owned()
+        }
+        Error::NotAMember { .. } => locale
+            .pick(
+                "This device does not belong to a member of the group.",
+                "Den här enheten tillhör ingen medlem i gruppen.",
+                "Denne enheten tilhører ikke et medlem av gruppen.",
+            )
+            .to_owned(),
+    }
+}
+
+/// The sentence for a failure inside Delbar itself (a bug), for the bindings' caught panics.
+pub fn internal_error_message(locale: Locale) -> &'static str {
+    locale.pick(
+        "Something went wrong inside Delbar. Please try again.",
+        "Något gick fel i Delbar. Försök igen.",
+        "Noe gikk galt i Delbar. Prøv igjen.",
+    )
+}
+
+fn store_message(error: &StoreError, locale: Locale) -> &'static str {
+    use StoreError as S;
+    match error {
+        S::Storage { .. } => locale.pick(
+            "Delbar could not read or save its data on this device.",
+            "Delbar kunde inte läsa eller spara sina data på enheten.",
+            "Delbar kunne ikke lese eller lagre dataene sine på enheten.",
+        ),
+        S::Io { .. } => locale.pick(
+            "A file could not be read or written.",
+            "En fil kunde inte läsas eller skrivas.",
+            "En fil kunne ikke leses eller skrives.",
+        ),
+        S::Corrupt { .. } => locale.pick(
+            "Delbar's saved data on this device is damaged.",
+            "Delbars sparade data på enheten är skadade.",
+            "Delbars lagrede data på enheten er skadet.",
+        ),
+        S::InUse { .. } => locale.pick(
+            "Delbar is already open elsewhere on this device. Close it there first.",
+            "Delbar är redan öppet någon annanstans på enheten. Stäng det där först.",
+            "Delbar er allerede åpent et annet sted på enheten. Lukk det der først.",
+        ),
+        S::InvalidData { .. } => locale.pick(
+            "The data received from another device is not valid and was not used.",
+            "Uppgifterna från en annan enhet är ogiltiga och användes inte.",
+            "Dataene fra en annen enhet er ugyldige og ble ikke brukt.",
+        ),
+        S::NewerSchema { .. } => locale.pick(
+            "This data was saved by a newer version of Delbar. Please update the app.",
+            "Uppgifterna har sparats av en nyare version av Delbar. Uppdatera appen.",
+            "Dataene er lagret av en nyere versjon av Delbar. Oppdater appen.",
+        ),
+        S::Document { .. } | S::MalformedDocument { .. } => locale.pick(
+            "A shared document is damaged or does not come from Delbar.",
+            "Ett delat dokument är skadat eller kommer inte från Delbar.",
+            "Et delt dokument er skadet eller kommer ikke fra Delbar.",
+        ),
+        S::Encode { .. } => internal_error_message(locale),
+    }
+}
+
+/// `n` with the singular or plural noun.
+fn count(n: impl Into<i64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn units(n: u32, locale: Locale) -> String {
+    match locale {
+        Locale::En => count(n, "unit", "units"),
+        Locale::Sv => count(n, "exemplar", "exemplar"),
+        Locale::Nb => count(n, "eksemplar", "eksemplarer"),
+    }
+}
+
+fn hours(n: i64, locale: Locale) -> String {
+    match locale {
+        Locale::En => count(n, "hour", "hours"),
+        Locale::Sv => count(n, "timme", "timmar"),
+        Locale::Nb => count(n, "time", "timer"),
+    }
+}
+
+fn days(n: i64, locale: Locale) -> String {
+    match locale {
+        Locale::En => count(n, "day", "days"),
+        Locale::Sv => count(n, "dag", "dagar"),
+        Locale::Nb => count(n, "dag", "dager"),
+    }
+}
+
+fn bookings(n: u32, locale: Locale) -> String {
+    match locale {
+        Locale::En => count(n, "booking", "bookings"),
+        Locale::Sv => count(n, "bokning", "bokningar"),
+        Locale::Nb => count(n, "booking", "bookinger"),
+    }
+}
+
+/// The name of a text field, as the core names it in its errors.
+fn field(name: &'static str, locale: Locale) -> &'static str {
+    let (sv, nb) = match name {
+        "name" => ("namn", "navn"),
+        "group name" => ("gruppnamn", "gruppenavn"),
+        "member name" => ("medlemsnamn", "medlemsnavn"),
+        "maintenance note" => ("underhållsanteckning", "vedlikeholdsnotat"),
+        "description" => ("beskrivning", "beskrivelse"),
+        "category" => ("kategori", "kategori"),
+        "device label" => ("enhetens namn", "enhetens navn"),
+        "location" => ("plats", "sted"),
+        "note" => ("anteckning", "notat"),
+        "tag" => ("tagg", "stikkord"),
+        _ => (name, name),
+    };
+    locale.pick(name, sv, nb)
+}
+
+/// An id kind (`item id`).
+fn id_kind(kind: &'static str, locale: Locale) -> String {
+    let (sv, nb) = match kind {
+        "group" => ("grupp-id", "gruppe-ID"),
+        "member" => ("medlems-id", "medlems-ID"),
+        "item" => ("föremåls-id", "gjenstands-ID"),
+        "booking" => ("boknings-id", "booking-ID"),
+        "activity" => ("händelse-id", "hendelses-ID"),
+        "maintenance entry" => ("underhålls-id", "vedlikeholds-ID"),
+        "device" => ("enhets-id", "enhets-ID"),
+        _ => return format!("{kind} id"),
+    };
+    locale.pick(format!("{kind} id"), sv.to_owned(), nb.to_owned())
+}
+
+/// A steward-only action as the core names it (`add items`), as an infinitive phrase.
+fn action_phrase(action: &'static str, locale: Locale) -> &'static str {
+    let (sv, nb) = match action {
+        "add a device to another member" => {
+            ("lägga till en enhet åt en annan medlem", "legge til en enhet for et annet medlem")
+        }
+        "add items" => ("lägga till föremål", "legge til gjenstander"),
+        "add members" => ("lägga till medlemmar", "legge til medlemmer"),
+        "change roles" => ("ändra roller", "endre roller"),
+        "edit items" => ("redigera föremål", "redigere gjenstander"),
+        "edit the group" => ("redigera gruppen", "redigere gruppen"),
+        "extend another member's booking" => ("förlänga en annan medlems bokning", "forlenge et annet medlems booking"),
+        "log maintenance" => ("föra underhållslogg", "føre vedlikeholdslogg"),
+        "qualify members" => ("godkänna medlemmar för föremål", "godkjenne medlemmer for gjenstander"),
+        "remove members" => ("ta bort medlemmar", "fjerne medlemmer"),
+        "reorder a waitlist" => ("ändra ordningen i en kö", "endre rekkefølgen i en kø"),
+        "book for another member" => ("boka åt en annan medlem", "booke for et annet medlem"),
+        "confirm a booking" => ("bekräfta en bokning", "bekrefte en booking"),
+        "decline a booking" => ("avböja en bokning", "avslå en booking"),
+        "cancel another member's booking" => ("avboka en annan medlems bokning", "avbestille et annet medlems booking"),
+        "claim another member's waitlist offer" => {
+            ("ta emot en annan medlems erbjudande i kön", "ta imot et annet medlems tilbud i køen")
+        }
+        "check out gear that is not self-service" => {
+            ("lämna ut utrustning som inte har självbetjäning", "levere ut utstyr som ikke er selvbetjent")
+        }
+        "check out another member's booking" => {
+            ("lämna ut en annan medlems bokning", "levere ut et annet medlems booking")
+        }
+        "check in gear that is not self-service" => {
+            ("ta emot utrustning som inte har självbetjäning", "ta imot utstyr som ikke er selvbetjent")
+        }
+        "check in another member's booking" => {
+            ("ta emot en annan medlems återlämning", "ta imot et annet medlems innlevering")
+        }
+        _ => (action, action),
+    };
+    locale.pick(action, sv, nb)
+}
+
+/// What a booking action does, as an infinitive (`confirm`).
+fn booking_verb(action: BookingAction, locale: Locale) -> &'static str {
+    use BookingAction as A;
+    match action {
+        A::Confirm => locale.pick("confirm", "bekräfta", "bekrefte"),
+        A::Decline => locale.pick("decline", "avböja", "avslå"),
+        A::Cancel => locale.pick("cancel", "avboka", "avbestille"),
+        A::CheckOut => locale.pick("check out", "lämna ut", "levere ut"),
+        A::Return => locale.pick("return", "lämna tillbaka", "levere tilbake"),
+        A::Claim => locale.pick("claim the offer for", "ta emot erbjudandet för", "ta imot tilbudet for"),
+    }
+}
+
+/// A relative clause saying where a booking is (`that is confirmed`).
+fn state_clause(state: BookingState, locale: Locale) -> &'static str {
+    use BookingState as S;
+    match state {
+        S::Requested => locale.pick("that is requested", "som är förfrågad", "som er forespurt"),
+        S::Confirmed => locale.pick("that is confirmed", "som är bekräftad", "som er bekreftet"),
+        S::Declined => locale.pick("that was declined", "som har avböjts", "som er avslått"),
+        S::Cancelled => locale.pick("that is cancelled", "som är avbokad", "som er avbestilt"),
+        S::CheckedOut => locale.pick("that is checked out", "som är utlämnad", "som er levert ut"),
+        S::Returned => locale.pick("that is returned", "som är återlämnad", "som er levert tilbake"),
+        S::Waitlisted => locale.pick("that is on the waitlist", "som står i kö", "som står i kø"),
+        S::Bumped => locale.pick("that was bumped", "som inte längre gäller", "som ikke lenger gjelder"),
+    }
+}
+
+/// A loan-rule setting as the core names it (`max_loan_hours`).
+fn rule_name(rule: &'static str, locale: Locale) -> &'static str {
+    let (en, sv, nb) = match rule {
+        "max_loan_hours" => ("longest loan (hours)", "längsta lån (timmar)", "lengste lån (timer)"),
+        "max_advance_days" => ("booking ahead (days)", "bokning i förväg (dagar)", "booking i forveien (dager)"),
+        "max_concurrent_per_member" => ("bookings per member", "bokningar per medlem", "bookinger per medlem"),
+        "min_notice_hours" => ("minimum notice (hours)", "minsta varsel (timmar)", "minste varsel (timer)"),
+        "buffer_minutes" => ("time between loans (minutes)", "tid mellan lån (minuter)", "tid mellom lån (minutter)"),
+        "pickup_window_hours" => ("pickup time (hours)", "tid att hämta ut (timmar)", "hentetid (timer)"),
+        _ => (rule, rule, rule),
+    };
+    locale.pick(en, sv, nb)
+}
+
+/// A rule's allowed range as the core words it (`at least 1`).
+fn expected_range(expected: &'static str, locale: Locale) -> String {
+    match expected {
+        "at least 1" => locale.pick("at least 1", "minst 1", "minst 1").to_owned(),
+        "0 or more" => locale.pick("0 or more", "0 eller mer", "0 eller mer").to_owned(),
+        other => match other.split_once(" to ") {
+            Some((a, b)) => {
+                locale.pick(format!("{a} to {b}"), format!("mellan {a} och {b}"), format!("mellom {a} og {b}"))
+            }
+            None => other.to_owned(),
+        },
+    }
+}
+
+/// Why an item cannot be booked, as the core words it (`it is retired`).
+fn not_bookable(reason: &'static str, locale: Locale) -> &'static str {
+    match reason {
+        "it is retired" => bump_reason(BumpReason::ItemRetired, locale),
+        "it is out of service" => bump_reason(BumpReason::ItemOutOfService, locale),
+        other => locale.pick(other, other, other),
+    }
+}
+
+/// What is wrong with a kit, as the core words it.
+fn kit_problem(reason: &'static str, locale: Locale) -> &'static str {
+    let (sv, nb) = match reason {
+        "a kit cannot contain itself" => {
+            ("en sats kan inte innehålla sig själv", "et sett kan ikke inneholde seg selv")
+        }
+        "a part cannot itself be a kit" => ("en del kan inte själv vara en sats", "en del kan ikke selv være et sett"),
+        "an item that is part of a kit cannot become a kit" => (
+            "ett föremål som ingår i en sats kan inte bli en sats",
+            "en gjenstand som inngår i et sett, kan ikke bli et sett",
+        ),
+        "each part needs 1 to 1000 units per kit" => {
+            ("varje del måste ha 1–1000 exemplar per sats", "hver del må ha 1–1000 eksemplarer per sett")
+        }
+        "each part may be listed once" => ("varje del får bara anges en gång", "hver del kan bare oppgis én gang"),
+        _ => (reason, reason),
+    };
+    locale.pick(reason, sv, nb)
+}
+
+/// Why a waitlist action is not possible, as the core words it.
+fn no_offer(reason: &'static str, locale: Locale) -> &'static str {
+    match reason {
+        "no units are offered to this booking right now" => locale.pick(
+            "No units are offered to this booking right now.",
+            "Inga exemplar erbjuds den här bokningen just nu.",
+            "Ingen eksemplarer er tilbudt denne bookingen akkurat nå.",
+        ),
+        "only waitlisted bookings have a place in the queue" => locale.pick(
+            "Only bookings on the waitlist have a place in the queue.",
+            "Bara bokningar som står i kö har en plats i kön.",
+            "Bare bookinger som står i kø, har en plass i køen.",
+        ),
+        other => other,
+    }
+}
+
+/// Quotes a text the locale's way.
+fn quoted(s: &str, locale: Locale) -> String {
+    match locale {
+        Locale::En => format!("“{s}”"),
+        Locale::Sv => format!("”{s}”"),
+        Locale::Nb => format!("«{s}»"),
+    }
+}
+
+fn domain_message(error: &DomainError, clock: Clock) -> String {
+    use DomainError as D;
+    let l = clock.locale;
+    match error {
+        D::InvalidId { kind, given } => {
+            let given = quoted(given, l);
+            let kind = id_kind(kind, l);
+            match l {
+                Locale::En => format!("{given} is not a valid {kind}."),
+                Locale::Sv => format!("{given} är inte ett giltigt {kind}."),
+                Locale::Nb => format!("{given} er ikke en gyldig {kind}."),
+            }
+        }
+        D::EmptyField { field: f } => {
+            let f = quoted(field(f, l), l);
+            match l {
+                Locale::En => format!("The field {f} must not be empty."),
+                Locale::Sv => format!("Fältet {f} får inte vara tomt."),
+                Locale::Nb => format!("Feltet {f} kan ikke være tomt."),
+            }
+        }
+        D::FieldTooLong { field: f, len, max } => {
+            let f = quoted(field(f, l), l);
+            match l {
+                Locale::En => format!("The text in {f} is too long ({len} characters, at most {max})."),
+                Locale::Sv => format!("Texten i fältet {f} är för lång ({len} tecken, högst {max})."),
+                Locale::Nb => format!("Teksten i feltet {f} er for lang ({len} tegn, høyst {max})."),
+            }
+        }
+        D::InvalidQuantity { given } => match l {
+            Locale::En => format!("The quantity must be at least 1 (given: {given})."),
+            Locale::Sv => format!("Antalet måste vara minst 1 (angivet: {given})."),
+            Locale::Nb => format!("Antallet må være minst 1 (oppgitt: {given})."),
+        },
+        D::InvalidUnits { given } => match l {
+            Locale::En => format!("A booking needs at least 1 unit (given: {given})."),
+            Locale::Sv => format!("En bokning måste gälla minst 1 exemplar (angivet: {given})."),
+            Locale::Nb => format!("En booking må gjelde minst 1 eksemplar (oppgitt: {given})."),
+        },
+        D::NotEnoughUnits { item, quantity, requested } => {
+            let have = units(*quantity, l);
+            match l {
+                Locale::En => format!("There are {have} of {item}; you asked for {requested}."),
+                Locale::Sv => format!("Det finns {have} av {item}; du bad om {requested}."),
+                Locale::Nb => format!("Det finnes {have} av {item}; du ba om {requested}."),
+            }
+        }
+        D::Unavailable { item, free, requested, start, end } => {
+            let window = clock.window(*start, *end);
+            if *free == 0 {
+                match l {
+                    Locale::En => format!("{item} is already fully booked ({window})."),
+                    Locale::Sv => format!("Alla exemplar av {item} är redan bokade ({window})."),
+                    Locale::Nb => format!("Alle eksemplarene av {item} er allerede booket ({window})."),
+                }
+            } else {
+                let free_units = units(*free, l);
+                match l {
+                    Locale::En => format!("Only {free_units} of {item} free ({window}); you asked for {requested}."),
+                    Locale::Sv => format!("Bara {free_units} av {item} är lediga ({window}); du bad om {requested}."),
+                    Locale::Nb => format!("Bare {free_units} av {item} er ledige ({window}); du ba om {requested}."),
+                }
+            }
+        }
+        D::BookingEndsBeforeStart { .. } => l
+            .pick(
+                "A booking must end after it starts.",
+                "En bokning måste sluta efter att den börjar.",
+                "En booking må slutte etter at den begynner.",
+            )
+            .to_owned(),
+        D::LoanTooLong { item, max_hours, asked_hours } => {
+            let (max, asked) = (hours(*max_hours, l), hours(*asked_hours, l));
+            match l {
+                Locale::En => format!("{item} may be borrowed for at most {max} (you asked for {asked})."),
+                Locale::Sv => format!("{item} får lånas i högst {max} (du bad om {asked})."),
+                Locale::Nb => format!("{item} kan lånes i høyst {max} (du ba om {asked})."),
+            }
+        }
+        D::TooFarAhead { item, max_days } => {
+            let n = days(*max_days, l);
+            match l {
+                Locale::En => format!("{item} can be booked at most {n} ahead."),
+                Locale::Sv => format!("{item} kan bokas högst {n} i förväg."),
+                Locale::Nb => format!("{item} kan bookes høyst {n} i forveien."),
+            }
+        }
+        D::NoticeTooShort { item, min_hours } => {
+            let n = hours(*min_hours, l);
+            match l {
+                Locale::En => format!("{item} must be booked at least {n} ahead."),
+                Locale::Sv => format!("{item} måste bokas minst {n} i förväg."),
+                Locale::Nb => format!("{item} må bookes minst {n} i forveien."),
+            }
+        }
+        D::StartsInPast { .. } => l
+            .pick(
+                "A booking cannot start in the past.",
+                "En bokning kan inte börja bakåt i tiden.",
+                "En booking kan ikke starte tilbake i tid.",
+            )
+            .to_owned(),
+        D::TooManyBookings { item, max } => {
+            let n = bookings(*max, l);
+            match l {
+                Locale::En => format!("A member may hold at most {n} of {item} at a time."),
+                Locale::Sv => format!("En medlem får ha högst {n} av {item} samtidigt."),
+                Locale::Nb => format!("Et medlem kan ha høyst {n} av {item} samtidig."),
+            }
+        }
+        D::ItemNotBookable { item, reason } => {
+            let why = not_bookable(reason, l);
+            match l {
+                Locale::En => format!("{item} cannot be booked: {why}."),
+                Locale::Sv => format!("{item} kan inte bokas: {why}."),
+                Locale::Nb => format!("{item} kan ikke bookes: {why}."),
+            }
+        }
+        D::NotPermitted { action, .. } => {
+            let what = action_phrase(action, l);
+            match l {
+                Locale::En => format!("Only stewards may {what}."),
+                Locale::Sv => format!("Bara gruppansvariga får {what}."),
+                Locale::Nb => format!("Bare gruppeansvarlige kan {what}."),
+            }
+        }
+        D::IllegalTransition { action, state } => {
+            let (verb, clause) = (booking_verb(*action, l), state_clause(*state, l));
+            match l {
+                Locale::En => format!("You cannot {verb} a booking {clause}."),
+                Locale::Sv => format!("Det går inte att {verb} en bokning {clause}."),
+                Locale::Nb => format!("Det går ikke an å {verb} en booking {clause}."),
+            }
+        }
+        D::InvalidCoordinates { lat, lon } => match l {
+            Locale::En => format!("The coordinates ({lat}, {lon}) are not valid."),
+            Locale::Sv => format!("Koordinaterna ({lat}, {lon}) är ogiltiga."),
+            Locale::Nb => format!("Koordinatene ({lat}, {lon}) er ugyldige."),
+        },
+        D::InvalidPhotoHash { .. } => l
+            .pick("A photo reference is not valid.", "En fotoreferens är ogiltig.", "En bildereferanse er ugyldig.")
+            .to_owned(),
+        D::InvalidRule { rule, expected, given } => {
+            let (rule, range) = (quoted(rule_name(rule, l), l), expected_range(expected, l));
+            match l {
+                Locale::En => format!("The value for {rule} must be {range} (given: {given})."),
+                Locale::Sv => format!("Värdet för {rule} måste vara {range} (angivet: {given})."),
+                Locale::Nb => format!("Verdien for {rule} må være {range} (oppgitt: {given})."),
+            }
+        }
+        D::DateOutOfRange { .. } => l
+            .pick(
+                "The date is outside the years 1970 to 9999.",
+                "Datumet ligger utanför åren 1970–9999.",
+                "Datoen ligger utenfor årene 1970–9999.",
+            )
+            .to_owned(),
+        D::InvalidKit { reason } => {
+            let why = kit_problem(reason, l);
+            match l {
+                Locale::En => format!("Invalid kit: {why}."),
+                Locale::Sv => format!("Ogiltig sats: {why}."),
+                Locale::Nb => format!("Ugyldig sett: {why}."),
+            }
+        }
+        D::NotQualified { item } => match l {
+            Locale::En => format!("To borrow {item}, a steward must first qualify you for it."),
+            Locale::Sv => format!("För att få låna {item} måste en gruppansvarig först ha godkänt dig."),
+            Locale::Nb => format!("For å få låne {item} må en gruppeansvarlig først ha godkjent deg."),
+        },
+        D::NoOffer { reason } => no_offer(reason, l).to_owned(),
+        D::NoNeedToWait { item } => match l {
+            Locale::En => format!("{item} is free for that time: book it instead of joining the waitlist."),
+            Locale::Sv => format!("{item} går att låna den tiden – boka direkt i stället för att ställa dig i kö."),
+            Locale::Nb => format!("{item} kan lånes i det tidsrommet – book direkte i stedet for å stille deg i kø."),
+        },
+        D::LastSteward => l
+            .pick(
+                "A group must keep at least one steward.",
+                "En grupp måste ha minst en gruppansvarig.",
+                "En gruppe må ha minst én gruppeansvarlig.",
+            )
+            .to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::permissions::{may_act_on_booking, require_steward};
+    use crate::domain::{LoanRules, Role};
+    use crate::ids::{BookingId, GroupId, ItemId, MemberId};
+    use crate::store::NotificationDetail;
+
+    fn at(day: u32, hour: u32) -> Timestamp {
+        Timestamp::from_civil(2026, 11, day, hour, 0).unwrap()
+    }
+
+    fn notification(kind: NotificationKind, detail: NotificationDetail) -> Notification {
+        Notification {
+            id: 1,
+            group: GroupId::generate(),
+            member: MemberId::generate(),
+            kind,
+            booking: Some(BookingId::generate()),
+            item: Some(ItemId::generate()),
+            detail,
+            created: at(27, 12),
+            acknowledged: false,
+        }
+    }
+
+    fn tiller(start: Timestamp, end: Timestamp) -> NotificationDetail {
+        NotificationDetail {
+            item_name: "Jordfräs".into(),
+            start: Some(start),
+            end: Some(end),
+            ..NotificationDetail::default()
+        }
+    }
+
+    #[test]
+    fn tags_parse_to_the_nearest_locale() {
+        for (tag, locale) in [
+            ("sv", Locale::Sv),
+            ("sv-SE", Locale::Sv),
+            ("SV_fi.UTF-8", Locale::Sv),
+            ("nb", Locale::Nb),
+            ("nb-NO", Locale::Nb),
+            ("no", Locale::Nb),
+            ("nn_NO", Locale::Nb),
+            ("en-GB", Locale::En),
+            ("de-DE", Locale::En),
+            ("", Locale::En),
+            ("  ", Locale::En),
+        ] {
+            assert_eq!(Locale::parse(tag), locale, "{tag:?}");
+        }
+        for locale in Locale::ALL {
+            assert_eq!(Locale::parse(locale.tag()), locale);
+            assert_eq!(locale.to_string(), locale.tag());
+        }
+    }
+
+    #[test]
+    fn every_kind_has_a_title_in_every_locale() {
+        for kind in NotificationKind::ALL {
+            let [en, sv, nb] = Locale::ALL.map(|l| notification_title(kind, l));
+            assert!(!en.is_empty() && !sv.is_empty() && !nb.is_empty(), "{kind}");
+            assert_ne!(en, sv, "{kind}");
+            assert_ne!(en, nb, "{kind}");
+        }
+        let titles: std::collections::BTreeSet<_> =
+            NotificationKind::ALL.iter().map(|k| notification_title(*k, Locale::Sv)).collect();
+        assert_eq!(titles.len(), NotificationKind::ALL.len(), "Swedish titles are distinct");
+    }
+
+    #[test]
+    fn a_confirmed_booking_reads_naturally() {
+        let n = notification(NotificationKind::BookingConfirmed, tiller(at(28, 9), at(28, 18)));
+        assert_eq!(
+            notification_body(&n, Locale::En),
+            "Your booking of Jordfräs (28 Nov 2026, 09:00–18:00 UTC) is confirmed."
+        );
+        assert_eq!(
+            notification_body(&n, Locale::Sv),
+            "Din bokning av Jordfräs (28 nov. 2026 kl. 09:00–18:00 UTC) är bekräftad."
+        );
+        assert_eq!(
+            notification_body(&n, Locale::Nb),
+            "Bookingen din av Jordfräs (28. nov. 2026 kl. 09:00–18:00 UTC) er bekreftet."
+        );
+        // An hour east of UTC (Stockholm and Oslo in winter), no zone mark.
+        assert_eq!(
+            notification_body_at_offset(&n, Locale::Sv, 60),
+            "Din bokning av Jordfräs (28 nov. 2026 kl. 10:00–19:00) är bekräftad."
+        );
+    }
+
+    #[test]
+    fn a_bump_names_the_reason_the_winner_and_the_next_free_window() {
+        let mut detail = tiller(at(28, 9), at(29, 18));
+        detail.reason = Some(BumpReason::Overbooked);
+        detail.winner = Some(BookingId::generate());
+        detail.winner_member = Some("Anna".into());
+        detail.suggested_start = Some(at(30, 9));
+        detail.suggested_end = Some(at(30, 18));
+        let n = notification(NotificationKind::Bumped, detail);
+        assert_eq!(
+            notification_body(&n, Locale::En),
+            "Your booking of Jordfräs (28 Nov 2026, 09:00 – 29 Nov 2026, 18:00 UTC) was bumped: another booking \
+             of the same units came first (Anna has it). Next free: 30 Nov 2026, 09:00–18:00 UTC."
+        );
+        assert_eq!(
+            notification_body(&n, Locale::Sv),
+            "Din bokning av Jordfräs (28 nov. 2026 kl. 09:00 – 29 nov. 2026 kl. 18:00 UTC) gäller inte längre: \
+             en annan bokning av samma exemplar kom först (Anna har den). Nästa lediga tid: 30 nov. 2026 kl. \
+             09:00–18:00 UTC."
+        );
+        assert_eq!(
+            notification_body(&n, Locale::Nb),
+            "Bookingen din av Jordfräs (28. nov. 2026 kl. 09:00 – 29. nov. 2026 kl. 18:00 UTC) gjelder ikke \
+             lenger: en annen booking av de samme eksemplarene kom først (Anna har den). Neste ledige tid: \
+             30. nov. 2026 kl. 09:00–18:00 UTC."
+        );
+        let mut plain = n.clone();
+        plain.detail.suggested_start = None;
+        plain.detail.winner_member = None;
+        assert!(
+            notification_body(&plain, Locale::Nb)
+                .ends_with("kom først. Still deg i kø for å få låne når det blir ledig.")
+        );
+    }
+
+    #[test]
+    fn every_kind_has_a_body_in_every_locale() {
+        let mut detail = tiller(at(28, 9), at(28, 18));
+        detail.offer_until = Some(at(29, 9));
+        detail.member_name = Some("Bo".into());
+        detail.reason = Some(BumpReason::ItemRetired);
+        for kind in NotificationKind::ALL {
+            let n = notification(kind, detail.clone());
+            let [en, sv, nb] = Locale::ALL.map(|l| notification_body(&n, l));
+            for body in [&en, &sv, &nb] {
+                assert!(body.contains("Jordfräs"), "{kind}: {body}");
+                assert!(body.ends_with('.'), "{kind}: {body}");
+            }
+            assert_ne!(en, sv, "{kind}");
+            assert_ne!(sv, nb, "{kind}");
+            let bare = notification(kind, NotificationDetail { item_name: "Stege".into(), ..Default::default() });
+            for l in Locale::ALL {
+                let body = notification_body(&bare, l);
+                assert!(body.contains("Stege") && !body.contains("()"), "{kind} without details: {body}");
+            }
+        }
+        let offer = notification(NotificationKind::WaitlistOffer, detail.clone());
+        assert_eq!(
+            notification_body(&offer, Locale::Sv),
+            "Din tur: Jordfräs går att låna för din tid (28 nov. 2026 kl. 09:00–18:00 UTC). Ta erbjudandet senast \
+             29 nov. 2026 kl. 09:00 UTC, annars går det vidare till nästa i kön."
+        );
+        let approve = notification(NotificationKind::ApprovalNeeded, detail);
+        assert_eq!(
+            notification_body(&approve, Locale::Nb),
+            "Bo vil låne Jordfräs (28. nov. 2026 kl. 09:00–18:00 UTC). Godkjenn eller avslå forespørselen."
+        );
+    }
+
+    #[test]
+    fn every_bump_reason_is_translated() {
+        for reason in [
+            BumpReason::Overbooked,
+            BumpReason::CheckedOutTwice,
+            BumpReason::ItemRetired,
+            BumpReason::ItemOutOfService,
+            BumpReason::MemberRemoved,
+        ] {
+            assert!(!bump_reason(reason, Locale::En).is_empty());
+            assert_ne!(bump_reason(reason, Locale::Sv), bump_reason(reason, Locale::En));
+            assert_ne!(bump_reason(reason, Locale::Nb), bump_reason(reason, Locale::Sv));
+        }
+    }
+
+    fn domain(e: DomainError) -> Error {
+        Error::Domain(e)
+    }
+
+    #[test]
+    fn errors_read_naturally() {
+        let e = domain(DomainError::NotQualified { item: "Motorsåg".into() });
+        assert_eq!(error_message(&e, Locale::En), "To borrow Motorsåg, a steward must first qualify you for it.");
+        assert_eq!(
+            error_message(&e, Locale::Sv),
+            "För att få låna Motorsåg måste en gruppansvarig först ha godkänt dig."
+        );
+        assert_eq!(
+            error_message(&e, Locale::Nb),
+            "For å få låne Motorsåg må en gruppeansvarlig først ha godkjent deg."
+        );
+        let e = domain(DomainError::IllegalTransition { action: BookingAction::Return, state: BookingState::Returned });
+        assert_eq!(error_message(&e, Locale::En), "You cannot return a booking that is returned.");
+        assert_eq!(error_message(&e, Locale::Sv), "Det går inte att lämna tillbaka en bokning som är återlämnad.");
+        assert_eq!(error_message(&e, Locale::Nb), "Det går ikke an å levere tilbake en booking som er levert tilbake.");
+        let e = domain(DomainError::Unavailable {
+            item: "Stege".into(),
+            free: 0,
+            requested: 1,
+            start: at(28, 9),
+            end: at(28, 12),
+        });
+        assert_eq!(
+            error_message(&e, Locale::Sv),
+            "Alla exemplar av Stege är redan bokade (28 nov. 2026 kl. 09:00–12:00 UTC)."
+        );
+        let e = domain(DomainError::Unavailable {
+            item: "Stege".into(),
+            free: 1,
+            requested: 2,
+            start: at(28, 9),
+            end: at(28, 12),
+        });
+        assert_eq!(
+            error_message_at_offset(&e, Locale::Nb, 60),
+            "Bare 1 eksemplar av Stege er ledige (28. nov. 2026 kl. 10:00–13:00); du ba om 2."
+        );
+        let e = domain(DomainError::LoanTooLong { item: "Stege".into(), max_hours: 168, asked_hours: 200 });
+        assert_eq!(error_message(&e, Locale::Sv), "Stege får lånas i högst 168 timmar (du bad om 200 timmar).");
+        let e = domain(DomainError::EmptyField { field: "member name" });
+        assert_eq!(error_message(&e, Locale::Nb), "Feltet «medlemsnavn» kan ikke være tomt.");
+        let e = domain(DomainError::InvalidId { kind: "item", given: "x!".into() });
+        assert_eq!(error_message(&e, Locale::Sv), "”x!” är inte ett giltigt föremåls-id.");
+        let e = domain(DomainError::InvalidRule { rule: "pickup_window_hours", expected: "1 to 336", given: 0 });
+        assert_eq!(
+            error_message(&e, Locale::Sv),
+            "Värdet för ”tid att hämta ut (timmar)” måste vara mellan 1 och 336 (angivet: 0)."
+        );
+        let e = domain(DomainError::NoNeedToWait { item: "Borrmaskin".into() });
+        assert!(error_message(&e, Locale::Nb).starts_with("Borrmaskin kan lånes i det tidsrommet"));
+        let e = Error::Store(StoreError::InUse { path: "/data/delbar.db".into() });
+        assert_eq!(
+            error_message(&e, Locale::Sv),
+            "Delbar är redan öppet någon annanstans på enheten. Stäng det där först."
+        );
+        let e = Error::ItemNotFound { id: "aaaaaaaaaaaaaaaa".into() };
+        assert_eq!(error_message(&e, Locale::Nb), "Fant ikke gjenstanden.");
+    }
+
+    #[test]
+    fn every_permission_refusal_is_translated() {
+        let mut refusals = Vec::new();
+        for action in [
+            "add a device to another member",
+            "add items",
+            "add members",
+            "change roles",
+            "edit items",
+            "edit the group",
+            "extend another member's booking",
+            "log maintenance",
+            "qualify members",
+            "remove members",
+            "reorder a waitlist",
+            "book for another member",
+        ] {
+            refusals.extend(require_steward(Role::Member, action).err());
+        }
+        let self_service = LoanRules { self_service: true, ..LoanRules::default() };
+        for action in BookingAction::ALL {
+            for is_borrower in [true, false] {
+                for rules in [&LoanRules::default(), &self_service] {
+                    refusals.extend(may_act_on_booking(Role::Member, is_borrower, action, rules).err());
+                }
+            }
+        }
+        assert!(refusals.len() > 12);
+        for refusal in refusals {
+            let DomainError::NotPermitted { action, .. } = refusal else { panic!("{refusal:?}") };
+            assert_ne!(action_phrase(action, Locale::Sv), action, "Swedish for {action}");
+            assert_ne!(action_phrase(action, Locale::Nb), action, "Norwegian for {action}");
+            assert_eq!(error_message(&domain(refusal.clone()), Locale::En), format!("Only stewards may {action}."));
+        }
+    }
+
+    #[test]
+    fn the_core_s_fixed_reasons_are_translated() {
+        for reason in [
+            "a kit cannot contain itself",
+            "a part cannot itself be a kit",
+            "an item that is part of a kit cannot become a kit",
+            "each part needs 1 to 1000 units per kit",
+            "each part may be listed once",
+        ] {
+            assert_ne!(kit_problem(reason, Locale::Sv), reason);
+            assert_ne!(kit_problem(reason, Locale::Nb), reason);
+        }
+        for reason in
+            ["no units are offered to this booking right now", "only waitlisted bookings have a place in the queue"]
+        {
+            assert_ne!(no_offer(reason, Locale::Sv), reason);
+            assert_ne!(no_offer(reason, Locale::Nb), reason);
+        }
+        for field_name in [
+            "name",
+            "group name",
+            "member name",
+            "maintenance note",
+            "description",
+            "category",
+            "device label",
+            "location",
+            "note",
+            "tag",
+        ] {
+            assert_ne!(field(field_name, Locale::Sv), field_name);
+        }
+        for rule in [
+            "max_loan_hours",
+            "max_advance_days",
+            "max_concurrent_per_member",
+            "min_notice_hours",
+            "buffer_minutes",
+            "pickup_window_hours",
+        ] {
+            assert!(!rule_name(rule, Locale::En).contains('_'), "{rule}");
+        }
+        // Something the core says that has no translation stays readable in English.
+        assert_eq!(kit_problem("a new rule", Locale::Sv), "a new rule");
+    }
+}
