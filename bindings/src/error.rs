@@ -269,7 +269,7 @@ fn from_domain(error: DomainError, text: String) -> DelbarError {
         D::IllegalTransition { action, state } => {
             DelbarError::IllegalTransition { action: action.into(), state: state.into(), text }
         }
-        D::LastSteward => DelbarError::Conflict { reason, text },
+        D::LastSteward | D::CannotExtend { .. } => DelbarError::Conflict { reason, text },
     }
 }
 

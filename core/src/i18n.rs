@@ -761,6 +761,14 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
                 Locale::Nb => format!("Det går ikke an å {verb} en booking {clause}."),
             }
         }
+        D::CannotExtend { state } => {
+            let clause = state_clause(*state, l);
+            match l {
+                Locale::En => format!("You cannot extend a booking {clause}."),
+                Locale::Sv => format!("Det går inte att förlänga en bokning {clause}."),
+                Locale::Nb => format!("Det går ikke an å forlenge en booking {clause}."),
+            }
+        }
         D::InvalidCoordinates { lat, lon } => match l {
             Locale::En => format!("The coordinates ({lat}, {lon}) are not valid."),
             Locale::Sv => format!("Koordinaterna ({lat}, {lon}) är ogiltiga."),

@@ -163,6 +163,12 @@ pub enum DomainError {
         /// What was given.
         given: i64,
     },
+    /// Only requested, confirmed or checked-out bookings can be extended.
+    #[error("cannot extend a booking that is {state}")]
+    CannotExtend {
+        /// The booking's current state.
+        state: BookingState,
+    },
     /// A date outside the years Delbar handles (1970 to 9999).
     #[error("the date is outside the years 1970 to 9999 ({given} ms)")]
     DateOutOfRange {

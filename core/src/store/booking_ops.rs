@@ -240,7 +240,7 @@ impl Store {
             require_steward(me.role, "extend another member's booking")?;
         }
         if !matches!(booking.state, BookingState::Requested | BookingState::Confirmed | BookingState::CheckedOut) {
-            return Err(DomainError::IllegalTransition { action: BookingAction::Confirm, state: booking.state }.into());
+            return Err(DomainError::CannotExtend { state: booking.state }.into());
         }
         if new_end <= record.start {
             return Err(DomainError::BookingEndsBeforeStart { start: record.start, end: new_end }.into());
