@@ -104,9 +104,15 @@ fn an_overdue_loan_is_listed_and_holds_its_unit_until_returned() {
     assert_eq!(overdue.iter().map(|b| &b.id).collect::<Vec<_>>(), [&b.id]);
     assert!(overdue[0].is_overdue(fx.store.now()));
     assert_eq!(overdue[0].display_state(fx.store.now()), "overdue");
-    // A window that begins after the loan's end still sees the unit taken, up to now.
+    // The loan holds its unit, from its start, for every window after its end until it
+    // comes back: no one knows when it will.
     let a = fx.store.availability(&g, &saw.id, at_hours(4), at_hours(8)).unwrap();
-    assert_eq!((a.free_units, a.busy), (0, busy(&[(4, 6, 1)])));
+    assert_eq!((a.free_units, a.busy), (0, busy(&[(4, 8, 1)])));
+    let a = fx.store.availability(&g, &saw.id, at_hours(200), at_hours(204)).unwrap();
+    assert_eq!((a.free_units, a.busy), (0, busy(&[(200, 204, 1)])));
+    let e = fx.store.book(&g, &request(&saw.id, at_hours(100), at_hours(102), 1)).unwrap_err();
+    assert!(matches!(e, Error::Domain(DomainError::Unavailable { free: 0, .. })), "{e:?}");
+    assert_eq!(fx.store.next_free_window(&g, &saw.id, at_hours(6), HOUR_MS, 1).unwrap(), None);
     // A booking that started a few minutes ago (within the grace) overlaps the loan.
     let start = Timestamp(fx.store.now().0 - 10 * MINUTE_MS);
     let e = fx.store.book(&g, &request(&saw.id, start, at_hours(8), 1)).unwrap_err();
@@ -120,16 +126,14 @@ fn an_overdue_loan_is_listed_and_holds_its_unit_until_returned() {
 }
 
 #[test]
-#[ignore = "core bug: a checked-out loan whose end lies inside the asked window is not extended to now (store/queries.rs holding_spans, first query)"]
-fn an_overdue_loan_is_busy_until_now_in_a_window_that_contains_its_end() {
+fn an_overdue_loan_is_busy_through_a_window_that_contains_its_end() {
     let (fx, saw, _) = overdue_fixture();
-    // The loan ran 1..3 h and is still out at 6 h.
+    // The loan ran 1..3 h and is still out at 6 h: busy from its start on, past now.
     let a = fx.store.availability(&fx.group, &saw.id, at_hours(2), at_hours(8)).unwrap();
-    assert_eq!((a.free_units, a.busy), (0, busy(&[(2, 6, 1)])));
+    assert_eq!((a.free_units, a.busy), (0, busy(&[(2, 8, 1)])));
 }
 
 #[test]
-#[ignore = "core bug: an overdue loan holds its unit only up to `now`, so a booking starting now is accepted while the gear is still out (store/queries.rs holding_spans)"]
 fn an_overdue_loan_blocks_a_booking_starting_now() {
     let (mut fx, saw, _) = overdue_fixture();
     let g = fx.group.clone();
@@ -202,7 +206,6 @@ fn availability_matches_a_brute_force_count() {
 }
 
 #[test]
-#[ignore = "core bug: confirming a request does not recheck availability, so two requests made apart for the last unit can both be confirmed (store/booking_ops.rs act_on_booking never calls free_units with `exclude`)"]
 fn confirming_a_request_that_no_longer_fits_is_refused() {
     let mut fx = Fixture::new();
     let rules = LoanRules { requires_approval: true, ..LoanRules::default() };
@@ -210,12 +213,44 @@ fn confirming_a_request_that_no_longer_fits_is_refused() {
     let mut olle = fx.join("Olle", Role::Member);
     let mut eva = fx.join("Eva", Role::Member);
     let g = fx.group.clone();
-    // Both ask for the only unit while apart; each device sees it free.
+    // Both ask for the only unit while apart; each device sees it free. After the merge the
+    // rule keeps one request and bumps the other, so the steward can confirm only one.
     let first = olle.store.book(&g, &request(&trailer.id, at_hours(24), at_hours(28), 1)).unwrap();
     let second = eva.store.book(&g, &request(&trailer.id, at_hours(26), at_hours(30), 1)).unwrap();
     delbar_tests::sync(&mut olle.store, &mut fx.store, &g);
     delbar_tests::sync(&mut eva.store, &mut fx.store, &g);
-    fx.store.act_on_booking(&g, &first.id, BookingAction::Confirm).unwrap();
-    let e = fx.store.act_on_booking(&g, &second.id, BookingAction::Confirm);
-    assert!(matches!(e, Err(Error::Domain(DomainError::Unavailable { .. }))), "{e:?}");
+    let states = [&first.id, &second.id].map(|id| fx.store.booking(&g, id).unwrap());
+    let (kept, lost) = if states[0].state == BookingState::Bumped { (&second, &first) } else { (&first, &second) };
+    let before = fx.fingerprint();
+    let e = fx.store.act_on_booking(&g, &lost.id, BookingAction::Confirm).unwrap_err();
+    assert!(matches!(e, Error::Domain(DomainError::IllegalTransition { state: BookingState::Bumped, .. })), "{e:?}");
+    assert_eq!(fx.fingerprint(), before);
+    fx.store.act_on_booking(&g, &kept.id, BookingAction::Confirm).unwrap();
+    assert_eq!(fx.store.booking(&g, &lost.id).unwrap().state, BookingState::Bumped);
+    fx.assert_clean();
+}
+
+#[test]
+fn confirming_a_request_rechecks_availability() {
+    // A request made while the unit was free for its window; then the gear before it comes
+    // back late and holds the unit: confirming now must be refused.
+    let mut fx = Fixture::new();
+    let rules = LoanRules { requires_approval: true, ..LoanRules::default() };
+    let trailer = fx.item_from(ItemDraft { rules, ..ItemDraft::named("Släpvagn") });
+    let mut olle = fx.join("Olle", Role::Member);
+    let g = fx.group.clone();
+    let out = fx.book(&trailer.id, 1, 3, 1).unwrap();
+    fx.store.act_on_booking(&g, &out.id, BookingAction::CheckOut).unwrap();
+    delbar_tests::sync(&mut fx.store, &mut olle.store, &g);
+    let asked = olle.store.book(&g, &request(&trailer.id, at_hours(10), at_hours(12), 1)).unwrap();
+    assert_eq!(asked.state, BookingState::Requested);
+    delbar_tests::sync(&mut olle.store, &mut fx.store, &g);
+    fx.clock.set(at_hours(9));
+    let before = fx.fingerprint();
+    let e = fx.store.act_on_booking(&g, &asked.id, BookingAction::Confirm).unwrap_err();
+    assert!(matches!(e, Error::Domain(DomainError::Unavailable { free: 0, .. })), "{e:?}");
+    assert_eq!(fx.fingerprint(), before);
+    fx.store.act_on_booking(&g, &out.id, BookingAction::Return).unwrap();
+    assert_eq!(fx.store.act_on_booking(&g, &asked.id, BookingAction::Confirm).unwrap().state, BookingState::Confirmed);
+    fx.assert_clean();
 }

@@ -12,6 +12,12 @@
 //! - `search`, `availability`, `history`: the read side.
 //! - `merge`: devices exchanging documents converge.
 //! - `check`: random workloads keep the projection equal to its rebuild; compaction.
+//! - `lifecycle`: every booking state × action × role, with and without self-service.
+//! - `loan_rules`, `kits`, `waitlist`: the rules a booking keeps when it is made.
+//! - `conflicts`: conflicts found after a merge resolve alike on every device, and the
+//!   people concerned are notified.
+//! - `convergence`: a property test of partitioned devices acting on bookings.
+//! - `clock_skew`: devices whose clocks are days apart.
 //!
 //! Run with `cargo test -p delbar-tests`; tests marked `#[ignore = "core bug: ..."]` show a
 //! known core bug and pass once it is fixed (`-- --include-ignored`).
@@ -19,11 +25,18 @@
 mod availability;
 mod bad_input;
 mod check;
+mod clock_skew;
+mod conflicts;
+mod convergence;
 mod failed_writes;
 mod history;
 #[cfg(unix)]
 mod kill;
+mod kits;
+mod lifecycle;
+mod loan_rules;
 mod merge;
 mod migrations;
 mod search;
 mod two_handles;
+mod waitlist;

@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use delbar_core::domain::{ActivityEntry, Booking, BookingState, Group, Item, ItemDraft, Member, NewBooking, Role};
-use delbar_core::ids::{GroupId, ItemId, MemberId};
+use delbar_core::domain::{
+    ActivityEntry, Booking, BookingState, Bump, Group, Item, ItemDraft, LoanRules, Member, NewBooking, Role,
+};
+use delbar_core::ids::{BookingId, GroupId, ItemId, MemberId};
 use delbar_core::store::{ActivityFilter, BookingFilter, ItemFilter, MergeReport};
 use delbar_core::time::{HOUR_MS, ManualClock, Timestamp};
 use delbar_core::{Result, Store};
@@ -106,6 +108,18 @@ impl Fixture {
         Peer { path, store, member: member.id }
     }
 
+    /// Like [`Fixture::join`], but the new device reads its own clock (a phone whose clock
+    /// is off).
+    pub fn join_with_clock(&mut self, name: &str, role: Role, clock: &ManualClock) -> Peer {
+        self.peers += 1;
+        let path = self.dir.path().join(format!("peer-{}.db", self.peers));
+        let mut store = open_store(&path, clock);
+        let member =
+            self.store.add_member(&self.group, name, role, Some((store.device_id().clone(), "phone"))).unwrap();
+        sync(&mut self.store, &mut store, &self.group);
+        Peer { path, store, member: member.id }
+    }
+
     /// Every query result of the group on the steward's store.
     pub fn view(&self) -> View {
         view(&self.store, &self.group)
@@ -136,6 +150,41 @@ pub struct Peer {
 pub fn sync(from: &mut Store, to: &mut Store, group: &GroupId) -> MergeReport {
     let export = from.export_group(group).unwrap();
     to.merge_documents(group, &export).unwrap()
+}
+
+/// Exchanges every document between all `stores` until each has what every other has
+/// (twice around the ring).
+pub fn exchange_all(stores: &mut [&mut Store], group: &GroupId) {
+    let n = stores.len();
+    for round in 0..2 * n {
+        let (from, to) = (round % n, (round + 1) % n);
+        let export = stores[from].export_group(group).unwrap();
+        stores[to].merge_documents(group, &export).unwrap();
+    }
+}
+
+/// Rules that let a booking start any time ahead and last any length (tests place
+/// bookings days apart).
+pub fn open_rules() -> LoanRules {
+    LoanRules { max_loan_hours: None, max_advance_days: None, ..LoanRules::default() }
+}
+
+/// Every booking's resolved state and bump, by id.
+pub fn resolved(store: &Store, group: &GroupId) -> BTreeMap<BookingId, (BookingState, Option<Bump>)> {
+    store
+        .bookings(group, &BookingFilter { limit: 10_000, ..BookingFilter::default() })
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.id, (b.state, b.bump)))
+        .collect()
+}
+
+/// The rows of the projection tables (what every device must derive alike; documents,
+/// device identity and notifications are device-local and left out).
+pub fn projection_rows(path: &Path) -> Fingerprint {
+    let mut all = fingerprint(path);
+    all.retain(|table, _| delbar_core::store::schema::PROJECTION_TABLES.iter().any(|(t, _)| t == table));
+    all
 }
 
 /// Asserts `check` finds the projection equal to its rebuild from the documents.
@@ -212,7 +261,19 @@ pub fn fingerprint(path: &Path) -> Fingerprint {
         let mut rows: Vec<String> = stmt
             .query_map([], |r| {
                 let values: Vec<Value> = (0..width).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<_>>()?;
-                Ok(format!("{values:?}"))
+                // Blobs (documents) by length and digest: printing them byte by byte is slow.
+                let shown: Vec<String> = values
+                    .iter()
+                    .map(|v| match v {
+                        Value::Blob(b) => {
+                            let mut h = std::collections::hash_map::DefaultHasher::new();
+                            std::hash::Hash::hash(b, &mut h);
+                            format!("Blob({}, {:016x})", b.len(), std::hash::Hasher::finish(&h))
+                        }
+                        other => format!("{other:?}"),
+                    })
+                    .collect();
+                Ok(shown.join(" | "))
             })
             .unwrap()
             .collect::<rusqlite::Result<_>>()

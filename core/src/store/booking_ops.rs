@@ -290,7 +290,7 @@ impl Store {
         let others: Vec<f64> = queries::waitlist(self.conn(), group, &booking.item, now)?
             .into_iter()
             .filter(|e| e.booking.id != *id)
-            .map(|e| e.booking.queue_rank.unwrap_or(e.booking.created.0 as f64))
+            .map(|e| e.booking.queue_rank.unwrap_or_else(|| hlc_rank(&e.booking.hlc)))
             .collect();
         let index = (position.max(1) as usize - 1).min(others.len());
         let rank = match (index.checked_sub(1).and_then(|i| others.get(i)), others.get(index)) {
@@ -413,6 +413,12 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// A waiting booking's default queue rank: the wall time of its request's hybrid logical
+/// clock (so a phone whose clock is behind cannot jump the queue).
+fn hlc_rank(hlc: &str) -> f64 {
+    crate::domain::hlc::Hlc::parse(hlc).map(|h| h.wall as f64).unwrap_or(0.0)
 }
 
 /// Instants a booking may use: from 1970 to the end of 9999 (documents are named by year).

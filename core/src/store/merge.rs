@@ -50,7 +50,11 @@ impl Store {
     pub fn merge_documents(&mut self, group: &GroupId, docs: &[DocumentExport]) -> Result<MergeReport> {
         self.drop_interrupted();
         let mut report = MergeReport::default();
-        for export in docs {
+        // The catalogue first: bookings that arrive with their borrower's membership must
+        // find the member when they are resolved.
+        let mut ordered: Vec<&DocumentExport> = docs.iter().collect();
+        ordered.sort_by_key(|e| e.key != "catalogue");
+        for export in ordered {
             let key = DocKey::parse(&export.key)
                 .ok_or_else(|| StoreError::InvalidData { reason: format!("unknown document key '{}'", export.key) })?;
             self.in_flight = vec![(group.clone(), key)];

@@ -215,13 +215,14 @@ struct BookingFacts {
     bump_winner: Option<String>,
     requires_approval: bool,
     member_name: String,
+    units: u32,
 }
 
 fn facts(conn: &Connection, g: &str, booking: &str) -> Result<Option<BookingFacts>, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT b.member_id, b.item_id, COALESCE(i.name, ''), b.start_ms, b.end_ms, b.bump_reason, b.bump_winner,
-                    COALESCE(json_extract(i.data, '$.rules.requires_approval'), 0), COALESCE(m.name, '')
+                    COALESCE(json_extract(i.data, '$.rules.requires_approval'), 0), COALESCE(m.name, ''), b.units
              FROM bookings b LEFT JOIN items i ON i.group_id = b.group_id AND i.id = b.item_id
              LEFT JOIN members m ON m.group_id = b.group_id AND m.id = b.member_id
              WHERE b.group_id = ?1 AND b.id = ?2",
@@ -237,6 +238,7 @@ fn facts(conn: &Connection, g: &str, booking: &str) -> Result<Option<BookingFact
                 bump_winner: r.get(6)?,
                 requires_approval: r.get(7)?,
                 member_name: r.get(8)?,
+                units: r.get(9)?,
             })
         })
         .optional()?)
@@ -290,8 +292,15 @@ pub(crate) fn notify_changes(
                     detail.winner_member = Some(wf.member_name);
                 }
                 if let Ok(item) = ItemId::parse(&f.item)
-                    && let Some((s, e)) =
-                        queries::next_free_window(conn, group, &item, Timestamp(f.start), f.end - f.start, 1, now)?
+                    && let Some((s, e)) = queries::next_free_window(
+                        conn,
+                        group,
+                        &item,
+                        Timestamp(f.start),
+                        f.end - f.start,
+                        f.units,
+                        now,
+                    )?
                 {
                     detail.suggested_start = Some(s);
                     detail.suggested_end = Some(e);

@@ -576,7 +576,7 @@ pub(crate) fn waitlist(
     let pickup_ms = self::group(conn, group)?.map(|g| g.pickup_window_hours).unwrap_or(24) * crate::time::HOUR_MS;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {BOOKING_COLUMNS} FROM bookings WHERE group_id = ?1 AND item_id = ?2 AND state = 'waitlisted'
-         ORDER BY COALESCE(queue_rank, created), hlc, id"
+         ORDER BY COALESCE(queue_rank, CAST(substr(hlc, 1, 15) AS REAL)), hlc, id"
     ))?;
     let mut rows = stmt.query([group.as_str(), item_id.as_str()])?;
     let mut entries = Vec::new();

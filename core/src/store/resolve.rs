@@ -174,7 +174,7 @@ pub(crate) fn resolve_items(
     let mut before: BTreeMap<BookingId, BookingState> = BTreeMap::new();
     let mut item_stmt = conn.prepare_cached("SELECT data FROM items WHERE group_id = ?1 AND id = ?2")?;
     let mut booking_stmt = conn.prepare_cached(
-        "SELECT b.id, b.stored_state, b.hlc, b.start_ms, b.end_ms, b.state, m.removed IS NULL AND m.id IS NOT NULL
+        "SELECT b.id, b.stored_state, b.hlc, b.start_ms, b.end_ms, b.state, m.removed IS NULL
          FROM holds h JOIN bookings b ON b.group_id = h.group_id AND b.id = h.booking_id
          LEFT JOIN members m ON m.group_id = b.group_id AND m.id = b.member_id
          WHERE h.group_id = ?1 AND h.item_id = ?2",
