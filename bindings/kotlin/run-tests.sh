@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds delbar-ffi, generates its Kotlin and Swift bindings, compiles the Kotlin test suite
-# against the generated Kotlin and runs it on the JVM with the freshly built library.
+# against the generated Kotlin (together with the Android library's plain-Kotlin wrapper in
+# android/delbar/src/main/kotlin) and runs it on the JVM with the freshly built library.
 #
 # Needs Rust, Java 17 and node/npm. Installs what else it needs when missing (idempotent):
 #   - JNA from Debian (`apt-get install -y libjna-java`, as root)
@@ -72,11 +73,22 @@ log "generating Swift bindings into build/swift-gen (not compiled: no Swift tool
 "$BINDGEN" generate --library "$LIB" --language swift --out-dir "$BUILD/swift-gen" --no-format
 ls "$BUILD/swift-gen"
 
-log "compiling the Kotlin test suite"
+# The Android library's plain-Kotlin wrapper (org.delbar: the notification Flow, coroutine
+# helpers) is compiled into the same jar and tested by src/AndroidWrapperTest.kt. It must not
+# use Android APIs, so that it runs on this JVM.
+WRAPPER_DIR="$REPO/android/delbar/src/main/kotlin"
+mapfile -t WRAPPER_SOURCES < <(find "$WRAPPER_DIR" -name '*.kt' | sort)
+[ "${#WRAPPER_SOURCES[@]}" -gt 0 ] || { echo "no Kotlin sources under $WRAPPER_DIR" >&2; exit 1; }
+if grep -l '^import android\.' "${WRAPPER_SOURCES[@]}"; then
+    echo "the files above import android.*: keep the wrapper plain Kotlin" >&2
+    exit 1
+fi
+
+log "compiling the Kotlin test suite with the Android wrapper (${#WRAPPER_SOURCES[@]} files)"
 OUT="$BUILD/kotlin-test/delbar-test.jar"
 mkdir -p "$(dirname "$OUT")"
 "$KOTLIN_HOME/bin/kotlinc" -nowarn \
-    "$BUILD/kotlin-gen/uniffi/delbar_ffi/delbar_ffi.kt" "$HERE"/src/*.kt \
+    "$BUILD/kotlin-gen/uniffi/delbar_ffi/delbar_ffi.kt" "${WRAPPER_SOURCES[@]}" "$HERE"/src/*.kt \
     -cp "$JNA_JAR:$COROUTINES_JAR" -d "$OUT"
 
 log "running the Kotlin test suite"

@@ -442,6 +442,11 @@ fun main() {
             TestCase("tick_reports_overdue_and_due_tomorrow", ::tickReportsOverdueAndDueTomorrow),
             TestCase("texts_follow_the_locale", ::textsFollowTheLocale),
             TestCase("new_errors_are_typed", ::newErrorsAreTyped),
+            TestCase("notification_flow_hears_a_bump_after_a_merge", ::notificationFlowHearsABumpAfterAMerge),
+            TestCase(
+                "notification_flow_fans_out_a_confirmation_to_every_collector",
+                ::notificationFlowFansOutAConfirmationToEveryCollector,
+            ),
         ),
     )
 }

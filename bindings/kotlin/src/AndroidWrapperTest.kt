@@ -1,0 +1,116 @@
+// JVM tests of the plain-Kotlin wrapper that ships in the Android library
+// (android/delbar/src/main/kotlin/org/delbar): the notification Flow and the coroutine
+// helpers, against the real library and a second store whose changes are merged.
+
+import java.io.File
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.async
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.flow.take
+import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import org.delbar.DelbarNotifications
+import org.delbar.exchangeWith
+import org.delbar.io
+import uniffi.delbar_ffi.*
+
+/** Waits (at most 10 s) until [notifications] has [count] active collectors. */
+suspend fun awaitCollectors(notifications: DelbarNotifications, count: Int) {
+    withTimeout(10_000) {
+        while (notifications.collectors != count) delay(5)
+    }
+}
+
+/** Anna's and Bo's stores sharing a group in which Bo is a plain member. */
+class TwoDevices(dir: File) : AutoCloseable {
+    val anna = openStore(dir, "anna.db")
+    val bo = openStore(dir, "bo.db")
+    val gid = anna.createGroup("Folkverkstad", "", "Anna").id
+    val boId = anna.addMember(gid, "Bo", Role.MEMBER, deviceId = bo.deviceId()).id
+
+    init {
+        runBlocking { bo.mergeDocuments(gid, anna.exportGroup(gid)) }
+    }
+
+    override fun close() {
+        bo.close()
+        anna.close()
+    }
+}
+
+fun notificationFlowHearsABumpAfterAMerge(dir: File): Unit = TwoDevices(dir).use { d ->
+    val trailer = d.anna.addItem(d.gid, itemDraft("Släpvagn"))
+    runBlocking { d.bo.mergeDocuments(d.gid, d.anna.exportGroup(d.gid)) }
+    val notifications = DelbarNotifications(d.bo)
+    assertEq(0, notifications.collectors, "no collector before subscribing")
+
+    // Both devices offline: each promises the last unit for overlapping windows.
+    val start = (d.anna.now() / HOUR + 30) * HOUR
+    val annas = d.anna.book(d.gid, NewBooking(trailer.id, 1, start, start + 5 * HOUR))
+    Thread.sleep(5)
+    val bos = d.bo.book(d.gid, NewBooking(trailer.id, 1, start + 2 * HOUR, start + 6 * HOUR))
+
+    runBlocking {
+        val bump = async {
+            withTimeout(10_000) { notifications.forMember(d.boId).first { it.kind == NotificationKind.BUMPED } }
+        }
+        awaitCollectors(notifications, 1)
+        // They meet: Bo's device merges Anna's documents and derives the bump.
+        val report = d.bo.exchangeWith(d.anna, d.gid)
+        expect(report.intoThis.documentsChanged > 0u && report.intoOther.documentsChanged > 0u) { "report $report" }
+        val n = bump.await()
+        assertEq(d.boId, n.memberId, "for Bo")
+        assertEq(bos.id, n.bookingId, "about Bo's booking")
+        assertEq(BumpReason.OVERBOOKED, n.detail.reason, "reason")
+        assertEq(annas.id, n.detail.winnerId, "winner")
+        assertEq("Anna", n.detail.winnerMember, "winner's name")
+        assertEq("Booking bumped", n.title, "title")
+        // `first` ended the collection: the listener slot is given back.
+        awaitCollectors(notifications, 0)
+        // The helpers: both stores agree, and a call runs through `io`.
+        assertEq(d.anna.listBookings(d.gid), d.bo.io { listBookings(d.gid) }, "both devices show the same bookings")
+        assertEq(BookingState.BUMPED, d.bo.io { getBooking(d.gid, bos.id) }.state, "Bo's booking is bumped")
+        assertEq(listOf(n), d.bo.notifications(d.gid), "still pending in the store")
+    }
+}
+
+fun notificationFlowFansOutAConfirmationToEveryCollector(dir: File): Unit = TwoDevices(dir).use { d ->
+    val lathe = d.anna.addItem(d.gid, itemDraft("Svarv").copy(rules = defaultLoanRules().copy(requiresApproval = true)))
+    runBlocking { d.bo.mergeDocuments(d.gid, d.anna.exportGroup(d.gid)) }
+    val start = (d.bo.now() / HOUR + 30) * HOUR
+    val request = d.bo.book(d.gid, NewBooking(lathe.id, 1, start, start + 2 * HOUR))
+    assertEq(BookingState.REQUESTED, request.state, "a member's request waits for a steward")
+    val notifications = DelbarNotifications(d.bo)
+
+    runBlocking {
+        fun CoroutineScope.collectTwo() = async {
+            withTimeout(10_000) { notifications.forGroup(d.gid).take(1).toList() }
+        }
+        val first = collectTwo()
+        val second = collectTwo()
+        awaitCollectors(notifications, 2)
+        // Anna confirms on her device; Bo's device learns it at the next exchange.
+        d.anna.exchangeWith(d.bo, d.gid)
+        d.anna.actOnBooking(d.gid, request.id, BookingAction.CONFIRM)
+        d.anna.exchangeWith(d.bo, d.gid)
+        val heard = first.await()
+        assertEq(heard, second.await(), "both collectors hear the same")
+        assertEq(listOf(NotificationKind.BOOKING_CONFIRMED), heard.map { it.kind }, "Bo is told")
+        assertEq(request.id, heard[0].bookingId, "about the request")
+        awaitCollectors(notifications, 0)
+
+        // Nobody collects now; a new collector hears only what comes after it subscribed
+        // (what came before stays in the store until acknowledged).
+        val again = d.bo.book(d.gid, NewBooking(lathe.id, 1, start + DAY, start + DAY + HOUR))
+        val later = async { withTimeout(10_000) { notifications.all.first() } }
+        awaitCollectors(notifications, 1)
+        d.anna.exchangeWith(d.bo, d.gid)
+        d.anna.actOnBooking(d.gid, again.id, BookingAction.CONFIRM)
+        d.anna.exchangeWith(d.bo, d.gid)
+        val next = later.await()
+        assertEq(NotificationKind.BOOKING_CONFIRMED to again.id, next.kind to next.bookingId, "the new confirmation")
+        awaitCollectors(notifications, 0)
+    }
+}

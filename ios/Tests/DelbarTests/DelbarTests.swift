@@ -1,0 +1,433 @@
+// The XCTest suite of the Delbar Swift bindings: the main scenarios of the Kotlin suite
+// (bindings/kotlin/src), against the generated Swift API and the real Rust library.
+// Run with `swift test` (macOS slice) or in Xcode on an iOS simulator; see ios/README.md.
+import Delbar
+import Foundation
+import XCTest
+
+// Foundation also has a `Notification`: name Delbar's one explicitly.
+typealias DelbarNotification = Delbar.Notification
+
+let hour: Int64 = 3_600_000
+let day: Int64 = 24 * hour
+
+/// A Swift listener that keeps what it hears (called from Rust's threads).
+final class Collector: NotificationListener, @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [DelbarNotification] = []
+
+    func onNotification(n: DelbarNotification) {
+        lock.lock()
+        items.append(n)
+        lock.unlock()
+    }
+
+    var heard: [DelbarNotification] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
+    }
+}
+
+/// Runs `expression`, expecting a `DelbarError`; returns it (or fails the test).
+func delbarError<T>(
+    _ what: String, file: StaticString = #filePath, line: UInt = #line, _ expression: () throws -> T
+) -> DelbarError? {
+    do {
+        _ = try expression()
+        XCTFail("\(what): nothing was thrown", file: file, line: line)
+    } catch let error as DelbarError {
+        return error
+    } catch {
+        XCTFail("\(what): expected a DelbarError, got \(error)", file: file, line: line)
+    }
+    return nil
+}
+
+/// The same for `async` calls (a separate name: in an async test an overload would be
+/// resolved to the async one even for a synchronous closure).
+func delbarErrorAsync<T>(
+    _ what: String, file: StaticString = #filePath, line: UInt = #line, _ expression: () async throws -> T
+) async -> DelbarError? {
+    do {
+        _ = try await expression()
+        XCTFail("\(what): nothing was thrown", file: file, line: line)
+    } catch let error as DelbarError {
+        return error
+    } catch {
+        XCTFail("\(what): expected a DelbarError, got \(error)", file: file, line: line)
+    }
+    return nil
+}
+
+final class DelbarTests: XCTestCase {
+    private var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("delbar-swift-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        _ = setLocale(tag: "en")
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    private func openStore(_ name: String = "delbar.db") async throws -> DelbarStore {
+        try await DelbarStore.open(path: dir.appendingPathComponent(name).path)
+    }
+
+    private func tomorrow(_ store: DelbarStore) throws -> Int64 {
+        (try store.now() / hour + 24) * hour
+    }
+
+    private func addItem(
+        _ store: DelbarStore, _ gid: String, _ name: String, quantity: Int64 = 1, category: String = "garden"
+    ) throws -> Item {
+        var draft = itemDraft(name: name)
+        draft.quantity = quantity
+        draft.category = category
+        return try store.addItem(groupId: gid, draft: draft)
+    }
+
+    private func book(_ store: DelbarStore, _ gid: String, _ item: Item, _ start: Int64, hours: Int64) throws -> Booking {
+        try store.book(groupId: gid, request: NewBooking(itemId: item.id, units: 1, start: start, end: start + hours * hour))
+    }
+
+    // MARK: store, group, items
+
+    func testStoreGroupAndItemsWithSearch() async throws {
+        let store = try await openStore()
+        let device = try store.deviceId()
+        XCTAssertEqual(device.count, 64)
+        XCTAssertTrue(try store.path().hasSuffix("delbar.db"))
+        XCTAssertEqual(try store.listGroups(), [])
+
+        let group = try store.createGroup(name: "Odlingsakademin Lövåsen", description: "Shared garden tools", myName: "Anna")
+        XCTAssertEqual(try store.listGroups(), [group])
+        XCTAssertEqual(group.pickupWindowHours, 24)
+        let me = try store.me(groupId: group.id)
+        XCTAssertEqual(me.name, "Anna")
+        XCTAssertEqual(me.role, .steward)
+        XCTAssertEqual(me.devices.map { $0.deviceId }, [device])
+
+        let tiller = try addItem(store, group.id, "Jordfräs Honda F220")
+        _ = try addItem(store, group.id, "Motorsåg Husqvarna", category: "forest")
+        _ = try addItem(store, group.id, "Stege 4 m", category: "Building")
+        XCTAssertEqual(try store.searchItems(groupId: group.id, text: "jordf").map { $0.name }, ["Jordfräs Honda F220"])
+        XCTAssertEqual(try store.searchItems(groupId: group.id, text: "SAG").map { $0.name }, ["Motorsåg Husqvarna"])
+        XCTAssertEqual(try store.listItems(groupId: group.id).count, 3)
+        XCTAssertEqual(try store.listItems(groupId: group.id, filter: ItemFilter(category: "building")).map { $0.name }, ["Stege 4 m"])
+        XCTAssertEqual(try store.categories(groupId: group.id).map { $0.category }, ["building", "forest", "garden"])
+        XCTAssertEqual(try store.getItem(groupId: group.id, itemId: tiller.id), tiller)
+        XCTAssertEqual(tiller.rules, defaultLoanRules())
+
+        let patched = try store.updateItem(
+            groupId: group.id, itemId: tiller.id,
+            patch: ItemPatch(quantity: 2, location: Location(text: "Barn, shelf 3", lat: nil, lon: nil))
+        )
+        XCTAssertEqual(patched.quantity, 2)
+        XCTAssertEqual(patched.location.text, "Barn, shelf 3")
+        XCTAssertEqual(patched.name, "Jordfräs Honda F220")
+    }
+
+    // MARK: bookings
+
+    func testBookingLifecycle() async throws {
+        let store = try await openStore()
+        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let tiller = try addItem(store, gid, "Jordfräs")
+        let start = try tomorrow(store)
+        let booking = try book(store, gid, tiller, start, hours: 4)
+        XCTAssertEqual(booking.state, .confirmed)
+        XCTAssertEqual(booking.memberId, try store.me(groupId: gid).id)
+        XCTAssertEqual(try store.actOnBooking(groupId: gid, bookingId: booking.id, action: .checkOut).state, .checkedOut)
+        XCTAssertEqual(try store.actOnBooking(groupId: gid, bookingId: booking.id, action: .return).state, .returned)
+
+        let illegal = delbarError("returning twice") {
+            try store.actOnBooking(groupId: gid, bookingId: booking.id, action: .return)
+        }
+        guard case let .IllegalTransition(action, state, _)? = illegal else {
+            return XCTFail("expected IllegalTransition, got \(String(describing: illegal))")
+        }
+        XCTAssertEqual(action, .return)
+        XCTAssertEqual(state, .returned)
+        XCTAssertEqual(illegal?.description, "cannot return a booking that is returned")
+
+        let later = try book(store, gid, tiller, start + day, hours: 2)
+        XCTAssertEqual(try store.actOnBooking(groupId: gid, bookingId: later.id, action: .cancel).state, .cancelled)
+        XCTAssertEqual(try store.listBookings(groupId: gid).count, 2)
+        XCTAssertEqual(
+            try store.listBookings(groupId: gid, filter: BookingFilter(states: [.cancelled])).map { $0.id }, [later.id]
+        )
+    }
+
+    func testAvailabilityShowsFreeUnitsAndBusySpans() async throws {
+        let store = try await openStore()
+        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let ladders = try addItem(store, gid, "Stege", quantity: 2)
+        let start = try tomorrow(store)
+        _ = try book(store, gid, ladders, start + 2 * hour, hours: 2)
+        let a = try store.availability(groupId: gid, itemId: ladders.id, start: start, end: start + 8 * hour)
+        XCTAssertEqual(a.quantity, 2)
+        XCTAssertEqual(a.freeUnits, 1)
+        XCTAssertEqual(a.busy, [BusyInterval(start: start + 2 * hour, end: start + 4 * hour, units: 1)])
+        _ = try book(store, gid, ladders, start + 3 * hour, hours: 2)
+        XCTAssertEqual(try store.availability(groupId: gid, itemId: ladders.id, start: start, end: start + 8 * hour).freeUnits, 0)
+        let refused = delbarError("overbooking") { try self.book(store, gid, ladders, start + 3 * hour, hours: 1) }
+        guard case let .Unavailable(reason, _)? = refused else { return XCTFail("expected Unavailable: \(String(describing: refused))") }
+        XCTAssertTrue(reason.contains("Stege"), reason)
+        let tooLong = delbarError("a loan over 168 h") { try self.book(store, gid, ladders, start + 2 * day, hours: 200) }
+        guard case let .LoanRule(rule, _)? = tooLong else { return XCTFail("expected LoanRule: \(String(describing: tooLong))") }
+        XCTAssertTrue(rule.contains("168"), rule)
+    }
+
+    // MARK: activity
+
+    func testActivityPagesWithACursor() async throws {
+        let store = try await openStore()
+        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        // Entries of the same millisecond are ordered by id: keep the writes apart.
+        func apart<T>(_ write: () throws -> T) rethrows -> T {
+            let result = try write()
+            usleep(3_000)
+            return result
+        }
+        usleep(3_000)
+        let tiller = try apart { try addItem(store, gid, "Jordfräs") }
+        for i in 0..<3 { _ = try apart { try addItem(store, gid, "Spade \(i)") } }
+        let b = try apart { try book(store, gid, tiller, try tomorrow(store), hours: 3) }
+        _ = try store.actOnBooking(groupId: gid, bookingId: b.id, action: .cancel)
+
+        let all = try store.activity(groupId: gid, limit: 1000)
+        XCTAssertEqual(all.entries.count, 7)
+        XCTAssertNil(all.next)
+        XCTAssertEqual(all.entries.last?.action, .groupCreated)
+        XCTAssertEqual(all.entries.first?.action, .bookingCancelled)
+
+        var paged: [ActivityEntry] = []
+        var cursor: String? = nil
+        var pages = 0
+        repeat {
+            let page = try store.activity(groupId: gid, before: cursor, limit: 3)
+            XCTAssertLessThanOrEqual(page.entries.count, 3)
+            paged += page.entries
+            cursor = page.next
+            pages += 1
+        } while cursor != nil
+        XCTAssertEqual(pages, 3)
+        XCTAssertEqual(paged.map { $0.id }, all.entries.map { $0.id })
+        XCTAssertEqual(
+            try store.activity(groupId: gid, filter: ActivityFilter(itemId: tiller.id)).entries.map { $0.action },
+            [.bookingCancelled, .bookingRequested, .itemAdded]
+        )
+    }
+
+    // MARK: errors
+
+    func testBadInputGivesTypedErrorsAndChangesNothing() async throws {
+        let store = try await openStore()
+        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let tiller = try addItem(store, gid, "Jordfräs")
+        let itemsBefore = try store.listItems(groupId: gid)
+
+        let zero = delbarError("zero quantity") { try self.addItem(store, gid, "Spade", quantity: 0) }
+        guard case let .InvalidInput(reason, _)? = zero else { return XCTFail("expected InvalidInput: \(String(describing: zero))") }
+        XCTAssertEqual(reason, "quantity must be at least 1 (given 0)")
+        XCTAssertEqual(zero?.description, "invalid input: quantity must be at least 1 (given 0)")
+
+        let unknown = delbarError("unknown item") { try store.getItem(groupId: gid, itemId: "aaaaaaaaaaaaaaaa") }
+        guard case let .NotFound(what, id, _)? = unknown else { return XCTFail("expected NotFound: \(String(describing: unknown))") }
+        XCTAssertEqual(what, "item")
+        XCTAssertEqual(id, "aaaaaaaaaaaaaaaa")
+        XCTAssertEqual(unknown?.description, "no item with id aaaaaaaaaaaaaaaa")
+        XCTAssertFalse(unknown?.userMessage().isEmpty ?? true)
+
+        let malformed = delbarError("malformed id") { try store.getItem(groupId: gid, itemId: "Not an id!") }
+        guard case let .InvalidInput(why, _)? = malformed else { return XCTFail("expected InvalidInput") }
+        XCTAssertTrue(why.contains("not a valid item id"), why)
+        let backwards = delbarError("end before start") {
+            try store.book(groupId: gid, request: NewBooking(itemId: tiller.id, units: 1, start: try self.tomorrow(store) + hour, end: try self.tomorrow(store)))
+        }
+        guard case .InvalidInput? = backwards else { return XCTFail("expected InvalidInput: \(String(describing: backwards))") }
+
+        let inUse = await delbarErrorAsync("opening an open store again") { try await self.openStore() }
+        guard case let .InUse(path, _)? = inUse else { return XCTFail("expected InUse: \(String(describing: inUse))") }
+        XCTAssertTrue(path.hasSuffix("delbar.db"), path)
+
+        let garbage = [DocumentExport(key: "catalogue", data: Data([1, 2, 3, 4]))]
+        let invalid = await delbarErrorAsync("merging bytes that are not automerge") {
+            try await store.mergeDocuments(groupId: gid, documents: garbage)
+        }
+        guard case .InvalidData? = invalid else { return XCTFail("expected InvalidData: \(String(describing: invalid))") }
+
+        XCTAssertEqual(try store.listItems(groupId: gid), itemsBefore)
+        XCTAssertEqual(try store.listBookings(groupId: gid), [])
+        let clean = try await store.check().clean
+        XCTAssertTrue(clean)
+    }
+
+    // MARK: two devices
+
+    func testTwoStoresExchangeTheGroupAndConverge() async throws {
+        let anna = try await openStore("anna.db")
+        let bo = try await openStore("bo.db")
+        let group = try anna.createGroup(name: "Folkverkstad", description: "", myName: "Anna")
+        let gid = group.id
+        let boMember = try anna.addMember(groupId: gid, name: "Bo", role: .member, deviceId: try bo.deviceId(), deviceLabel: "Bo's phone")
+        var draft = itemDraft(name: "Borrmaskin Makita")
+        draft.category = "woodwork"
+        let drill = try anna.addItem(groupId: gid, draft: draft)
+
+        let toBo = try await bo.mergeDocuments(groupId: gid, documents: try await anna.exportGroup(groupId: gid))
+        XCTAssertGreaterThan(toBo.documentsChanged, 0)
+        XCTAssertEqual(try bo.listGroups(), [group])
+        XCTAssertEqual(try bo.me(groupId: gid).id, boMember.id)
+        XCTAssertEqual(try bo.searchItems(groupId: gid, text: "borr").map { $0.name }, ["Borrmaskin Makita"])
+
+        let refused = delbarError("a member adding an item") { try bo.addItem(groupId: gid, draft: itemDraft(name: "Hammare")) }
+        guard case let .NotPermitted(action, role, _)? = refused else { return XCTFail("expected NotPermitted: \(String(describing: refused))") }
+        XCTAssertEqual(action, "add items")
+        XCTAssertEqual(role, .member)
+
+        let start = (try bo.now() / hour + 30) * hour
+        let booking = try bo.book(groupId: gid, request: NewBooking(itemId: drill.id, units: 1, start: start, end: start + 3 * hour, note: "shelf project"))
+        _ = try anna.updateItem(groupId: gid, itemId: drill.id, patch: ItemPatch(description: "18 V, two batteries"))
+        _ = try await anna.mergeDocuments(groupId: gid, documents: try await bo.exportGroup(groupId: gid))
+        _ = try await bo.mergeDocuments(groupId: gid, documents: try await anna.exportGroup(groupId: gid))
+        XCTAssertEqual(try anna.listBookings(groupId: gid), try bo.listBookings(groupId: gid))
+        XCTAssertEqual(try anna.listBookings(groupId: gid).map { $0.id }, [booking.id])
+        XCTAssertEqual(try anna.getItem(groupId: gid, itemId: drill.id), try bo.getItem(groupId: gid, itemId: drill.id))
+        XCTAssertEqual(try bo.getItem(groupId: gid, itemId: drill.id).description, "18 V, two batteries")
+        let again = try await bo.mergeDocuments(groupId: gid, documents: try await anna.exportGroup(groupId: gid))
+        XCTAssertEqual(again.documentsChanged, 0)
+        let annaClean = try await anna.check().clean
+        let boClean = try await bo.check(groupId: gid).clean
+        XCTAssertTrue(annaClean && boClean)
+    }
+
+    func testOfflineDoubleBookingIsResolvedAlikeAndTheListenerHearsTheBump() async throws {
+        let anna = try await openStore("anna.db")
+        let bo = try await openStore("bo.db")
+        let gid = try anna.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let boMember = try anna.addMember(groupId: gid, name: "Bo", role: .member, deviceId: try bo.deviceId())
+        let trailer = try anna.addItem(groupId: gid, draft: itemDraft(name: "Släpvagn"))
+        _ = try await bo.mergeDocuments(groupId: gid, documents: try await anna.exportGroup(groupId: gid))
+        let boHears = Collector()
+        bo.setListener(listener: boHears)
+
+        // Both devices offline: each promises the last unit for overlapping windows.
+        let start = (try anna.now() / hour + 30) * hour
+        let annas = try anna.book(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start, end: start + 5 * hour))
+        usleep(5_000)
+        let bos = try bo.book(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start + 2 * hour, end: start + 6 * hour))
+        XCTAssertEqual(bos.state, .confirmed)
+
+        _ = try await anna.mergeDocuments(groupId: gid, documents: try await bo.exportGroup(groupId: gid))
+        _ = try await bo.mergeDocuments(groupId: gid, documents: try await anna.exportGroup(groupId: gid))
+        for store in [anna, bo] {
+            let lost = try store.getBooking(groupId: gid, bookingId: bos.id)
+            XCTAssertEqual(lost.state, .bumped)
+            XCTAssertEqual(lost.bump, Bump(reason: .overbooked, winnerId: annas.id))
+            XCTAssertEqual(try store.getBooking(groupId: gid, bookingId: annas.id).state, .confirmed)
+        }
+        XCTAssertEqual(try anna.listBookings(groupId: gid), try bo.listBookings(groupId: gid))
+
+        let bumps = boHears.heard.filter { $0.kind == .bumped }
+        XCTAssertEqual(bumps.count, 1)
+        let bump = try XCTUnwrap(bumps.first)
+        XCTAssertEqual(bump.memberId, boMember.id)
+        XCTAssertEqual(bump.bookingId, bos.id)
+        XCTAssertEqual(bump.detail.reason, .overbooked)
+        XCTAssertEqual(bump.detail.winnerId, annas.id)
+        XCTAssertEqual(bump.detail.winnerMember, "Anna")
+        XCTAssertEqual(bump.detail.suggestedStart, start + 5 * hour)
+        XCTAssertEqual(bump.title, "Booking bumped")
+        XCTAssertEqual(try bo.notifications(groupId: gid), [bump])
+        XCTAssertEqual(try bo.acknowledge(ids: [bump.id]), 1)
+        XCTAssertEqual(try bo.notifications(groupId: gid), [])
+        bo.setListener(listener: nil)
+    }
+
+    // MARK: waitlist
+
+    func testWaitlistIsJoinedOfferedAndClaimed() async throws {
+        let store = try await openStore()
+        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let trailer = try addItem(store, gid, "Släpvagn")
+        let bo = try store.addMember(groupId: gid, name: "Bo", role: .member)
+        let start = try tomorrow(store)
+        let end = start + 4 * hour
+        let mine = try book(store, gid, trailer, start, hours: 4)
+
+        let free = delbarError("joining the waitlist of a free window") {
+            try store.joinWaitlist(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start + day, end: start + day + hour))
+        }
+        guard case let .NoNeedToWait(itemName, _)? = free else { return XCTFail("expected NoNeedToWait: \(String(describing: free))") }
+        XCTAssertEqual(itemName, "Släpvagn")
+
+        let waits = try store.joinWaitlist(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start, end: end, forMemberId: bo.id))
+        XCTAssertEqual(waits.state, .waitlisted)
+        XCTAssertEqual(try store.waitlist(groupId: gid, itemId: trailer.id).map { $0.position }, [1])
+        let noOffer = delbarError("claiming without an offer") {
+            try store.actOnBooking(groupId: gid, bookingId: waits.id, action: .claim)
+        }
+        guard case .NoOffer? = noOffer else { return XCTFail("expected NoOffer: \(String(describing: noOffer))") }
+
+        _ = try store.actOnBooking(groupId: gid, bookingId: mine.id, action: .cancel)
+        let offered = try store.waitlist(groupId: gid, itemId: trailer.id)
+        let offer = try XCTUnwrap(offered.first?.offer)
+        XCTAssertEqual(offer.until - offer.from, 24 * hour)
+        XCTAssertEqual(try store.notificationsFor(groupId: gid, memberId: bo.id).map { $0.kind }, [.waitlistOffer])
+        XCTAssertEqual(try store.actOnBooking(groupId: gid, bookingId: waits.id, action: .claim).state, .confirmed)
+        XCTAssertEqual(try store.waitlist(groupId: gid, itemId: trailer.id), [])
+    }
+
+    // MARK: language
+
+    func testTextsFollowTheLocale() async throws {
+        XCTAssertEqual(currentLocale(), "en")
+        let store = try await openStore()
+        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let saw = try addItem(store, gid, "Motorsåg")
+        let now = try store.now()
+        let late = try store.book(groupId: gid, request: NewBooking(itemId: saw.id, units: 1, start: now - 600_000, end: now - 300_000))
+        _ = try store.actOnBooking(groupId: gid, bookingId: late.id, action: .checkOut)
+
+        _ = setLocale(tag: "sv-SE")
+        defer { _ = setLocale(tag: "en") }
+        XCTAssertEqual(currentLocale(), "sv")
+        let overdue = try XCTUnwrap(try store.tick().first)
+        XCTAssertEqual(overdue.kind, .overdue)
+        XCTAssertEqual(overdue.title, "Försenad återlämning")
+        let missing = delbarError("unknown item") { try store.getItem(groupId: gid, itemId: "aaaaaaaaaaaaaaaa") }
+        XCTAssertEqual(missing?.userMessage(), "Föremålet hittades inte.")
+        XCTAssertEqual(missing?.description, "no item with id aaaaaaaaaaaaaaaa")
+        XCTAssertEqual(bumpReasonText(reason: .overbooked, locale: "sv"), "en annan bokning av samma exemplar kom först")
+        XCTAssertEqual(try notificationText(notification: overdue, locale: "nb-NO").title, "Forsinket innlevering")
+        XCTAssertEqual(try notificationText(notification: overdue, locale: "en").title, "Overdue")
+
+        _ = setLocale(tag: "en")
+        XCTAssertEqual(try store.notifications(groupId: gid).first?.title, "Overdue")
+    }
+
+    // MARK: the AsyncStream wrapper
+
+    func testNotificationStreamHearsATick() async throws {
+        let store = try await openStore()
+        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let saw = try addItem(store, gid, "Motorsåg")
+        let now = try store.now()
+        let late = try store.book(groupId: gid, request: NewBooking(itemId: saw.id, units: 1, start: now - 600_000, end: now - 300_000))
+        _ = try store.actOnBooking(groupId: gid, bookingId: late.id, action: .checkOut)
+
+        let notifications = DelbarNotifications(store: store)
+        let stream = notifications.stream()
+        XCTAssertEqual(notifications.streams, 1)
+        _ = try store.tick()
+        var iterator = stream.makeAsyncIterator()
+        let first = await iterator.next()
+        XCTAssertEqual(first?.kind, .overdue)
+        XCTAssertEqual(first?.bookingId, late.id)
+    }
+}

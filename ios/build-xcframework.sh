@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Builds DelbarFFI.xcframework (the Rust static library for iOS devices, the iOS simulator
+# and, for `swift test` on the Mac itself, macOS) and generates the Swift bindings:
+#   ios/DelbarFFI.xcframework            the static library + C header + module map
+#   ios/Sources/Delbar/delbar_ffi.swift  the generated Swift API (module `Delbar`)
+# Both are ignored by git. Run on macOS with Xcode and rustup installed.
+#
+# Usage: ./build-xcframework.sh [--debug] [--no-macos]
+set -euo pipefail
+# (Written for the bash 3.2 that macOS ships as well as newer ones.)
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/.." && pwd)"
+TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
+WORK="$TARGET/ios-xcframework"
+XCFRAMEWORK="$HERE/DelbarFFI.xcframework"
+SWIFT_OUT="$HERE/Sources/Delbar"
+LIB_NAME="libdelbar_ffi.a"
+
+PROFILE=release
+MACOS=1
+for arg in "$@"; do
+    case "$arg" in
+        --debug) PROFILE=debug ;;
+        --no-macos) MACOS=0 ;;
+        -h | --help) sed -n '2,8p' "$0"; exit 0 ;;
+        *) echo "unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+release_flag=()
+[ "$PROFILE" = release ] && release_flag=(--release)
+
+log() { printf '== %s\n' "$*"; }
+
+[ "$(uname -s)" = Darwin ] || { echo "run this on macOS (it needs Xcode's xcodebuild and lipo)" >&2; exit 1; }
+for tool in rustup cargo xcodebuild lipo; do
+    command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
+done
+
+IOS_TARGETS=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
+MAC_TARGETS=(aarch64-apple-darwin x86_64-apple-darwin)
+TARGETS=("${IOS_TARGETS[@]}")
+[ "$MACOS" = 1 ] && TARGETS+=("${MAC_TARGETS[@]}")
+
+installed="$(rustup target list --installed)"
+for t in "${TARGETS[@]}"; do
+    grep -qx "$t" <<<"$installed" || { log "rustup target add $t"; rustup target add "$t"; }
+done
+
+cd "$REPO"
+# The deployment targets match Package.swift's platforms.
+export IPHONEOS_DEPLOYMENT_TARGET=15.0
+export MACOSX_DEPLOYMENT_TARGET=12.0
+for t in "${TARGETS[@]}"; do
+    log "cargo build ${release_flag[*]-} -p delbar-ffi --lib --target $t"
+    cargo build ${release_flag[@]+"${release_flag[@]}"} -p delbar-ffi --lib --target "$t"
+done
+
+rm -rf "$WORK"
+mkdir -p "$WORK/ios-simulator" "$WORK/macos" "$WORK/headers"
+lib() { echo "$TARGET/$1/$PROFILE/$LIB_NAME"; }
+
+log "lipo: one simulator library for arm64 and x86_64"
+lipo -create "$(lib aarch64-apple-ios-sim)" "$(lib x86_64-apple-ios)" -output "$WORK/ios-simulator/$LIB_NAME"
+if [ "$MACOS" = 1 ]; then
+    log "lipo: one macOS library for arm64 and x86_64"
+    lipo -create "$(lib aarch64-apple-darwin)" "$(lib x86_64-apple-darwin)" -output "$WORK/macos/$LIB_NAME"
+fi
+
+# The bindings come from the metadata in the library. The generator runs on this Mac, so
+# build it (and the host library it reads) for the host.
+log "cargo build ${release_flag[*]-} -p delbar-ffi --lib --bin uniffi-bindgen (host)"
+cargo build ${release_flag[@]+"${release_flag[@]}"} -p delbar-ffi --lib --bin uniffi-bindgen
+HOST_LIB="$TARGET/$PROFILE/libdelbar_ffi.dylib"
+BINDGEN="$TARGET/$PROFILE/uniffi-bindgen"
+
+log "uniffi-bindgen generate --language swift"
+GEN="$WORK/generated"
+"$BINDGEN" generate --library "$HOST_LIB" --language swift --out-dir "$GEN" --no-format
+mkdir -p "$SWIFT_OUT"
+cp "$GEN/delbar_ffi.swift" "$SWIFT_OUT/delbar_ffi.swift"
+# The C side: the header and its module map, which clang finds as `module.modulemap` in
+# the XCFramework's Headers directory. The Swift file imports the module `delbar_ffiFFI`.
+cp "$GEN/delbar_ffiFFI.h" "$WORK/headers/delbar_ffiFFI.h"
+cp "$GEN/delbar_ffiFFI.modulemap" "$WORK/headers/module.modulemap"
+
+log "xcodebuild -create-xcframework"
+rm -rf "$XCFRAMEWORK"
+args=(
+    -library "$(lib aarch64-apple-ios)" -headers "$WORK/headers"
+    -library "$WORK/ios-simulator/$LIB_NAME" -headers "$WORK/headers"
+)
+[ "$MACOS" = 1 ] && args+=(-library "$WORK/macos/$LIB_NAME" -headers "$WORK/headers")
+xcodebuild -create-xcframework "${args[@]}" -output "$XCFRAMEWORK"
+
+log "done"
+ls "$XCFRAMEWORK" "$SWIFT_OUT"
