@@ -109,6 +109,8 @@ impl From<delbar_core::Error> for DelbarError {
         match error {
             E::Domain(domain) => from_domain(domain),
             E::Store(store) => from_store(store),
+            // Sync errors are not yet exported as their own variants (next step of the sync issue).
+            E::Sync(sync) => DelbarError::Corrupt { reason: sync.to_string() },
             E::GroupNotFound { id } => not_found("group", id),
             E::ItemNotFound { id } => not_found("item", id),
             E::BookingNotFound { id } => not_found("booking", id),

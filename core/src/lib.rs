@@ -19,7 +19,9 @@ pub mod docs;
 pub mod domain;
 pub mod error;
 pub mod ids;
+pub mod net;
 pub mod store;
+pub mod sync;
 pub mod time;
 
 pub use error::{Error, Result};
