@@ -165,6 +165,15 @@ pub enum DelbarError {
         /// The sentence for a person, in the locale set with `setLocale`.
         text: String,
     },
+    /// Syncing with another device or importing a bundle failed (refused, unreachable, a
+    /// bad bundle); nothing of it was applied.
+    #[error("{reason}")]
+    Sync {
+        /// What went wrong.
+        reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
     /// A bug in Delbar (a panic was caught); the store stays usable.
     #[error("internal error: {reason}")]
     Internal {
@@ -198,6 +207,7 @@ impl DelbarError {
             | E::Storage { text, .. }
             | E::Corrupt { text, .. }
             | E::NewerStore { text, .. }
+            | E::Sync { text, .. }
             | E::Internal { text, .. } => text.clone(),
         }
     }
@@ -218,6 +228,7 @@ impl From<delbar_core::Error> for DelbarError {
         match error {
             E::Domain(domain) => from_domain(domain, text),
             E::Store(store) => from_store(store, text),
+            E::Sync(sync) => DelbarError::Sync { reason: sync.to_string(), text },
             E::GroupNotFound { id } => not_found("group", id, text),
             E::ItemNotFound { id } => not_found("item", id, text),
             E::BookingNotFound { id } => not_found("booking", id, text),

@@ -2,6 +2,7 @@
 
 use crate::domain::DomainError;
 use crate::store::StoreError;
+use crate::sync::SyncError;
 
 /// What went wrong in a core operation. Every variant reads well on its own; nothing was
 /// changed when an operation returns one.
@@ -13,6 +14,9 @@ pub enum Error {
     /// The store could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A bundle or a sync session was refused; nothing of it was applied.
+    #[error(transparent)]
+    Sync(#[from] SyncError),
     /// No group with this id on this device.
     #[error("no group with id {id}")]
     GroupNotFound {

@@ -328,6 +328,13 @@ pub fn error_message_at_offset(error: &Error, locale: Locale, utc_offset_minutes
     match error {
         Error::Domain(e) => domain_message(e, clock),
         Error::Store(e) => store_message(e, locale).to_owned(),
+        Error::Sync(_) => locale
+            .pick(
+                "Syncing with the other device did not work; nothing of it was applied.",
+                "Synkningen med den andra enheten misslyckades; inget av den togs in.",
+                "Synkroniseringen med den andre enheten mislyktes; ingenting av den ble tatt inn.",
+            )
+            .to_owned(),
         Error::GroupNotFound { .. } => locale
             .pick(
                 "This group is not on this device.",

@@ -20,7 +20,9 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod net;
 pub mod store;
+pub mod sync;
 pub mod time;
 
 pub use error::{Error, Result};

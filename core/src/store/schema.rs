@@ -44,6 +44,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/003_bookings.sql"),
         rebuilds_projection: true,
     },
+    Migration {
+        version: 4,
+        description: "what each sync peer last announced it holds",
+        sql: include_str!("migrations/004_sync.sql"),
+        rebuilds_projection: false,
+    },
 ];
 
 /// The schema version this code writes.

@@ -1,0 +1,94 @@
+//! Length-prefixed frames on an iroh stream: a 4-byte big-endian length, then the postcard
+//! encoding of a [`Frame`].
+
+use iroh::endpoint::{RecvStream, SendStream};
+use serde::{Deserialize, Serialize};
+
+use crate::sync::{Message, SyncError};
+
+/// The protocol version a hello announces.
+pub const PROTOCOL_VERSION: u16 = 1;
+/// The largest frame accepted (a first contact carries whole documents).
+pub const MAX_FRAME: usize = 64 * 1024 * 1024;
+
+/// Why the accepting side refused a session. Deliberately uninformative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// The peer may not sync this group here (stranger, removed member, unknown group).
+    NotAuthorized,
+    /// The hello announced a protocol version this side does not speak.
+    UnsupportedVersion,
+}
+
+impl Refusal {
+    /// A short fixed text for errors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refusal::NotAuthorized => "not authorized",
+            Refusal::UnsupportedVersion => "unsupported protocol version",
+        }
+    }
+}
+
+/// One frame on a sync stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Frame {
+    /// First frame of the dialling side: which group to sync.
+    Hello {
+        /// [`PROTOCOL_VERSION`] of the sender.
+        version: u16,
+        /// The group id.
+        group: String,
+    },
+    /// The accepting side refuses; the stream ends.
+    Refused(Refusal),
+    /// A message of the sync session.
+    Sync(Message),
+    /// On [`INVITE_ALPN`](crate::net::invite::INVITE_ALPN): a device redeems an invite.
+    Redeem {
+        /// The group invited to.
+        group: String,
+        /// The invite's secret.
+        secret: [u8; 32],
+        /// The name the new member chose.
+        name: String,
+        /// A label for the redeeming device.
+        label: String,
+    },
+    /// The invite was accepted: the redeeming device is now a member's device.
+    Welcome,
+}
+
+impl Frame {
+    /// The frame's payload bytes (without the length prefix).
+    pub fn encode(&self) -> Result<Vec<u8>, SyncError> {
+        postcard::to_stdvec(self).map_err(SyncError::malformed)
+    }
+}
+
+/// Writes one frame; returns the bytes written (prefix included).
+pub(crate) async fn write_frame(send: &mut SendStream, frame: &Frame) -> Result<usize, SyncError> {
+    let payload = frame.encode()?;
+    if payload.len() > MAX_FRAME {
+        return Err(SyncError::FrameTooLarge { len: payload.len(), max: MAX_FRAME });
+    }
+    let len =
+        u32::try_from(payload.len()).map_err(|_| SyncError::FrameTooLarge { len: payload.len(), max: MAX_FRAME })?;
+    send.write_all(&len.to_be_bytes()).await.map_err(SyncError::network)?;
+    send.write_all(&payload).await.map_err(SyncError::network)?;
+    Ok(payload.len() + 4)
+}
+
+/// Reads one frame; returns it and the bytes read (prefix included).
+pub(crate) async fn read_frame(recv: &mut RecvStream) -> Result<(Frame, usize), SyncError> {
+    let mut len = [0u8; 4];
+    recv.read_exact(&mut len).await.map_err(SyncError::network)?;
+    let len = u32::from_be_bytes(len) as usize;
+    if len > MAX_FRAME {
+        return Err(SyncError::FrameTooLarge { len, max: MAX_FRAME });
+    }
+    let mut payload = vec![0u8; len];
+    recv.read_exact(&mut payload).await.map_err(SyncError::network)?;
+    let frame = postcard::from_bytes(&payload).map_err(SyncError::malformed)?;
+    Ok((frame, len + 4))
+}

@@ -1,0 +1,145 @@
+//! What a device holds of a group, in forms cheap to exchange.
+//!
+//! - [`Summary`]: document key -> 16-byte hash of its heads, read from the stored heads
+//!   without loading any document. Two devices compare summaries first, so a document
+//!   neither changed costs 25 bytes or so and no work.
+//! - [`KnownHeads`]: document key -> heads, what a device holds of the documents that
+//!   differ; the other side answers with exactly the changes those heads lack.
+
+use automerge::ChangeHash;
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use crate::Store;
+use crate::docs::DocKey;
+use crate::error::Result;
+use crate::ids::{DeviceId, GroupId};
+use crate::store::doc_log;
+
+/// Hash of a document's heads (order-independent), truncated to 16 bytes.
+pub type HeadsHash = [u8; 16];
+
+/// A compact digest of the documents a device holds of one group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Document key (`catalogue`, `bookings/2026-11`, ...) -> hash of its heads.
+    pub docs: BTreeMap<String, HeadsHash>,
+}
+
+impl Summary {
+    /// The summary of what `store` holds of `group` (no document is loaded).
+    pub fn of(store: &Store, group: &GroupId) -> Result<Self> {
+        let docs = doc_log::list(store.conn(), group)?
+            .into_iter()
+            .map(|(key, heads)| (key.to_string(), heads_hash(&heads)))
+            .collect();
+        Ok(Summary { docs })
+    }
+
+    /// The keys of the documents that differ between two summaries (present on one side
+    /// only, or with other heads), sorted. Both sides compute the same list.
+    pub fn differing(&self, other: &Summary) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .docs
+            .iter()
+            .filter(|(k, h)| other.docs.get(*k) != Some(h))
+            .map(|(k, _)| k.clone())
+            .chain(other.docs.keys().filter(|k| !self.docs.contains_key(*k)).cloned())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}
+
+/// The hash of a set of heads, independent of their order.
+pub fn heads_hash(heads: &[ChangeHash]) -> HeadsHash {
+    let mut sorted = heads.to_vec();
+    sorted.sort();
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"delbar heads v1");
+    for h in &sorted {
+        hasher.update(&h.0);
+    }
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
+    out
+}
+
+/// What a device holds of some documents of a group: document key -> heads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownHeads {
+    /// Document key -> the heads held (as raw 32-byte change hashes).
+    pub docs: BTreeMap<String, Vec<[u8; 32]>>,
+}
+
+impl KnownHeads {
+    /// The heads `store` holds of every document of `group` (no document is loaded).
+    pub fn of(store: &Store, group: &GroupId) -> Result<Self> {
+        let docs = doc_log::list(store.conn(), group)?
+            .into_iter()
+            .map(|(key, heads)| (key.to_string(), heads.iter().map(|h| h.0).collect()))
+            .collect();
+        Ok(KnownHeads { docs })
+    }
+
+    /// The heads of one document; empty if unknown.
+    pub fn heads(&self, key: &str) -> Vec<ChangeHash> {
+        self.docs.get(key).map(|hs| hs.iter().map(|h| ChangeHash(*h)).collect()).unwrap_or_default()
+    }
+}
+
+/// The heads this device holds of each document of `group`, by key.
+pub(crate) fn local_heads(store: &Store, group: &GroupId) -> Result<BTreeMap<DocKey, Vec<ChangeHash>>> {
+    Ok(doc_log::list(store.conn(), group)?.into_iter().collect())
+}
+
+/// The changes of one document that a device holding `their_heads` lacks, in automerge's
+/// compressed change encoding; empty if there are none or this device lacks the document.
+/// Heads this device does not know are ignored (the answer then may repeat changes the
+/// other side has, which applying ignores).
+pub(crate) fn changes_after(
+    store: &Store,
+    group: &GroupId,
+    key: DocKey,
+    their_heads: &[ChangeHash],
+) -> Result<Vec<u8>> {
+    let Some(mut doc) = doc_log::load(store.conn(), group, key)? else {
+        return Ok(Vec::new());
+    };
+    if !their_heads.is_empty() && doc.get_heads().iter().all(|h| their_heads.contains(h)) {
+        return Ok(Vec::new());
+    }
+    let known: Vec<ChangeHash> = their_heads.iter().filter(|h| doc.get_change_by_hash(h).is_some()).copied().collect();
+    Ok(doc.save_after(&known))
+}
+
+/// The heads `peer` last announced for one document of `group`.
+pub(crate) fn peer_heads(store: &Store, group: &GroupId, peer: &DeviceId, key: DocKey) -> Result<Vec<ChangeHash>> {
+    let bytes: Option<Vec<u8>> = store
+        .conn()
+        .prepare_cached("SELECT heads FROM sync_peer_heads WHERE group_id = ?1 AND peer_device = ?2 AND doc_key = ?3")?
+        .query_row(params![group.as_str(), peer.as_str(), key.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(bytes.map(|b| doc_log::decode_heads(&b)).unwrap_or_default())
+}
+
+/// Records the heads `peer` announced for one document of `group`.
+pub(crate) fn record_peer_heads(
+    store: &Store,
+    group: &GroupId,
+    peer: &DeviceId,
+    key: DocKey,
+    heads: &[ChangeHash],
+) -> Result<()> {
+    let bytes: Vec<u8> = heads.iter().flat_map(|h| h.0).collect();
+    store
+        .conn()
+        .prepare_cached(
+            "INSERT INTO sync_peer_heads (group_id, peer_device, doc_key, heads, updated) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (group_id, peer_device, doc_key) DO UPDATE SET heads = excluded.heads, updated = excluded.updated",
+        )?
+        .execute(params![group.as_str(), peer.as_str(), key.to_string(), bytes, store.now().0])?;
+    Ok(())
+}
