@@ -31,7 +31,38 @@ pub struct MergeReport {
     pub entities_updated: u32,
 }
 
+/// Refuses bytes that are not entirely valid automerge data (`load_incremental` alone would
+/// skip what it cannot parse). Changes whose dependencies are not in the bytes themselves are
+/// fine here: they build on what the receiving document holds.
+fn parse_strict(key: DocKey, data: &[u8]) -> Result<(), StoreError> {
+    let strict = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
+    match automerge::Automerge::load_with_options(data, strict) {
+        Ok(_) | Err(automerge::AutomergeError::MissingDeps) => Ok(()),
+        Err(e) => Err(StoreError::InvalidData { reason: format!("received document {key} is not valid: {e}") }),
+    }
+}
+
 impl Store {
+    /// Checks, without applying anything, that received bytes for one document are valid and
+    /// that together with what this device holds nothing they build on is missing.
+    pub(crate) fn check_received(&mut self, group: &GroupId, key: DocKey, data: &[u8]) -> Result<()> {
+        parse_strict(key, data)?;
+        let mut probe = match self.cache.get(&self.conn, group, key, &self.device, Missing::Skip)? {
+            Some(loaded) => loaded.doc.clone(),
+            None => automerge::AutoCommit::new(),
+        };
+        probe
+            .load_incremental(data)
+            .map_err(|e| StoreError::InvalidData { reason: format!("received document {key} does not load: {e}") })?;
+        if !probe.get_missing_deps(&[]).is_empty() {
+            return Err(StoreError::InvalidData {
+                reason: format!("received document {key} builds on changes this device does not have"),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
     /// Every document of a group as a full save.
     pub fn export_group(&mut self, group: &GroupId) -> Result<Vec<DocumentExport>> {
         self.drop_interrupted();
@@ -81,11 +112,7 @@ impl Store {
             .cache
             .get(&self.conn, group, key, &self.device, Missing::CreateEmpty)?
             .ok_or_else(|| StoreError::MalformedDocument { reason: format!("document {key} missing") })?;
-        // Refuse bytes that are not entirely valid automerge data: `load_incremental` alone
-        // would skip what it cannot parse.
-        let strict = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
-        automerge::Automerge::load_with_options(data, strict)
-            .map_err(|e| StoreError::InvalidData { reason: format!("received document {key} is not valid: {e}") })?;
+        parse_strict(key, data)?;
         let before = loaded.doc.get_heads();
         loaded
             .doc

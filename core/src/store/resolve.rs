@@ -157,6 +157,16 @@ fn kit_closure(conn: &Connection, g: &str, items: &BTreeSet<String>) -> Result<B
     Ok(out)
 }
 
+/// What resolution needs to know of an item.
+fn capacity_of(item: &Item) -> Capacity {
+    Capacity {
+        quantity: item.quantity,
+        retired: item.retired,
+        out_of_service: item.condition == crate::domain::Condition::OutOfService,
+        buffer_ms: item.rules.buffer_minutes.saturating_mul(crate::time::MINUTE_MS),
+    }
+}
+
 /// Resolves the open bookings of `items` (and of everything tied to them by kits) and writes
 /// the result. Returns `(booking, resolved state before, after)` for every candidate.
 pub(crate) fn resolve_items(
@@ -185,15 +195,7 @@ pub(crate) fn resolve_items(
         if let Some(data) = item_stmt.query_row([g, item.as_str()], |r| r.get::<_, String>(0)).optional()?
             && let Ok(it) = serde_json::from_str::<Item>(&data)
         {
-            capacities.insert(
-                it.id.clone(),
-                Capacity {
-                    quantity: it.quantity,
-                    retired: it.retired,
-                    out_of_service: it.condition == crate::domain::Condition::OutOfService,
-                    buffer_ms: it.rules.buffer_minutes.saturating_mul(crate::time::MINUTE_MS),
-                },
-            );
+            capacities.insert(it.id.clone(), capacity_of(&it));
         }
         let rows = booking_stmt.query_map([g, item.as_str()], |r| {
             Ok((
@@ -223,11 +225,10 @@ pub(crate) fn resolve_items(
         }
     }
     // Items outside the component that a candidate holds still bound it.
-    let mut extra = conn.prepare_cached("SELECT data FROM items WHERE group_id = ?1 AND id = ?2")?;
     for c in candidates.values() {
         for (item, _) in &c.holds {
             if !capacities.contains_key(item)
-                && let Some(data) = extra.query_row([g, item.as_str()], |r| r.get::<_, String>(0)).optional()?
+                && let Some(data) = item_stmt.query_row([g, item.as_str()], |r| r.get::<_, String>(0)).optional()?
                 && let Ok(it) = serde_json::from_str::<Item>(&data)
             {
                 capacities.insert(

@@ -77,21 +77,11 @@ fn catalogue_lists_device(data: &[u8], device: &DeviceId) -> Result<bool> {
     Ok(false)
 }
 
-/// Loads automerge bytes, refusing anything that is not entirely valid.
-pub(crate) fn load_strict(data: &[u8]) -> Result<automerge::Automerge, SyncError> {
-    let strict = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
-    automerge::Automerge::load_with_options(data, strict).map_err(SyncError::malformed)
-}
-
 /// Checks received documents before anything is applied: known keys, no key twice, valid
 /// automerge data whose dependencies this device holds (or that the data brings). Drops
 /// empty entries.
-///
-/// Returns each document as what [`Store::merge_documents`] accepts: a self-contained
-/// encoding, this device's copy of the document followed by the received changes (the
-/// merge entry point only accepts data that loads on its own).
 pub(crate) fn validate_documents(
-    store: &Store,
+    store: &mut Store,
     group: &GroupId,
     documents: Vec<DocumentExport>,
 ) -> Result<Vec<DocumentExport>> {
@@ -106,13 +96,13 @@ pub(crate) fn validate_documents(
         if d.data.is_empty() {
             continue;
         }
-        let mut data = match doc_log::load(store.conn(), group, key)? {
-            Some(mut local) => local.save(),
-            None => Vec::new(),
-        };
-        data.extend_from_slice(&d.data);
-        load_strict(&data)?;
-        out.push(DocumentExport { key: d.key, data });
+        store.check_received(group, key, &d.data).map_err(|e| match e {
+            crate::Error::Store(crate::store::StoreError::InvalidData { reason }) => {
+                SyncError::Malformed { reason }.into()
+            }
+            other => other,
+        })?;
+        out.push(d);
     }
     Ok(out)
 }
