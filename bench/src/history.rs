@@ -174,7 +174,10 @@ pub fn build(dir: &Path, plan: &Plan) -> Result<Built> {
         naive.add_booking(&record, device)?;
     }
     for (key, mut doc) in months_docs {
-        store.merge_documents(&group, &[DocumentExport { key: key.to_string(), data: doc.save() }])?;
+        store.merge_documents(
+            &group,
+            &[DocumentExport { key: key.to_string(), data: doc.save(), attestations: vec![] }],
+        )?;
     }
     clock.set(now);
     let naive_path = dir.join("naive.automerge");

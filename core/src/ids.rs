@@ -32,7 +32,11 @@ pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
 
 /// A fresh random id of 16 base32 characters.
 fn new_id_string() -> String {
-    let bytes: [u8; 10] = random_bytes();
+    id_string(random_bytes())
+}
+
+/// 80 bits as 16 base32 characters.
+fn id_string(bytes: [u8; 10]) -> String {
     let mut bits: u128 = 0;
     for b in bytes {
         bits = (bits << 8) | u128::from(b);
@@ -86,6 +90,22 @@ id_type!(
     GroupId,
     "group"
 );
+
+impl GroupId {
+    /// The id of a group founded by `device` with `nonce`: a hash of both, so that the
+    /// founding device can be told from the id alone.
+    pub fn founded_by(device: &DeviceId, nonce: &str) -> Self {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(b"delbar group id v1\0");
+        hasher.update(device.as_str().as_bytes());
+        hasher.update(b"\0");
+        hasher.update(nonce.as_bytes());
+        let hash = hasher.finalize();
+        let mut bytes = [0u8; 10];
+        bytes.copy_from_slice(&hash.as_bytes()[..10]);
+        Self(id_string(bytes))
+    }
+}
 id_type!(
     /// Identifies a member of a group.
     MemberId,

@@ -12,6 +12,9 @@
 //!   grows with the group's age (a catalogue plus monthly booking and activity documents).
 //! - [`store`]: one SQLite file per device holding the documents (snapshot plus appended
 //!   incremental changes) and the indexed projection tables every query reads.
+//! - [`trust`]: who wrote each change (signed attestations) and which changes count (the
+//!   rules of who may write what, applied when projecting).
+//! - [`sync`] and [`net`]: moving changes between member devices (sessions, bundles, iroh).
 //!
 //! The entry point is [`Store`].
 
@@ -24,6 +27,7 @@ pub mod net;
 pub mod store;
 pub mod sync;
 pub mod time;
+pub mod trust;
 
 pub use error::{Error, Result};
 pub use store::Store;

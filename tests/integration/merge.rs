@@ -178,11 +178,14 @@ fn unreadable_exports_change_nothing() {
     let (mut a, mut b, _c) = three_devices_apart();
     let g = a.group.clone();
     let before = fingerprint(&b.path);
-    let bad_key = [DocumentExport { key: "recipes/2026-11".into(), data: vec![1, 2, 3] }];
+    let bad_key = [DocumentExport { key: "recipes/2026-11".into(), data: vec![1, 2, 3], attestations: vec![] }];
     let e = b.store.merge_documents(&g, &bad_key).unwrap_err();
     assert!(matches!(e, Error::Store(StoreError::InvalidData { .. })), "{e:?}");
     for (seed, key) in [(3, "catalogue"), (4, "bookings/2026-11"), (5, "activity/2026-12")] {
-        let e = b.store.merge_documents(&g, &[DocumentExport { key: key.into(), data: garbage(seed) }]).unwrap_err();
+        let e = b
+            .store
+            .merge_documents(&g, &[DocumentExport { key: key.into(), data: garbage(seed), attestations: vec![] }])
+            .unwrap_err();
         assert!(matches!(e, Error::Store(StoreError::InvalidData { .. })), "{key}: {e:?}");
     }
     assert_eq!(fingerprint(&b.path), before);
@@ -197,13 +200,13 @@ fn garbage_export_is_refused_as_invalid_data_and_nothing_is_applied() {
     let before = fingerprint(&b.path);
     let mut data = a.store.export_group(&a.group).unwrap().into_iter().find(|d| d.key == "catalogue").unwrap().data;
     // A valid export with its tail cut off, and one with bytes flipped in the middle.
-    let cut = DocumentExport { key: "catalogue".into(), data: data[..data.len() / 2].to_vec() };
+    let cut = DocumentExport { key: "catalogue".into(), data: data[..data.len() / 2].to_vec(), attestations: vec![] };
     let mid = data.len() / 2;
     for byte in &mut data[mid..mid + 16] {
         *byte ^= 0x5a;
     }
-    let flipped = DocumentExport { key: "catalogue".into(), data };
-    for bad in [DocumentExport { key: "catalogue".into(), data: garbage(3) }, cut, flipped] {
+    let flipped = DocumentExport { key: "catalogue".into(), data, attestations: vec![] };
+    for bad in [DocumentExport { key: "catalogue".into(), data: garbage(3), attestations: vec![] }, cut, flipped] {
         let e = b.store.merge_documents(&a.group, &[bad]);
         assert!(matches!(e, Err(Error::Store(StoreError::InvalidData { .. }))), "{e:?}");
     }

@@ -370,7 +370,7 @@ fun asyncCallsReportStorageErrors(dir: File) {
         // Bytes that are not automerge: the core either refuses them or finds nothing in them
         // (automerge's incremental load skips what it cannot parse); nothing may change.
         val before = f.store.listItems(f.gid)
-        val garbage = listOf(DocumentExport(key = "catalogue", data = byteArrayOf(1, 2, 3, 4)))
+        val garbage = listOf(DocumentExport(key = "catalogue", data = byteArrayOf(1, 2, 3, 4), attestations = listOf()))
         val invalid = assertThrows<DelbarException.InvalidData>("merging bytes that are not automerge") {
             runBlocking { f.store.mergeDocuments(f.gid, garbage) }
         }
@@ -381,7 +381,7 @@ fun asyncCallsReportStorageErrors(dir: File) {
             "text for a person",
         )
         assertEq(before, f.store.listItems(f.gid), "items after merging garbage")
-        val badKey = listOf(DocumentExport(key = "photos/1999", data = byteArrayOf()))
+        val badKey = listOf(DocumentExport(key = "photos/1999", data = byteArrayOf(), attestations = listOf()))
         assertThrows<DelbarException.InvalidData>("merging an unknown document key") {
             runBlocking { f.store.mergeDocuments(f.gid, badKey) }
         }

@@ -4,6 +4,7 @@ use delbar_core::store::{
     CheckReport as CoreCheckReport, Difference as CoreDifference, DocumentExport as CoreDocumentExport,
     MergeReport as CoreMergeReport,
 };
+use delbar_core::trust::attest::Attestation;
 
 /// One row where the store's projection and a rebuild from the documents disagree.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -58,17 +59,39 @@ pub struct DocumentExport {
     pub key: String,
     /// Automerge's compressed encoding of the document's changes.
     pub data: Vec<u8>,
+    /// The signatures of the devices that wrote the changes (pass them on unchanged).
+    pub attestations: Vec<ChangeAttestation>,
+}
+
+/// A device's signature over its newest change in a document: proof of who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChangeAttestation {
+    /// The change hash (32 bytes).
+    pub hash: Vec<u8>,
+    /// The ed25519 signature (64 bytes).
+    pub signature: Vec<u8>,
 }
 
 impl From<CoreDocumentExport> for DocumentExport {
     fn from(d: CoreDocumentExport) -> Self {
-        Self { key: d.key, data: d.data }
+        let attestations = d
+            .attestations
+            .into_iter()
+            .map(|a| ChangeAttestation { hash: a.hash.to_vec(), signature: a.signature })
+            .collect();
+        Self { key: d.key, data: d.data, attestations }
     }
 }
 
 impl From<DocumentExport> for CoreDocumentExport {
     fn from(d: DocumentExport) -> Self {
-        Self { key: d.key, data: d.data }
+        // A malformed hash vouches for nothing: the merge then refuses the changes as unattested.
+        let attestations = d
+            .attestations
+            .into_iter()
+            .map(|a| Attestation { hash: a.hash.as_slice().try_into().unwrap_or([0; 32]), signature: a.signature })
+            .collect();
+        Self { key: d.key, data: d.data, attestations }
     }
 }
 

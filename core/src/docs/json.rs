@@ -43,7 +43,7 @@ fn value_to_json(doc: &AutoCommit, value: Value<'_>, id: &ObjId) -> Result<Json,
     })
 }
 
-fn scalar_to_json(s: &ScalarValue) -> Json {
+pub(crate) fn scalar_to_json(s: &ScalarValue) -> Json {
     match s {
         ScalarValue::Str(s) => Json::String(s.to_string()),
         ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Json::Number((*i).into()),

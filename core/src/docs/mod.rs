@@ -20,6 +20,7 @@ mod json;
 mod key;
 
 pub use entity::{Entity, EntityRef, all_entities, read_entity, touched_entities, write_entity};
+pub(crate) use json::scalar_to_json;
 pub use json::{read_json, write_json};
 pub use key::DocKey;
 
@@ -41,6 +42,15 @@ pub fn actor_of(device: &DeviceId) -> ActorId {
     match device.public_key() {
         Some(key) => ActorId::from(key),
         None => ActorId::from(device.as_str().as_bytes()),
+    }
+}
+
+/// The device an automerge actor id names (the inverse of [`actor_of`]).
+pub fn device_of_actor(actor: &[u8]) -> DeviceId {
+    match <&[u8; 32]>::try_from(actor) {
+        Ok(key) => DeviceId::from_public_key(key),
+        Err(_) => DeviceId::parse(&String::from_utf8_lossy(actor))
+            .unwrap_or_else(|_| DeviceId::from_public_key(blake3::hash(actor).as_bytes())),
     }
 }
 

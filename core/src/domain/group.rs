@@ -22,6 +22,27 @@ pub struct Group {
     /// Hours a waitlist offer stays open before it passes on (the group's pickup window).
     #[serde(default = "default_pickup_hours")]
     pub pickup_window_hours: i64,
+    /// The device that founded the group, with the proof that the group's id was derived
+    /// from it: the root of who may write what (see `trust::authority`). Absent in groups
+    /// created before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub founder: Option<Founder>,
+}
+
+/// The founding device of a group and the nonce that, hashed with it, gives the group id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Founder {
+    /// The founding device.
+    pub device: DeviceId,
+    /// Random nonce (hex).
+    pub nonce: String,
+}
+
+impl Founder {
+    /// Whether this founder is the one `group`'s id was derived from.
+    pub fn founded(&self, group: &GroupId) -> bool {
+        GroupId::founded_by(&self.device, &self.nonce) == *group
+    }
 }
 
 fn default_pickup_hours() -> i64 {
@@ -94,11 +115,37 @@ pub struct Member {
     /// when.
     #[serde(default)]
     pub qualifications: BTreeMap<ItemId, Timestamp>,
+    /// Every role the member has had, from when (oldest first). Changes a member's device
+    /// made are judged by the role the member had when they were made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleChange>,
+}
+
+/// A member's role from a given instant on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChange {
+    /// From when.
+    pub at: Timestamp,
+    /// The role.
+    pub role: Role,
 }
 
 impl Member {
     /// Whether the member is currently part of the group.
     pub fn is_active(&self) -> bool {
         self.removed.is_none()
+    }
+
+    /// The member's role history, oldest first (one entry from joining if none is kept).
+    pub fn role_history(&self) -> Vec<RoleChange> {
+        if self.roles.is_empty() { vec![RoleChange { at: self.joined, role: self.role }] } else { self.roles.clone() }
+    }
+
+    /// Sets the current role and records from when.
+    pub fn change_role(&mut self, role: Role, at: Timestamp) {
+        let mut history = self.role_history();
+        history.push(RoleChange { at, role });
+        self.roles = history;
+        self.role = role;
     }
 }

@@ -18,5 +18,5 @@ pub use booking::{
     Booking, BookingAction, BookingEvent, BookingRecord, BookingState, Bump, BumpReason, NewBooking, event,
 };
 pub use error::DomainError;
-pub use group::{Device, Group, Member, Role};
+pub use group::{Device, Founder, Group, Member, Role, RoleChange};
 pub use item::{Condition, Item, ItemDraft, ItemPatch, LoanRules, Location, MaintenanceEntry, Owner};

@@ -6,7 +6,8 @@ use crate::docs::{DocKey, Entity};
 use crate::domain::item::{MAX_TEXT_CHARS, check_len, clean_name};
 use crate::domain::permissions::require_steward;
 use crate::domain::{
-    ActivityAction, Condition, Device, DomainError, Group, Item, ItemDraft, ItemPatch, MaintenanceEntry, Member, Role,
+    ActivityAction, Condition, Device, DomainError, Founder, Group, Item, ItemDraft, ItemPatch, MaintenanceEntry,
+    Member, Role, RoleChange,
 };
 use crate::error::{Error, Result};
 use crate::ids::{DeviceId, GroupId, ItemId, MaintenanceId, MemberId};
@@ -21,12 +22,15 @@ impl Store {
         let my_name = clean_name("member name", my_name)?;
         check_len("description", description, MAX_TEXT_CHARS)?;
         let now = self.now();
+        let nonce = data_encoding::HEXLOWER.encode(&crate::ids::random_bytes::<16>());
+        let founder = Founder { device: self.device_id().clone(), nonce };
         let group = Group {
-            id: GroupId::generate(),
+            id: GroupId::founded_by(&founder.device, &founder.nonce),
             name,
             description: description.trim().to_owned(),
             created: now,
             pickup_window_hours: 24,
+            founder: Some(founder),
         };
         let me = Member {
             id: MemberId::generate(),
@@ -36,6 +40,7 @@ impl Store {
             removed: None,
             devices: BTreeMap::from([(self.device_id().clone(), Device { label: String::new(), added: now })]),
             qualifications: BTreeMap::new(),
+            roles: vec![RoleChange { at: now, role: Role::Steward }],
         };
         let activity =
             self.activity_entry(&me, ActivityAction::GroupCreated, None, None, Some(&me.id), group.name.clone());
@@ -122,6 +127,7 @@ impl Store {
             removed: None,
             devices,
             qualifications: BTreeMap::new(),
+            roles: vec![RoleChange { at: now, role }],
         };
         let summary = format!("{} ({})", member.name, member.role);
         let activity = self.activity_entry(&me, ActivityAction::MemberAdded, None, None, Some(&member.id), summary);
@@ -158,7 +164,7 @@ impl Store {
         if m.role == Role::Steward && role != Role::Steward && queries::steward_count(self.conn(), group)? <= 1 {
             return Err(DomainError::LastSteward.into());
         }
-        m.role = role;
+        m.change_role(role, self.now());
         let summary = format!("{} is now {}", m.name, role);
         let activity = self.activity_entry(&me, ActivityAction::MemberRoleChanged, None, None, Some(&m.id), summary);
         self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Member(m.clone())), activity])?;

@@ -5,7 +5,7 @@ use rusqlite::{Connection, types::Value as SqlValue};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use crate::docs::all_entities;
+use crate::docs::{DocKey, all_entities};
 use crate::error::Result;
 use crate::ids::GroupId;
 use crate::store::schema::{self, PROJECTION_TABLES};
@@ -94,7 +94,10 @@ impl Store {
         let mut report = CheckReport::default();
         for group in &groups {
             report.groups += 1;
-            for (key, _) in doc_log::list(self.conn(), group)? {
+            // The catalogue first, as when rebuilding: the other documents are judged by it.
+            let mut keys: Vec<DocKey> = doc_log::list(self.conn(), group)?.into_iter().map(|(key, _)| key).collect();
+            keys.sort_by_key(|key| *key != DocKey::Catalogue);
+            for key in keys {
                 if let Some(doc) = doc_log::load(self.conn(), group, key)? {
                     report.documents += 1;
                     let refs = all_entities(&doc, &key)?;

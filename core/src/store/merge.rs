@@ -6,20 +6,27 @@
 //! all in one transaction.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 use crate::docs::{DocKey, touched_entities};
 use crate::error::{Error, Result};
 use crate::ids::GroupId;
 use crate::store::doc_log::{self, Missing};
 use crate::store::{Store, StoreError, projection, resolve};
+use crate::trust::attest::{self, Attestation, Verified};
 
-/// One document of a group as bytes (a full save, or the changes another device lacks).
+/// One document of a group as bytes (a full save, or the changes another device lacks),
+/// with the attestations that vouch for the changes' authors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocumentExport {
     /// Which document (`catalogue`, `bookings/2026-11`, ...).
     pub key: String,
     /// Automerge's compressed encoding of the changes.
     pub data: Vec<u8>,
+    /// For each device that wrote some of these changes, its signature over its newest one
+    /// (see [`crate::trust::attest`]).
+    #[serde(default)]
+    pub attestations: Vec<Attestation>,
 }
 
 /// What a merge changed.
@@ -43,16 +50,24 @@ fn parse_strict(key: DocKey, data: &[u8]) -> Result<(), StoreError> {
 }
 
 impl Store {
-    /// Checks, without applying anything, that received bytes for one document are valid and
-    /// that together with what this device holds nothing they build on is missing.
-    pub(crate) fn check_received(&mut self, group: &GroupId, key: DocKey, data: &[u8]) -> Result<()> {
-        parse_strict(key, data)?;
+    /// Checks, without applying anything, that received bytes for one document are valid,
+    /// that together with what this device holds nothing they build on is missing, and that
+    /// every new change is vouched for by an attestation of its author. Returns the
+    /// attestations that verified.
+    pub(crate) fn check_received(
+        &mut self,
+        group: &GroupId,
+        key: DocKey,
+        export: &DocumentExport,
+    ) -> Result<Vec<Verified>> {
+        parse_strict(key, &export.data)?;
         let mut probe = match self.cache.get(&self.conn, group, key, &self.device, Missing::Skip)? {
             Some(loaded) => loaded.doc.clone(),
             None => automerge::AutoCommit::new(),
         };
+        let before = probe.get_heads();
         probe
-            .load_incremental(data)
+            .load_incremental(&export.data)
             .map_err(|e| StoreError::InvalidData { reason: format!("received document {key} does not load: {e}") })?;
         if !probe.get_missing_deps(&[]).is_empty() {
             return Err(StoreError::InvalidData {
@@ -60,7 +75,7 @@ impl Store {
             }
             .into());
         }
-        Ok(())
+        Ok(attest::verify_new_changes(&mut probe, &before, group, key, &export.attestations)?)
     }
 
     /// Every document of a group as a full save.
@@ -70,7 +85,9 @@ impl Store {
         let mut out = Vec::new();
         for (key, _) in doc_log::list(self.conn(), group)? {
             if let Some(loaded) = self.cache.get(&self.conn, group, key, &self.device, Missing::Skip)? {
-                out.push(DocumentExport { key: key.to_string(), data: loaded.doc.save() });
+                let data = loaded.doc.save();
+                let attestations = attest::for_document(&self.conn, group, key, None)?;
+                out.push(DocumentExport { key: key.to_string(), data, attestations });
             }
         }
         Ok(out)
@@ -78,18 +95,29 @@ impl Store {
 
     /// Merges documents (or changes) received from another device into this store. The
     /// group need not be known yet: a new member's device receives its catalogue this way.
+    ///
+    /// Every document is checked before any is applied (valid data, nothing missing it
+    /// builds on, every new change attested by its author): on an error nothing is applied.
     pub fn merge_documents(&mut self, group: &GroupId, docs: &[DocumentExport]) -> Result<MergeReport> {
         self.drop_interrupted();
         let mut report = MergeReport::default();
         // The catalogue first: bookings that arrive with their borrower's membership must
         // find the member when they are resolved.
-        let mut ordered: Vec<&DocumentExport> = docs.iter().collect();
-        ordered.sort_by_key(|e| e.key != "catalogue");
-        for export in ordered {
+        let mut ordered: Vec<(DocKey, &DocumentExport)> = Vec::with_capacity(docs.len());
+        for export in docs {
             let key = DocKey::parse(&export.key)
                 .ok_or_else(|| StoreError::InvalidData { reason: format!("unknown document key '{}'", export.key) })?;
+            ordered.push((key, export));
+        }
+        ordered.sort_by_key(|(key, _)| *key != DocKey::Catalogue);
+        let mut checked = Vec::with_capacity(ordered.len());
+        for (key, export) in ordered {
+            let verified = self.check_received(group, key, export)?;
+            checked.push((key, export, verified));
+        }
+        for (key, export, verified) in checked {
             self.in_flight = vec![(group.clone(), key)];
-            let changed = self.merge_one(group, key, &export.data);
+            let changed = self.merge_one(group, key, &export.data, &verified);
             self.in_flight.clear();
             match changed {
                 Ok(n) => {
@@ -107,7 +135,7 @@ impl Store {
         Ok(report)
     }
 
-    fn merge_one(&mut self, group: &GroupId, key: DocKey, data: &[u8]) -> Result<u32> {
+    fn merge_one(&mut self, group: &GroupId, key: DocKey, data: &[u8], verified: &[Verified]) -> Result<u32> {
         let loaded = self
             .cache
             .get(&self.conn, group, key, &self.device, Missing::CreateEmpty)?
@@ -130,10 +158,19 @@ impl Store {
             .get(&tx, group, key, &self.device, Missing::Skip)?
             .ok_or_else(|| Error::Store(StoreError::MalformedDocument { reason: format!("document {key} missing") }))?;
         let heads = doc_log::append(&tx, group, key, loaded)?;
+        for v in verified {
+            attest::record(&tx, group, key, &v.device, &v.hash, v.seq, &v.signature)?;
+        }
         let mut tracker = resolve::ChangeTracker::default();
-        tracker.before(&tx, group, &touched)?;
-        projection::project(&tx, group, key, &loaded.doc, touched.iter())?;
-        let notified = super::finish_changes(&tx, group, tracker, &touched, self.clock.now())?;
+        let mut projected = BTreeSet::new();
+        if key == DocKey::Catalogue {
+            super::reproject::project_catalogue(&tx, group, &loaded.doc, &touched, &mut tracker, &mut projected)?;
+        } else {
+            tracker.before(&tx, group, &touched)?;
+            projection::project(&tx, group, key, &loaded.doc, touched.iter())?;
+            projected.extend(touched.iter().cloned());
+        }
+        let notified = super::finish_changes(&tx, group, tracker, &projected, self.clock.now())?;
         tx.commit()?;
         if let Some(heads) = heads {
             loaded.persisted_heads = heads;

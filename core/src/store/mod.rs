@@ -21,6 +21,7 @@ mod merge;
 pub mod notify;
 pub(crate) mod projection;
 pub(crate) mod queries;
+mod reproject;
 pub(crate) mod resolve;
 pub mod schema;
 #[cfg(test)]
@@ -45,6 +46,7 @@ use crate::domain::{ActivityAction, ActivityEntry, Member};
 use crate::error::{Error, Result};
 use crate::ids::{ActivityId, BookingId, DeviceId, GroupId, ItemId, MemberId, random_bytes};
 use crate::time::{Clock, SystemClock, Timestamp};
+use crate::trust::attest;
 use doc_log::{DocCache, Missing};
 
 /// A device's store: open it once per process and keep it.
@@ -125,6 +127,7 @@ impl Store {
         let path = path.as_ref().to_path_buf();
         let lock = lock_store(&path)?;
         let mut conn = open_connection(&path)?;
+        let version_before = schema::current_version(&conn)?;
         let rebuild = schema::migrate(&mut conn, schema::latest_version())?;
         let signing_key = load_or_create_device_key(&conn, clock.now())?;
         let device = DeviceId::from_public_key(&signing_key.verifying_key().to_bytes());
@@ -139,12 +142,34 @@ impl Store {
             in_flight: Vec::new(),
             _lock: lock,
         };
+        if (1..5).contains(&version_before) {
+            store.attest_own_history()?;
+        }
         if rebuild {
             for group in store.stored_group_ids()? {
                 store.rebuild_projection(&group)?;
             }
         }
         Ok(store)
+    }
+
+    /// Signs this device's newest change in every document (stores written before changes
+    /// were attested), so that what it wrote can be sent to other devices.
+    fn attest_own_history(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let mut stmt = tx.prepare("SELECT DISTINCT group_id FROM documents")?;
+        let groups: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        drop(stmt);
+        for group in groups.iter().filter_map(|g| GroupId::parse(g).ok()) {
+            for (key, _) in doc_log::list(&tx, &group)? {
+                if let Some(doc) = doc_log::load(&tx, &group, key)? {
+                    let mut doc = doc.with_actor(crate::docs::actor_of(&self.device));
+                    attest::record_own(&tx, &group, key, &self.device, &self.signing_key, &mut doc)?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Where the store file is.
@@ -287,9 +312,14 @@ impl Store {
             if let Some(heads) = doc_log::append(&tx, group, *key, loaded)? {
                 new_heads.push((*key, heads));
             }
-            tracker.before(&tx, group, refs)?;
-            projection::project(&tx, group, *key, &loaded.doc, refs)?;
-            all_refs.extend(refs.iter().cloned());
+            attest::record_own(&tx, group, *key, &self.device, &self.signing_key, &mut loaded.doc)?;
+            if *key == DocKey::Catalogue {
+                reproject::project_catalogue(&tx, group, &loaded.doc, refs, &mut tracker, &mut all_refs)?;
+            } else {
+                tracker.before(&tx, group, refs)?;
+                projection::project(&tx, group, *key, &loaded.doc, refs)?;
+                all_refs.extend(refs.iter().cloned());
+            }
         }
         let notified = finish_changes(&tx, group, tracker, &all_refs, now)?;
         tx.commit()?;
@@ -356,7 +386,10 @@ impl Store {
     pub fn rebuild_projection(&mut self, group: &GroupId) -> Result<()> {
         let tx = self.conn.transaction()?;
         projection::clear_group(&tx, group)?;
-        for (key, _) in doc_log::list(&tx, group)? {
+        // The catalogue first: who may write what in the other documents depends on it.
+        let mut keys: Vec<DocKey> = doc_log::list(&tx, group)?.into_iter().map(|(key, _)| key).collect();
+        keys.sort_by_key(|key| *key != DocKey::Catalogue);
+        for key in keys {
             if let Some(doc) = doc_log::load(&tx, group, key)? {
                 let refs = crate::docs::all_entities(&doc, &key)?;
                 projection::project(&tx, group, key, &doc, refs.iter())?;

@@ -5,13 +5,16 @@
 use automerge::AutoCommit;
 use rusqlite::{Connection, params};
 
-use crate::docs::{DocKey, Entity, EntityRef, read_entity};
+use crate::docs::{DocKey, Entity, EntityRef};
 use crate::domain::{ActivityEntry, BookingRecord, Group, Item, Member, text};
 use crate::ids::GroupId;
 use crate::store::StoreError;
+use crate::trust::Judge;
 
-/// Re-projects the given entities of one document: each is read from the document and its
-/// rows replaced (or removed when the entity is gone).
+/// Re-projects the given entities of one document: each is read from the document as its
+/// authorised writers left it (see [`crate::trust`]) and its rows replaced, or removed when
+/// the entity is gone. A booking or activity entry present but written by no one allowed
+/// to is withheld (and looked at again when the group's members change).
 pub(crate) fn project<'a>(
     conn: &Connection,
     group: &GroupId,
@@ -19,13 +22,48 @@ pub(crate) fn project<'a>(
     doc: &AutoCommit,
     refs: impl IntoIterator<Item = &'a EntityRef>,
 ) -> Result<(), StoreError> {
+    let mut judge = Judge::new(conn, group, key, doc)?;
     for r in refs {
-        match read_entity(doc, r)? {
-            Some(entity) => upsert(conn, group, key, &entity)?,
-            None => remove(conn, group, r)?,
+        let withheld = match judge.entity(r)? {
+            Some(entity) => {
+                upsert(conn, group, key, &entity)?;
+                false
+            }
+            None => {
+                remove(conn, group, r)?;
+                key != DocKey::Catalogue && judge.present(r)?
+            }
+        };
+        if let Some(id) = withheld_id(r) {
+            if withheld {
+                conn.prepare_cached("INSERT OR REPLACE INTO withheld (group_id, entity, doc_key) VALUES (?1, ?2, ?3)")?
+                    .execute(params![group.as_str(), id, key.to_string()])?;
+            } else {
+                conn.prepare_cached("DELETE FROM withheld WHERE group_id = ?1 AND entity = ?2")?
+                    .execute(params![group.as_str(), id])?;
+            }
         }
     }
     Ok(())
+}
+
+/// The `withheld` row id of a booking or activity entry.
+fn withheld_id(r: &EntityRef) -> Option<String> {
+    match r {
+        EntityRef::Booking(id) => Some(format!("booking:{id}")),
+        EntityRef::Activity(id) => Some(format!("activity:{id}")),
+        _ => None,
+    }
+}
+
+/// Parses a `withheld` row id back.
+pub(crate) fn parse_withheld(entity: &str) -> Option<EntityRef> {
+    let (kind, id) = entity.split_once(':')?;
+    match kind {
+        "booking" => crate::ids::BookingId::parse(id).ok().map(EntityRef::Booking),
+        "activity" => crate::ids::ActivityId::parse(id).ok().map(EntityRef::Activity),
+        _ => None,
+    }
 }
 
 fn upsert(conn: &Connection, group: &GroupId, key: DocKey, entity: &Entity) -> Result<(), StoreError> {
@@ -67,20 +105,36 @@ fn upsert_group(conn: &Connection, group: &GroupId, g: &Group) -> Result<(), Sto
         return Ok(());
     }
     conn.prepare_cached(
-        "INSERT INTO groups (id, name, description, created, pickup_window_hours) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO groups (id, name, description, created, pickup_window_hours, founder) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-         created = excluded.created, pickup_window_hours = excluded.pickup_window_hours",
+         created = excluded.created, pickup_window_hours = excluded.pickup_window_hours, founder = excluded.founder",
     )?
-    .execute(params![g.id.as_str(), g.name, g.description, g.created.0, g.pickup_window_hours])?;
+    .execute(params![
+        g.id.as_str(),
+        g.name,
+        g.description,
+        g.created.0,
+        g.pickup_window_hours,
+        g.founder.as_ref().and_then(|f| serde_json::to_string(f).ok())
+    ])?;
     Ok(())
 }
 
 fn upsert_member(conn: &Connection, group: &GroupId, m: &Member) -> Result<(), StoreError> {
     let g = group.as_str();
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO members (group_id, id, name, role, joined, removed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR REPLACE INTO members (group_id, id, name, role, joined, removed, roles)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![g, m.id.as_str(), m.name, m.role.as_str(), m.joined.0, m.removed.map(|t| t.0)])?;
+    .execute(params![
+        g,
+        m.id.as_str(),
+        m.name,
+        m.role.as_str(),
+        m.joined.0,
+        m.removed.map(|t| t.0),
+        serde_json::to_string(&m.roles).map_err(|e| StoreError::Encode { message: e.to_string() })?
+    ])?;
     conn.prepare_cached("DELETE FROM devices WHERE group_id = ?1 AND member_id = ?2")?.execute([g, m.id.as_str()])?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO devices (group_id, device_id, member_id, label, added) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -258,9 +312,18 @@ pub(crate) fn clear_group(conn: &Connection, group: &GroupId) -> Result<(), Stor
     let g = group.as_str();
     conn.execute("DELETE FROM item_search WHERE rowid IN (SELECT rowid FROM items WHERE group_id = ?1)", [g])?;
     conn.execute("DELETE FROM groups WHERE id = ?1", [g])?;
-    for table in
-        ["members", "devices", "items", "item_tags", "bookings", "holds", "kit_parts", "qualifications", "activity"]
-    {
+    for table in [
+        "members",
+        "devices",
+        "items",
+        "item_tags",
+        "bookings",
+        "holds",
+        "kit_parts",
+        "qualifications",
+        "activity",
+        "withheld",
+    ] {
         conn.execute(&format!("DELETE FROM {table} WHERE group_id = ?1"), [g])?;
     }
     Ok(())

@@ -106,8 +106,9 @@ fn parse_err(what: &str, value: &str) -> StoreError {
 
 /// Every group on this device.
 pub(crate) fn groups(conn: &Connection) -> Result<Vec<Group>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached("SELECT id, name, description, created, pickup_window_hours FROM groups ORDER BY name, id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, description, created, pickup_window_hours, founder FROM groups ORDER BY name, id",
+    )?;
     let rows = stmt.query_map([], group_row)?;
     rows.collect::<Result<Vec<_>, _>>()?.into_iter().collect()
 }
@@ -120,13 +121,16 @@ fn group_row(r: &Row<'_>) -> rusqlite::Result<Result<Group, StoreError>> {
         description: r.get(2).unwrap_or_default(),
         created: Timestamp(r.get(3).unwrap_or_default()),
         pickup_window_hours: r.get(4).unwrap_or(24),
+        founder: r.get::<_, Option<String>>(5).ok().flatten().and_then(|f| serde_json::from_str(&f).ok()),
     }))
 }
 
 /// One group.
 pub(crate) fn group(conn: &Connection, id: &GroupId) -> Result<Option<Group>, StoreError> {
     let row = conn
-        .prepare_cached("SELECT id, name, description, created, pickup_window_hours FROM groups WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT id, name, description, created, pickup_window_hours, founder FROM groups WHERE id = ?1",
+        )?
         .query_row([id.as_str()], group_row)
         .optional()?;
     row.transpose()
@@ -162,13 +166,14 @@ fn member_from_row(conn: &Connection, group: &GroupId, r: &Row<'_>) -> Result<Me
         removed: r.get::<_, Option<i64>>(4)?.map(Timestamp),
         devices,
         qualifications,
+        roles: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
     })
 }
 
 /// The members of a group, current ones first, by name.
 pub(crate) fn members(conn: &Connection, group: &GroupId) -> Result<Vec<Member>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, role, joined, removed FROM members WHERE group_id = ?1 ORDER BY removed IS NOT NULL, name, id",
+        "SELECT id, name, role, joined, removed, roles FROM members WHERE group_id = ?1 ORDER BY removed IS NOT NULL, name, id",
     )?;
     let mut rows = stmt.query([group.as_str()])?;
     let mut out = Vec::new();
@@ -180,8 +185,8 @@ pub(crate) fn members(conn: &Connection, group: &GroupId) -> Result<Vec<Member>,
 
 /// One member.
 pub(crate) fn member(conn: &Connection, group: &GroupId, id: &MemberId) -> Result<Option<Member>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, name, role, joined, removed FROM members WHERE group_id = ?1 AND id = ?2")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT id, name, role, joined, removed, roles FROM members WHERE group_id = ?1 AND id = ?2")?;
     let mut rows = stmt.query([group.as_str(), id.as_str()])?;
     match rows.next()? {
         Some(r) => Ok(Some(member_from_row(conn, group, r)?)),

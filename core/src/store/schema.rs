@@ -50,6 +50,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/004_sync.sql"),
         rebuilds_projection: false,
     },
+    Migration {
+        version: 5,
+        description: "attestations of who wrote which changes; founder, role history and withheld entities",
+        sql: include_str!("migrations/005_trust.sql"),
+        rebuilds_projection: true,
+    },
 ];
 
 /// The schema version this code writes.
@@ -71,6 +77,7 @@ pub const PROJECTION_TABLES: &[(&str, &str)] = &[
     ("kit_parts", "group_id, kit_id, part_id"),
     ("qualifications", "group_id, item_id, member_id"),
     ("activity", "group_id, id"),
+    ("withheld", "group_id, entity"),
 ];
 
 /// Reads the schema version of an open connection.

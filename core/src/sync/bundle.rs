@@ -22,20 +22,20 @@ use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use crate::Store;
-use crate::docs::DocKey;
 use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
 use crate::store::{DocumentExport, MergeReport};
 use crate::sync::summary::{KnownHeads, changes_after, local_heads};
-use crate::sync::{SyncError, authorize_sender, validate_documents};
+use crate::sync::{SyncError, authorize_sender, merge_received, validate_documents};
 use crate::time::Timestamp;
+use crate::trust::attest::Attestation;
 
 /// First bytes of every bundle.
 pub const MAGIC: &[u8; 8] = b"DELBARBN";
 /// The format version this code writes and reads.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 /// What the signature covers before the checksum (domain separation).
-const SIGNING_CONTEXT: &[u8] = b"delbar bundle v1";
+const SIGNING_CONTEXT: &[u8] = b"delbar bundle v2";
 const HEADER_LEN: usize = 8 + 2 + 4;
 const CHECKSUM_LEN: usize = 32;
 const SIGNATURE_LEN: usize = 64;
@@ -45,7 +45,7 @@ struct Body {
     group: String,
     device: [u8; 32],
     created: i64,
-    documents: Vec<(String, Vec<u8>)>,
+    documents: Vec<(String, Vec<u8>, Vec<Attestation>)>,
 }
 
 /// A bundle whose checksum and signature verified (not yet checked against a store).
@@ -73,9 +73,9 @@ pub fn export_bundle(store: &Store, group: &GroupId, peer: Option<&KnownHeads>) 
         if peer.is_some() && !theirs.is_empty() && heads.iter().all(|h| theirs.contains(h)) {
             continue;
         }
-        let data = changes_after(store, group, key, &theirs)?;
+        let (data, attestations) = changes_after(store, group, key, &theirs)?;
         if !data.is_empty() {
-            documents.push((name, data));
+            documents.push((name, data, attestations));
         }
     }
     let key = store.device_signing_key();
@@ -142,7 +142,11 @@ pub fn read_bundle(bytes: &[u8]) -> Result<BundleInfo, SyncError> {
     let key = VerifyingKey::from_bytes(&body.device).map_err(|_| bad_signature())?;
     key.verify(&signed_message(&checksum), &Signature::from_bytes(&signature)).map_err(|_| bad_signature())?;
     let group = GroupId::parse(&body.group).map_err(SyncError::malformed)?;
-    let documents = body.documents.into_iter().map(|(key, data)| DocumentExport { key, data }).collect();
+    let documents = body
+        .documents
+        .into_iter()
+        .map(|(key, data, attestations)| DocumentExport { key, data, attestations })
+        .collect();
     Ok(BundleInfo { group, device, created: Timestamp(body.created), documents })
 }
 
@@ -155,10 +159,7 @@ pub fn import_bundle(store: &mut Store, group: &GroupId, bytes: &[u8]) -> Result
     if &info.group != group {
         return Err(SyncError::ForeignGroup { expected: group.to_string(), found: info.group.to_string() }.into());
     }
-    let documents = validate_documents(store, group, info.documents)?;
+    let documents = validate_documents(info.documents)?;
     authorize_sender(store, group, &info.device, &documents)?;
-    // The catalogue first, so the documents after it are projected with its members known.
-    let mut documents = documents;
-    documents.sort_by_key(|d| DocKey::parse(&d.key) != Some(DocKey::Catalogue));
-    store.merge_documents(group, &documents)
+    merge_received(store, group, &documents)
 }

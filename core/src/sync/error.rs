@@ -88,6 +88,22 @@ pub enum SyncError {
         /// What failed.
         message: String,
     },
+    /// An attestation's signature does not verify against the device that wrote the change
+    /// it names.
+    #[error("an attestation of device {device} does not verify")]
+    BadAttestation {
+        /// The device whose change it names.
+        device: String,
+    },
+    /// Changes arrived under a device's name without that device's attestation covering
+    /// them: forged, or sent without the proof of who wrote them.
+    #[error("{count} change(s) under the name of device {device} are not vouched for by that device")]
+    UnattestedChanges {
+        /// The device the changes claim as author.
+        device: String,
+        /// How many such changes.
+        count: usize,
+    },
     /// The sync service is not running.
     #[error("the sync service is not running")]
     NotRunning,

@@ -28,7 +28,7 @@ use crate::docs::{DocKey, Entity, EntityRef, all_entities, read_entity};
 use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
 use crate::store::doc_log;
-use crate::store::{DocumentExport, queries};
+use crate::store::{DocumentExport, MergeReport, queries};
 
 /// Whether this device holds a catalogue for `group`.
 pub(crate) fn knows_group(store: &Store, group: &GroupId) -> Result<bool> {
@@ -77,14 +77,9 @@ fn catalogue_lists_device(data: &[u8], device: &DeviceId) -> Result<bool> {
     Ok(false)
 }
 
-/// Checks received documents before anything is applied: known keys, no key twice, valid
-/// automerge data whose dependencies this device holds (or that the data brings). Drops
-/// empty entries.
-pub(crate) fn validate_documents(
-    store: &mut Store,
-    group: &GroupId,
-    documents: Vec<DocumentExport>,
-) -> Result<Vec<DocumentExport>> {
+/// Checks the shape of received documents: known keys, no key twice. Drops empty entries.
+/// The data itself is checked by [`merge_received`] before anything is applied.
+pub(crate) fn validate_documents(documents: Vec<DocumentExport>) -> Result<Vec<DocumentExport>> {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::with_capacity(documents.len());
     for d in documents {
@@ -96,13 +91,17 @@ pub(crate) fn validate_documents(
         if d.data.is_empty() {
             continue;
         }
-        store.check_received(group, key, &d.data).map_err(|e| match e {
-            crate::Error::Store(crate::store::StoreError::InvalidData { reason }) => {
-                SyncError::Malformed { reason }.into()
-            }
-            other => other,
-        })?;
         out.push(d);
     }
     Ok(out)
+}
+
+/// Applies received documents through [`Store::merge_documents`], which checks every
+/// document (valid data, nothing missing, every new change attested by its author) before
+/// applying any. Invalid data is reported as [`SyncError::Malformed`].
+pub(crate) fn merge_received(store: &mut Store, group: &GroupId, documents: &[DocumentExport]) -> Result<MergeReport> {
+    store.merge_documents(group, documents).map_err(|e| match e {
+        crate::Error::Store(crate::store::StoreError::InvalidData { reason }) => SyncError::Malformed { reason }.into(),
+        other => other,
+    })
 }

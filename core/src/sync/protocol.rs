@@ -26,7 +26,8 @@ use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
 use crate::store::{DocumentExport, MergeReport};
 use crate::sync::summary::{Summary, changes_after, local_heads, peer_heads, record_peer_heads};
-use crate::sync::{SyncError, authorize_sender, is_member_device, knows_group, validate_documents};
+use crate::sync::{SyncError, authorize_sender, is_member_device, knows_group, merge_received, validate_documents};
+use crate::trust::attest::Attestation;
 
 /// One message of a sync session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,10 +39,11 @@ pub enum Message {
         /// Document key -> heads.
         docs: Vec<(String, Vec<[u8; 32]>)>,
     },
-    /// The changes the receiver lacks, per document (compressed automerge changes).
+    /// The changes the receiver lacks, per document (compressed automerge changes), with
+    /// their authors' attestations.
     Changes {
-        /// Document key -> changes.
-        docs: Vec<(String, Vec<u8>)>,
+        /// Document key -> changes, attestations.
+        docs: Vec<(String, Vec<u8>, Vec<Attestation>)>,
     },
 }
 
@@ -172,27 +174,28 @@ impl Session {
                     base.extend(peer_heads(store, &self.group, &self.peer, key)?);
                     base.sort();
                     base.dedup();
-                    let data = changes_after(store, &self.group, key, &base)?;
+                    let (data, attestations) = changes_after(store, &self.group, key, &base)?;
                     record_peer_heads(store, &self.group, &self.peer, key, &theirs)?;
                     if !data.is_empty() {
                         self.report.change_bytes_sent += data.len() as u64;
-                        out.push((name, data));
+                        out.push((name, data, attestations));
                     }
                 }
                 self.state = State::AwaitChanges;
                 Ok(vec![Message::Changes { docs: out }])
             }
             (State::AwaitChanges, Message::Changes { docs }) => {
-                for (name, _) in &docs {
+                for (name, _, _) in &docs {
                     self.differing_key(name)?;
                 }
-                let documents: Vec<DocumentExport> =
-                    docs.into_iter().map(|(key, data)| DocumentExport { key, data }).collect();
+                let documents: Vec<DocumentExport> = docs
+                    .into_iter()
+                    .map(|(key, data, attestations)| DocumentExport { key, data, attestations })
+                    .collect();
                 self.report.change_bytes_received = documents.iter().map(|d| d.data.len() as u64).sum();
-                let mut documents = validate_documents(store, &self.group, documents)?;
+                let documents = validate_documents(documents)?;
                 authorize_sender(store, &self.group, &self.peer, &documents)?;
-                documents.sort_by_key(|d| DocKey::parse(&d.key) != Some(DocKey::Catalogue));
-                self.report.merged = store.merge_documents(&self.group, &documents)?;
+                self.report.merged = merge_received(store, &self.group, &documents)?;
                 self.state = State::Done;
                 Ok(Vec::new())
             }

@@ -9,13 +9,14 @@
 use automerge::ChangeHash;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::Store;
 use crate::docs::DocKey;
 use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
 use crate::store::doc_log;
+use crate::trust::attest::{self, Attestation};
 
 /// Hash of a document's heads (order-independent), truncated to 16 bytes.
 pub type HeadsHash = [u8; 16];
@@ -96,23 +97,33 @@ pub(crate) fn local_heads(store: &Store, group: &GroupId) -> Result<BTreeMap<Doc
 }
 
 /// The changes of one document that a device holding `their_heads` lacks, in automerge's
-/// compressed change encoding; empty if there are none or this device lacks the document.
-/// Heads this device does not know are ignored (the answer then may repeat changes the
-/// other side has, which applying ignores).
+/// compressed change encoding, with the attestations of their authors; empty if there are
+/// none or this device lacks the document. Heads this device does not know are ignored
+/// (the answer then may repeat changes the other side has, which applying ignores).
 pub(crate) fn changes_after(
     store: &Store,
     group: &GroupId,
     key: DocKey,
     their_heads: &[ChangeHash],
-) -> Result<Vec<u8>> {
+) -> Result<(Vec<u8>, Vec<Attestation>)> {
     let Some(mut doc) = doc_log::load(store.conn(), group, key)? else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     if !their_heads.is_empty() && doc.get_heads().iter().all(|h| their_heads.contains(h)) {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let known: Vec<ChangeHash> = their_heads.iter().filter(|h| doc.get_change_by_hash(h).is_some()).copied().collect();
-    Ok(doc.save_after(&known))
+    if known.is_empty() {
+        return Ok((doc.save(), attest::for_document(store.conn(), group, key, None)?));
+    }
+    let changes = doc.get_changes(&known);
+    let mut data = Vec::new();
+    let mut sent = HashSet::with_capacity(changes.len());
+    for c in &changes {
+        data.extend_from_slice(c.raw_bytes());
+        sent.insert(c.hash());
+    }
+    Ok((data, attest::for_document(store.conn(), group, key, Some(&sent))?))
 }
 
 /// The heads `peer` last announced for one document of `group`.

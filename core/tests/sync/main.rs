@@ -9,3 +9,4 @@ mod bundle;
 mod fixtures;
 mod net;
 mod protocol;
+mod trust;

@@ -255,7 +255,7 @@ final class DelbarTests: XCTestCase {
         guard case let .InUse(path, _)? = inUse else { return XCTFail("expected InUse: \(String(describing: inUse))") }
         XCTAssertTrue(path.hasSuffix("delbar.db"), path)
 
-        let garbage = [DocumentExport(key: "catalogue", data: Data([1, 2, 3, 4]))]
+        let garbage = [DocumentExport(key: "catalogue", data: Data([1, 2, 3, 4]), attestations: [])]
         let invalid = await delbarErrorAsync("merging bytes that are not automerge") {
             try await store.mergeDocuments(groupId: gid, documents: garbage)
         }

@@ -1,0 +1,90 @@
+//! Who may write what, judged per field from the writer's role when the change was made.
+//!
+//! - Catalogue: everything (the group, members, items with their loan rules, maintenance,
+//!   qualifications) is written by stewards; a member may add devices to their own entry.
+//! - Bookings: the borrower (the member a booking names, booking only for themselves) or a
+//!   steward writes a booking; the waitlist rank is a steward's; a lifecycle event counts
+//!   only if written by the member it names, who is a steward or the borrower (declining
+//!   is a steward's). Whether an item needed approval or was self-service is checked when
+//!   the action is taken, not again here.
+//! - Activity: an entry is written by the member it names as actor.
+//!
+//! A removed member has no role from the instant of removal, so nothing they wrote after it
+//! counts, whichever device carried it.
+
+use serde_json::Value as Json;
+
+use crate::docs::MEMBERS_KEY;
+use crate::domain::event;
+use crate::trust::effective::Rule;
+use crate::trust::roster::Author;
+
+/// The catalogue's rule.
+pub(crate) struct CatalogueRule;
+
+impl Rule for CatalogueRule {
+    fn allows(&mut self, path: &[String], author: &Author, _value: &Json) -> bool {
+        match path {
+            [members, member, devices, _, ..]
+                if members == MEMBERS_KEY && devices == "devices" && member == author.member.as_str() =>
+            {
+                true
+            }
+            _ => author.is_steward(),
+        }
+    }
+}
+
+/// A booking's rule; learns the borrower from the booking's `member` field (read first).
+#[derive(Default)]
+pub(crate) struct BookingRule {
+    borrower: Option<String>,
+}
+
+impl BookingRule {
+    fn is_borrower(&self, author: &Author) -> bool {
+        self.borrower.as_deref() == Some(author.member.as_str())
+    }
+}
+
+impl Rule for BookingRule {
+    fn allows(&mut self, path: &[String], author: &Author, value: &Json) -> bool {
+        let field = path.get(1).map(String::as_str);
+        match (path.len(), field) {
+            (2, Some("member")) => {
+                let ok = author.is_steward() || value.as_str() == Some(author.member.as_str());
+                if ok {
+                    self.borrower = value.as_str().map(str::to_owned);
+                }
+                ok
+            }
+            (2, Some("queue_rank")) => author.is_steward(),
+            (3, Some("events")) => {
+                let name = path.get(2).map(String::as_str);
+                let by_author = value.get("by").and_then(Json::as_str) == Some(author.member.as_str());
+                let role_ok = author.is_steward() || (self.is_borrower(author) && name != Some(event::DECLINED));
+                by_author && role_ok
+            }
+            _ => author.is_steward() || self.is_borrower(author),
+        }
+    }
+}
+
+/// An activity entry's rule; learns the actor from the entry's `actor` field (read first).
+#[derive(Default)]
+pub(crate) struct ActivityRule {
+    actor: Option<String>,
+}
+
+impl Rule for ActivityRule {
+    fn allows(&mut self, path: &[String], author: &Author, value: &Json) -> bool {
+        if path.len() == 2 && path[1] == "actor" {
+            let ok = value.as_str() == Some(author.member.as_str());
+            if ok {
+                self.actor = value.as_str().map(str::to_owned);
+            }
+            return ok;
+        }
+        self.actor.as_deref() == Some(author.member.as_str())
+    }
+}

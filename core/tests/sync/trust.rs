@@ -1,0 +1,178 @@
+//! Trust: forged changes are refused; changes outside their author's role, or made by a
+//! removed member after removal, have no effect, identically on every device.
+
+use automerge::AutoCommit;
+use delbar_core::docs::{DocKey, Entity, actor_of, write_entity};
+use delbar_core::domain::{ItemPatch, LoanRules, Role};
+use delbar_core::ids::{DeviceId, GroupId};
+use delbar_core::store::DocumentExport;
+use delbar_core::sync::SyncError;
+use delbar_core::trust::attest::attest_document;
+use delbar_core::{Error, Store};
+
+use crate::fixtures::{Lab, add_member, assert_converged, book, bookings};
+use crate::protocol::run;
+
+/// `store`'s catalogue as an automerge document edited under `actor`'s device id.
+fn catalogue_of(store: &mut Store, g: &GroupId, actor: &DeviceId) -> (AutoCommit, Vec<automerge::ChangeHash>) {
+    let export = store.export_group(g).unwrap();
+    let cat = export.iter().find(|d| d.key == "catalogue").unwrap();
+    let mut doc = AutoCommit::load(&cat.data).unwrap().with_actor(actor_of(actor));
+    let heads = doc.get_heads();
+    (doc, heads)
+}
+
+fn sync_error(e: Error) -> SyncError {
+    match e {
+        Error::Sync(s) => s,
+        other => panic!("expected a sync error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_change_forged_in_a_stewards_name_is_refused_and_changes_nothing() {
+    let mut lab = Lab::new();
+    let (mut steward, g, item) = lab.steward();
+    let mut mallory = lab.device();
+    let mut other = lab.device();
+    add_member(&mut steward, &g, &mallory, "Mallory", Role::Member);
+    add_member(&mut steward, &g, &other, "Olle", Role::Member);
+    run(&mut steward, &mut mallory, &g);
+    run(&mut steward, &mut other, &g);
+
+    // Mallory writes a change under the steward's actor id: without the steward's key.
+    let (mut doc, heads) = {
+        let steward_device = steward.device_id().clone();
+        catalogue_of(&mut mallory, &g, &steward_device)
+    };
+    let mut forged = mallory.item(&g, &item).unwrap();
+    forged.rules = LoanRules { max_loan_hours: Some(1), ..forged.rules.clone() };
+    write_entity(&mut doc, &Entity::Item(forged)).unwrap();
+    doc.commit();
+    let data = doc.save_after(&heads);
+    // Even with every attestation Mallory can make (her own), the change is not vouched for.
+    let mut own = doc.clone().with_actor(actor_of(mallory.device_id()));
+    let attestations =
+        attest_document(&mut own, &g, DocKey::Catalogue, mallory.device_signing_key()).into_iter().collect();
+    let before = other.item(&g, &item).unwrap();
+    let e = other.merge_documents(&g, &[DocumentExport { key: "catalogue".into(), data, attestations }]).unwrap_err();
+    assert!(matches!(sync_error(e), SyncError::UnattestedChanges { .. }));
+    assert_eq!(other.item(&g, &item).unwrap(), before);
+    assert!(other.check(None).unwrap().is_clean());
+}
+
+#[test]
+fn a_bad_attestation_signature_is_refused() {
+    let mut lab = Lab::new();
+    let (mut steward, g, _) = lab.steward();
+    let mut phone = lab.device();
+    add_member(&mut steward, &g, &phone, "Pia", Role::Member);
+    let mut export = steward.export_group(&g).unwrap();
+    for d in &mut export {
+        for a in &mut d.attestations {
+            a.signature[0] ^= 1;
+        }
+    }
+    let e = phone.merge_documents(&g, &export).unwrap_err();
+    assert!(matches!(sync_error(e), SyncError::BadAttestation { .. }));
+    assert!(phone.groups().unwrap().is_empty());
+}
+
+#[test]
+fn a_member_editing_loan_rules_has_no_effect_on_any_device() {
+    let mut lab = Lab::new();
+    let (mut steward, g, item) = lab.steward();
+    let mut member = lab.device();
+    let mut third = lab.device();
+    add_member(&mut steward, &g, &member, "Maja", Role::Member);
+    add_member(&mut steward, &g, &third, "Tor", Role::Member);
+    run(&mut steward, &mut member, &g);
+    run(&mut steward, &mut third, &g);
+    let rules_before = steward.item(&g, &item).unwrap().rules;
+
+    // A modified app on the member's phone writes loan rules and promotes its member: a
+    // genuine, attested change of that device, outside its role.
+    let (mut doc, heads) = {
+        let own = member.device_id().clone();
+        catalogue_of(&mut member, &g, &own)
+    };
+    let mut edited = member.item(&g, &item).unwrap();
+    edited.rules = LoanRules { max_loan_hours: Some(1000), self_service: true, ..edited.rules.clone() };
+    edited.name = "Min bandsåg".into();
+    write_entity(&mut doc, &Entity::Item(edited)).unwrap();
+    let me = member.me(&g).unwrap();
+    let mut promoted = me.clone();
+    promoted.role = Role::Steward;
+    write_entity(&mut doc, &Entity::Member(promoted)).unwrap();
+    doc.commit();
+    let data = doc.save_after(&heads);
+    let attestations =
+        attest_document(&mut doc, &g, DocKey::Catalogue, member.device_signing_key()).into_iter().collect();
+    steward.merge_documents(&g, &[DocumentExport { key: "catalogue".into(), data, attestations }]).unwrap();
+
+    // The change is in the steward's documents (so devices keep converging) but not in what
+    // anyone sees.
+    assert_eq!(steward.item(&g, &item).unwrap().rules, rules_before);
+    assert_eq!(steward.item(&g, &item).unwrap().name, "Bandsåg");
+    assert_eq!(steward.member(&g, &me.id).unwrap().role, Role::Member);
+    run(&mut steward, &mut third, &g);
+    assert_eq!(third.item(&g, &item).unwrap().rules, rules_before);
+    assert_converged(&mut steward, &mut third, &g);
+
+    // A steward's later edit of the same item counts as usual.
+    let patch = ItemPatch { name: Some("Bandsåg 2".into()), ..ItemPatch::default() };
+    steward.update_item(&g, &item, &patch).unwrap();
+    run(&mut steward, &mut third, &g);
+    assert_eq!(third.item(&g, &item).unwrap().name, "Bandsåg 2");
+    assert_eq!(third.item(&g, &item).unwrap().rules, rules_before);
+    assert_converged(&mut steward, &mut third, &g);
+}
+
+#[test]
+fn a_removed_members_booking_made_after_removal_counts_nowhere() {
+    let mut lab = Lab::new();
+    let (mut steward, g, item) = lab.steward();
+    let mut leaving = lab.device();
+    let mut friend = lab.device();
+    let leaving_id = add_member(&mut steward, &g, &leaving, "Lars", Role::Member);
+    add_member(&mut steward, &g, &friend, "Frida", Role::Member);
+    run(&mut steward, &mut leaving, &g);
+    run(&mut steward, &mut friend, &g);
+    let before_removal = book(&lab, &mut leaving, &g, &item, 24);
+    run(&mut leaving, &mut friend, &g);
+
+    lab.clock.advance(60_000);
+    steward.remove_member(&g, &leaving_id).unwrap();
+    lab.clock.advance(60 * 60_000);
+    // Lars has not heard of it and books again; Frida has not heard either and takes it.
+    let after_removal = book(&lab, &mut leaving, &g, &item, 48);
+    run(&mut leaving, &mut friend, &g);
+    assert!(bookings(&friend, &g).iter().any(|b| b.id == after_removal.id));
+
+    // Once Frida meets the steward, both devices agree: the late booking does not count,
+    // the earlier one does.
+    run(&mut friend, &mut steward, &g);
+    for store in [&steward, &friend] {
+        let ids: Vec<_> = bookings(store, &g).into_iter().map(|b| b.id).collect();
+        assert!(ids.contains(&before_removal.id));
+        assert!(!ids.contains(&after_removal.id), "a booking made after removal counts");
+    }
+    assert_converged(&mut steward, &mut friend, &g);
+}
+
+#[test]
+fn a_demoted_stewards_earlier_edits_stay() {
+    let mut lab = Lab::new();
+    let (mut first, g, item) = lab.steward();
+    let mut second = lab.device();
+    let second_id = add_member(&mut first, &g, &second, "Siv", Role::Steward);
+    run(&mut first, &mut second, &g);
+    let patch = ItemPatch { name: Some("Bandsåg (Siv)".into()), ..ItemPatch::default() };
+    second.update_item(&g, &item, &patch).unwrap();
+    run(&mut first, &mut second, &g);
+    lab.clock.advance(60_000);
+    first.set_role(&g, &second_id, Role::Member).unwrap();
+    run(&mut first, &mut second, &g);
+    assert_eq!(first.item(&g, &item).unwrap().name, "Bandsåg (Siv)");
+    assert_converged(&mut first, &mut second, &g);
+}
