@@ -33,15 +33,8 @@ const POLL: Duration = Duration::from_millis(200);
 
 /// Runs the hub until a stop signal.
 pub fn run(data: Option<&Path>, now: Option<&str>, json_output: bool, args: &HubArgs) -> CliResult<Outcome> {
+    // An error ends the hub with `error: <message>` on stderr, like every command.
     log::init();
-    let result = serve(data, now, json_output, args);
-    if let Err(e) = &result {
-        tracing::error!("hub stopped: {e}");
-    }
-    result
-}
-
-fn serve(data: Option<&Path>, now: Option<&str>, json_output: bool, args: &HubArgs) -> CliResult<Outcome> {
     let store_file = match &args.store {
         Some(path) => path.clone(),
         None => data_dir(data)?.join(STORE_FILE),
