@@ -1,6 +1,6 @@
 //! The command line: global options and one subcommand per thing a steward does.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use delbar_core::domain::{BookingState, Condition, Role};
 use std::path::PathBuf;
 
@@ -72,9 +72,154 @@ pub enum Command {
     Check,
     /// Show this device's id (give it to a steward to be added as a member)
     Device,
+    /// This device's dialable address (device id and direct addresses) for `delbar sync
+    /// --peer` on another device
+    Address(NetArgs),
+    /// Sync the group once with another member's device (a hub, a steward's laptop) and tell
+    /// what changed
+    Sync(SyncArgs),
+    /// Invite a new member's device with a code and its QR code, or redeem one
+    #[command(subcommand)]
+    Invite(InviteCommand),
+    /// Carry changes in a file (USB stick, messenger): export, import, inspect
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+    /// Run an always-on member device (a workshop laptop, a Raspberry Pi) that syncs with
+    /// every member's device that comes by; stops on Ctrl-C or SIGTERM
+    Hub(HubArgs),
     /// Run a realistic scenario on a temporary store and tell what happened
     Demo,
 }
+
+/// Where and how this device listens and finds others.
+#[derive(Debug, Clone, Args)]
+pub struct NetArgs {
+    /// Which addresses to listen on: every interface (phones on the same Wi-Fi) or loopback
+    /// (this machine only)
+    #[arg(long, value_enum, default_value_t = Listen::All)]
+    pub listen: Listen,
+    /// Find and announce devices on the local network with mDNS, so a device id alone is
+    /// enough to dial [default: on with --listen all, off with --listen loopback]
+    #[arg(long, overrides_with = "no_mdns")]
+    pub mdns: bool,
+    /// Turn mDNS off
+    #[arg(long, overrides_with = "mdns")]
+    pub no_mdns: bool,
+}
+
+/// Which addresses a device listens on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Listen {
+    /// Every interface
+    All,
+    /// 127.0.0.1 only
+    Loopback,
+}
+
+/// `delbar sync`
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The other device's address (`delbar address` there, or a hub's address file), or its
+    /// device id alone when mDNS can find it
+    #[arg(long, value_name = "ADDR")]
+    pub peer: String,
+    /// Where this device listens while it syncs
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+/// `delbar invite ...`
+#[derive(Debug, Subcommand)]
+pub enum InviteCommand {
+    /// Create an invite (stewards): prints its code and QR code, then serves on this device
+    /// until every use is redeemed (or Ctrl-C)
+    Create {
+        /// The role the new member gets
+        #[arg(long, default_value = "member", value_parser = parse_role)]
+        role: Role,
+        /// How long the invite works: 30m, 48h, 7d, 2w
+        #[arg(long, default_value = "48h", value_name = "SPAN", value_parser = parse_span)]
+        expires: Span,
+        /// How many devices may redeem it
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        uses: u32,
+        /// Print the invite and exit instead of serving it; it is then redeemed at a `delbar
+        /// hub` running on this store, found by mDNS
+        #[arg(long)]
+        no_wait: bool,
+        /// Where this device listens while it serves the invite
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// Redeem an invite: join the group as a new member and receive it
+    Redeem {
+        /// The invite code (DELBAR1...)
+        code: String,
+        /// Your name as the other members will see it
+        #[arg(long)]
+        name: String,
+        /// A label for this device ("Nils telefon")
+        #[arg(long, default_value = "")]
+        label: String,
+        /// Where this device listens while it redeems
+        #[command(flatten)]
+        net: NetArgs,
+    },
+}
+
+/// `delbar bundle ...`
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Write the group's changes to a signed file: everything, or what a peer lacks
+    Export {
+        /// Only what a device lacks, by the heads file it wrote with `delbar bundle heads`
+        #[arg(long, value_name = "HEADSFILE")]
+        for_peer: Option<PathBuf>,
+        /// The bundle file to write
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Check a bundle (group, checksum, signature, membership) and apply it; importing twice
+    /// changes nothing. Without --group, the bundle's own group
+    Import {
+        /// The bundle file
+        file: PathBuf,
+    },
+    /// Show what a bundle holds without applying it
+    Info {
+        /// The bundle file
+        file: PathBuf,
+    },
+    /// Write what this device holds of the group (document heads) to a file, so another
+    /// device exports only what this one lacks
+    Heads {
+        /// The heads file to write
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+/// `delbar hub`
+#[derive(Debug, Args)]
+pub struct HubArgs {
+    /// The hub's store file [default: delbar.db in the data directory]
+    #[arg(long, value_name = "PATH")]
+    pub store: Option<PathBuf>,
+    /// Where the hub listens
+    #[command(flatten)]
+    pub net: NetArgs,
+    /// Where to write the hub's address for phones and scripts [default: hub.addr next to the
+    /// store]
+    #[arg(long, value_name = "FILE")]
+    pub address_file: Option<PathBuf>,
+    /// How often to log the session totals: 30s, 5m, 1h
+    #[arg(long, default_value = "5m", value_name = "SPAN", value_parser = parse_span)]
+    pub status_every: Span,
+}
+
+/// A span of time typed as a number and a unit, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span(pub i64);
 
 /// `delbar group ...`
 #[derive(Debug, Subcommand)]
@@ -571,6 +716,24 @@ fn parse_state(s: &str) -> Result<BookingState, String> {
     })
 }
 
+fn parse_span(s: &str) -> Result<Span, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let unit_ms: i64 = match unit.trim() {
+        "s" | "sec" | "secs" => 1_000,
+        "m" | "min" | "mins" => 60_000,
+        "h" | "hour" | "hours" => 3_600_000,
+        "d" | "day" | "days" => 86_400_000,
+        "w" | "week" | "weeks" => 604_800_000,
+        _ => return Err(format!("'{s}' is not a span; use a number and s, m, h, d or w (48h, 7d)")),
+    };
+    match number.parse::<i64>().ok().and_then(|n| n.checked_mul(unit_ms)) {
+        Some(ms) if ms > 0 => Ok(Span(ms)),
+        _ => Err(format!("'{s}' is not a positive span; use a number and s, m, h, d or w (48h, 7d)")),
+    }
+}
+
 fn parse_limit(s: &str) -> Result<Limit, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "none" | "no" | "off" | "unlimited" => Ok(Limit(None)),
@@ -616,5 +779,29 @@ mod tests {
         assert_eq!(edit.fields.rules.self_service, Some(false));
         assert_eq!(edit.fields.rules.max_loan_hours, Some(Limit(None)));
         assert_eq!(edit.fields.lat, Some(-12.5));
+    }
+
+    #[test]
+    fn spans_read_units_and_refuse_nonsense() {
+        assert_eq!(parse_span("48h"), Ok(Span(48 * 3_600_000)));
+        assert_eq!(parse_span("7d"), Ok(Span(7 * 86_400_000)));
+        assert_eq!(parse_span(" 30M "), Ok(Span(30 * 60_000)));
+        for bad in ["", "h", "0h", "-1h", "5", "5y", "99999999999999999w"] {
+            assert!(parse_span(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn mdns_follows_the_listen_mode_unless_told() {
+        let net = |args: &[&str]| {
+            let mut all = vec!["delbar", "address"];
+            all.extend_from_slice(args);
+            let Command::Address(net) = Cli::try_parse_from(all).unwrap().command else { panic!("not address") };
+            net.config()
+        };
+        assert!(net(&[]).mdns);
+        assert!(!net(&["--listen", "loopback"]).mdns);
+        assert!(net(&["--listen", "loopback", "--mdns"]).mdns);
+        assert!(!net(&["--no-mdns"]).mdns);
     }
 }

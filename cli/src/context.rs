@@ -2,6 +2,7 @@
 
 use delbar_core::Store;
 use delbar_core::domain::Group;
+use delbar_core::ids::GroupId;
 use delbar_core::time::{Clock, ManualClock, SystemClock, Timestamp};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -51,9 +52,16 @@ impl Ctx {
     /// Opens the store in `data` (creating the directory), with the system clock or, for
     /// tests and rehearsals, a clock standing at `now`.
     pub fn open(data: Option<&Path>, group: Option<String>, json: bool, now: Option<&str>) -> CliResult<Self> {
-        let dir = data_dir(data)?;
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| CliError::Io(format!("cannot create the data directory {}: {e}", dir.display())))?;
+        Self::open_file(&data_dir(data)?.join(STORE_FILE), group, json, now)
+    }
+
+    /// Opens the store file `file` (creating its directory), with the system clock or a
+    /// clock standing at `now`.
+    pub fn open_file(file: &Path, group: Option<String>, json: bool, now: Option<&str>) -> CliResult<Self> {
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| CliError::Io(format!("cannot create the data directory {}: {e}", dir.display())))?;
+        }
         let clock: Arc<dyn Clock> = match now {
             Some(when) => {
                 let at = datetime::parse_when(when, Edge::Start, SystemClock.now())?;
@@ -61,7 +69,7 @@ impl Ctx {
             }
             None => Arc::new(SystemClock),
         };
-        let store = Store::open_with_clock(dir.join(STORE_FILE), clock)?;
+        let store = Store::open_with_clock(file, clock)?;
         Ok(Ctx { store, json, group_arg: group })
     }
 
@@ -82,6 +90,19 @@ impl Ctx {
             None => groups.into_iter().next().ok_or_else(|| {
                 CliError::input("there is no group yet; create one with `delbar group create NAME --me YOUR_NAME`")
             }),
+        }
+    }
+
+    /// The group a sync or an import is for: a group this store holds (as [`Ctx::group`]
+    /// finds it), or, when the store does not hold it yet (first contact), the full group
+    /// id given with `--group`.
+    pub fn group_id_to_receive(&self) -> CliResult<GroupId> {
+        match self.group() {
+            Ok(g) => Ok(g.id),
+            Err(e) => match &self.group_arg {
+                Some(arg) => GroupId::parse(arg).map_err(|_| e),
+                None => Err(e),
+            },
         }
     }
 

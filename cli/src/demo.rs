@@ -7,8 +7,12 @@
 //! times are shown in Swedish winter time (CET), so the story reads the same on every machine.
 //!
 //! The second week ([`offline`]) is the offline story: both phones book the last tiller
-//! without seeing each other, and every device resolves the conflict the same way.
+//! without seeing each other, and every device resolves the conflict the same way. The last
+//! chapters ([`hub`]) run every device as a real iroh endpoint on loopback: two phones that
+//! never meet converge through a hub in the barn, and a bundle file carries the group to a
+//! computer that is never online.
 
+mod hub;
 mod offline;
 
 use chrono::{FixedOffset, Offset};
@@ -183,10 +187,16 @@ pub fn run(json_output: bool) -> CliResult<Outcome> {
     story.tick(&saw_booking)?;
     story.history()?;
     let checks = story.final_check()?;
-    if json_output {
-        return story.summary(&checks, &conflict);
+    let summary = if json_output { Some(story.summary(&checks, &conflict)?) } else { None };
+    let (out, hub_summary) = hub::chapters(story, dir.path())?;
+    match summary {
+        Some(Value::Object(mut fields)) => {
+            fields.insert("hub".to_owned(), hub_summary);
+            Ok(Outcome::json(Value::Object(fields)))
+        }
+        Some(other) => Ok(Outcome::json(other)),
+        None => Ok(Outcome::text(out)),
     }
-    Ok(Outcome::text(story.out))
 }
 
 impl Story {
@@ -442,21 +452,21 @@ impl Story {
 
     /// The JSON summary: the group, its items and bookings, the offline conflict and every
     /// device's check.
-    fn summary(&self, checks: &[(&'static str, CheckReport)], conflict: &offline::Conflict) -> CliResult<Outcome> {
+    fn summary(&self, checks: &[(&'static str, CheckReport)], conflict: &offline::Conflict) -> CliResult<Value> {
         let g = self.g();
         let names = self.names()?;
         let devices = checks
             .iter()
             .map(|(label, r)| Ok(json::object(vec![("device", (*label).into()), ("check", json::value(r)?)])))
             .collect::<CliResult<Vec<Value>>>()?;
-        Ok(Outcome::json(json::object(vec![
+        Ok(json::object(vec![
             ("group", json::group(&self.group)?),
             ("items", json::items(&self.karin.store.items(&g, &ItemFilter::default())?)?),
             ("bookings", json::bookings(&all_bookings(&self.karin.store, &g)?, &names, self.karin.store.now())?),
             ("conflict", self.conflict_json(conflict)?),
             ("devices", Value::Array(devices)),
             ("clean", checks.iter().all(|(_, r)| r.is_clean()).into()),
-        ])))
+        ]))
     }
 }
 

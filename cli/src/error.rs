@@ -44,6 +44,12 @@ impl From<delbar_core::domain::DomainError> for CliError {
     }
 }
 
+impl From<delbar_core::sync::SyncError> for CliError {
+    fn from(e: delbar_core::sync::SyncError) -> Self {
+        CliError::Core(e.into())
+    }
+}
+
 impl From<serde_json::Error> for CliError {
     fn from(e: serde_json::Error) -> Self {
         CliError::Io(format!("could not write JSON: {e}"))

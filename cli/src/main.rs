@@ -7,7 +7,9 @@
 //!
 //! Modules: [`args`] (the command line), [`context`] (data directory, store, group),
 //! [`resolve`] (ids by prefix or name), [`datetime`] (typed instants), [`output`] and
-//! [`json`] (printing), [`commands`] (one module per kind of command), [`demo`].
+//! [`json`] (printing), [`commands`] (one module per kind of command), [`net`] (addresses
+//! and starting the sync service), [`files`] (bundles, heads and address files), [`stop`]
+//! (waiting for signals), [`hub`] (the always-on device), [`demo`].
 
 mod args;
 mod commands;
@@ -15,14 +17,18 @@ mod context;
 mod datetime;
 mod demo;
 mod error;
+mod files;
+mod hub;
 mod json;
+mod net;
 mod output;
 mod resolve;
+mod stop;
 
 use clap::Parser;
 use std::process::ExitCode;
 
-use args::{Cli, Command};
+use args::{BundleCommand, Cli, Command};
 use context::Ctx;
 
 fn main() -> ExitCode {
@@ -30,8 +36,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         // The demo never touches the user's data directory.
         Command::Demo => demo::run(cli.json),
+        // These two open no store of the data directory.
+        Command::Hub(args) => hub::run(cli.data.as_deref(), cli.now.as_deref(), cli.json, &args),
+        Command::Bundle(BundleCommand::Info { file }) => commands::bundle::info(&file, cli.json),
         command => Ctx::open(cli.data.as_deref(), cli.group, cli.json, cli.now.as_deref())
-            .and_then(|mut ctx| commands::run(&mut ctx, command)),
+            .and_then(|ctx| commands::run(ctx, command)),
     };
     match result {
         Ok(outcome) => {

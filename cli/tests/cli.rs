@@ -500,6 +500,16 @@ fn the_demo_tells_the_whole_story() {
         "Erik  due tomorrow  Bågsåg is due back within a day",
         "   Ticking again at once creates 0 more: each is told once.",
         "   All three devices show the same 7 bookings.",
+        "16. Thu 10 Dec 18:00: a hub in the barn.",
+        "   The hub receives the group from Karin's laptop: 5 documents differed, 5 changed here",
+        "Erik's phone, which never meets Anna's, syncs with the hub: 2 documents differed, 2 changed here",
+        "   Erik's phone now shows Anna's booking of the Växthusvärmare, Sat 12 Dec 08:00 to Sun 13 Dec 18:00: confirmed.",
+        "is refused, learning nothing: the peer refused to sync: not authorized.",
+        "   The hub served 2 sessions and refused 1; Anna's and Erik's phones never dialled each other.",
+        "17. Sat 12 Dec 10:00: a bundle on a USB stick",
+        "it shows 8 bookings, Anna's Växthusvärmare among them: yes.",
+        "   Importing the same file again changes nothing: 0 documents changed, 0 records updated.",
+        "   A copy with one damaged byte is refused and applies nothing: the checksum does not match",
     ] {
         assert!(out.contains(line), "the demo did not say {line:?}:\n{out}");
     }
@@ -522,6 +532,10 @@ fn the_demo_summarises_in_json() {
     assert_eq!(v["conflict"]["bumped"]["bump"]["reason"], "overbooked");
     assert_eq!(v["conflict"]["bumped"]["bump"]["winner"], v["conflict"]["winner"]["id"]);
     assert_eq!(v["conflict"]["suggested"]["start_utc"], "2026-12-05T13:00:00Z");
+    assert_eq!(v["hub"]["hub_sessions_served"], 2);
+    assert_eq!(v["hub"]["hub_sessions_refused"], 1);
+    assert_eq!(v["hub"]["erik_sees_annas_booking"], true);
+    assert_eq!(v["hub"]["library_bookings"], 8);
 }
 
 /// The lines of a demo table nested under `heading`, up to the next less indented line.

@@ -1,13 +1,16 @@
 //! One module per kind of command; each turns parsed arguments into an [`Outcome`].
 
 pub(crate) mod booking;
+pub(crate) mod bundle;
 mod calendar;
 pub(crate) mod check;
 mod group;
 mod history;
+mod invite;
 pub(crate) mod item;
 mod member;
 pub(crate) mod notify;
+pub(crate) mod sync;
 mod waitlist;
 
 use crate::args::Command;
@@ -16,8 +19,18 @@ use crate::error::CliResult;
 use crate::json;
 use crate::output::{Outcome, Text};
 
-/// Runs a command that works on the store.
-pub fn run(ctx: &mut Ctx, command: Command) -> CliResult<Outcome> {
+/// Runs a command that works on the store. The network commands hand the store to the
+/// sync service, so they take the context.
+pub fn run(mut ctx: Ctx, command: Command) -> CliResult<Outcome> {
+    match command {
+        Command::Address(net) => sync::address(ctx, &net),
+        Command::Sync(a) => sync::sync(ctx, &a),
+        Command::Invite(c) => invite::run(ctx, c),
+        other => run_on_store(&mut ctx, other),
+    }
+}
+
+fn run_on_store(ctx: &mut Ctx, command: Command) -> CliResult<Outcome> {
     match command {
         Command::Group(c) => group::run(ctx, c),
         Command::Member(c) => member::run(ctx, c),
@@ -34,6 +47,10 @@ pub fn run(ctx: &mut Ctx, command: Command) -> CliResult<Outcome> {
         Command::History(a) => history::run(ctx, &a),
         Command::Check => check::run(ctx),
         Command::Device => device(ctx),
+        Command::Bundle(c) => bundle::run(ctx, c),
+        Command::Address(_) | Command::Sync(_) | Command::Invite(_) | Command::Hub(_) => {
+            Err(crate::error::CliError::input("this command does not run on an open store"))
+        }
         Command::Demo => crate::demo::run(ctx.json),
     }
 }

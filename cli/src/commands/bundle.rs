@@ -1,0 +1,196 @@
+//! `delbar bundle export|import|info|heads`: a group's changes carried in a file.
+
+use std::path::Path;
+
+use delbar_core::sync::{BundleInfo, KnownHeads, export_bundle, import_bundle, read_bundle};
+use serde::{Deserialize, Serialize};
+
+use crate::args::BundleCommand;
+use crate::context::Ctx;
+use crate::datetime::{local, utc_iso};
+use crate::error::{CliError, CliResult};
+use crate::files::{self, shown, size};
+use crate::json;
+use crate::output::{Outcome, Table, Text};
+
+use super::sync::plural;
+
+/// What `delbar bundle heads` writes: what one device holds of a group.
+#[derive(Debug, Serialize, Deserialize)]
+struct HeadsFile {
+    /// Always `delbar-heads`.
+    format: String,
+    /// Format version, 1.
+    version: u16,
+    /// The group.
+    group: String,
+    /// The device that wrote it.
+    device: String,
+    /// Document key -> heads.
+    heads: KnownHeads,
+}
+
+const HEADS_FORMAT: &str = "delbar-heads";
+
+/// Runs a bundle command that works on the store.
+pub fn run(ctx: &mut Ctx, command: BundleCommand) -> CliResult<Outcome> {
+    match command {
+        BundleCommand::Export { for_peer, out } => export(ctx, for_peer.as_deref(), &out),
+        BundleCommand::Import { file } => import(ctx, &file),
+        BundleCommand::Info { file } => info(&file, ctx.json),
+        BundleCommand::Heads { out } => heads(ctx, &out),
+    }
+}
+
+fn export(ctx: &Ctx, for_peer: Option<&Path>, out_path: &Path) -> CliResult<Outcome> {
+    let group = ctx.group()?;
+    let peer = for_peer.map(read_heads).transpose()?;
+    if let Some(p) = &peer
+        && p.group != group.id.as_str()
+    {
+        return Err(CliError::input(format!(
+            "the heads file is for group {}, not for {} ({})",
+            p.group, group.name, group.id
+        )));
+    }
+    let bytes = export_bundle(&ctx.store, &group.id, peer.as_ref().map(|p| &p.heads))?;
+    let info = read_bundle(&bytes)?;
+    files::write_atomic(out_path, &bytes)?;
+    if ctx.json {
+        return Ok(Outcome::json(json::object(vec![
+            ("file", shown(out_path).into()),
+            ("bytes", bytes.len().into()),
+            ("for_peer", peer.as_ref().map(|p| p.device.clone().into()).unwrap_or(serde_json::Value::Null)),
+            ("bundle", info_json(&info)?),
+        ])));
+    }
+    let mut text = Text::new();
+    let what = match &peer {
+        Some(p) => format!("what device {} lacks", p.device.get(..8).unwrap_or(&p.device)),
+        None => "everything".to_owned(),
+    };
+    let n = u32::try_from(info.documents.len()).unwrap_or(u32::MAX);
+    text.line(format!(
+        "Wrote {} ({}): {what} of {}, {n} document{}, signed by this device ({}).",
+        shown(out_path),
+        size(bytes.len() as u64),
+        group.name,
+        plural(n),
+        info.device.short()
+    ));
+    Ok(Outcome::text(text))
+}
+
+fn import(ctx: &mut Ctx, file: &Path) -> CliResult<Outcome> {
+    let bytes = files::read(file)?;
+    let info = read_bundle(&bytes)?;
+    let group = if ctx.has_group_arg() { ctx.group_id_to_receive()? } else { info.group.clone() };
+    let first_contact = ctx.store.group(&group).is_err();
+    let report = import_bundle(&mut ctx.store, &group, &bytes)?;
+    let name = ctx.store.group(&group)?.name;
+    if ctx.json {
+        return Ok(Outcome::json(json::object(vec![
+            ("group", group.as_str().into()),
+            ("group_name", name.into()),
+            ("from_device", info.device.as_str().into()),
+            ("first_contact", first_contact.into()),
+            ("merged", json::value(&report)?),
+        ])));
+    }
+    let mut text = Text::new();
+    if report.documents_changed == 0 {
+        text.line(format!("Imported {}: nothing new for {name}.", shown(file)));
+    } else {
+        text.line(format!(
+            "Imported {} from device {} into {name}: {} document{} changed, {} record{} updated.",
+            shown(file),
+            info.device.short(),
+            report.documents_changed,
+            plural(report.documents_changed),
+            report.entities_updated,
+            plural(report.entities_updated)
+        ));
+    }
+    Ok(Outcome::text(text))
+}
+
+/// `delbar bundle info FILE`: needs no store.
+pub fn info(file: &Path, json_output: bool) -> CliResult<Outcome> {
+    let bytes = files::read(file)?;
+    let info = read_bundle(&bytes)?;
+    if json_output {
+        return Ok(Outcome::json(json::object(vec![
+            ("file", shown(file).into()),
+            ("bytes", bytes.len().into()),
+            ("bundle", info_json(&info)?),
+        ])));
+    }
+    let mut text = Text::new();
+    text.fields(&[
+        ("File", format!("{} ({})", shown(file), size(bytes.len() as u64))),
+        ("Group", info.group.to_string()),
+        ("Signed by", format!("device {} (signature and checksum verified)", info.device)),
+        ("Exported", local(info.created)),
+    ]);
+    let mut table = Table::new(&["DOCUMENT", "BYTES"]);
+    for d in &info.documents {
+        table.row(vec![d.key.clone(), d.data.len().to_string()]);
+    }
+    text.table(&table, "No documents: the device it was made for lacked nothing.");
+    Ok(Outcome::text(text))
+}
+
+fn info_json(info: &BundleInfo) -> CliResult<serde_json::Value> {
+    let documents: Vec<serde_json::Value> = info
+        .documents
+        .iter()
+        .map(|d| json::object(vec![("key", d.key.as_str().into()), ("bytes", d.data.len().into())]))
+        .collect();
+    Ok(json::object(vec![
+        ("group", info.group.as_str().into()),
+        ("device", info.device.as_str().into()),
+        ("created", info.created.0.into()),
+        ("created_utc", utc_iso(info.created).into()),
+        ("documents", json::value(&documents)?),
+    ]))
+}
+
+fn heads(ctx: &Ctx, out_path: &Path) -> CliResult<Outcome> {
+    let group = ctx.group_id_to_receive()?;
+    let heads = KnownHeads::of(&ctx.store, &group)?;
+    let documents = heads.docs.len();
+    let file = HeadsFile {
+        format: HEADS_FORMAT.to_owned(),
+        version: 1,
+        group: group.to_string(),
+        device: ctx.store.device_id().to_string(),
+        heads,
+    };
+    files::write_atomic(out_path, serde_json::to_string(&file)?.as_bytes())?;
+    if ctx.json {
+        return Ok(Outcome::json(json::object(vec![
+            ("file", shown(out_path).into()),
+            ("group", group.as_str().into()),
+            ("documents", documents.into()),
+        ])));
+    }
+    let mut text = Text::new();
+    text.line(format!(
+        "Wrote {}: what this device holds of {documents} document{} of group {group}. Carry it to a device that \
+         exports with `delbar bundle export --for-peer {}`.",
+        shown(out_path),
+        if documents == 1 { "" } else { "s" },
+        shown(out_path)
+    ));
+    Ok(Outcome::text(text))
+}
+
+fn read_heads(path: &Path) -> CliResult<HeadsFile> {
+    let bytes = files::read(path)?;
+    let file: HeadsFile = serde_json::from_slice(&bytes)
+        .map_err(|e| CliError::input(format!("{} is not a heads file (`delbar bundle heads`): {e}", shown(path))))?;
+    if file.format != HEADS_FORMAT || file.version != 1 {
+        return Err(CliError::input(format!("{} is not a version 1 heads file (`delbar bundle heads`)", shown(path))));
+    }
+    Ok(file)
+}

@@ -1,0 +1,43 @@
+//! Starting this device's [`SyncService`] from the command line's network options.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use delbar_core::Store;
+use delbar_core::net::{BindMode, SyncConfig, SyncService};
+
+use crate::args::{Listen, NetArgs};
+use crate::error::CliResult;
+
+impl NetArgs {
+    /// The service configuration these options ask for. mDNS is on for every interface
+    /// unless `--no-mdns`, and off on loopback unless `--mdns`.
+    pub fn config(&self) -> SyncConfig {
+        let bind = match self.listen {
+            Listen::All => BindMode::AllInterfaces,
+            Listen::Loopback => BindMode::Loopback,
+        };
+        let mdns = if self.no_mdns { false } else { self.mdns || self.listen == Listen::All };
+        SyncConfig { bind, mdns }
+    }
+
+    /// `all interfaces` or `loopback`, with `, mDNS` when it is on.
+    pub fn describe(&self) -> String {
+        let config = self.config();
+        let bind = match config.bind {
+            BindMode::AllInterfaces => "all interfaces",
+            BindMode::Loopback => "loopback",
+        };
+        if config.mdns { format!("{bind}, mDNS") } else { bind.to_owned() }
+    }
+}
+
+/// Starts the sync service on `store` (which it then owns).
+pub fn start(store: Store, net: &NetArgs) -> CliResult<SyncService> {
+    Ok(SyncService::start(Arc::new(Mutex::new(store)), net.config())?)
+}
+
+/// The service's store, locked. A poisoned lock (a panic elsewhere) is taken over: the store
+/// drops interrupted writes.
+pub fn store(service: &SyncService) -> MutexGuard<'_, Store> {
+    service.store().lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
