@@ -96,9 +96,9 @@ pub(crate) fn local_heads(store: &Store, group: &GroupId) -> Result<BTreeMap<Doc
     Ok(doc_log::list(store.conn(), group)?.into_iter().collect())
 }
 
-/// The changes of one document that a device holding `their_heads` lacks, in automerge's
-/// compressed change encoding, with the attestations of their authors; empty if there are
-/// none or this device lacks the document. Heads this device does not know are ignored
+/// The changes of one document that a device holding `their_heads` lacks, compressed (a full
+/// save when it holds nothing of it, else an automerge bundle of the changes), with the
+/// attestations of their authors; empty if there are none or this device lacks the document. Heads this device does not know are ignored
 /// (the answer then may repeat changes the other side has, which applying ignores).
 pub(crate) fn changes_after(
     store: &Store,
@@ -116,13 +116,11 @@ pub(crate) fn changes_after(
     if known.is_empty() {
         return Ok((doc.save(), attest::for_document(store.conn(), group, key, None)?));
     }
-    let changes = doc.get_changes(&known);
-    let mut data = Vec::new();
-    let mut sent = HashSet::with_capacity(changes.len());
-    for c in &changes {
-        data.extend_from_slice(c.raw_bytes());
-        sent.insert(c.hash());
-    }
+    // `save_after` would give the raw changes one after another (several times larger); a
+    // bundle holds the same changes in the columnar compression of a save.
+    let hashes: Vec<ChangeHash> = doc.get_changes(&known).iter().map(|c| c.hash()).collect();
+    let sent: HashSet<ChangeHash> = hashes.iter().copied().collect();
+    let data = doc.bundle(hashes).map_err(crate::store::StoreError::from)?.bytes().to_vec();
     Ok((data, attest::for_document(store.conn(), group, key, Some(&sent))?))
 }
 

@@ -40,15 +40,16 @@ impl Standing {
         Standing { roles, removed }
     }
 
-    /// The role the member had at `at`; `None` after removal. Before the first recorded
-    /// change (a device clock behind the steward's) the first role counts.
+    /// The role the member had at `at`; `None` after removal. A change made at the very
+    /// instant of a role change (or removal) is judged by the role before it; before the
+    /// first recorded role (a device clock behind the steward's) the first role counts.
     fn role_at(&self, at: i64) -> Option<Role> {
         if self.removed.is_some_and(|r| at > r) {
             return None;
         }
         let mut role = self.roles.first()?.1;
         for (since, r) in &self.roles {
-            if *since <= at {
+            if *since < at {
                 role = *r;
             }
         }
