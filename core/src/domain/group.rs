@@ -22,6 +22,13 @@ pub struct Group {
     /// Hours a waitlist offer stays open before it passes on (the group's pickup window).
     #[serde(default = "default_pickup_hours")]
     pub pickup_window_hours: i64,
+    /// The relay the group's devices may use to reach each other when they are apart (for
+    /// example a self-hosted `iroh-relay`); none by default. A steward's setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay_url: Option<String>,
+    /// Whether members (not only stewards) may invite new members. A steward's setting.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub members_may_invite: bool,
 }
 
 fn default_pickup_hours() -> i64 {

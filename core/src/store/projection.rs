@@ -67,11 +67,21 @@ fn upsert_group(conn: &Connection, group: &GroupId, g: &Group) -> Result<(), Sto
         return Ok(());
     }
     conn.prepare_cached(
-        "INSERT INTO groups (id, name, description, created, pickup_window_hours) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO groups (id, name, description, created, pickup_window_hours, relay_url, members_may_invite)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-         created = excluded.created, pickup_window_hours = excluded.pickup_window_hours",
+         created = excluded.created, pickup_window_hours = excluded.pickup_window_hours,
+         relay_url = excluded.relay_url, members_may_invite = excluded.members_may_invite",
     )?
-    .execute(params![g.id.as_str(), g.name, g.description, g.created.0, g.pickup_window_hours])?;
+    .execute(params![
+        g.id.as_str(),
+        g.name,
+        g.description,
+        g.created.0,
+        g.pickup_window_hours,
+        g.relay_url.as_deref().unwrap_or_default(),
+        g.members_may_invite
+    ])?;
     Ok(())
 }
 

@@ -50,6 +50,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/004_sync.sql"),
         rebuilds_projection: false,
     },
+    // Version 5 (signatures and role checks of received changes) is added by another
+    // branch; it goes here.
+    Migration {
+        version: 6,
+        description: "sync status per peer, invite revocation, group relay and invite settings",
+        sql: include_str!("migrations/006_sync_status.sql"),
+        rebuilds_projection: true,
+    },
 ];
 
 /// The schema version this code writes.
