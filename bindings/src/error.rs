@@ -6,7 +6,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use delbar_core::domain::DomainError;
 use delbar_core::i18n;
+use delbar_core::net::NetError;
 use delbar_core::store::StoreError;
+use delbar_core::sync::SyncError;
 
 use crate::locale;
 use crate::records::{BookingAction, BookingState, Role};
@@ -174,6 +176,63 @@ pub enum DelbarError {
         /// The sentence for a person, in the locale set with `setLocale`.
         text: String,
     },
+    /// A bundle is damaged, truncated, not a Delbar bundle, from a newer Delbar, signed
+    /// wrongly or for another group; none of it was applied.
+    #[error("bad bundle: {reason}")]
+    BadBundle {
+        /// What is wrong.
+        reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
+    /// The other device refused to sync (this device is not, or no longer, a member's device
+    /// there), or this device refused the other's data for the same reason.
+    #[error("sync refused: {reason}")]
+    SyncRefused {
+        /// Why.
+        reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
+    /// The other device could not be reached, or the connection broke; nothing of the
+    /// interrupted step was applied.
+    #[error("network error: {reason}")]
+    Network {
+        /// What failed.
+        reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
+    /// The sync service is not running: call `startSync` first.
+    #[error("the sync service is not running")]
+    SyncNotRunning {
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
+    /// The invite's expiry has passed.
+    #[error("the invite has expired")]
+    InviteExpired {
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
+    /// The invite was redeemed as many times as it allows.
+    #[error("the invite has been used as many times as it allows")]
+    InviteUsedUp {
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
+    /// The invite was revoked.
+    #[error("the invite was revoked")]
+    InviteRevoked {
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
+    /// The invite is not valid: not an invite code, or not known to the device it names.
+    #[error("the invite is not known")]
+    InviteUnknown {
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
     /// A bug in Delbar (a panic was caught); the store stays usable.
     #[error("internal error: {reason}")]
     Internal {
@@ -208,6 +267,14 @@ impl DelbarError {
             | E::Corrupt { text, .. }
             | E::NewerStore { text, .. }
             | E::Sync { text, .. }
+            | E::BadBundle { text, .. }
+            | E::SyncRefused { text, .. }
+            | E::Network { text, .. }
+            | E::SyncNotRunning { text }
+            | E::InviteExpired { text }
+            | E::InviteUsedUp { text }
+            | E::InviteRevoked { text }
+            | E::InviteUnknown { text }
             | E::Internal { text, .. } => text.clone(),
         }
     }
@@ -228,7 +295,8 @@ impl From<delbar_core::Error> for DelbarError {
         match error {
             E::Domain(domain) => from_domain(domain, text),
             E::Store(store) => from_store(store, text),
-            E::Sync(sync) => DelbarError::Sync { reason: sync.to_string(), text },
+            E::Sync(sync) => from_sync(sync, text),
+            E::Net(net) => from_net(net, text),
             E::GroupNotFound { id } => not_found("group", id, text),
             E::ItemNotFound { id } => not_found("item", id, text),
             E::BookingNotFound { id } => not_found("booking", id, text),
@@ -281,6 +349,36 @@ fn from_domain(error: DomainError, text: String) -> DelbarError {
             DelbarError::IllegalTransition { action: action.into(), state: state.into(), text }
         }
         D::LastSteward | D::CannotExtend { .. } => DelbarError::Conflict { reason, text },
+    }
+}
+
+fn from_sync(error: SyncError, text: String) -> DelbarError {
+    use SyncError as S;
+    let reason = error.to_string();
+    match error {
+        S::Truncated { .. }
+        | S::NotABundle
+        | S::UnsupportedVersion { .. }
+        | S::Corrupted
+        | S::BadSignature { .. }
+        | S::ForeignGroup { .. } => DelbarError::BadBundle { reason, text },
+        S::Refused { .. } | S::NotAMemberDevice { .. } => DelbarError::SyncRefused { reason, text },
+        S::Network { .. } => DelbarError::Network { reason, text },
+        S::NotRunning => DelbarError::SyncNotRunning { text },
+        _ => DelbarError::Sync { reason, text },
+    }
+}
+
+fn from_net(error: NetError, text: String) -> DelbarError {
+    use NetError as N;
+    match error {
+        N::InviteExpired => DelbarError::InviteExpired { text },
+        N::InviteUsedUp => DelbarError::InviteUsedUp { text },
+        N::InviteRevoked => DelbarError::InviteRevoked { text },
+        N::InviteUnknown => DelbarError::InviteUnknown { text },
+        N::InvalidRelayUrl { .. } | N::InvalidPeerAddress { .. } | N::InvalidQrScale { .. } => {
+            DelbarError::InvalidInput { reason: error.to_string(), text }
+        }
     }
 }
 

@@ -13,6 +13,8 @@
 //!   themselves live in the core's `i18n` module.
 //! - [`NotificationListener`] (`listener`): the callback interface apps implement to hear
 //!   notifications as they are created.
+//! - `sync`: the sync service, invites and bundles on `DelbarStore`, and the
+//!   [`SyncEventListener`] apps implement to hear sync sessions.
 //!
 //! Generate bindings with the workspace's `uniffi-bindgen` binary; see `bindings/README.md`.
 
@@ -21,6 +23,7 @@ mod listener;
 mod locale;
 pub mod records;
 mod store;
+mod sync;
 #[cfg(test)]
 mod tests;
 
@@ -29,6 +32,7 @@ pub use listener::NotificationListener;
 pub use locale::{bump_reason_text, current_locale, notification_text, set_locale};
 pub use records::*;
 pub use store::DelbarStore;
+pub use sync::{SyncEventListener, invite_qr_png, invite_qr_svg};
 
 uniffi::setup_scaffolding!();
 

@@ -26,8 +26,11 @@ use crate::records::{
 /// several threads are serialised.
 #[derive(uniffi::Object)]
 pub struct DelbarStore {
-    store: Mutex<Store>,
-    delivery: Delivery,
+    /// Shared with the sync service while it runs.
+    pub(crate) store: Arc<Mutex<Store>>,
+    pub(crate) delivery: Arc<Delivery>,
+    /// The sync service and the app's sync listener (`sync`).
+    pub(crate) sync: crate::sync::SyncSlot,
 }
 
 impl std::fmt::Debug for DelbarStore {
@@ -38,7 +41,7 @@ impl std::fmt::Debug for DelbarStore {
 
 impl DelbarStore {
     /// Locks the store, taking it back if an earlier call panicked while holding the lock.
-    fn lock(&self) -> MutexGuard<'_, Store> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|poisoned| {
             self.store.clear_poison();
             poisoned.into_inner()
@@ -47,21 +50,21 @@ impl DelbarStore {
 
     /// Wraps a freshly opened core store, its notifications routed to [`Delivery`].
     fn new(mut store: Store) -> Self {
-        let delivery = Delivery::default();
+        let delivery = Arc::new(Delivery::default());
         store.set_listener(Some(delivery.outbox()));
-        DelbarStore { store: Mutex::new(store), delivery }
+        DelbarStore { store: Arc::new(Mutex::new(store)), delivery, sync: crate::sync::SyncSlot::default() }
     }
 
     /// Runs `op` on the locked store with panics caught, then hands the notifications it
     /// created to the app's listener, with the store released.
-    fn with<T>(&self, op: impl FnOnce(&mut Store) -> Result<T, DelbarError>) -> Result<T, DelbarError> {
+    pub(crate) fn with<T>(&self, op: impl FnOnce(&mut Store) -> Result<T, DelbarError>) -> Result<T, DelbarError> {
         let result = guard(|| op(&mut self.lock()));
         self.delivery.flush();
         result
     }
 
     /// Runs `op` on the locked store on tokio's blocking pool.
-    async fn blocking<T: Send + 'static>(
+    pub(crate) async fn blocking<T: Send + 'static>(
         self: Arc<Self>,
         op: impl FnOnce(&mut Store) -> Result<T, DelbarError> + Send + 'static,
     ) -> Result<T, DelbarError> {
@@ -92,7 +95,7 @@ impl DelbarStore {
 }
 
 /// Runs `op` on tokio's blocking pool; a panic there also becomes `DelbarError::Internal`.
-async fn run_blocking<T: Send + 'static>(
+pub(crate) async fn run_blocking<T: Send + 'static>(
     op: impl FnOnce() -> Result<T, DelbarError> + Send + 'static,
 ) -> Result<T, DelbarError> {
     match tokio::task::spawn_blocking(move || guard(op)).await {

@@ -185,3 +185,19 @@ fn a_kit_part_listed_twice_is_refused() {
     let plain = ItemPatch { kit_parts: Some(Vec::new()), ..ItemPatch::default() };
     assert!(store.update_item(group.id, kit.id, plain).unwrap().kit_parts.is_empty());
 }
+
+#[test]
+fn a_running_sync_service_dropped_inside_an_async_task_stops_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let config = crate::SyncConfig { all_interfaces: false, mdns: false, relay: crate::RelayChoice::Disabled };
+    let status = store.start_sync(config.clone()).unwrap();
+    assert!(status.running && status.address.is_some());
+    // Starting again restarts with the new configuration.
+    assert!(store.start_sync(config).unwrap().running);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    // The last reference goes inside the runtime, where the service cannot block to stop.
+    runtime.block_on(async move { drop(store) });
+    // The background shutdown may still hold the file for a moment: nothing to reopen here.
+    drop(runtime);
+}

@@ -1,6 +1,7 @@
 //! The error every public operation of the core returns.
 
 use crate::domain::DomainError;
+use crate::net::NetError;
 use crate::store::StoreError;
 use crate::sync::SyncError;
 
@@ -17,6 +18,9 @@ pub enum Error {
     /// A bundle or a sync session was refused; nothing of it was applied.
     #[error(transparent)]
     Sync(#[from] SyncError),
+    /// An invite, a relay setting or a peer address was refused.
+    #[error(transparent)]
+    Net(#[from] NetError),
     /// No group with this id on this device.
     #[error("no group with id {id}")]
     GroupNotFound {

@@ -13,7 +13,9 @@ use std::fmt;
 
 use crate::domain::{BookingAction, BookingState, BumpReason, DomainError};
 use crate::error::Error;
+use crate::net::NetError;
 use crate::store::{Notification, NotificationKind, StoreError};
+use crate::sync::SyncError;
 use crate::time::{MINUTE_MS, Timestamp};
 
 /// A language Delbar writes its texts in.
@@ -328,13 +330,8 @@ pub fn error_message_at_offset(error: &Error, locale: Locale, utc_offset_minutes
     match error {
         Error::Domain(e) => domain_message(e, clock),
         Error::Store(e) => store_message(e, locale).to_owned(),
-        Error::Sync(_) => locale
-            .pick(
-                "Syncing with the other device did not work; nothing of it was applied.",
-                "Synkningen med den andra enheten misslyckades; inget av den togs in.",
-                "Synkroniseringen med den andre enheten mislyktes; ingenting av den ble tatt inn.",
-            )
-            .to_owned(),
+        Error::Sync(e) => sync_message(e, locale).to_owned(),
+        Error::Net(e) => net_message(e, locale).to_owned(),
         Error::GroupNotFound { .. } => locale
             .pick(
                 "This group is not on this device.",
@@ -358,6 +355,83 @@ pub fn error_message_at_offset(error: &Error, locale: Locale, utc_offset_minutes
                 "Denne enheten tilhører ikke et medlem av gruppen.",
             )
             .to_owned(),
+    }
+}
+
+fn sync_message(error: &SyncError, locale: Locale) -> &'static str {
+    use SyncError as S;
+    match error {
+        S::Truncated { .. }
+        | S::NotABundle
+        | S::UnsupportedVersion { .. }
+        | S::Corrupted
+        | S::BadSignature { .. }
+        | S::ForeignGroup { .. } => locale.pick(
+            "The file is damaged or is not a Delbar file for this group; nothing of it was applied.",
+            "Filen är skadad eller är ingen Delbar-fil för den här gruppen; inget av den togs in.",
+            "Filen er skadet eller er ikke en Delbar-fil for denne gruppen; ingenting av den ble tatt inn.",
+        ),
+        S::Refused { .. } | S::NotAMemberDevice { .. } => locale.pick(
+            "The other device did not accept this one as a member's device of the group.",
+            "Den andra enheten godtog inte den här som en medlems enhet i gruppen.",
+            "Den andre enheten godtok ikke denne som et medlems enhet i gruppen.",
+        ),
+        S::Network { .. } => locale.pick(
+            "The other device could not be reached. Check that both are on the same network and try again.",
+            "Det gick inte att nå den andra enheten. Kontrollera att båda är på samma nätverk och försök igen.",
+            "Kunne ikke nå den andre enheten. Sjekk at begge er på samme nettverk, og prøv igjen.",
+        ),
+        S::NotRunning => locale.pick(
+            "Syncing is turned off. Turn it on and try again.",
+            "Synkningen är avstängd. Slå på den och försök igen.",
+            "Synkroniseringen er slått av. Slå den på og prøv igjen.",
+        ),
+        _ => locale.pick(
+            "Syncing with the other device did not work; nothing of it was applied.",
+            "Synkningen med den andra enheten misslyckades; inget av den togs in.",
+            "Synkroniseringen med den andre enheten mislyktes; ingenting av den ble tatt inn.",
+        ),
+    }
+}
+
+fn net_message(error: &NetError, locale: Locale) -> &'static str {
+    use NetError as N;
+    match error {
+        N::InviteExpired => locale.pick(
+            "The invite has expired. Ask for a new one.",
+            "Inbjudan har gått ut. Be om en ny.",
+            "Invitasjonen er utløpt. Be om en ny.",
+        ),
+        N::InviteUsedUp => locale.pick(
+            "The invite has already been used. Ask for a new one.",
+            "Inbjudan har redan använts. Be om en ny.",
+            "Invitasjonen er allerede brukt. Be om en ny.",
+        ),
+        N::InviteRevoked => locale.pick(
+            "The invite was withdrawn. Ask for a new one.",
+            "Inbjudan har dragits tillbaka. Be om en ny.",
+            "Invitasjonen er trukket tilbake. Be om en ny.",
+        ),
+        N::InviteUnknown => locale.pick(
+            "The invite is not valid. Check that it was scanned whole, or ask for a new one.",
+            "Inbjudan är inte giltig. Kontrollera att hela koden lästes in, eller be om en ny.",
+            "Invitasjonen er ikke gyldig. Sjekk at hele koden ble lest inn, eller be om en ny.",
+        ),
+        N::InvalidRelayUrl { .. } => locale.pick(
+            "The relay address is not valid. It must start with https:// or http://.",
+            "Reläadressen är inte giltig. Den måste börja med https:// eller http://.",
+            "Reléadressen er ikke gyldig. Den må begynne med https:// eller http://.",
+        ),
+        N::InvalidPeerAddress { .. } => locale.pick(
+            "The device address is not valid.",
+            "Enhetsadressen är inte giltig.",
+            "Enhetsadressen er ikke gyldig.",
+        ),
+        N::InvalidQrScale { .. } => locale.pick(
+            "The QR code size is outside what Delbar can draw.",
+            "QR-kodens storlek ligger utanför vad Delbar kan rita.",
+            "QR-kodens størrelse er utenfor det Delbar kan tegne.",
+        ),
     }
 }
 
@@ -491,6 +565,11 @@ fn action_phrase(action: &'static str, locale: Locale) -> &'static str {
         }
         "add items" => ("lägga till föremål", "legge til gjenstander"),
         "add members" => ("lägga till medlemmar", "legge til medlemmer"),
+        "invite members" => ("bjuda in medlemmar", "invitere medlemmer"),
+        "invite stewards" => ("bjuda in gruppansvariga", "invitere gruppeansvarlige"),
+        "revoke another member's invite" => {
+            ("dra tillbaka en annan medlems inbjudan", "trekke tilbake et annet medlems invitasjon")
+        }
         "change roles" => ("ändra roller", "endre roller"),
         "edit items" => ("redigera föremål", "redigere gjenstander"),
         "edit the group" => ("redigera gruppen", "redigere gruppen"),
@@ -1085,6 +1164,7 @@ mod tests {
             "remove members",
             "reorder a waitlist",
             "book for another member",
+            "revoke another member's invite",
         ] {
             refusals.extend(require_steward(Role::Member, action).err());
         }
@@ -1096,6 +1176,8 @@ mod tests {
                 }
             }
         }
+        refusals.extend(crate::domain::permissions::may_invite(Role::Member, false, Role::Member).err());
+        refusals.extend(crate::domain::permissions::may_invite(Role::Member, true, Role::Steward).err());
         assert!(refusals.len() > 12);
         for refusal in refusals {
             let DomainError::NotPermitted { action, .. } = refusal else { panic!("{refusal:?}") };

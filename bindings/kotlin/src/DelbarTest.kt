@@ -447,6 +447,15 @@ fun main() {
                 "notification_flow_fans_out_a_confirmation_to_every_collector",
                 ::notificationFlowFansOutAConfirmationToEveryCollector,
             ),
+            TestCase("two_stores_sync_over_loopback_after_an_invite", ::twoStoresSyncOverLoopbackAfterAnInvite),
+            TestCase(
+                "the_sync_listener_hears_synced_with_and_status_shows_the_peer",
+                ::theSyncListenerHearsSyncedWithAndStatusShowsThePeer,
+            ),
+            TestCase("a_bundle_from_one_device_reaches_a_third_device", ::aBundleFromOneDeviceReachesAThirdDevice),
+            TestCase("a_corrupted_bundle_is_a_typed_error_and_applies_nothing", ::aCorruptedBundleIsATypedErrorAndAppliesNothing),
+            TestCase("expired_revoked_and_used_up_invites_are_typed_errors", ::expiredRevokedAndUsedUpInvitesAreTypedErrors),
+            TestCase("invite_qr_codes_come_as_png_and_svg", ::inviteQrCodesComeAsPngAndSvg),
         ),
     )
 }

@@ -19,6 +19,10 @@ pub struct Group {
     pub created: TimestampMs,
     /// Hours a waitlist offer stays open before it passes on (the group's pickup window).
     pub pickup_window_hours: i64,
+    /// The relay the group's devices use with `RelayChoice.Groups` (`null`/`nil`: none).
+    pub relay_url: Option<String>,
+    /// Whether members (not only stewards) may create invites.
+    pub members_may_invite: bool,
 }
 
 impl From<core::Group> for Group {
@@ -29,6 +33,8 @@ impl From<core::Group> for Group {
             description: g.description,
             created: g.created.into(),
             pickup_window_hours: g.pickup_window_hours,
+            relay_url: g.relay_url,
+            members_may_invite: g.members_may_invite,
         }
     }
 }

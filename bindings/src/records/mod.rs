@@ -11,6 +11,7 @@ mod activity;
 mod booking;
 mod group;
 mod item;
+mod net;
 mod notify;
 mod sync;
 
@@ -23,6 +24,10 @@ pub use group::{Group, Member, MemberDevice, Qualification, Role};
 pub use item::{
     CategoryCount, Condition, Item, ItemDraft, ItemFilter, ItemPatch, KitPart, LoanRules, Location, MaintenanceEntry,
     Owner,
+};
+pub use net::{
+    Invite, InviteInfo, RelayChoice, SyncConfig, SyncDirection, SyncEvent, SyncFailure, SyncPeer, SyncRefusal,
+    SyncReport, SyncStatus,
 };
 pub use notify::{Notification, NotificationDetail, NotificationKind, NotificationText};
 pub use sync::{CheckReport, Difference, DocumentExport, MergeReport};

@@ -27,6 +27,13 @@ pub struct Group {
     /// created before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub founder: Option<Founder>,
+    /// The relay the group's devices may use to reach each other when they are apart (for
+    /// example a self-hosted `iroh-relay`); none by default. A steward's setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay_url: Option<String>,
+    /// Whether members (not only stewards) may invite new members. A steward's setting.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub members_may_invite: bool,
 }
 
 /// The founding device of a group and the nonce that, hashed with it, gives the group id.

@@ -10,6 +10,18 @@ pub fn require_steward(role: Role, action: &'static str) -> Result<(), DomainErr
     }
 }
 
+/// Checks that an actor with `role` may invite a new member with the role `invited`:
+/// stewards always; members only with the member role and when the group lets members
+/// invite.
+pub fn may_invite(role: Role, members_may_invite: bool, invited: Role) -> Result<(), DomainError> {
+    match (role, invited) {
+        (Role::Steward, _) => Ok(()),
+        (Role::Member, Role::Member) if members_may_invite => Ok(()),
+        (Role::Member, Role::Steward) => Err(DomainError::NotPermitted { action: "invite stewards", role }),
+        (Role::Member, Role::Member) => Err(DomainError::NotPermitted { action: "invite members", role }),
+    }
+}
+
 /// Checks that an actor may book on behalf of someone else (stewards only).
 pub fn may_book_for_other(role: Role) -> Result<(), DomainError> {
     require_steward(role, "book for another member")

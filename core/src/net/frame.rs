@@ -11,22 +11,51 @@ pub const PROTOCOL_VERSION: u16 = 1;
 /// The largest frame accepted (a first contact carries whole documents).
 pub const MAX_FRAME: usize = 64 * 1024 * 1024;
 
-/// Why the accepting side refused a session. Deliberately uninformative.
+/// Why the accepting side refused a session or an invite. Deliberately uninformative about
+/// the group: a sync refusal says nothing about whether the group exists, and the invite
+/// refusals other than [`Refusal::InviteUnknown`] are only given to a device that showed the
+/// invite's secret. New variants are appended (postcard encodes the variant's index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Refusal {
     /// The peer may not sync this group here (stranger, removed member, unknown group).
     NotAuthorized,
     /// The hello announced a protocol version this side does not speak.
     UnsupportedVersion,
+    /// The invite's expiry has passed.
+    InviteExpired,
+    /// The invite was redeemed as many times as it allows.
+    InviteUsedUp,
+    /// The invite was revoked.
+    InviteRevoked,
+    /// No such invite here (wrong secret or group); also the answer to a malformed request.
+    InviteUnknown,
 }
 
 impl Refusal {
+    const ALL: [Refusal; 6] = [
+        Refusal::NotAuthorized,
+        Refusal::UnsupportedVersion,
+        Refusal::InviteExpired,
+        Refusal::InviteUsedUp,
+        Refusal::InviteRevoked,
+        Refusal::InviteUnknown,
+    ];
+
     /// A short fixed text for errors.
     pub fn as_str(self) -> &'static str {
         match self {
             Refusal::NotAuthorized => "not authorized",
             Refusal::UnsupportedVersion => "unsupported protocol version",
+            Refusal::InviteExpired => "invite expired",
+            Refusal::InviteUsedUp => "invite used up",
+            Refusal::InviteRevoked => "invite revoked",
+            Refusal::InviteUnknown => "invite unknown",
         }
+    }
+
+    /// The refusal whose [`Refusal::as_str`] is `text`.
+    pub fn from_str_code(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
     }
 }
 

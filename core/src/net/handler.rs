@@ -1,5 +1,5 @@
-//! The accepting side: one [`ProtocolHandler`] serving [`ALPN`](super::ALPN), and the
-//! message loop both sides share.
+//! The accepting side: one [`ProtocolHandler`] serving [`ALPN`](super::ALPN) and one serving
+//! [`INVITE_ALPN`](super::INVITE_ALPN).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -11,13 +11,16 @@ use iroh::protocol::{AcceptError, ProtocolHandler};
 use crate::Store;
 use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
+use crate::net::events::{Direction, Events, SyncEvent};
 use crate::net::frame::{Frame, MAX_FRAME, PROTOCOL_VERSION, Refusal, read_frame, write_frame};
-use crate::sync::{Message, Session, SyncError, is_member_device, knows_group};
+use crate::net::session::{Meter, SessionContext, failure_event};
+use crate::sync::{Session, SessionReport, SyncError, is_member_device, knows_group};
 
 /// Counters the service reports in its status.
 #[derive(Debug, Default)]
 pub(crate) struct Stats {
     pub served: AtomicU64,
+    pub dialled: AtomicU64,
     pub refused: AtomicU64,
     pub failed: AtomicU64,
 }
@@ -42,44 +45,15 @@ pub(crate) async fn with_store<T: Send + 'static>(
     .map_err(SyncError::network)
 }
 
-/// Exchanges messages until the session is done.
-pub(crate) async fn drive(
-    store: &Arc<Mutex<Store>>,
-    mut session: Session,
-    send: &mut SendStream,
-    recv: &mut RecvStream,
-) -> Result<Session> {
-    while !session.is_done() {
-        let (frame, _) = read_frame(recv).await?;
-        let message: Message = match frame {
-            Frame::Sync(m) => m,
-            Frame::Refused(r) => return Err(SyncError::Refused { reason: r.as_str().to_owned() }.into()),
-            Frame::Hello { .. } | Frame::Redeem { .. } | Frame::Welcome => {
-                return Err(
-                    SyncError::UnexpectedMessage { expected: "a sync message", received: "another frame" }.into()
-                );
-            }
-        };
-        let (back, out) = with_store(store, move |s| {
-            let out = session.receive(s, message);
-            (session, out)
-        })
-        .await?;
-        session = back;
-        for m in out? {
-            write_frame(send, &Frame::Sync(m)).await?;
-        }
-    }
-    Ok(session)
-}
-
 /// Serves sync sessions to authenticated member devices.
 #[derive(Debug, Clone)]
 pub(crate) struct SyncHandler {
     pub store: Arc<Mutex<Store>>,
     pub stats: Arc<Stats>,
+    pub events: Arc<Events>,
 }
 
+/// How one served stream ended.
 enum Served {
     Done,
     Refused,
@@ -93,20 +67,14 @@ impl ProtocolHandler for SyncHandler {
             let Ok((mut send, mut recv)) = connection.accept_bi().await else {
                 return Ok(());
             };
-            match serve(&self.store, &peer, &mut send, &mut recv).await {
-                Ok(Served::Done) => {
+            match self.serve(&peer, &mut send, &mut recv).await {
+                Served::Done => {
                     self.stats.served.fetch_add(1, Ordering::Relaxed);
                 }
-                Ok(Served::Refused) => {
+                Served::Refused => {
                     self.stats.refused.fetch_add(1, Ordering::Relaxed);
                     // Let the refusal reach the peer, which closes the connection.
                     let _ = tokio::time::timeout(Duration::from_secs(5), connection.closed()).await;
-                    return Ok(());
-                }
-                Err(e) => {
-                    self.stats.failed.fetch_add(1, Ordering::Relaxed);
-                    tracing::debug!(peer = peer.short(), %e, "sync session failed");
-                    connection.close(1u32.into(), b"error");
                     return Ok(());
                 }
             }
@@ -114,48 +82,107 @@ impl ProtocolHandler for SyncHandler {
     }
 }
 
-async fn refuse(send: &mut SendStream, why: Refusal) -> Result<Served> {
-    write_frame(send, &Frame::Refused(why)).await?;
-    send.finish().map_err(SyncError::network)?;
-    Ok(Served::Refused)
-}
-
-/// One session on one stream: hello, authorization, then the session's messages.
-async fn serve(
-    store: &Arc<Mutex<Store>>,
-    peer: &DeviceId,
-    send: &mut SendStream,
-    recv: &mut RecvStream,
-) -> Result<Served> {
-    let (hello, _) = read_frame(recv).await?;
-    let Frame::Hello { version, group } = hello else {
-        return refuse(send, Refusal::NotAuthorized).await;
-    };
-    if version != PROTOCOL_VERSION {
-        return refuse(send, Refusal::UnsupportedVersion).await;
+impl SyncHandler {
+    /// One session on one stream; reports its outcome as an event. A failed session closes
+    /// the connection.
+    async fn serve(&self, peer: &DeviceId, send: &mut SendStream, recv: &mut RecvStream) -> Served {
+        let mut group = None;
+        match self.authorize(peer, &mut group, send, recv).await {
+            Ok(Some(context)) => {
+                let mut meter = Meter::default();
+                let result = run_served(&context, &mut meter, send, recv).await;
+                context.finish(meter, &result);
+                if result.is_err() {
+                    self.stats.failed.fetch_add(1, Ordering::Relaxed);
+                    // The peer sees the stream end; nothing more to say on this connection.
+                    let _ = send.reset(1u32.into());
+                }
+                Served::Done
+            }
+            Ok(None) => {
+                self.events.emit(SyncEvent::Refused {
+                    peer: peer.clone(),
+                    group,
+                    direction: Direction::Served,
+                    reason: Refusal::NotAuthorized,
+                });
+                Served::Refused
+            }
+            Err(e) => {
+                self.stats.failed.fetch_add(1, Ordering::Relaxed);
+                self.events.emit(failure_event(peer, group.as_ref(), Direction::Served, &e));
+                Served::Refused
+            }
+        }
     }
-    let Ok(group) = GroupId::parse(&group) else {
-        return refuse(send, Refusal::NotAuthorized).await;
-    };
-    let who = peer.clone();
-    // Nothing is sent before this check; an unknown group and a stranger look the same.
-    let started = with_store(store, move |s| -> Result<Option<(Session, Message)>> {
-        if !knows_group(s, &group)? || !is_member_device(s, &group, &who)? {
+
+    /// Reads the hello and checks the peer before anything is sent: `None` (after sending a
+    /// bare refusal) unless the peer is a current member's device of a group this device
+    /// holds.
+    async fn authorize(
+        &self,
+        peer: &DeviceId,
+        group_seen: &mut Option<GroupId>,
+        send: &mut SendStream,
+        recv: &mut RecvStream,
+    ) -> Result<Option<SessionContext>> {
+        let (hello, _) = read_frame(recv).await?;
+        let Frame::Hello { version, group } = hello else {
+            refuse(send, Refusal::NotAuthorized).await?;
+            return Ok(None);
+        };
+        if version != PROTOCOL_VERSION {
+            refuse(send, Refusal::UnsupportedVersion).await?;
             return Ok(None);
         }
-        Session::start(s, &group, &who).map(Some)
-    })
-    .await??;
-    let Some((session, first)) = started else {
-        return refuse(send, Refusal::NotAuthorized).await;
-    };
-    write_frame(send, &Frame::Sync(first)).await?;
-    drive(store, session, send, recv).await?;
+        let Ok(group) = GroupId::parse(&group) else {
+            refuse(send, Refusal::NotAuthorized).await?;
+            return Ok(None);
+        };
+        *group_seen = Some(group.clone());
+        let (g, who) = (group.clone(), peer.clone());
+        // Nothing is sent before this check; an unknown group and a stranger look the same.
+        let allowed = with_store(&self.store, move |s| -> Result<bool> {
+            Ok(knows_group(s, &g)? && is_member_device(s, &g, &who)?)
+        })
+        .await??;
+        if !allowed {
+            refuse(send, Refusal::NotAuthorized).await?;
+            return Ok(None);
+        }
+        Ok(Some(SessionContext {
+            store: self.store.clone(),
+            events: self.events.clone(),
+            group,
+            peer: peer.clone(),
+            direction: Direction::Served,
+        }))
+    }
+}
+
+/// The authorised part of a served session: the session's messages.
+async fn run_served(
+    context: &SessionContext,
+    meter: &mut Meter,
+    send: &mut SendStream,
+    recv: &mut RecvStream,
+) -> Result<SessionReport> {
+    context.started().await?;
+    let (g, p) = (context.group.clone(), context.peer.clone());
+    let (session, first) = with_store(&context.store, move |s| Session::start(s, &g, &p)).await??;
+    context.write(meter, send, &Frame::Sync(first)).await?;
+    let session = context.drive(session, meter, send, recv).await?;
     send.finish().map_err(SyncError::network)?;
     // The dialling side finishes its half once it is done too, then closes the connection;
     // the session is complete either way.
     let _ = recv.read_to_end(MAX_FRAME).await;
-    Ok(Served::Done)
+    Ok(session.report().clone())
+}
+
+async fn refuse(send: &mut SendStream, why: Refusal) -> Result<()> {
+    write_frame(send, &Frame::Refused(why)).await?;
+    send.finish().map_err(SyncError::network)?;
+    Ok(())
 }
 
 /// Redeems invites: adds the authenticated dialling device as a new member's device when it
@@ -171,38 +198,39 @@ impl ProtocolHandler for InviteHandler {
         let Ok((mut send, mut recv)) = connection.accept_bi().await else {
             return Ok(());
         };
-        if let Err(e) = redeem(&self.store, peer, &mut send, &mut recv).await {
-            tracing::debug!(%e, "invite redemption failed");
+        match redeem(&self.store, peer.clone(), &mut send, &mut recv).await {
+            Ok(None) => tracing::info!(peer = peer.short(), "invite redeemed"),
+            Ok(Some(refusal)) => tracing::info!(peer = peer.short(), reason = refusal.as_str(), "invite refused"),
+            Err(e) => tracing::info!(peer = peer.short(), %e, "invite redemption failed"),
         }
         let _ = tokio::time::timeout(Duration::from_secs(5), connection.closed()).await;
         Ok(())
     }
 }
 
-async fn redeem(store: &Arc<Mutex<Store>>, peer: DeviceId, send: &mut SendStream, recv: &mut RecvStream) -> Result<()> {
+/// Answers one redemption: a welcome, or the refusal it returns.
+async fn redeem(
+    store: &Arc<Mutex<Store>>,
+    peer: DeviceId,
+    send: &mut SendStream,
+    recv: &mut RecvStream,
+) -> Result<Option<Refusal>> {
     let (frame, _) = read_frame(recv).await?;
-    let Frame::Redeem { group, secret, name, label } = frame else {
-        refuse(send, Refusal::NotAuthorized).await?;
-        return Ok(());
+    let refusal = match frame {
+        Frame::Redeem { group, secret, name, label } => match GroupId::parse(&group) {
+            Ok(group) => {
+                with_store(store, move |s| crate::net::invite::accept_invite(s, &group, &secret, &peer, &name, &label))
+                    .await??
+                    .err()
+            }
+            Err(_) => Some(Refusal::InviteUnknown),
+        },
+        _ => Some(Refusal::InviteUnknown),
     };
-    let Ok(group) = GroupId::parse(&group) else {
-        refuse(send, Refusal::NotAuthorized).await?;
-        return Ok(());
+    match refusal {
+        None => write_frame(send, &Frame::Welcome).await?,
+        Some(r) => write_frame(send, &Frame::Refused(r)).await?,
     };
-    let accepted =
-        with_store(store, move |s| crate::net::invite::accept_invite(s, &group, &secret, &peer, &name, &label)).await?;
-    match accepted {
-        Ok(Some(())) => {
-            write_frame(send, &Frame::Welcome).await?;
-            send.finish().map_err(SyncError::network)?;
-        }
-        Ok(None) => {
-            refuse(send, Refusal::NotAuthorized).await?;
-        }
-        Err(e) => {
-            refuse(send, Refusal::NotAuthorized).await?;
-            return Err(e);
-        }
-    }
-    Ok(())
+    send.finish().map_err(SyncError::network)?;
+    Ok(refusal)
 }

@@ -1,4 +1,5 @@
-//! [`SyncService`]: the handle owning the tokio runtime, the iroh endpoint and its router.
+//! [`SyncService`]: the handle owning the tokio runtime, the iroh endpoint and its router;
+//! [`Dialer`]: what dials peers, usable from any async runtime.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -11,11 +12,14 @@ use iroh::{Endpoint, EndpointAddr, SecretKey};
 use crate::Store;
 use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
-use crate::net::ALPN;
-use crate::net::frame::read_frame;
-use crate::net::frame::{Frame, PROTOCOL_VERSION, write_frame};
-use crate::net::handler::{InviteHandler, Stats, SyncHandler, drive, lock, with_store};
+use crate::net::events::{Direction, Events, SyncEventListener};
+use crate::net::frame::{Frame, PROTOCOL_VERSION, Refusal, read_frame, write_frame};
+use crate::net::handler::{InviteHandler, Stats, SyncHandler, lock, with_store};
 use crate::net::invite::{INVITE_ALPN, Invite};
+use crate::net::relay::{RelayChoice, Relays};
+use crate::net::session::{Meter, SessionContext};
+use crate::net::status::{self, PeerStatus};
+use crate::net::{ALPN, NetError};
 use crate::sync::{Session, SessionReport, SyncError};
 
 /// Which addresses the endpoint binds.
@@ -36,6 +40,8 @@ pub struct SyncConfig {
     /// Find and announce devices on the local network with mDNS, so a peer can be dialled
     /// by its device id alone.
     pub mdns: bool,
+    /// Which relays to use; none by default.
+    pub relay: RelayChoice,
 }
 
 /// What the service is doing.
@@ -45,12 +51,16 @@ pub struct ServiceStatus {
     pub running: bool,
     /// This device (its iroh endpoint id).
     pub device: DeviceId,
-    /// Sessions served to other devices.
+    /// Sessions served to other devices (completed or failed midway).
     pub sessions_served: u64,
+    /// Sessions this device dialled that completed.
+    pub sessions_dialled: u64,
     /// Sessions refused (strangers, removed members, unknown groups).
     pub sessions_refused: u64,
-    /// Sessions that failed midway (network, protocol errors).
+    /// Sessions that failed midway (network, protocol errors), served or dialled.
     pub sessions_failed: u64,
+    /// The relays the endpoint uses (empty: none).
+    pub relays: Vec<String>,
 }
 
 struct Running {
@@ -60,13 +70,15 @@ struct Running {
 
 /// A device's sync service: serves sessions to member devices and dials peers.
 ///
-/// It owns a tokio runtime; its methods block and must not be called from inside an async
-/// runtime. [`SyncService::stop`] (or dropping it) shuts the router, the endpoint and the
-/// runtime down.
+/// It owns a tokio runtime; its blocking methods (`sync_with`, `redeem`) must not be called
+/// from inside an async runtime: use [`SyncService::dialer`] there. [`SyncService::stop`]
+/// (or dropping it) shuts the router, the endpoint and the runtime down.
 pub struct SyncService {
     store: Arc<Mutex<Store>>,
     device: DeviceId,
     stats: Arc<Stats>,
+    events: Arc<Events>,
+    relays: Relays,
     running: Option<Running>,
 }
 
@@ -82,9 +94,10 @@ impl std::fmt::Debug for SyncService {
 impl SyncService {
     /// Binds an iroh endpoint with the store's device key and starts serving.
     pub fn start(store: Arc<Mutex<Store>>, config: SyncConfig) -> Result<Self> {
-        let (secret, device) = {
+        let (secret, device, relays) = {
             let s = lock(&store);
-            (SecretKey::from_bytes(&s.device_signing_key().to_bytes()), s.device_id().clone())
+            let relays = Relays::resolve(&config.relay, &s)?;
+            (SecretKey::from_bytes(&s.device_signing_key().to_bytes()), s.device_id().clone(), relays)
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -93,10 +106,12 @@ impl SyncService {
             .build()
             .map_err(SyncError::network)?;
         let stats = Arc::new(Stats::default());
-        let handler = SyncHandler { store: store.clone(), stats: stats.clone() };
+        let events = Arc::new(Events::default());
+        let handler = SyncHandler { store: store.clone(), stats: stats.clone(), events: events.clone() };
         let invites = InviteHandler { store: store.clone() };
+        let relay_mode = relays.relay_mode();
         let router = runtime.block_on(async move {
-            let mut builder = Endpoint::builder(presets::Minimal).secret_key(secret);
+            let mut builder = Endpoint::builder(presets::Minimal).secret_key(secret).relay_mode(relay_mode);
             if config.bind == BindMode::Loopback {
                 builder = builder.clear_ip_transports().bind_addr("127.0.0.1:0").map_err(SyncError::network)?;
             }
@@ -106,7 +121,8 @@ impl SyncService {
             let endpoint = builder.bind().await.map_err(SyncError::network)?;
             Ok::<_, SyncError>(Router::builder(endpoint).accept(ALPN, handler).accept(INVITE_ALPN, invites).spawn())
         })?;
-        Ok(SyncService { store, device, stats, running: Some(Running { runtime, router }) })
+        tracing::info!(device = device.short(), relays = ?relays.urls(), "sync service started");
+        Ok(SyncService { store, device, stats, events, relays, running: Some(Running { runtime, router }) })
     }
 
     /// This device's id, also its iroh endpoint id.
@@ -119,53 +135,49 @@ impl SyncService {
         &self.store
     }
 
+    /// The relays the endpoint was started with.
+    pub fn relays(&self) -> &Relays {
+        &self.relays
+    }
+
+    /// Sets (or clears) the listener that hears every session's events.
+    pub fn set_event_listener(&self, listener: Option<Arc<dyn SyncEventListener>>) {
+        self.events.set(listener);
+    }
+
     /// The address other devices dial.
     pub fn addr(&self) -> Result<EndpointAddr> {
         let running = self.running.as_ref().ok_or(SyncError::NotRunning)?;
         Ok(running.router.endpoint().addr())
     }
 
-    /// Runs one sync session for `group` with the device at `peer`, and returns what it did.
-    /// If this device knows the group, the peer must be a current member's device.
-    pub fn sync_with(&self, peer: EndpointAddr, group: &GroupId) -> Result<SessionReport> {
+    /// A handle that dials peers from any async runtime (the work runs on the service's).
+    pub fn dialer(&self) -> Result<Dialer> {
         let running = self.running.as_ref().ok_or(SyncError::NotRunning)?;
-        let endpoint = running.router.endpoint().clone();
-        running.runtime.block_on(dial(endpoint, self.store.clone(), peer, group.clone()))
+        Ok(Dialer {
+            runtime: running.runtime.handle().clone(),
+            endpoint: running.router.endpoint().clone(),
+            store: self.store.clone(),
+            events: self.events.clone(),
+            stats: self.stats.clone(),
+        })
+    }
+
+    /// Runs one sync session for `group` with the device at `peer`, and returns what it did.
+    /// If this device knows the group, the peer must be a current member's device. Blocks.
+    pub fn sync_with(&self, peer: EndpointAddr, group: &GroupId) -> Result<SessionReport> {
+        let dialer = self.dialer()?;
+        let running = self.running.as_ref().ok_or(SyncError::NotRunning)?;
+        running.runtime.block_on(dialer.sync_with(peer, group.clone()))
     }
 
     /// Redeems an invite: the inviter adds this device as a new member named `name`, then
     /// this device receives the group in a first-contact sync session. Returns the group.
+    /// Blocks.
     pub fn redeem(&self, invite: &Invite, name: &str, label: &str) -> Result<GroupId> {
+        let dialer = self.dialer()?;
         let running = self.running.as_ref().ok_or(SyncError::NotRunning)?;
-        let now = lock(&self.store).now();
-        if invite.expires <= now {
-            return Err(SyncError::Refused { reason: "the invite has expired".into() }.into());
-        }
-        let endpoint = running.router.endpoint().clone();
-        let request = Frame::Redeem {
-            group: invite.group.to_string(),
-            secret: invite.secret,
-            name: name.to_owned(),
-            label: label.to_owned(),
-        };
-        running.runtime.block_on(async {
-            let connection = endpoint.connect(invite.inviter.clone(), INVITE_ALPN).await.map_err(SyncError::network)?;
-            let answer = async {
-                let (mut send, mut recv) = connection.open_bi().await.map_err(SyncError::network)?;
-                write_frame(&mut send, &request).await?;
-                send.finish().map_err(SyncError::network)?;
-                read_frame(&mut recv).await
-            }
-            .await;
-            connection.close(0u32.into(), b"done");
-            match answer?.0 {
-                Frame::Welcome => Ok(()),
-                Frame::Refused(r) => Err(SyncError::Refused { reason: r.as_str().to_owned() }),
-                _ => Err(SyncError::UnexpectedMessage { expected: "welcome", received: "another frame" }),
-            }
-        })?;
-        self.sync_with(invite.inviter.clone(), &invite.group)?;
-        Ok(invite.group.clone())
+        running.runtime.block_on(dialer.redeem(invite.clone(), name.to_owned(), label.to_owned()))
     }
 
     /// What the service is doing.
@@ -174,18 +186,34 @@ impl SyncService {
             running: self.running.is_some(),
             device: self.device.clone(),
             sessions_served: self.stats.served.load(Ordering::Relaxed),
+            sessions_dialled: self.stats.dialled.load(Ordering::Relaxed),
             sessions_refused: self.stats.refused.load(Ordering::Relaxed),
             sessions_failed: self.stats.failed.load(Ordering::Relaxed),
+            relays: self.relays.urls(),
         }
     }
 
-    /// Stops serving, closes the endpoint and the runtime. Idempotent.
+    /// The peers of `group` (or of every group) this device has met, with their last sync
+    /// and the documents changed since. Also readable with the service stopped
+    /// ([`status::peers`]).
+    pub fn peers(&self, group: Option<&GroupId>) -> Result<Vec<PeerStatus>> {
+        status::peers(&lock(&self.store), group)
+    }
+
+    /// Stops serving, closes the endpoint and the runtime. Idempotent. Called from inside
+    /// an async runtime (where it cannot wait), it lets everything stop in the background.
     pub fn stop(&mut self) {
         if let Some(running) = self.running.take() {
-            if let Err(e) = running.runtime.block_on(running.router.shutdown()) {
-                tracing::debug!(%e, "sync router did not shut down cleanly");
+            if tokio::runtime::Handle::try_current().is_ok() {
+                drop(running.router);
+                running.runtime.shutdown_background();
+            } else {
+                if let Err(e) = running.runtime.block_on(running.router.shutdown()) {
+                    tracing::debug!(%e, "sync router did not shut down cleanly");
+                }
+                running.runtime.shutdown_timeout(Duration::from_secs(2));
             }
-            running.runtime.shutdown_timeout(Duration::from_secs(2));
+            tracing::info!(device = self.device.short(), "sync service stopped");
         }
     }
 }
@@ -196,29 +224,110 @@ impl Drop for SyncService {
     }
 }
 
-/// The dialling side of one session.
-async fn dial(
+/// Dials peers for a running [`SyncService`], from any async runtime; the sessions run on
+/// the service's runtime. Once the service stops, dialling fails with a network error.
+#[derive(Clone)]
+pub struct Dialer {
+    runtime: tokio::runtime::Handle,
     endpoint: Endpoint,
     store: Arc<Mutex<Store>>,
-    addr: EndpointAddr,
-    group: GroupId,
-) -> Result<SessionReport> {
-    let peer = DeviceId::from_public_key(addr.id.as_bytes());
-    let (g, p) = (group.clone(), peer.clone());
-    let (session, first) = with_store(&store, move |s| Session::start(s, &g, &p)).await??;
-    let connection = endpoint.connect(addr, ALPN).await.map_err(SyncError::network)?;
-    let result = async {
-        let (mut send, mut recv) = connection.open_bi().await.map_err(SyncError::network)?;
-        write_frame(&mut send, &Frame::Hello { version: PROTOCOL_VERSION, group: group.to_string() }).await?;
-        write_frame(&mut send, &Frame::Sync(first)).await?;
-        let session = drive(&store, session, &mut send, &mut recv).await?;
-        send.finish().map_err(SyncError::network)?;
-        // The accepting side finishes its half once it has everything it needs: wait for
-        // that before closing, so that the close cannot overtake the last frames.
-        let _ = recv.read_to_end(1024).await;
-        Ok::<_, crate::Error>(session.report().clone())
+    events: Arc<Events>,
+    stats: Arc<Stats>,
+}
+
+impl std::fmt::Debug for Dialer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dialer").field("endpoint", &self.endpoint.id()).finish_non_exhaustive()
     }
-    .await;
-    connection.close(0u32.into(), b"done");
-    result
+}
+
+impl Dialer {
+    /// Runs one sync session for `group` with the device at `peer` (see
+    /// [`SyncService::sync_with`]).
+    pub async fn sync_with(&self, peer: EndpointAddr, group: GroupId) -> Result<SessionReport> {
+        let this = self.clone();
+        self.runtime.spawn(async move { this.dial(peer, group).await }).await.map_err(SyncError::network)?
+    }
+
+    /// Redeems an invite (see [`SyncService::redeem`]). An expired invite is refused before
+    /// dialling; a refusal by the inviter comes back typed ([`NetError::InviteExpired`],
+    /// [`NetError::InviteUsedUp`], [`NetError::InviteRevoked`], [`NetError::InviteUnknown`]).
+    pub async fn redeem(&self, invite: Invite, name: String, label: String) -> Result<GroupId> {
+        let now = lock(&self.store).now();
+        if invite.expires <= now {
+            return Err(NetError::InviteExpired.into());
+        }
+        crate::domain::item::clean_name("member name", &name)?;
+        let this = self.clone();
+        self.runtime
+            .spawn(async move {
+                this.ask_to_join(&invite, name, label).await?;
+                this.dial(invite.inviter.clone(), invite.group.clone()).await?;
+                Ok(invite.group)
+            })
+            .await
+            .map_err(SyncError::network)?
+    }
+
+    async fn ask_to_join(&self, invite: &Invite, name: String, label: String) -> Result<()> {
+        let request = Frame::Redeem { group: invite.group.to_string(), secret: invite.secret, name, label };
+        let connection =
+            self.endpoint.connect(invite.inviter.clone(), INVITE_ALPN).await.map_err(SyncError::network)?;
+        let answer = async {
+            let (mut send, mut recv) = connection.open_bi().await.map_err(SyncError::network)?;
+            write_frame(&mut send, &request).await?;
+            send.finish().map_err(SyncError::network)?;
+            read_frame(&mut recv).await
+        }
+        .await;
+        connection.close(0u32.into(), b"done");
+        match answer?.0 {
+            Frame::Welcome => Ok(()),
+            Frame::Refused(Refusal::InviteExpired) => Err(NetError::InviteExpired.into()),
+            Frame::Refused(Refusal::InviteUsedUp) => Err(NetError::InviteUsedUp.into()),
+            Frame::Refused(Refusal::InviteRevoked) => Err(NetError::InviteRevoked.into()),
+            Frame::Refused(Refusal::InviteUnknown) => Err(NetError::InviteUnknown.into()),
+            Frame::Refused(r) => Err(SyncError::Refused { reason: r.as_str().to_owned() }.into()),
+            _ => Err(SyncError::UnexpectedMessage { expected: "welcome", received: "another frame" }.into()),
+        }
+    }
+
+    /// The dialling side of one session, reported as events.
+    async fn dial(&self, addr: EndpointAddr, group: GroupId) -> Result<SessionReport> {
+        let context = SessionContext {
+            store: self.store.clone(),
+            events: self.events.clone(),
+            group,
+            peer: DeviceId::from_public_key(addr.id.as_bytes()),
+            direction: Direction::Dialled,
+        };
+        let mut meter = Meter::default();
+        let result = self.run(&context, &mut meter, addr).await;
+        context.finish(meter, &result);
+        let counter = if result.is_ok() { &self.stats.dialled } else { &self.stats.failed };
+        counter.fetch_add(1, Ordering::Relaxed);
+        result
+    }
+
+    async fn run(&self, context: &SessionContext, meter: &mut Meter, addr: EndpointAddr) -> Result<SessionReport> {
+        let (g, p) = (context.group.clone(), context.peer.clone());
+        let (session, first) = with_store(&context.store, move |s| Session::start(s, &g, &p)).await??;
+        let connection = self.endpoint.connect(addr, ALPN).await.map_err(SyncError::network)?;
+        let result = async {
+            let (mut send, mut recv) = connection.open_bi().await.map_err(SyncError::network)?;
+            let hello = Frame::Hello { version: PROTOCOL_VERSION, group: context.group.to_string() };
+            context.write(meter, &mut send, &hello).await?;
+            context.write(meter, &mut send, &Frame::Sync(first)).await?;
+            context.started().await?;
+            let session = context.drive(session, meter, &mut send, &mut recv).await?;
+            send.finish().map_err(SyncError::network)?;
+            // The accepting side finishes its half once it has everything it needs: wait for
+            // that before closing, so that the close cannot overtake the last frames.
+            let _ = recv.read_to_end(1024).await;
+            Ok::<_, crate::Error>(session.report().clone())
+        }
+        .await;
+        connection.close(0u32.into(), b"done");
+        result
+    }
 }

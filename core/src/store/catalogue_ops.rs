@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::docs::{DocKey, Entity};
 use crate::domain::item::{MAX_TEXT_CHARS, check_len, clean_name};
-use crate::domain::permissions::require_steward;
+use crate::domain::permissions::{may_invite, require_steward};
 use crate::domain::{
     ActivityAction, Condition, Device, DomainError, Founder, Group, Item, ItemDraft, ItemPatch, MaintenanceEntry,
     Member, Role, RoleChange,
@@ -30,6 +30,8 @@ impl Store {
             description: description.trim().to_owned(),
             created: now,
             pickup_window_hours: 24,
+            relay_url: None,
+            members_may_invite: false,
             founder: Some(founder),
         };
         let me = Member {
@@ -92,6 +94,29 @@ impl Store {
         Ok(group)
     }
 
+    /// Changes a group's sync settings (stewards): the relay its devices may use
+    /// (`Some(None)` clears it, `None` keeps it) and whether members may invite.
+    pub fn update_group_sync(
+        &mut self,
+        id: &GroupId,
+        relay_url: Option<Option<&str>>,
+        members_may_invite: Option<bool>,
+    ) -> Result<Group> {
+        let me = self.me(id)?;
+        require_steward(me.role, "edit the group")?;
+        let mut group = self.group(id)?;
+        if let Some(relay) = relay_url {
+            group.relay_url =
+                relay.map(|u| crate::net::relay::parse_relay_url(u).map(|u| u.to_string())).transpose()?;
+        }
+        if let Some(allowed) = members_may_invite {
+            group.members_may_invite = allowed;
+        }
+        let activity = self.activity_entry(&me, ActivityAction::GroupEdited, None, None, None, group.name.clone());
+        self.commit_writes(id, vec![(DocKey::Catalogue, Entity::Group(group.clone())), activity])?;
+        Ok(group)
+    }
+
     /// The members of a group, current ones first.
     pub fn members(&self, group: &GroupId) -> Result<Vec<Member>> {
         self.group(group)?;
@@ -113,6 +138,32 @@ impl Store {
     ) -> Result<Member> {
         let me = self.me(group)?;
         require_steward(me.role, "add members")?;
+        self.write_new_member(group, &me, name, role, device)
+    }
+
+    /// Adds the device that redeemed an invite made on this device as a new member
+    /// (`net::invite`): this device's member must still be allowed to invite with `role`.
+    pub(crate) fn add_invited_member(
+        &mut self,
+        group: &GroupId,
+        name: &str,
+        role: Role,
+        device: &DeviceId,
+        label: &str,
+    ) -> Result<Member> {
+        let me = self.me(group)?;
+        may_invite(me.role, self.group(group)?.members_may_invite, role)?;
+        self.write_new_member(group, &me, name, role, Some((device.clone(), label)))
+    }
+
+    fn write_new_member(
+        &mut self,
+        group: &GroupId,
+        me: &Member,
+        name: &str,
+        role: Role,
+        device: Option<(DeviceId, &str)>,
+    ) -> Result<Member> {
         let now = self.now();
         let mut devices = BTreeMap::new();
         if let Some((d, label)) = device {
@@ -130,7 +181,7 @@ impl Store {
             roles: vec![RoleChange { at: now, role }],
         };
         let summary = format!("{} ({})", member.name, member.role);
-        let activity = self.activity_entry(&me, ActivityAction::MemberAdded, None, None, Some(&member.id), summary);
+        let activity = self.activity_entry(me, ActivityAction::MemberAdded, None, None, Some(&member.id), summary);
         self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Member(member.clone())), activity])?;
         Ok(member)
     }

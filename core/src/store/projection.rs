@@ -105,9 +105,11 @@ fn upsert_group(conn: &Connection, group: &GroupId, g: &Group) -> Result<(), Sto
         return Ok(());
     }
     conn.prepare_cached(
-        "INSERT INTO groups (id, name, description, created, pickup_window_hours, founder) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO groups (id, name, description, created, pickup_window_hours, relay_url, members_may_invite, founder)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-         created = excluded.created, pickup_window_hours = excluded.pickup_window_hours, founder = excluded.founder",
+         created = excluded.created, pickup_window_hours = excluded.pickup_window_hours,
+         relay_url = excluded.relay_url, members_may_invite = excluded.members_may_invite, founder = excluded.founder",
     )?
     .execute(params![
         g.id.as_str(),
@@ -115,6 +117,8 @@ fn upsert_group(conn: &Connection, group: &GroupId, g: &Group) -> Result<(), Sto
         g.description,
         g.created.0,
         g.pickup_window_hours,
+        g.relay_url.as_deref().unwrap_or_default(),
+        g.members_may_invite,
         g.founder.as_ref().and_then(|f| serde_json::to_string(f).ok())
     ])?;
     Ok(())

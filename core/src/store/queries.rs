@@ -106,12 +106,13 @@ fn parse_err(what: &str, value: &str) -> StoreError {
 
 /// Every group on this device.
 pub(crate) fn groups(conn: &Connection) -> Result<Vec<Group>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, description, created, pickup_window_hours, founder FROM groups ORDER BY name, id",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {GROUP_COLUMNS} FROM groups ORDER BY name, id"))?;
     let rows = stmt.query_map([], group_row)?;
     rows.collect::<Result<Vec<_>, _>>()?.into_iter().collect()
 }
+
+const GROUP_COLUMNS: &str =
+    "id, name, description, created, pickup_window_hours, relay_url, members_may_invite, founder";
 
 fn group_row(r: &Row<'_>) -> rusqlite::Result<Result<Group, StoreError>> {
     let id: String = r.get(0)?;
@@ -121,16 +122,16 @@ fn group_row(r: &Row<'_>) -> rusqlite::Result<Result<Group, StoreError>> {
         description: r.get(2).unwrap_or_default(),
         created: Timestamp(r.get(3).unwrap_or_default()),
         pickup_window_hours: r.get(4).unwrap_or(24),
-        founder: r.get::<_, Option<String>>(5).ok().flatten().and_then(|f| serde_json::from_str(&f).ok()),
+        relay_url: r.get::<_, String>(5).ok().filter(|u| !u.is_empty()),
+        members_may_invite: r.get(6).unwrap_or(false),
+        founder: r.get::<_, Option<String>>(7).ok().flatten().and_then(|f| serde_json::from_str(&f).ok()),
     }))
 }
 
 /// One group.
 pub(crate) fn group(conn: &Connection, id: &GroupId) -> Result<Option<Group>, StoreError> {
     let row = conn
-        .prepare_cached(
-            "SELECT id, name, description, created, pickup_window_hours, founder FROM groups WHERE id = ?1",
-        )?
+        .prepare_cached(&format!("SELECT {GROUP_COLUMNS} FROM groups WHERE id = ?1"))?
         .query_row([id.as_str()], group_row)
         .optional()?;
     row.transpose()

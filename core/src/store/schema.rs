@@ -56,6 +56,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/005_trust.sql"),
         rebuilds_projection: true,
     },
+    Migration {
+        version: 6,
+        description: "sync status per peer, invite revocation, group relay and invite settings",
+        sql: include_str!("migrations/006_sync_status.sql"),
+        rebuilds_projection: true,
+    },
 ];
 
 /// The schema version this code writes.

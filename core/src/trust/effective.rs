@@ -29,19 +29,25 @@ pub(crate) trait Authors {
 
 /// Decides whether `author` may have written `value` at `path` (the entity's key first).
 pub(crate) trait Rule {
-    /// Whether the write stands.
-    fn allows(&mut self, path: &[String], author: &Author, value: &Json) -> bool;
+    /// Whether the write stands. `with_entity` tells (when asked) whether the write was
+    /// part of the change that created the entity.
+    fn allows(&mut self, path: &[String], author: &Author, value: &Json, with_entity: &mut dyn FnMut() -> bool)
+    -> bool;
 }
 
 /// Reads values of one document keeping only authorised writes.
 pub(crate) struct EffectiveReader<'a> {
     doc: &'a AutoCommit,
     devices: HashMap<Vec<u8>, DeviceId>,
+    /// How deep the entity being read sits in the paths, and the operation that made the
+    /// candidate entity object being read.
+    entity_depth: usize,
+    entity: Option<ExId>,
 }
 
 impl<'a> EffectiveReader<'a> {
     pub(crate) fn new(doc: &'a AutoCommit) -> Self {
-        EffectiveReader { doc, devices: HashMap::new() }
+        EffectiveReader { doc, devices: HashMap::new(), entity_depth: 0, entity: None }
     }
 
     /// The value at `obj`/`key` as authorised writers left it; the rule sees paths that
@@ -56,6 +62,8 @@ impl<'a> EffectiveReader<'a> {
     ) -> Result<Option<Json>, StoreError> {
         let mut path: Vec<String> = prefix.iter().map(|s| (*s).to_owned()).collect();
         path.push(key.to_owned());
+        self.entity_depth = path.len();
+        self.entity = None;
         self.pick(obj, Prop::Map(key.to_owned()), &mut path, authors, rule)
     }
 
@@ -94,13 +102,23 @@ impl<'a> EffectiveReader<'a> {
         let Some(author) = self.author_of(id, authors)? else {
             return Ok(None);
         };
+        if path.len() == self.entity_depth {
+            self.entity = Some(id.clone());
+        }
         let json = match value {
             Value::Scalar(s) => scalar_to_json(s),
             Value::Object(ObjType::Map | ObjType::Table) => Json::Object(self.read_map(id, path, authors, rule)?),
             Value::Object(ObjType::List) => Json::Array(self.read_list(id, path, authors, rule)?),
             Value::Object(ObjType::Text) => Json::String(self.doc.text(id)?),
         };
-        Ok(rule.allows(path, &author, &json).then_some(json))
+        let doc = self.doc;
+        let entity = self.entity.as_ref();
+        let mut with_entity = || {
+            let made_in = doc.hash_for_opid(id);
+            made_in.is_some() && made_in == entity.and_then(|e| doc.hash_for_opid(e))
+        };
+        let allowed = rule.allows(path, &author, &json, &mut with_entity);
+        Ok(allowed.then_some(json))
     }
 
     fn read_map(

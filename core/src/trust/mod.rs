@@ -63,6 +63,7 @@ pub(crate) struct Judge<'a> {
     key: DocKey,
     reader: EffectiveReader<'a>,
     authors: Box<dyn Authors + 'a>,
+    members_may_invite: bool,
 }
 
 impl<'a> Judge<'a> {
@@ -74,17 +75,22 @@ impl<'a> Judge<'a> {
         key: DocKey,
         doc: &'a AutoCommit,
     ) -> Result<Self, StoreError> {
-        let authors: Box<dyn Authors + 'a> = match key {
-            DocKey::Catalogue => Box::new(catalogue_roster(doc, group)?),
-            _ => Box::new(ProjectedAuthors { conn, group: group.clone(), memo: HashMap::new() }),
+        let mut reader = EffectiveReader::new(doc);
+        let (authors, members_may_invite): (Box<dyn Authors + 'a>, bool) = match key {
+            DocKey::Catalogue => {
+                let mut roster = catalogue_roster(doc, group)?;
+                let invites = members_may_invite(doc, &mut reader, &mut roster)?;
+                (Box::new(roster), invites)
+            }
+            _ => (Box::new(ProjectedAuthors { conn, group: group.clone(), memo: HashMap::new() }), false),
         };
-        Ok(Judge { doc, key, reader: EffectiveReader::new(doc), authors })
+        Ok(Judge { doc, key, reader, authors, members_may_invite })
     }
 
     /// The entity as its authorised writers left it; `None` if absent or if nothing of it
     /// was written by someone allowed to.
     pub(crate) fn entity(&mut self, r: &EntityRef) -> Result<Option<Entity>, StoreError> {
-        effective_entity(self.doc, self.key, r, &mut self.reader, self.authors.as_mut())
+        effective_entity(self.doc, self.key, r, &mut self.reader, self.authors.as_mut(), self.members_may_invite)
     }
 
     /// Whether the document holds the entity at all (authorised or not).
@@ -99,6 +105,7 @@ fn effective_entity(
     r: &EntityRef,
     reader: &mut EffectiveReader<'_>,
     authors: &mut dyn Authors,
+    members_may_invite: bool,
 ) -> Result<Option<Entity>, StoreError> {
     let container = |name: &str| -> Result<Option<automerge::ObjId>, StoreError> {
         match doc.get(ROOT, name)? {
@@ -106,7 +113,7 @@ fn effective_entity(
             _ => Ok(None),
         }
     };
-    let mut catalogue = rules::CatalogueRule;
+    let mut catalogue = rules::CatalogueRule { members_may_invite };
     let json = match r {
         EntityRef::Group => reader.read(&ROOT, &[], GROUP_KEY, authors, &mut catalogue)?,
         EntityRef::Member(id) => match container(MEMBERS_KEY)? {
@@ -141,6 +148,18 @@ fn effective_entity(
         EntityRef::Activity(_) => serde_json::from_value(json).map(Entity::Activity),
     };
     Ok(decoded.ok().filter(|e| e.entity_ref() == *r))
+}
+
+/// Whether the group, as its stewards under `authors` set it, lets members invite.
+fn members_may_invite(
+    doc: &AutoCommit,
+    reader: &mut EffectiveReader<'_>,
+    authors: &mut dyn Authors,
+) -> Result<bool, StoreError> {
+    Ok(matches!(
+        effective_entity(doc, DocKey::Catalogue, &EntityRef::Group, reader, authors, false)?,
+        Some(Entity::Group(g)) if g.members_may_invite
+    ))
 }
 
 /// The founder of `group` as its catalogue records it, if the record proves it.
@@ -198,9 +217,12 @@ pub(crate) fn catalogue_roster(doc: &AutoCommit, group: &GroupId) -> Result<Rost
     for _ in 0..MAX_ROUNDS {
         let mut admitted: Vec<Member> = Vec::with_capacity(members.len());
         let mut judging = roster.clone();
+        let invites = members_may_invite(doc, &mut reader, &mut judging)?;
         for id in &members {
             let r = EntityRef::Member(id.clone());
-            if let Some(Entity::Member(m)) = effective_entity(doc, DocKey::Catalogue, &r, &mut reader, &mut judging)? {
+            if let Some(Entity::Member(m)) =
+                effective_entity(doc, DocKey::Catalogue, &r, &mut reader, &mut judging, invites)?
+            {
                 admitted.push(m);
             }
         }

@@ -1,7 +1,9 @@
 //! Who may write what, judged per field from the writer's role when the change was made.
 //!
 //! - Catalogue: everything (the group, members, items with their loan rules, maintenance,
-//!   qualifications) is written by stewards; a member may add devices to their own entry.
+//!   qualifications) is written by stewards; a member may add devices to their own entry and,
+//!   when the group lets members invite, create a new member's entry (role member) in one
+//!   change.
 //! - Bookings: the borrower (the member a booking names, booking only for themselves) or a
 //!   steward writes a booking; the waitlist rank is a steward's; a lifecycle event counts
 //!   only if written by the member it names, who is a steward or the borrower (declining
@@ -19,18 +21,43 @@ use crate::domain::event;
 use crate::trust::effective::Rule;
 use crate::trust::roster::Author;
 
-/// The catalogue's rule.
-pub(crate) struct CatalogueRule;
+/// The catalogue's rule. With `members_may_invite` (the group's setting), a member's device
+/// may also write a new member's entry, with the member role, in the change that creates it
+/// (redeeming an invite at a member's device).
+pub(crate) struct CatalogueRule {
+    pub members_may_invite: bool,
+}
 
 impl Rule for CatalogueRule {
-    fn allows(&mut self, path: &[String], author: &Author, _value: &Json) -> bool {
+    fn allows(
+        &mut self,
+        path: &[String],
+        author: &Author,
+        value: &Json,
+        with_entity: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        if author.is_steward() {
+            return true;
+        }
         match path {
             [members, member, devices, _, ..]
                 if members == MEMBERS_KEY && devices == "devices" && member == author.member.as_str() =>
             {
                 true
             }
-            _ => author.is_steward(),
+            [members, member, rest @ ..] if members == MEMBERS_KEY && member != author.member.as_str() => {
+                let role_ok = match rest.first().map(String::as_str) {
+                    None => value.get("role").and_then(Json::as_str) == Some("member"),
+                    Some("role") => value.as_str() == Some("member"),
+                    Some("roles") => value
+                        .as_array()
+                        .is_some_and(|a| a.iter().all(|c| c.get("role").and_then(Json::as_str) == Some("member"))),
+                    Some("removed" | "qualifications") => false,
+                    Some(_) => true,
+                };
+                self.members_may_invite && role_ok && with_entity()
+            }
+            _ => false,
         }
     }
 }
@@ -48,7 +75,7 @@ impl BookingRule {
 }
 
 impl Rule for BookingRule {
-    fn allows(&mut self, path: &[String], author: &Author, value: &Json) -> bool {
+    fn allows(&mut self, path: &[String], author: &Author, value: &Json, _: &mut dyn FnMut() -> bool) -> bool {
         let field = path.get(1).map(String::as_str);
         match (path.len(), field) {
             (2, Some("member")) => {
@@ -77,7 +104,7 @@ pub(crate) struct ActivityRule {
 }
 
 impl Rule for ActivityRule {
-    fn allows(&mut self, path: &[String], author: &Author, value: &Json) -> bool {
+    fn allows(&mut self, path: &[String], author: &Author, value: &Json, _: &mut dyn FnMut() -> bool) -> bool {
         if path.len() == 2 && path[1] == "actor" {
             let ok = value.as_str() == Some(author.member.as_str());
             if ok {

@@ -6,7 +6,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod bundle;
+mod events;
 mod fixtures;
+mod invites;
 mod net;
 mod protocol;
+mod relays;
 mod trust;
