@@ -96,7 +96,7 @@ pub(crate) fn local_heads(store: &Store, group: &GroupId) -> Result<BTreeMap<Doc
 }
 
 /// The changes of one document that a device holding `their_heads` lacks, in automerge's
-/// compressed change encoding; empty if there are none or this device lacks the document.
+/// compressed encoding (a full save when it holds nothing, else a bundle of the changes); empty if there are none or this device lacks the document.
 /// Heads this device does not know are ignored (the answer then may repeat changes the
 /// other side has, which applying ignores).
 pub(crate) fn changes_after(
@@ -112,7 +112,15 @@ pub(crate) fn changes_after(
         return Ok(Vec::new());
     }
     let known: Vec<ChangeHash> = their_heads.iter().filter(|h| doc.get_change_by_hash(h).is_some()).copied().collect();
-    Ok(doc.save_after(&known))
+    if known.is_empty() {
+        // The other side has nothing of it: the whole document in its compact save format.
+        return Ok(doc.save());
+    }
+    // `save_after` would give the raw changes one after another (about 5x larger); a bundle
+    // is the same changes in the columnar compression of a save.
+    let hashes: Vec<ChangeHash> = doc.get_changes(&known).iter().map(|c| c.hash()).collect();
+    let bundle = doc.bundle(hashes).map_err(crate::store::StoreError::from)?;
+    Ok(bundle.bytes().to_vec())
 }
 
 /// The heads `peer` last announced for one document of `group`.
