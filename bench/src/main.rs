@@ -71,7 +71,9 @@ fn parse_args() -> Result<Args, String> {
             "--samples" => {
                 out.samples = args.next().and_then(|s| s.parse().ok()).ok_or("--samples needs a number")?;
             }
-            other => return Err(format!("unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json)")),
+            other => {
+                return Err(format!("unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json)"));
+            }
         }
     }
     Ok(out)
