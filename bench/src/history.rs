@@ -6,14 +6,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use automerge::AutoCommit;
 use automerge::transaction::CommitOptions;
+use automerge::{AutoCommit, ChangeHash};
 use delbar_core::docs::{DocKey, Entity, actor_of, write_entity};
 use delbar_core::domain::hlc::Hlc;
-use delbar_core::domain::{BookingEvent, BookingRecord, ItemDraft, Role, event};
-use delbar_core::ids::{BookingId, DeviceId, GroupId, ItemId, MemberId};
-use delbar_core::store::DocumentExport;
+use delbar_core::domain::{ActivityAction, ActivityEntry, BookingEvent, BookingRecord, Item, ItemDraft, Role, event};
+use delbar_core::ids::{ActivityId, BookingId, DeviceId, GroupId, ItemId, MemberId};
+use delbar_core::store::{DocumentExport, StoreError};
 use delbar_core::time::{DAY_MS, HOUR_MS, ManualClock, Timestamp};
+use delbar_core::trust::attest::{self, Attestation};
 use delbar_core::{Result, Store};
 
 use crate::naive::Naive;
@@ -24,6 +25,18 @@ pub struct Plan {
     pub members: usize,
     pub bookings: usize,
     pub seed: u64,
+}
+
+/// The group's catalogue (group, members, items), made once per run through the store's
+/// ordinary writes on a builder device and then copied into each measured store.
+pub struct Catalogue {
+    pub builder: Store,
+    pub group: GroupId,
+    pub members: Vec<(MemberId, DeviceId)>,
+    pub items: Vec<Item>,
+    /// The members' device keys: their changes are signed (attested) as their devices would.
+    keys: BTreeMap<DeviceId, ed25519_dalek::SigningKey>,
+    _dir: tempfile::TempDir,
 }
 
 /// What was built.
@@ -86,27 +99,32 @@ pub fn now() -> Timestamp {
     Timestamp::from_civil(2026, 11, 22, 12, 0).unwrap_or(Timestamp(0))
 }
 
-/// Builds the Delbar store and the naive document for `plan` under `dir`.
-pub fn build(dir: &Path, plan: &Plan) -> Result<Built> {
-    let now = now();
-    let mut rng = Rng(plan.seed);
-    // History starts early enough that about 4,000 bookings fall in each month.
+/// When the history of a group with `plan.bookings` bookings starts: early enough that about
+/// 4,000 bookings fall in each month.
+fn history_start(plan: &Plan) -> Timestamp {
     let months = (plan.bookings / 4_000).max(2) as i64;
-    let history_start = now.plus_ms(-months * 30 * DAY_MS);
-    let clock = ManualClock::new(history_start);
-    let delbar_path = dir.join("delbar.db");
-    let mut store = Store::open_with_clock(&delbar_path, Arc::new(clock.clone()))?;
-    let group = store.create_group("Odlingsakademin Storsjöbygden", "Benchmark group", "Karin")?.id;
-    let mut members: Vec<(MemberId, DeviceId)> = Vec::new();
+    now().plus_ms(-months * 30 * DAY_MS)
+}
+
+/// Makes the catalogue: the group, `plan.members` members on their own devices (three
+/// stewards), `plan.items` items, each through the store's ordinary writes.
+pub fn catalogue(plan: &Plan) -> Result<Catalogue> {
+    let dir = tempfile::tempdir().map_err(|e| StoreError::Io { path: "temp".into(), message: e.to_string() })?;
+    let mut rng = Rng(plan.seed ^ 0xC0FFEE);
+    let clock = ManualClock::new(now().plus_ms(-5 * 365 * DAY_MS));
+    let mut builder = Store::open_with_clock(dir.path().join("builder.db"), Arc::new(clock))?;
+    let group = builder.create_group("Odlingsakademin Storsjöbygden", "Benchmark group", "Karin")?.id;
+    let mut members = Vec::new();
+    let mut keys = BTreeMap::new();
     for m in 0..plan.members {
         let secret: [u8; 32] = std::array::from_fn(|i| (rng.next() as u8) ^ (i as u8));
         let key = ed25519_dalek::SigningKey::from_bytes(&secret);
         let device = DeviceId::from_public_key(&key.verifying_key().to_bytes());
         let role = if m < 3 { Role::Steward } else { Role::Member };
-        let member = store.add_member(&group, &format!("Medlem {m}"), role, Some((device.clone(), "phone")))?;
-        members.push((member.id, device));
+        let member = builder.add_member(&group, &format!("Medlem {m}"), role, Some((device.clone(), "phone")))?;
+        members.push((member.id, device.clone()));
+        keys.insert(device, key);
     }
-    let mut naive = Naive::new(store.device_id())?;
     let mut items = Vec::new();
     for i in 0..plan.items {
         let name = format!("{} {}", NAMES[i % NAMES.len()], i / NAMES.len() + 1);
@@ -116,76 +134,167 @@ pub fn build(dir: &Path, plan: &Plan) -> Result<Built> {
         draft.quantity = 1 + (i % 3) as i64;
         draft.location.text = format!("Lövåsen, ladan {}", i % 12);
         draft.rules.max_advance_days = Some(365);
-        let item = store.add_item(&group, draft)?;
-        naive.add_item(&item)?;
-        items.push((item.id.clone(), item.name.clone()));
+        items.push(builder.add_item(&group, draft)?);
     }
+    Ok(Catalogue { builder, group, members, items, keys, _dir: dir })
+}
+
+/// The documents of a booking history, built directly as automerge documents the way the
+/// members' devices would have written them: one change per write (booked, checked out,
+/// returned or cancelled), each by the device that made it, in monthly booking and activity
+/// documents, and the same changes in the naive single document.
+struct HistoryDocs {
+    docs: BTreeMap<DocKey, AutoCommit>,
+    /// Each device's newest change in each document, which it attests.
+    newest: BTreeMap<(DocKey, DeviceId), ChangeHash>,
+}
+
+impl HistoryDocs {
+    fn write(&mut self, key: DocKey, device: &DeviceId, at: Timestamp, entity: &Entity) -> Result<()> {
+        let doc = self.docs.entry(key).or_default();
+        doc.set_actor(actor_of(device));
+        write_entity(doc, entity)?;
+        if let Some(hash) = doc.commit_with(CommitOptions::default().with_time(at.0.div_euclid(1000))) {
+            self.newest.insert((key, device.clone()), hash);
+        }
+        Ok(())
+    }
+
+    /// The attestations of every device that wrote to `key`, signed with its key.
+    fn attestations(
+        &self,
+        group: &GroupId,
+        key: DocKey,
+        keys: &BTreeMap<DeviceId, ed25519_dalek::SigningKey>,
+    ) -> Vec<Attestation> {
+        self.newest
+            .iter()
+            .filter(|((k, _), _)| *k == key)
+            .filter_map(|((_, device), hash)| keys.get(device).map(|sk| attest::sign(sk, group, key, hash)))
+            .collect()
+    }
+}
+
+/// Builds the Delbar store and the naive document for `plan` under `dir`. The measured
+/// device joins the catalogue's group as a member; the history arrives through
+/// [`Store::merge_documents`], a few documents per call, as received changes do.
+pub fn build(dir: &Path, plan: &Plan, cat: &mut Catalogue) -> Result<Built> {
+    let now = now();
+    let mut rng = Rng(plan.seed);
+    let history_start = history_start(plan);
+    let clock = ManualClock::new(history_start);
+    let delbar_path = dir.join("delbar.db");
+    let mut store = Store::open_with_clock(&delbar_path, Arc::new(clock.clone()))?;
+    let group = cat.group.clone();
+    cat.builder.add_member(
+        &group,
+        &format!("Mätenheten {}", plan.bookings),
+        Role::Steward,
+        Some((store.device_id().clone(), "phone")),
+    )?;
+    store.merge_documents(&group, &cat.builder.export_group(&group)?)?;
+    let mut naive = Naive::new(cat.builder.device_id())?;
+    for item in &cat.items {
+        naive.add_item(item)?;
+    }
+    let items: Vec<(ItemId, String)> = cat.items.iter().map(|i| (i.id.clone(), i.name.clone())).collect();
     // Bookings: each item gets its share, one after another, never overlapping.
-    let per_item = plan.bookings.div_ceil(plan.items.max(1)).max(1) as i64;
+    let per_item = plan.bookings.div_ceil(items.len().max(1)).max(1) as i64;
     let span = now.plus_ms(14 * DAY_MS).0 - history_start.0;
     let period = (span / per_item).max(4 * DAY_MS);
-    let mut months_docs: BTreeMap<DocKey, AutoCommit> = BTreeMap::new();
+    // Every write of the history, in the order the devices made them per document.
+    let mut writes: Vec<(DocKey, DeviceId, Timestamp, Entity)> = Vec::new();
     let mut hlc = Hlc::default();
     for k in 0..plan.bookings {
-        let (item_id, _) = &items[k % items.len()];
-        let slot = (k / items.len()) as i64;
+        let item = &cat.items[k % cat.items.len()];
+        let slot = (k / cat.items.len()) as i64;
         let start = Timestamp(history_start.0 + slot * period + (k % 24) as i64 * HOUR_MS);
         let end = start.plus_ms((1 + rng.below(3) as i64) * DAY_MS);
-        let (member, device) = &members[rng.below(members.len() as u64) as usize];
+        let (member, device) = &cat.members[rng.below(cat.members.len() as u64) as usize];
         let created = start.plus_ms(-(1 + rng.below(10) as i64) * DAY_MS);
         hlc = hlc.tick(created);
         let stamp = |at: Timestamp| BookingEvent { at, by: member.clone(), device: device.clone() };
-        let mut events = BTreeMap::new();
-        events.insert(event::CONFIRMED.to_owned(), stamp(created));
-        if end < now {
-            if rng.below(100) < 8 {
-                events.insert(event::CANCELLED.to_owned(), stamp(start.plus_ms(-HOUR_MS)));
-            } else {
-                events.insert(event::CHECKED_OUT.to_owned(), stamp(start));
-                let overdue = end.0 > now.0 - 20 * DAY_MS && rng.below(100) < 3;
-                if !overdue {
-                    events.insert(event::RETURNED.to_owned(), stamp(end));
-                }
-            }
-        } else if start < now {
-            events.insert(event::CHECKED_OUT.to_owned(), stamp(start));
-        }
-        let record = BookingRecord {
+        let mut record = BookingRecord {
             id: BookingId::generate(),
-            item: item_id.clone(),
+            item: item.id.clone(),
             member: member.clone(),
             units: 1,
             start,
             end,
             note: String::new(),
             waitlisted: false,
-            events,
+            events: [(event::CONFIRMED.to_owned(), stamp(created))].into_iter().collect(),
             created,
             created_by: device.clone(),
             updated: created,
             hlc: hlc.stamp(device),
             queue_rank: None,
         };
-        let key = DocKey::bookings_at(start);
-        let doc = months_docs.entry(key).or_default();
-        doc.set_actor(actor_of(device));
-        write_entity(doc, &Entity::Booking(record.clone()))?;
-        doc.commit_with(CommitOptions::default().with_time(created.0 / 1000));
-        naive.add_booking(&record, device)?;
+        // The lifecycle up to now: (when, event, activity action).
+        let mut steps = vec![(created, None, ActivityAction::BookingRequested)];
+        if end < now {
+            if rng.below(100) < 8 {
+                steps.push((start.plus_ms(-HOUR_MS), Some(event::CANCELLED), ActivityAction::BookingCancelled));
+            } else {
+                steps.push((start, Some(event::CHECKED_OUT), ActivityAction::BookingCheckedOut));
+                let overdue = end.0 > now.0 - 20 * DAY_MS && rng.below(100) < 3;
+                if !overdue {
+                    steps.push((end, Some(event::RETURNED), ActivityAction::BookingReturned));
+                }
+            }
+        } else if start < now {
+            steps.push((start, Some(event::CHECKED_OUT), ActivityAction::BookingCheckedOut));
+        }
+        for (at, ev, action) in steps {
+            if let Some(ev) = ev {
+                record.events.insert(ev.to_owned(), stamp(at));
+                record.updated = at;
+            }
+            writes.push((DocKey::bookings_at(start), device.clone(), at, Entity::Booking(record.clone())));
+            let entry = Entity::Activity(ActivityEntry {
+                id: ActivityId::generate_at(at),
+                at,
+                actor: member.clone(),
+                device: device.clone(),
+                action,
+                item: Some(item.id.clone()),
+                booking: Some(record.id.clone()),
+                subject: Some(member.clone()),
+                summary: format!("{}: {} to {}, 1 unit", item.name, start, end),
+            });
+            writes.push((DocKey::activity_at(at), device.clone(), at, entry));
+        }
     }
-    for (key, mut doc) in months_docs {
-        store.merge_documents(
-            &group,
-            &[DocumentExport { key: key.to_string(), data: doc.save(), attestations: vec![] }],
-        )?;
+    // The monthly documents and the naive document are written on two threads.
+    let mut history = HistoryDocs { docs: BTreeMap::new(), newest: BTreeMap::new() };
+    std::thread::scope(|scope| -> Result<()> {
+        let monthly = scope.spawn(|| -> Result<()> {
+            for (key, device, at, entity) in &writes {
+                history.write(*key, device, *at, entity)?;
+            }
+            Ok(())
+        });
+        for (_, device, at, entity) in &writes {
+            naive.write(entity, device, *at)?;
+        }
+        monthly.join().map_err(|_| StoreError::Storage { message: "the history builder thread failed".into() })?
+    })?;
+    drop(writes);
+    let mut batch = Vec::new();
+    for (key, mut doc) in std::mem::take(&mut history.docs) {
+        let attestations = history.attestations(&group, key, &cat.keys);
+        batch.push(DocumentExport { key: key.to_string(), data: doc.save(), attestations });
+        if batch.len() == 8 {
+            store.merge_documents(&group, &std::mem::take(&mut batch))?;
+        }
     }
+    store.merge_documents(&group, &batch)?;
     clock.set(now);
     let naive_path = dir.join("naive.automerge");
     naive.save_to(&naive_path)?;
     drop(store);
     Ok(Built { delbar_path, naive_path, group, items, now, clock })
 }
-
 /// Opens the built Delbar store again (a warm process, for latency figures).
 pub fn reopen(built: &Built) -> Result<Store> {
     Store::open_with_clock(&built.delbar_path, Arc::new(built.clock.clone()))

@@ -16,6 +16,7 @@ mod naive;
 mod probe;
 mod report;
 mod stats;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,7 +29,12 @@ struct Args {
     items: usize,
     members: usize,
     samples: usize,
+    /// Bookings made during the week offline.
+    week: usize,
     json: PathBuf,
+    /// Measure cold opens in this process rather than in a child (tests only: a test
+    /// binary cannot be started as the probe).
+    probe_in_process: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -38,7 +44,9 @@ fn parse_args() -> Result<Args, String> {
         items: 2_000,
         members: 60,
         samples: 1_000,
+        week: 1_000,
         json: PathBuf::from("target/bench.json"),
+        probe_in_process: false,
     };
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -47,6 +55,7 @@ fn parse_args() -> Result<Args, String> {
                 out.items = 100;
                 out.members = 10;
                 out.samples = 100;
+                out.week = 100;
             }
             "--sizes" => {
                 let v = args.next().ok_or("--sizes needs a list such as 5000,50000")?;
@@ -55,11 +64,16 @@ fn parse_args() -> Result<Args, String> {
                     .map(|s| s.trim().parse().map_err(|_| format!("bad size '{s}'")))
                     .collect::<Result<_, _>>()?;
             }
+            "--week" => {
+                out.week = args.next().and_then(|s| s.parse().ok()).ok_or("--week needs a number of bookings")?;
+            }
             "--json" => out.json = PathBuf::from(args.next().ok_or("--json needs a path")?),
             "--samples" => {
                 out.samples = args.next().and_then(|s| s.parse().ok()).ok_or("--samples needs a number")?;
             }
-            other => return Err(format!("unknown argument '{other}' (try --quick, --sizes, --samples, --json)")),
+            other => {
+                return Err(format!("unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json)"));
+            }
         }
     }
     Ok(out)
@@ -87,40 +101,144 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     let mut reports = Vec::new();
+    let started = std::time::Instant::now();
+    let catalogue_plan = history::Plan { items: args.items, members: args.members, bookings: 0, seed: 7 };
+    let mut catalogue = history::catalogue(&catalogue_plan).map_err(|e| e.to_string())?;
+    eprintln!("catalogue of {} items made in {:.1} s", args.items, started.elapsed().as_secs_f64());
     for &size in &args.sizes {
-        eprintln!("building a group with {} items, {} members and {size} bookings...", args.items, args.members);
-        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let plan = history::Plan { items: args.items, members: args.members, bookings: size, seed: 7 };
-        let built = history::build(dir.path(), &plan).map_err(|e| e.to_string())?;
-        let mut rows: Vec<Row> = Vec::new();
-        let delbar_open = probe::spawn("delbar", &built.delbar_path, &built.group)?;
-        let naive_open = probe::spawn("naive", &built.naive_path, &built.group)?;
-        rows.push(Row::single("cold open to first item list (ms)", delbar_open.open_ms, naive_open.open_ms));
-        rows.push(Row::single("peak RSS, open + queries (MB)", delbar_open.rss_mb, naive_open.rss_mb));
-        let mut delbar = history::reopen(&built).map_err(|e| e.to_string())?;
-        let naive_doc = naive::Naive::load(&built.naive_path).map_err(|e| e.to_string())?;
-        let naive_samples = if size > 20_000 { 5 } else { 20 };
-        let (d_avail, n_avail) = stats::availability(&mut delbar, &built, &naive_doc, args.samples, naive_samples)?;
-        rows.push(Row::latency("availability query (ms)", &d_avail, &n_avail));
-        let (d_search, n_search) = stats::search(&delbar, &built, &naive_doc, args.samples, naive_samples)?;
-        rows.push(Row::latency("item text search (ms)", &d_search, &n_search));
-        drop(naive_doc);
-        let (d_write, n_write) = stats::writes(&mut delbar, &built, 200)?;
-        rows.push(Row::latency("durable booking write (ms)", &d_write, &n_write));
-        rows.push(Row::single(
-            "store size on disk (MB)",
-            stats::disk_mb(&built.delbar_path),
-            stats::disk_mb(&built.naive_path),
-        ));
-        reports.push(SizeReport { bookings: size, rows });
+        reports.push(measure_size(args, &mut catalogue, size)?);
+        // Every finished size is written at once, so a long run that is stopped keeps them.
+        let text = report::table(&reports);
+        println!("{text}");
+        if let Some(parent) = args.json.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&args.json, report::json(&reports))
+            .map_err(|e| format!("cannot write {}: {e}", args.json.display()))?;
+        eprintln!("figures written to {} ({:.0} s so far)", args.json.display(), started.elapsed().as_secs_f64());
     }
-    let text = report::table(&reports);
-    println!("{text}");
-    let json = report::json(&reports);
-    if let Some(parent) = args.json.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-    }
-    std::fs::write(&args.json, json).map_err(|e| format!("cannot write {}: {e}", args.json.display()))?;
-    eprintln!("figures written to {}", args.json.display());
     Ok(())
+}
+
+/// Builds the group at one history size and takes every measurement.
+fn measure_size(args: &Args, catalogue: &mut history::Catalogue, size: usize) -> Result<SizeReport, String> {
+    eprintln!("building a group with {} items, {} members and {size} bookings...", args.items, args.members);
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let plan = history::Plan { items: args.items, members: args.members, bookings: size, seed: 7 };
+    let t = std::time::Instant::now();
+    let built = history::build(dir.path(), &plan, catalogue).map_err(|e| e.to_string())?;
+    let build_s = t.elapsed().as_secs_f64();
+    eprintln!("built in {build_s:.1} s");
+    let mut rows: Vec<Row> = Vec::new();
+    let delbar_open = probe::measure("delbar", &built.delbar_path, &built.group, args.probe_in_process)?;
+    let naive_open = probe::measure("naive", &built.naive_path, &built.group, args.probe_in_process)?;
+    rows.push(Row::single("cold open to first item list (ms)", delbar_open.open_ms, naive_open.open_ms));
+    rows.push(Row::single("peak RSS, open + queries (MB)", delbar_open.rss_mb, naive_open.rss_mb));
+    let mut delbar = history::reopen(&built).map_err(|e| e.to_string())?;
+    let naive_doc = naive::Naive::load(&built.naive_path).map_err(|e| e.to_string())?;
+    let naive_samples = if size > 20_000 { 5 } else { 20 };
+    let (d_avail, n_avail) = stats::availability(&mut delbar, &built, &naive_doc, args.samples, naive_samples)?;
+    rows.push(Row::latency("availability query (ms)", &d_avail, &n_avail));
+    let (d_search, n_search) = stats::search(&delbar, &built, &naive_doc, args.samples, naive_samples)?;
+    rows.push(Row::latency("item text search (ms)", &d_search, &n_search));
+    drop(naive_doc);
+    let (d_write, n_write) = stats::writes(&mut delbar, &built, 200)?;
+    rows.push(Row::latency("durable booking write (ms)", &d_write, &n_write));
+    rows.push(Row::single(
+        "store size on disk (MB)",
+        stats::disk_mb(&built.delbar_path),
+        stats::disk_mb(&built.naive_path),
+    ));
+    sync_rows(&mut rows, &mut delbar, &built, dir.path(), args.week)?;
+    // The fast-built history must be what the store's own writes would have made: the
+    // projection rebuilt from the documents equals the incremental one (small sizes only, the
+    // rebuild reads every document).
+    if size <= 20_000 {
+        let report = delbar.check(Some(&built.group)).map_err(|e| e.to_string())?;
+        if !report.is_clean() {
+            return Err(format!("the measured store does not pass its check: {:?}", report.differences.first()));
+        }
+    }
+    Ok(SizeReport { bookings: size, build_seconds: build_s, rows })
+}
+
+/// Measurements 5 and 6: a new member's first contact, then a week offline.
+fn sync_rows(
+    rows: &mut Vec<Row>,
+    source: &mut delbar_core::Store,
+    built: &history::Built,
+    dir: &std::path::Path,
+    week_bookings: usize,
+) -> Result<(), String> {
+    let err = |e: delbar_core::Error| e.to_string();
+    let kb = |b: u64| b as f64 / 1024.0;
+    let mut peer = delbar_core::Store::open_with_clock(dir.join("peer.db"), std::sync::Arc::new(built.clock.clone()))
+        .map_err(err)?;
+    eprintln!("first contact...");
+    let (first, saved) = sync::first_contact(source, &mut peer, &built.group)?;
+    rows.push(Row::single("first contact: bytes on the wire (KB)", kb(first.bytes()), f64::NAN));
+    rows.push(Row::single("first contact: saved size of the group (KB)", kb(saved), f64::NAN));
+    rows.push(Row::single("first contact: wire / saved size", first.bytes() as f64 / saved.max(1) as f64, f64::NAN));
+    rows.push(Row::single("first contact: time (ms)", first.ms, f64::NAN));
+    rows.push(Row::single("first contact: messages", f64::from(first.messages), f64::NAN));
+    eprintln!("a week offline...");
+    let before = delbar_core::sync::KnownHeads::of(source, &built.group).map_err(err)?;
+    sync::book_many(source, built, week_bookings)?;
+    let (compact, bundled) = sync::compact_size(source, &built.group, &before)?;
+    let week = sync::session(source, &mut peer, &built.group)?;
+    // The naive design: a stale copy of the document and one with the same week's bookings.
+    let me = source.me(&built.group).map_err(err)?;
+    let mut behind = naive::Naive::load(&built.naive_path).map_err(|e| e.to_string())?;
+    let mut ahead = behind.fork();
+    let old_heads = behind.doc_mut().get_heads();
+    sync::naive_book_many(&mut ahead, built, source.device_id(), &me.id, week_bookings)?;
+    let (naive_compact, naive_bundled) = sync::change_sizes(ahead.doc_mut(), &old_heads)?;
+    let naive_week = sync::naive_session(ahead.doc_mut(), behind.doc_mut())?;
+    rows.push(Row::single("week offline: bytes on the wire (KB)", kb(week.bytes()), kb(naive_week.bytes())));
+    rows.push(Row::single("week offline: bytes up (KB)", kb(week.bytes_up), kb(naive_week.bytes_up)));
+    rows.push(Row::single("week offline: bytes down (KB)", kb(week.bytes_down), kb(naive_week.bytes_down)));
+    rows.push(Row::single("week offline: new changes, save_after (KB)", kb(compact), kb(naive_compact)));
+    rows.push(Row::single("week offline: new changes, compressed (KB)", kb(bundled), kb(naive_bundled)));
+    rows.push(Row::single(
+        "week offline: wire / save_after size",
+        week.bytes() as f64 / compact.max(1) as f64,
+        naive_week.bytes() as f64 / naive_compact.max(1) as f64,
+    ));
+    rows.push(Row::single(
+        "week offline: wire / compressed size",
+        week.bytes() as f64 / bundled.max(1) as f64,
+        naive_week.bytes() as f64 / naive_bundled.max(1) as f64,
+    ));
+    rows.push(Row::single("week offline: time (ms)", week.ms, naive_week.ms));
+    rows.push(Row::single("week offline: messages", f64::from(week.messages), f64::from(naive_week.messages)));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tiny group through every measurement, end to end (no timing is asserted).
+    #[test]
+    fn tiny_run_measures_everything_and_writes_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("bench.json");
+        let args = Args {
+            sizes: vec![40, 80],
+            items: 12,
+            members: 4,
+            samples: 5,
+            week: 10,
+            json: json.clone(),
+            probe_in_process: true,
+        };
+        run(&args).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        let sizes = v["sizes"].as_array().unwrap();
+        assert_eq!(sizes.len(), 2);
+        let rows = sizes[1]["rows"].as_array().unwrap();
+        assert!(rows.iter().any(|r| r["what"] == "week offline: bytes on the wire (KB)"));
+        assert!(rows.iter().any(|r| r["what"] == "first contact: bytes on the wire (KB)"));
+        assert!(!v["targets"].as_array().unwrap().is_empty());
+    }
 }

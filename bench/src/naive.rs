@@ -38,10 +38,25 @@ impl Naive {
 
     /// Adds a booking as its own change, as a phone would.
     pub fn add_booking(&mut self, b: &BookingRecord, device: &DeviceId) -> Result<(), StoreError> {
+        self.write(&Entity::Booking(b.clone()), device, b.created)
+    }
+
+    /// Writes one entity as its own change by `device` at `at`.
+    pub fn write(&mut self, entity: &Entity, device: &DeviceId, at: Timestamp) -> Result<(), StoreError> {
         self.doc.set_actor(actor_of(device));
-        write_entity(&mut self.doc, &Entity::Booking(b.clone()))?;
-        self.doc.commit_with(CommitOptions::default().with_time(b.created.0 / 1000));
+        write_entity(&mut self.doc, entity)?;
+        self.doc.commit_with(CommitOptions::default().with_time(at.0.div_euclid(1000)));
         Ok(())
+    }
+
+    /// A copy, as another device holding the same document.
+    pub fn fork(&mut self) -> Self {
+        Self { doc: self.doc.fork() }
+    }
+
+    /// The document.
+    pub fn doc_mut(&mut self) -> &mut AutoCommit {
+        &mut self.doc
     }
 
     pub fn save_to(&mut self, path: &Path) -> Result<(), StoreError> {

@@ -18,8 +18,22 @@ pub struct Probe {
     pub rss_mb: f64,
 }
 
+/// Cold open figures: from a child process (`in_process` false, the real measure), or from
+/// this process (for tests, where the figures mean little).
+pub fn measure(design: &str, path: &Path, group: &GroupId, in_process: bool) -> Result<Probe, String> {
+    if !in_process {
+        return spawn(design, path, group);
+    }
+    let path_text = path.display().to_string();
+    let open_ms = match design {
+        "delbar" => delbar(&path_text, group.as_str(), Instant::now())?,
+        _ => naive(&path_text, Instant::now())?,
+    };
+    Ok(Probe { open_ms, rss_mb: peak_rss_mb() })
+}
+
 /// Runs this binary as `--probe DESIGN PATH GROUP` and reads its figures.
-pub fn spawn(design: &str, path: &Path, group: &GroupId) -> Result<Probe, String> {
+fn spawn(design: &str, path: &Path, group: &GroupId) -> Result<Probe, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let out = Command::new(exe)
         .args(["--probe", design])

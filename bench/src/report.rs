@@ -1,4 +1,5 @@
-//! The table and the JSON.
+//! The table and the JSON: per size, each measure for Delbar and the naive design, their
+//! ratio and Delbar's growth from the smallest size; then the issue's targets, met or not.
 
 use serde::Serialize;
 
@@ -27,7 +28,87 @@ impl Row {
 #[derive(Serialize)]
 pub struct SizeReport {
     pub bookings: usize,
+    /// How long building the history took (not a measure of either design).
+    pub build_seconds: f64,
     pub rows: Vec<Row>,
+}
+
+impl SizeReport {
+    fn get(&self, what: &str, stat: &str, naive: bool) -> f64 {
+        self.rows
+            .iter()
+            .find(|r| r.what == what)
+            .and_then(|r| if naive { &r.naive } else { &r.delbar }.iter().find(|(s, _)| s == stat))
+            .map(|(_, v)| *v)
+            .unwrap_or(f64::NAN)
+    }
+}
+
+/// One target of the issue, checked at the largest size measured.
+#[derive(Serialize)]
+pub struct TargetResult {
+    pub target: String,
+    pub at_bookings: usize,
+    pub value: f64,
+    pub limit: f64,
+    pub met: bool,
+}
+
+const OPEN: &str = "cold open to first item list (ms)";
+const AVAIL: &str = "availability query (ms)";
+const SEARCH: &str = "item text search (ms)";
+const WRITE: &str = "durable booking write (ms)";
+const RSS: &str = "peak RSS, open + queries (MB)";
+const WEEK_BYTES: &str = "week offline: bytes on the wire (KB)";
+const WEEK_TIME: &str = "week offline: time (ms)";
+const WEEK_RAW: &str = "week offline: wire / save_after size";
+const WEEK_COMPRESSED: &str = "week offline: wire / compressed size";
+const FIRST: &str = "first contact: wire / saved size";
+
+/// The issue's targets against the largest size (growth against the smallest).
+pub fn targets(reports: &[SizeReport]) -> Vec<TargetResult> {
+    let (Some(first), Some(last)) = (reports.first(), reports.last()) else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut at_most = |target: &str, value: f64, limit: f64| {
+        out.push(TargetResult {
+            target: target.to_owned(),
+            at_bookings: last.bookings,
+            value,
+            limit,
+            met: value <= limit,
+        });
+    };
+    let d = |r: &SizeReport, what: &str, stat: &str| r.get(what, stat, false);
+    let growth = |what: &str, stat: &str| d(last, what, stat) / d(first, what, stat);
+    at_most("cold open (ms) <= 25", d(last, OPEN, "value"), 25.0);
+    at_most("cold open growth from the smallest size <= 1.25x", growth(OPEN, "value"), 1.25);
+    at_most("availability p99 (ms) <= 1", d(last, AVAIL, "p99"), 1.0);
+    at_most("availability p99 growth <= 1.25x", growth(AVAIL, "p99"), 1.25);
+    at_most("search p99 (ms) <= 5", d(last, SEARCH, "p99"), 5.0);
+    at_most("search p99 growth <= 1.25x", growth(SEARCH, "p99"), 1.25);
+    at_most("durable write p50 (ms) <= 1", d(last, WRITE, "p50"), 1.0);
+    at_most("durable write p99 (ms) <= 10", d(last, WRITE, "p99"), 10.0);
+    let worst = |what: &str| reports.iter().map(|r| d(r, what, "value")).fold(f64::NAN, f64::max);
+    at_most("week offline: wire <= 1.5x save_after size, every size (worst)", worst(WEEK_RAW), 1.5);
+    at_most("week offline: wire <= 1.5x compressed size, every size (worst)", worst(WEEK_COMPRESSED), 1.5);
+    at_most("week offline: time growth <= 1.5x", growth(WEEK_TIME, "value"), 1.5);
+    at_most("first contact: wire <= 1.2x saved size", d(last, FIRST, "value"), 1.2);
+    at_most("peak RSS, open + queries (MB) <= 64", d(last, RSS, "value"), 64.0);
+    let ratio = |what: &str, stat: &str| last.get(what, stat, true) / d(last, what, stat);
+    let mut at_least = |target: &str, value: f64, limit: f64| {
+        out.push(TargetResult {
+            target: target.to_owned(),
+            at_bookings: last.bookings,
+            value,
+            limit,
+            met: value >= limit,
+        });
+    };
+    at_least("vs naive: cold open >= 50x faster", ratio(OPEN, "value"), 50.0);
+    at_least("vs naive: availability p50 >= 500x faster", ratio(AVAIL, "p50"), 500.0);
+    at_least("vs naive: availability p99 >= 500x faster", ratio(AVAIL, "p99"), 500.0);
+    at_least("vs naive: week offline bytes >= 5x smaller", ratio(WEEK_BYTES, "value"), 5.0);
+    out
 }
 
 fn fmt(v: f64) -> String {
@@ -43,12 +124,12 @@ fn fmt(v: f64) -> String {
 }
 
 /// A plain-text table: per size and measure, Delbar, naive, naive/Delbar, and Delbar's growth
-/// from the smallest size.
+/// from the smallest size; then the targets.
 pub fn table(reports: &[SizeReport]) -> String {
     let mut out = String::new();
     out.push_str(&format!(
-        "{:<10} {:<40} {:<5} {:>10} {:>10} {:>12} {:>14}\n",
-        "bookings", "measure", "stat", "delbar", "naive", "naive/delbar", "delbar growth"
+        "{:<9} {:<48} {:<5} {:>10} {:>10} {:>12} {:>8}\n",
+        "bookings", "measure", "stat", "delbar", "naive", "naive/delbar", "growth"
     ));
     let first = reports.first();
     for r in reports {
@@ -61,7 +142,7 @@ pub fn table(reports: &[SizeReport]) -> String {
                     .map(|x| x.1);
                 let growth = base.filter(|b| *b > 0.0).map(|b| d / b).unwrap_or(f64::NAN);
                 out.push_str(&format!(
-                    "{:<10} {:<40} {:<5} {:>10} {:>10} {:>12} {:>14}\n",
+                    "{:<9} {:<48} {:<5} {:>10} {:>10} {:>12} {:>8}\n",
                     r.bookings,
                     row.what,
                     stat,
@@ -73,10 +154,27 @@ pub fn table(reports: &[SizeReport]) -> String {
             }
         }
     }
+    out.push_str(&format!("\n{:<66} {:>9} {:>10} {:>8} {:>8}\n", "target", "bookings", "value", "limit", "met"));
+    for t in targets(reports) {
+        out.push_str(&format!(
+            "{:<66} {:>9} {:>10} {:>8} {:>8}\n",
+            t.target,
+            t.at_bookings,
+            fmt(t.value),
+            fmt(t.limit),
+            if t.met { "met" } else { "NOT MET" }
+        ));
+    }
     out
 }
 
-/// The same figures as JSON.
+/// The same figures as JSON: `{"sizes": [...], "targets": [...]}`.
 pub fn json(reports: &[SizeReport]) -> String {
-    serde_json::to_string_pretty(reports).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    #[derive(Serialize)]
+    struct All<'a> {
+        sizes: &'a [SizeReport],
+        targets: Vec<TargetResult>,
+    }
+    serde_json::to_string_pretty(&All { sizes: reports, targets: targets(reports) })
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

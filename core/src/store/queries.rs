@@ -271,40 +271,70 @@ pub(crate) fn items(conn: &Connection, group: &GroupId, filter: &ItemFilter) -> 
     let limit = limit_of(filter.limit);
     let offset = i64::from(filter.offset);
     let words = filter.text.as_deref().map(text::query_words).unwrap_or_default();
-    let sql = if words.is_empty() {
-        format!(
+    if words.is_empty() {
+        let sql = format!(
             "SELECT i.data FROM items i WHERE {} ORDER BY i.name COLLATE NOCASE, i.id LIMIT {limit} OFFSET {offset}",
             conds.join(" AND ")
-        )
-    } else {
-        // Rank 0: every word is a word prefix (FTS5); rank 1: every word appears inside the
-        // folded text (compounds: "sag" in "motorsag").
-        let fts_query = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+        );
+        let sql = number_params(&sql);
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(item_from_data(&row?)?);
+        }
+        return Ok(out);
+    }
+    // Rank 0: every word is a word prefix (FTS5); rank 1: every word appears inside the
+    // folded text (compounds: "sag" in "motorsag"). Rank-0 matches come first, so when they
+    // fill the page the substring scan of the catalogue is skipped. The full-text matches are
+    // computed once (MATERIALIZED: as a plain subquery SQLite would run the FTS5 query again
+    // for every item), and only row ids are sorted; the page's items are read afterwards.
+    let fts_query = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+    let conds = conds.join(" AND ");
+    let want = limit.saturating_add(offset);
+    let mut prefix_args = args.clone();
+    prefix_args.push(fts_query.clone().into());
+    let sql = number_params(&format!(
+        "WITH s AS MATERIALIZED (SELECT rowid AS rid, rank AS r FROM item_search WHERE item_search MATCH ?{fts})
+         SELECT i.rowid FROM s JOIN items i ON i.rowid = s.rid
+         WHERE {conds}
+         ORDER BY s.r, i.name COLLATE NOCASE, i.id LIMIT {want}",
+        fts = prefix_args.len(),
+    ));
+    let mut ids = row_ids(conn, &sql, &prefix_args)?;
+    if (ids.len() as i64) < want {
         let mut substr = Vec::new();
         for w in &words {
             substr.push("instr(i.folded_text, ?) > 0".to_owned());
             args.push(w.clone().into());
         }
         args.push(fts_query.into());
-        format!(
-            "SELECT i.data FROM items i
-             LEFT JOIN (SELECT rowid AS rid, rank AS r FROM item_search WHERE item_search MATCH ?{fts}) s ON s.rid = i.rowid
+        let sql = number_params(&format!(
+            "WITH s AS MATERIALIZED (SELECT rowid AS rid, rank AS r FROM item_search WHERE item_search MATCH ?{fts})
+             SELECT i.rowid FROM items i
+             LEFT JOIN s ON s.rid = i.rowid
              WHERE {conds} AND (s.rid IS NOT NULL OR ({substr}))
-             ORDER BY s.rid IS NULL, s.r, i.name COLLATE NOCASE, i.id LIMIT {limit} OFFSET {offset}",
+             ORDER BY s.rid IS NULL, s.r, i.name COLLATE NOCASE, i.id LIMIT {want}",
             fts = args.len(),
-            conds = conds.join(" AND "),
             substr = substr.join(" AND "),
-        )
-    };
-    // Positional `?` parameters are numbered in order; the FTS query is the last one.
-    let sql = number_params(&sql);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, String>(0))?;
+        ));
+        ids = row_ids(conn, &sql, &args)?;
+    }
+    let mut stmt = conn.prepare_cached("SELECT data FROM items WHERE rowid = ?1")?;
     let mut out = Vec::new();
-    for row in rows {
-        out.push(item_from_data(&row?)?);
+    for id in ids.into_iter().skip(usize::try_from(offset).unwrap_or(usize::MAX)) {
+        let data: String = stmt.query_row([id], |r| r.get(0))?;
+        out.push(item_from_data(&data)?);
     }
     Ok(out)
+}
+
+/// Runs a query whose one column is a row id.
+fn row_ids(conn: &Connection, sql: &str, args: &[SqlValue]) -> Result<Vec<i64>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, i64>(0))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Numbers bare `?` placeholders as `?1`, `?2`, ... keeping explicit `?N` ones.
