@@ -105,6 +105,11 @@ pub struct NetArgs {
     /// Turn mDNS off
     #[arg(long, overrides_with = "mdns")]
     pub no_mdns: bool,
+    /// Reach devices that are apart through a relay: `none` (the default: local network
+    /// only), `group` (the relay the group's stewards named), `public` (iroh's public relays,
+    /// needs the internet) or a relay URL such as `https://relay.example.org`
+    #[arg(long, default_value = "none")]
+    pub relay: String,
 }
 
 /// Which addresses a device listens on.

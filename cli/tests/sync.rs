@@ -201,7 +201,7 @@ fn phones_that_never_meet_converge_through_a_hub_process() {
     lab.hand_over(&hub_device);
     let hub = Hub::start(&hub_device, &lab.file("hub.addr"));
     let addr = hub.address();
-    assert!(addr.starts_with("DELBARADDR1"), "{addr}");
+    assert!(addr.starts_with("DELBARPEER1"), "{addr}");
 
     // First contact: each phone receives the group from the hub.
     for phone in [&anna, &erik] {
@@ -363,7 +363,7 @@ fn a_members_invite_is_refused_and_addresses_are_printed() {
     let err = olle.fails(&["invite", "create", "--no-wait", "--listen", "loopback"]);
     assert!(err.contains("may not invite"), "{err}");
     let addr = olle.json(&["address", "--listen", "loopback"]);
-    assert!(addr["address"].as_str().unwrap().starts_with("DELBARADDR1"));
+    assert!(addr["address"].as_str().unwrap().starts_with("DELBARPEER1"));
     assert_eq!(addr["device_id"], olle.device_id().as_str());
     assert!(addr["direct_addresses"][0].as_str().unwrap().starts_with("127.0.0.1:"), "{addr}");
     let err = olle.fails(&["sync", "--peer", "nonsense", "--listen", "loopback"]);

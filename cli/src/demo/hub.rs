@@ -37,7 +37,7 @@ struct Node {
 
 impl Node {
     fn start(label: &'static str, store: Store) -> CliResult<Self> {
-        let config = SyncConfig { bind: BindMode::Loopback, mdns: false };
+        let config = SyncConfig { bind: BindMode::Loopback, mdns: false, ..SyncConfig::default() };
         let service = SyncService::start(Arc::new(std::sync::Mutex::new(store)), config)?;
         Ok(Node { label, service })
     }

@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use delbar_core::Store;
-use delbar_core::net::{BindMode, SyncConfig, SyncService};
+use delbar_core::net::{BindMode, RelayChoice, SyncConfig, SyncService};
 
 use crate::args::{Listen, NetArgs};
 use crate::error::CliResult;
@@ -17,7 +17,13 @@ impl NetArgs {
             Listen::Loopback => BindMode::Loopback,
         };
         let mdns = if self.no_mdns { false } else { self.mdns || self.listen == Listen::All };
-        SyncConfig { bind, mdns }
+        let relay = match self.relay.trim() {
+            "" | "none" => RelayChoice::None,
+            "group" => RelayChoice::Groups,
+            "public" => RelayChoice::Public,
+            url => RelayChoice::Url(url.to_owned()),
+        };
+        SyncConfig { bind, mdns, relay }
     }
 
     /// `all interfaces` or `loopback`, with `, mDNS` when it is on.

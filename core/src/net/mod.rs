@@ -37,7 +37,7 @@ pub mod status;
 pub use error::NetError;
 pub use events::{Direction, FailureKind, SyncEvent, SyncEventListener, SyncedReport};
 pub use invite::{INVITE_ALPN, Invite, InviteInfo, create_invite, list_invites, revoke_invite};
-pub use peer_addr::{format_peer_addr, parse_peer_addr};
+pub use peer_addr::{PEER_PREFIX, format_peer_addr, parse_peer_addr};
 pub use relay::{RelayChoice, Relays};
 pub use service::{BindMode, Dialer, ServiceStatus, SyncConfig, SyncService};
 pub use status::PeerStatus;

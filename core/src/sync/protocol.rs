@@ -6,9 +6,10 @@
 //! 2. both compute the same list of documents that differ; if it is empty the session is
 //!    over (a session with nothing new costs two summaries). Otherwise each side sends its
 //!    heads of those documents;
-//! 3. each side answers the other's heads with the changes the other lacks, in automerge's
-//!    compressed change encoding (`save_after`), and applies what it receives through
-//!    [`Store::merge_documents`] after the same checks a bundle gets.
+//! 3. each side answers the other's heads with the changes the other lacks, compressed (a
+//!    full save if the other holds nothing of the document, else an automerge bundle of the
+//!    missing changes), with their authors' attestations, and applies what it receives
+//!    through [`Store::merge_documents`] after the same checks a bundle gets.
 //!
 //! So the wire carries the compact changes plus a few dozen bytes per differing document,
 //! instead of the stock automerge sync protocol's uncompressed changes and bloom filters.
