@@ -68,9 +68,7 @@ impl ProtocolHandler for SyncHandler {
                 return Ok(());
             };
             match self.serve(&peer, &mut send, &mut recv).await {
-                Served::Done => {
-                    self.stats.served.fetch_add(1, Ordering::Relaxed);
-                }
+                Served::Done => {}
                 Served::Refused => {
                     self.stats.refused.fetch_add(1, Ordering::Relaxed);
                     // Let the refusal reach the peer, which closes the connection.
@@ -91,9 +89,14 @@ impl SyncHandler {
             Ok(Some(context)) => {
                 let mut meter = Meter::default();
                 let result = run_served(&context, &mut meter, send, recv).await;
-                context.finish(meter, &result);
+                // Counted before the event goes out, so a listener that hears it and asks
+                // for the status sees this session.
+                self.stats.served.fetch_add(1, Ordering::Relaxed);
                 if result.is_err() {
                     self.stats.failed.fetch_add(1, Ordering::Relaxed);
+                }
+                context.finish(meter, &result);
+                if result.is_err() {
                     // The peer sees the stream end; nothing more to say on this connection.
                     let _ = send.reset(1u32.into());
                 }

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use delbar_core::domain::Role;
+use delbar_core::domain::{BookingState, Role};
 use delbar_core::ids::{GroupId, ItemId};
 use delbar_core::net::{NetError, SyncConfig, SyncService};
 use delbar_core::sync::{SyncError, export_bundle, import_bundle};
@@ -198,4 +198,39 @@ fn with_mdns_a_member_is_dialled_by_device_id_alone() {
     }
     result.unwrap();
     assert_converged(&mut store(&steward), &mut store(&phone), &g);
+}
+
+#[test]
+fn two_phones_booking_the_last_unit_offline_resolve_alike_through_the_hub() {
+    let w = workshop();
+    let g = &w.g;
+    // Both phones, apart and offline, book the one band saw for the same afternoon.
+    let olle = book(&w.lab, &mut store(&w.phones[0]), g, &w.item, 24);
+    let lisa = book(&w.lab, &mut store(&w.phones[1]), g, &w.item, 24);
+    sync(&w.phones[0], &w.hub, g);
+    sync(&w.phones[1], &w.hub, g);
+    sync(&w.phones[0], &w.hub, g);
+    let states = |s: &SyncService| -> Vec<(String, BookingState)> {
+        let mut v: Vec<_> = bookings(&store(s), g).into_iter().map(|b| (b.id.to_string(), b.state)).collect();
+        v.sort();
+        v
+    };
+    let on_hub = states(&w.hub);
+    assert_eq!(on_hub, states(&w.phones[0]));
+    assert_eq!(on_hub, states(&w.phones[1]));
+    // Exactly one keeps the saw; the other is bumped, the same one on every device.
+    let held: Vec<_> = on_hub.iter().filter(|(_, s)| *s != BookingState::Bumped).collect();
+    assert_eq!(held.len(), 1, "{on_hub:?}");
+    assert!(
+        on_hub
+            .iter()
+            .any(|(id, s)| *s == BookingState::Bumped && (*id == olle.id.to_string() || *id == lisa.id.to_string()))
+    );
+    // The member who lost it is told, on their own phone.
+    let (loser, phone) = if held[0].0 == olle.id.to_string() { (&lisa, &w.phones[1]) } else { (&olle, &w.phones[0]) };
+    let notes = store(phone).notifications(g, false).unwrap();
+    assert!(notes.iter().any(|n| n.booking.as_ref() == Some(&loser.id)), "{notes:?}");
+    let mut hub = store(&w.hub);
+    let mut p0 = store(&w.phones[0]);
+    assert_converged(&mut hub, &mut p0, g);
 }
