@@ -40,6 +40,11 @@ pub enum EntityRef {
 }
 
 impl Entity {
+    /// The entity if it is the one `r` names.
+    fn filter_ref(self, r: &EntityRef) -> Option<Entity> {
+        (self.entity_ref() == *r).then_some(self)
+    }
+
     /// The reference of this entity.
     pub fn entity_ref(&self) -> EntityRef {
         match self {
@@ -79,6 +84,18 @@ pub fn read_entity(doc: &AutoCommit, r: &EntityRef) -> Result<Option<Entity>, St
     let Some(json) = read_json(doc, &obj, key.as_str())? else {
         return Ok(None);
     };
+    match decode_entity(r, json) {
+        Ok(entity) => Ok(entity),
+        Err(err) => {
+            tracing::warn!(entity = ?r, %err, "ignoring an entity that does not decode");
+            Ok(None)
+        }
+    }
+}
+
+/// Decodes the JSON of entity `r`: `None` when it is empty or claims another id (malformed
+/// too), an error when it does not decode.
+pub(crate) fn decode_entity(r: &EntityRef, json: serde_json::Value) -> Result<Option<Entity>, serde_json::Error> {
     if json.as_object().is_some_and(|m| m.is_empty()) {
         return Ok(None);
     }
@@ -89,15 +106,8 @@ pub fn read_entity(doc: &AutoCommit, r: &EntityRef) -> Result<Option<Entity>, St
         EntityRef::Booking(_) => serde_json::from_value(json).map(Entity::Booking),
         EntityRef::Activity(_) => serde_json::from_value(json).map(Entity::Activity),
     };
-    match decoded {
-        // An entity stored under one id that claims another is malformed too.
-        Ok(e) if e.entity_ref() == *r => Ok(Some(e)),
-        Ok(_) => Ok(None),
-        Err(err) => {
-            tracing::warn!(entity = ?r, %err, "ignoring an entity that does not decode");
-            Ok(None)
-        }
-    }
+    // An entity stored under one id that claims another is malformed too.
+    Ok(decoded?.filter_ref(r))
 }
 
 /// Writes an entity, changing only the fields that differ from what the document holds.

@@ -19,6 +19,7 @@ mod entity;
 mod json;
 mod key;
 
+pub(crate) use entity::decode_entity;
 pub use entity::{Entity, EntityRef, all_entities, read_entity, touched_entities, write_entity};
 pub(crate) use json::scalar_to_json;
 pub use json::{read_json, write_json};

@@ -23,7 +23,9 @@ use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, Value};
 use rusqlite::Connection;
 use std::collections::HashMap;
 
-use crate::docs::{DocKey, Entity, EntityRef, GROUP_KEY, ITEMS_KEY, MEMBERS_KEY, all_entities, read_entity};
+use crate::docs::{
+    DocKey, Entity, EntityRef, GROUP_KEY, ITEMS_KEY, MEMBERS_KEY, all_entities, decode_entity, read_entity,
+};
 use crate::domain::{Founder, Member};
 use crate::ids::{DeviceId, GroupId, MemberId};
 use crate::store::StoreError;
@@ -136,18 +138,9 @@ fn effective_entity(
             reader.read(&ROOT, &[], id.as_str(), authors, &mut rule)?
         }
     };
-    let Some(json) = json else { return Ok(None) };
-    if json.as_object().is_some_and(|m| m.is_empty()) {
-        return Ok(None);
-    }
-    let decoded = match r {
-        EntityRef::Group => serde_json::from_value(json).map(Entity::Group),
-        EntityRef::Member(_) => serde_json::from_value(json).map(Entity::Member),
-        EntityRef::Item(_) => serde_json::from_value(json).map(Entity::Item),
-        EntityRef::Booking(_) => serde_json::from_value(json).map(Entity::Booking),
-        EntityRef::Activity(_) => serde_json::from_value(json).map(Entity::Activity),
-    };
-    Ok(decoded.ok().filter(|e| e.entity_ref() == *r))
+    // What is left after unauthorised writes were set aside may not make an entity: then
+    // nothing of it counts.
+    Ok(json.and_then(|json| decode_entity(r, json).ok().flatten()))
 }
 
 /// Whether the group, as its stewards under `authors` set it, lets members invite.
