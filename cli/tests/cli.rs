@@ -12,11 +12,11 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
 use tempfile::TempDir;
 
-/// Monday 23 November 2026, 09:00 UTC: the clock every run starts from.
-const MONDAY: &str = "2026-11-23T09:00:00Z";
+mod common;
+use common::{MONDAY, Run, Runs, command, finish};
+use std::process::Command;
 
 /// Central European time with its summer rule, written so that no tz database is needed.
 const CET: &str = "CET-1CEST,M3.5.0,M10.5.0/3";
@@ -27,24 +27,9 @@ struct Delbar {
     tz: &'static str,
 }
 
-/// What a run printed and how it exited.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn command(tz: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_delbar"));
-    cmd.env("TZ", tz).env("DELBAR_NOW", MONDAY).env_remove("DELBAR_DATA").env_remove("XDG_DATA_HOME");
-    cmd
-}
-
-fn finish(output: Output) -> Run {
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+impl Runs for Delbar {
+    fn run(&self, args: &[&str]) -> Run {
+        finish(command(self.tz).arg("--data").arg(self.path()).args(args).output().unwrap())
     }
 }
 
@@ -68,34 +53,6 @@ impl Delbar {
 
     fn path(&self) -> &Path {
         self.dir.path()
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        finish(command(self.tz).arg("--data").arg(self.path()).args(args).output().unwrap())
-    }
-
-    /// Runs and asserts success; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let r = self.run(args);
-        assert_eq!(r.code, Some(0), "delbar {args:?} failed: {}{}", r.stdout, r.stderr);
-        r.stdout
-    }
-
-    /// Runs with `--json` and asserts success; returns the parsed document.
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let out = self.ok(&all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("delbar {args:?} printed no JSON ({e}): {out}"))
-    }
-
-    /// Runs and asserts an `error:` exit with code 1 and nothing on stdout; returns stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let r = self.run(args);
-        assert_eq!(r.code, Some(1), "delbar {args:?} should fail: {}{}", r.stdout, r.stderr);
-        assert!(r.stderr.starts_with("error: "), "no error line: {}", r.stderr);
-        assert_eq!(r.stdout, "", "a failed command printed to stdout");
-        r.stderr
     }
 
     /// Adds an item and returns its id.

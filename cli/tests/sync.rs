@@ -12,66 +12,25 @@
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use tempfile::TempDir;
 
-/// Monday 23 November 2026, 09:00 UTC: the clock every run starts from.
-const MONDAY: &str = "2026-11-23T09:00:00Z";
-
-fn command() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_delbar"));
-    cmd.env("TZ", "UTC").env("DELBAR_NOW", MONDAY).env_remove("DELBAR_DATA").env_remove("RUST_LOG");
-    cmd
-}
-
-/// What a run printed and how it exited.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn finish(output: Output) -> Run {
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
+mod common;
+use common::{Run, Runs, command, finish};
 
 /// One device: a data directory of its own.
 struct Device {
     dir: PathBuf,
 }
 
-impl Device {
+impl Runs for Device {
     fn run(&self, args: &[&str]) -> Run {
-        finish(command().arg("--data").arg(&self.dir).args(args).output().unwrap())
+        finish(command("UTC").arg("--data").arg(&self.dir).args(args).output().unwrap())
     }
+}
 
-    fn ok(&self, args: &[&str]) -> String {
-        let r = self.run(args);
-        assert_eq!(r.code, Some(0), "delbar {args:?} failed: {}{}", r.stdout, r.stderr);
-        r.stdout
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let out = self.ok(&all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("delbar {args:?} printed no JSON ({e}): {out}"))
-    }
-
-    /// Runs and asserts an `error:` exit with code 1 and nothing on stdout; returns stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let r = self.run(args);
-        assert_eq!(r.code, Some(1), "delbar {args:?} should fail: {}{}", r.stdout, r.stderr);
-        assert!(r.stderr.starts_with("error: "), "no error line: {}", r.stderr);
-        assert_eq!(r.stdout, "", "a failed command printed to stdout");
-        r.stderr
-    }
-
+impl Device {
     fn device_id(&self) -> String {
         self.json(&["device"])["device_id"].as_str().unwrap().to_owned()
     }
@@ -142,7 +101,7 @@ struct Hub {
 
 impl Hub {
     fn start(device: &Device, address_file: &Path) -> Hub {
-        let child = command()
+        let child = command("UTC")
             .arg("--data")
             .arg(&device.dir)
             .args(["hub", "--listen", "loopback", "--address-file"])
@@ -318,7 +277,7 @@ fn a_bundle_carries_changes_to_a_device_that_never_connects() {
 fn an_invite_is_created_and_redeemed_through_the_cli() {
     let lab = Lab::new();
     let g = lab.group.clone();
-    let mut inviter = command()
+    let mut inviter = command("UTC")
         .arg("--data")
         .arg(&lab.steward.dir)
         .args(["invite", "create", "--role", "member", "--expires", "48h", "--uses", "1", "--listen", "loopback"])
