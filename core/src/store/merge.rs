@@ -135,12 +135,13 @@ impl Store {
         Ok(report)
     }
 
+    /// Applies one document's received changes, already checked by
+    /// [`Store::check_received`] (which also parsed them strictly).
     fn merge_one(&mut self, group: &GroupId, key: DocKey, data: &[u8], verified: &[Verified]) -> Result<u32> {
         let loaded = self
             .cache
             .get(&self.conn, group, key, &self.device, Missing::CreateEmpty)?
             .ok_or_else(|| StoreError::MalformedDocument { reason: format!("document {key} missing") })?;
-        parse_strict(key, data)?;
         let before = loaded.doc.get_heads();
         loaded
             .doc
