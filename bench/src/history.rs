@@ -139,6 +139,33 @@ pub fn catalogue(plan: &Plan) -> Result<Catalogue> {
     Ok(Catalogue { builder, group, members, items, keys, _dir: dir })
 }
 
+/// A one-unit booking of `item` by `member` on `device`, requested and confirmed at `at`.
+pub fn confirmed_booking(
+    item: ItemId,
+    member: &MemberId,
+    device: &DeviceId,
+    (start, end): (Timestamp, Timestamp),
+    at: Timestamp,
+) -> BookingRecord {
+    let stamp = BookingEvent { at, by: member.clone(), device: device.clone() };
+    BookingRecord {
+        id: BookingId::generate(),
+        item,
+        member: member.clone(),
+        units: 1,
+        start,
+        end,
+        note: String::new(),
+        waitlisted: false,
+        events: [(event::CONFIRMED.to_owned(), stamp)].into_iter().collect(),
+        created: at,
+        created_by: device.clone(),
+        updated: at,
+        hlc: String::new(),
+        queue_rank: None,
+    }
+}
+
 /// The documents of a booking history, built directly as automerge documents the way the
 /// members' devices would have written them: one change per write (booked, checked out,
 /// returned or cancelled), each by the device that made it, in monthly booking and activity
@@ -214,22 +241,8 @@ pub fn build(dir: &Path, plan: &Plan, cat: &mut Catalogue) -> Result<Built> {
         let created = start.plus_ms(-(1 + rng.below(10) as i64) * DAY_MS);
         hlc = hlc.tick(created);
         let stamp = |at: Timestamp| BookingEvent { at, by: member.clone(), device: device.clone() };
-        let mut record = BookingRecord {
-            id: BookingId::generate(),
-            item: item.id.clone(),
-            member: member.clone(),
-            units: 1,
-            start,
-            end,
-            note: String::new(),
-            waitlisted: false,
-            events: [(event::CONFIRMED.to_owned(), stamp(created))].into_iter().collect(),
-            created,
-            created_by: device.clone(),
-            updated: created,
-            hlc: hlc.stamp(device),
-            queue_rank: None,
-        };
+        let mut record = confirmed_booking(item.id.clone(), member, device, (start, end), created);
+        record.hlc = hlc.stamp(device);
         // The lifecycle up to now: (when, event, activity action).
         let mut steps = vec![(created, None, ActivityAction::BookingRequested)];
         if end < now {

@@ -4,11 +4,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use delbar_core::Store;
-use delbar_core::domain::{BookingEvent, BookingRecord, NewBooking, event};
-use delbar_core::ids::BookingId;
+use delbar_core::domain::NewBooking;
 use delbar_core::time::{DAY_MS, HOUR_MS};
 
-use crate::history::{Built, Rng};
+use crate::history::{Built, Rng, confirmed_booking};
 use crate::naive::Naive;
 
 /// Latencies in milliseconds.
@@ -124,23 +123,7 @@ pub fn writes(store: &mut Store, built: &Built, count: usize) -> Result<(Latenci
     for k in 0..count {
         let (item, _) = &built.items[k % built.items.len()];
         let start = base.plus_ms(DAY_MS + k as i64 * HOUR_MS);
-        let stamp = BookingEvent { at: built.now, by: me.id.clone(), device: device.clone() };
-        let record = BookingRecord {
-            id: BookingId::generate(),
-            item: item.clone(),
-            member: me.id.clone(),
-            units: 1,
-            start,
-            end: start.plus_ms(HOUR_MS),
-            note: String::new(),
-            waitlisted: false,
-            events: [(event::CONFIRMED.to_owned(), stamp)].into_iter().collect(),
-            created: built.now,
-            created_by: device.clone(),
-            updated: built.now,
-            hlc: String::new(),
-            queue_rank: None,
-        };
+        let record = confirmed_booking(item.clone(), &me.id, &device, (start, start.plus_ms(HOUR_MS)), built.now);
         let (ms, r) = time(|| naive.durable_write(&built.naive_path, &record, &device));
         r.map_err(|e| e.to_string())?;
         n.push(ms);

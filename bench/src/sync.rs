@@ -10,13 +10,13 @@ use automerge::sync::{State as AmState, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 use delbar_core::Store;
 use delbar_core::docs::Entity;
-use delbar_core::domain::{ActivityAction, ActivityEntry, BookingEvent, BookingRecord, NewBooking, Role, event};
-use delbar_core::ids::{ActivityId, BookingId, DeviceId, GroupId, MemberId};
+use delbar_core::domain::{ActivityAction, ActivityEntry, NewBooking, Role};
+use delbar_core::ids::{ActivityId, DeviceId, GroupId, MemberId};
 use delbar_core::net::frame::{Frame, PROTOCOL_VERSION};
 use delbar_core::sync::{KnownHeads, Message, Session};
 use delbar_core::time::{DAY_MS, HOUR_MS};
 
-use crate::history::Built;
+use crate::history::{Built, confirmed_booking};
 use crate::naive::Naive;
 
 /// What one sync cost.
@@ -184,23 +184,7 @@ pub fn naive_book_many(
         let (item, name) = &built.items[k % built.items.len()];
         let start = base.plus_ms((k / built.items.len()) as i64 * 3 * HOUR_MS);
         let end = start.plus_ms(2 * HOUR_MS);
-        let stamp = BookingEvent { at: built.now, by: member.clone(), device: device.clone() };
-        let record = BookingRecord {
-            id: BookingId::generate(),
-            item: item.clone(),
-            member: member.clone(),
-            units: 1,
-            start,
-            end,
-            note: String::new(),
-            waitlisted: false,
-            events: [(event::CONFIRMED.to_owned(), stamp)].into_iter().collect(),
-            created: built.now,
-            created_by: device.clone(),
-            updated: built.now,
-            hlc: String::new(),
-            queue_rank: None,
-        };
+        let record = confirmed_booking(item.clone(), member, device, (start, end), built.now);
         let entry = ActivityEntry {
             id: ActivityId::generate_at(built.now),
             at: built.now,
