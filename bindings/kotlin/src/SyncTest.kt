@@ -40,6 +40,13 @@ class SyncPair(dir: File) : AutoCloseable {
         olle.startSync(LOOPBACK)
         val invite = anna.createInvite(gid, Role.MEMBER, anna.now() + DAY, 1u)
         assertEq(gid, runBlocking { olle.redeemInvite(invite.code, "Olle", deviceLabel = "Olles telefon") }, "joined group")
+        // The serving side may finish the first session after the redeeming side returned:
+        // wait for it, so that tests start from a settled pair (and hear only their own events).
+        val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30)
+        while (anna.syncStatus().sessionsServed < 1uL) {
+            if (System.nanoTime() > deadline) throw AssertionFailed("Anna never finished serving the first session")
+            Thread.sleep(10)
+        }
     }
 
     fun book(store: DelbarStore, hoursFromStart: Long): Booking {
