@@ -1,6 +1,7 @@
 //! The naive design measured against: one automerge document holding the whole group, and
 //! queries that walk it. This is what the `GUIDE.md` baseline measures.
 
+use std::collections::BTreeMap;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
@@ -46,6 +47,29 @@ impl Naive {
         self.doc.set_actor(actor_of(device));
         write_entity(&mut self.doc, entity)?;
         self.doc.commit_with(CommitOptions::default().with_time(at.0.div_euclid(1000)));
+        Ok(())
+    }
+
+    /// Writes a history: each device writes its own changes, in order, on its own copy of
+    /// the document (as devices offline while they wrote), then all copies are merged in one
+    /// batch. The same changes as writing them one after another into this document, at a
+    /// cost that does not grow with the whole history.
+    pub fn write_on_branches<'a>(
+        &mut self,
+        writes: impl Iterator<Item = (&'a DeviceId, Timestamp, &'a Entity)>,
+    ) -> Result<(), StoreError> {
+        let base = self.doc.get_heads();
+        let mut branches: BTreeMap<&DeviceId, AutoCommit> = BTreeMap::new();
+        for (device, at, entity) in writes {
+            let branch = branches.entry(device).or_insert_with(|| self.doc.fork().with_actor(actor_of(device)));
+            write_entity(branch, entity)?;
+            branch.commit_with(CommitOptions::default().with_time(at.0.div_euclid(1000)));
+        }
+        let mut bytes = Vec::new();
+        for branch in branches.values_mut() {
+            bytes.extend(branch.save_after(&base));
+        }
+        self.doc.load_incremental(&bytes)?;
         Ok(())
     }
 

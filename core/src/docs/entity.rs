@@ -4,7 +4,7 @@
 use automerge::{AutoCommit, ObjId, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc, Value};
 use std::collections::BTreeSet;
 
-use crate::docs::{DocKey, GROUP_KEY, ITEMS_KEY, MEMBERS_KEY, read_json, write_json};
+use crate::docs::{DocKey, GROUP_KEY, ITEMS_KEY, MEMBERS_KEY, Packing, read_json, write_json_packed};
 use crate::domain::{ActivityEntry, BookingRecord, Group, Item, Member};
 use crate::ids::{ActivityId, BookingId, ItemId, MemberId};
 use crate::store::StoreError;
@@ -129,7 +129,14 @@ pub fn write_entity(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreEr
             return Err(StoreError::MalformedDocument { reason: format!("no container for {r:?}") });
         }
     };
-    write_json(doc, &obj, &key, &json)
+    // Activity entries are never edited and a booking's lifecycle events are only added:
+    // each is one packed operation (see `json`).
+    let packing = match entity {
+        Entity::Activity(_) => Packing::Whole,
+        Entity::Booking(_) => Packing::FieldsOf("events"),
+        _ => Packing::None,
+    };
+    write_json_packed(doc, &obj, &key, &json, packing)
 }
 
 /// Every entity present in a document, in a stable order.

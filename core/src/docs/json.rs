@@ -4,6 +4,13 @@
 //! change), numbers become `Int` or `F64` scalars. Writing compares with what is there and
 //! only puts what differs, so an edit produces the smallest change and concurrent edits of
 //! different fields merge.
+//!
+//! An object that is never edited after it is written (an activity entry, a booking's
+//! lifecycle event) can instead be written *packed*: its JSON encoding as one `Bytes`
+//! scalar, one operation instead of one per field. Automerge's cost is per operation, so
+//! this is most of what a booking write costs in the documents. Readers unpack it
+//! transparently, and the trust rules judge it as fields written by that one operation's
+//! author (`Bytes` is used for nothing else).
 
 use automerge::{AutoCommit, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value, transaction::Transactable};
 use serde_json::{Map, Number, Value as Json};
@@ -51,7 +58,8 @@ pub(crate) fn scalar_to_json(s: &ScalarValue) -> Json {
         ScalarValue::F64(f) => Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
         ScalarValue::Counter(c) => Json::Number(i64::from(c).into()),
         ScalarValue::Boolean(b) => Json::Bool(*b),
-        ScalarValue::Null | ScalarValue::Bytes(_) | ScalarValue::Unknown { .. } => Json::Null,
+        ScalarValue::Bytes(packed) => serde_json::from_slice(packed).unwrap_or(Json::Null),
+        ScalarValue::Null | ScalarValue::Unknown { .. } => Json::Null,
     }
 }
 
@@ -69,10 +77,44 @@ fn json_to_scalar(v: &Json) -> ScalarValue {
     }
 }
 
+/// How much of a value is written as packed operations (see the module's notes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Packing {
+    /// Field by field: objects become maps.
+    None,
+    /// The whole value as one packed operation.
+    Whole,
+    /// Field by field, except that each field of the object at field `.0` is packed whole.
+    FieldsOf(&'static str),
+    /// Each field of this object packed whole.
+    EachField,
+}
+
 /// Writes `new` at `obj`/`key`, changing only what differs from the current value.
 pub fn write_json(doc: &mut AutoCommit, obj: &ObjId, key: &str, new: &Json) -> Result<(), StoreError> {
+    write_json_packed(doc, obj, key, new, Packing::None)
+}
+
+/// Writes `new` at `obj`/`key` as [`write_json`] does, packing the parts `packing` names.
+pub fn write_json_packed(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    new: &Json,
+    packing: Packing,
+) -> Result<(), StoreError> {
     let current = doc.get(obj, key)?;
     match new {
+        Json::Object(_) if packing == Packing::Whole => {
+            let unchanged = match current {
+                Some((value, id)) => value_to_json(doc, value, &id)? == *new,
+                None => false,
+            };
+            if !unchanged {
+                let bytes = serde_json::to_vec(new).map_err(|e| StoreError::Encode { message: e.to_string() })?;
+                doc.put(obj, key, ScalarValue::Bytes(bytes))?;
+            }
+        }
         Json::Object(fields) => {
             let target = match current {
                 Some((Value::Object(ObjType::Map), id)) => id,
@@ -85,7 +127,12 @@ pub fn write_json(doc: &mut AutoCommit, obj: &ObjId, key: &str, new: &Json) -> R
                 }
             }
             for (k, v) in fields {
-                write_json(doc, &target, k, v)?;
+                let inner = match packing {
+                    Packing::FieldsOf(name) if name == k => Packing::EachField,
+                    Packing::EachField => Packing::Whole,
+                    _ => Packing::None,
+                };
+                write_json_packed(doc, &target, k, v, inner)?;
             }
         }
         Json::Array(items) => {
@@ -150,6 +197,28 @@ mod tests {
         let v2 = json!({"name": "Såg", "n": 4, "f": 1.5, "tags": ["a", "b"], "rules": {"x": null, "y": true}});
         write_json(&mut doc, &ROOT, "e", &v2).unwrap();
         assert_eq!(doc.pending_ops(), 1);
+    }
+
+    #[test]
+    fn packed_objects_read_back_as_objects_in_one_operation() {
+        let mut doc = AutoCommit::new();
+        let v = json!({"member": "m1", "events": {"confirmed": {"at": 5, "by": "m1"}}});
+        write_json_packed(&mut doc, &ROOT, "b", &v, Packing::FieldsOf("events")).unwrap();
+        // The booking map, its member, the events map and one packed event.
+        assert_eq!(doc.pending_ops(), 4);
+        doc.commit();
+        assert_eq!(read_json(&doc, &ROOT, "b").unwrap(), Some(v.clone()));
+        write_json_packed(&mut doc, &ROOT, "b", &v, Packing::FieldsOf("events")).unwrap();
+        assert_eq!(doc.pending_ops(), 0);
+        let whole = json!({"actor": "m1", "summary": "Jordfräs", "n": 3});
+        write_json_packed(&mut doc, &ROOT, "a", &whole, Packing::Whole).unwrap();
+        assert_eq!(doc.pending_ops(), 1);
+        assert_eq!(read_json(&doc, &ROOT, "a").unwrap(), Some(whole.clone()));
+        // A value written field by field before is left as it is when it has not changed.
+        write_json(&mut doc, &ROOT, "c", &whole).unwrap();
+        doc.commit();
+        write_json_packed(&mut doc, &ROOT, "c", &whole, Packing::Whole).unwrap();
+        assert_eq!(doc.pending_ops(), 0);
     }
 
     #[test]

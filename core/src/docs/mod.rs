@@ -22,7 +22,7 @@ mod key;
 pub(crate) use entity::decode_entity;
 pub use entity::{Entity, EntityRef, all_entities, read_entity, touched_entities, write_entity};
 pub(crate) use json::scalar_to_json;
-pub use json::{read_json, write_json};
+pub use json::{Packing, read_json, write_json, write_json_packed};
 pub use key::DocKey;
 
 use automerge::{ActorId, AutoCommit, ObjType, ROOT, transaction::Transactable};

@@ -79,6 +79,10 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     // Every query and write uses cached statements; the default cache (16) is smaller than
     // the write path's set, and re-preparing them cost more than the rest of a write.
     conn.set_prepared_statement_cache_capacity(256);
+    // Keep each cached statement's plan: without this, SQLite (3.47 on) re-prepares a
+    // statement whenever a parameter compared with `=` is bound to a new value (to guess how
+    // selective a small integer is), which made every write re-parse most of its statements.
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     // Tell a store from a file that is not one before writing anything to it.
     verify_is_store(&conn)?;
     let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;

@@ -112,6 +112,8 @@ impl Rule for ActivityRule {
             }
             return ok;
         }
-        self.actor.as_deref() == Some(author.member.as_str())
+        // A packed entry (one operation) names its actor inside the value.
+        let packed_actor = if path.len() == 1 { value.get("actor").and_then(Json::as_str) } else { None };
+        self.actor.as_deref().or(packed_actor) == Some(author.member.as_str())
     }
 }
