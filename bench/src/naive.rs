@@ -8,7 +8,7 @@ use std::path::Path;
 
 use automerge::transaction::CommitOptions;
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, Value};
-use delbar_core::docs::{DocKey, Entity, ITEMS_KEY, actor_of, new_document, read_json, write_entity};
+use delbar_core::docs::{DocKey, Entity, ITEMS_KEY, actor_of, new_document, read_json, write_entity_field_by_field};
 use delbar_core::domain::{BookingRecord, Item, text};
 use delbar_core::ids::DeviceId;
 use delbar_core::store::StoreError;
@@ -32,7 +32,7 @@ impl Naive {
     }
 
     pub fn add_item(&mut self, item: &Item) -> Result<(), StoreError> {
-        write_entity(&mut self.doc, &Entity::Item(item.clone()))?;
+        write_entity_field_by_field(&mut self.doc, &Entity::Item(item.clone()))?;
         self.doc.commit();
         Ok(())
     }
@@ -45,7 +45,7 @@ impl Naive {
     /// Writes one entity as its own change by `device` at `at`.
     pub fn write(&mut self, entity: &Entity, device: &DeviceId, at: Timestamp) -> Result<(), StoreError> {
         self.doc.set_actor(actor_of(device));
-        write_entity(&mut self.doc, entity)?;
+        write_entity_field_by_field(&mut self.doc, entity)?;
         self.doc.commit_with(CommitOptions::default().with_time(at.0.div_euclid(1000)));
         Ok(())
     }
@@ -62,7 +62,7 @@ impl Naive {
         let mut branches: BTreeMap<&DeviceId, AutoCommit> = BTreeMap::new();
         for (device, at, entity) in writes {
             let branch = branches.entry(device).or_insert_with(|| self.doc.fork().with_actor(actor_of(device)));
-            write_entity(branch, entity)?;
+            write_entity_field_by_field(branch, entity)?;
             branch.commit_with(CommitOptions::default().with_time(at.0.div_euclid(1000)));
         }
         let mut bytes = Vec::new();

@@ -4,6 +4,7 @@
 use automerge::{AutoCommit, ObjId, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc, Value};
 use std::collections::BTreeSet;
 
+use crate::docs::json::FIXED_KEY;
 use crate::docs::{DocKey, GROUP_KEY, ITEMS_KEY, MEMBERS_KEY, Packing, read_json, write_json_packed};
 use crate::domain::{ActivityEntry, BookingRecord, Group, Item, Member};
 use crate::ids::{ActivityId, BookingId, ItemId, MemberId};
@@ -110,16 +111,20 @@ pub(crate) fn decode_entity(r: &EntityRef, json: serde_json::Value) -> Result<Op
     Ok(decoded?.filter_ref(r))
 }
 
-/// Writes an entity, changing only the fields that differ from what the document holds.
-pub fn write_entity(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreError> {
-    let json = match entity {
+fn entity_json(entity: &Entity) -> Result<serde_json::Value, StoreError> {
+    match entity {
         Entity::Group(g) => serde_json::to_value(g),
         Entity::Member(m) => serde_json::to_value(m),
         Entity::Item(i) => serde_json::to_value(i),
         Entity::Booking(b) => serde_json::to_value(b),
         Entity::Activity(a) => serde_json::to_value(a),
     }
-    .map_err(|e| StoreError::Encode { message: e.to_string() })?;
+    .map_err(|e| StoreError::Encode { message: e.to_string() })
+}
+
+/// Writes an entity, changing only the fields that differ from what the document holds.
+pub fn write_entity(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreError> {
+    let json = entity_json(entity)?;
     let r = entity.entity_ref();
     let (obj, key) = match location(doc, &r)? {
         Some(loc) => loc,
@@ -129,14 +134,45 @@ pub fn write_entity(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreEr
             return Err(StoreError::MalformedDocument { reason: format!("no container for {r:?}") });
         }
     };
-    // Activity entries are never edited and a booking's lifecycle events are only added:
-    // each is one packed operation (see `json`).
-    let packing = match entity {
-        Entity::Activity(_) => Packing::Whole,
-        Entity::Booking(_) => Packing::FieldsOf("events"),
-        _ => Packing::None,
+    // Activity entries are never edited, a booking's lifecycle events are only added and
+    // most of its fields never change: each of these is one packed operation (see `json`).
+    let (json, packing) = match entity {
+        Entity::Activity(_) => (json, Packing::Whole),
+        Entity::Booking(_) => (fix_fields(json, BOOKING_FIXED), BOOKING_PACKING),
+        _ => (json, Packing::None),
     };
     write_json_packed(doc, &obj, &key, &json, packing)
+}
+
+/// A booking's fields that never change once it is requested.
+const BOOKING_FIXED: &[&str] =
+    &["id", "item", "member", "units", "start", "note", "waitlisted", "created", "created_by", "hlc"];
+
+/// How a booking is written: its fixed fields packed together, each event packed.
+const BOOKING_PACKING: Packing = Packing::Parts(&[(FIXED_KEY, Packing::Whole), ("events", Packing::EachField)]);
+
+/// Moves the `fixed` fields of an object under [`FIXED_KEY`].
+fn fix_fields(json: serde_json::Value, fixed: &[&str]) -> serde_json::Value {
+    let serde_json::Value::Object(mut map) = json else { return json };
+    let mut packed = serde_json::Map::new();
+    for name in fixed {
+        if let Some(v) = map.remove(*name) {
+            packed.insert((*name).to_owned(), v);
+        }
+    }
+    map.insert(FIXED_KEY.to_owned(), serde_json::Value::Object(packed));
+    serde_json::Value::Object(map)
+}
+
+/// Writes an entity field by field, without packing anything: how a design that stores
+/// each field as its own value writes (the benchmark's naive baseline).
+pub fn write_entity_field_by_field(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreError> {
+    let json = entity_json(entity)?;
+    let r = entity.entity_ref();
+    let Some((obj, key)) = location(doc, &r)? else {
+        return Err(StoreError::MalformedDocument { reason: format!("no container for {r:?}") });
+    };
+    write_json_packed(doc, &obj, &key, &json, Packing::None)
 }
 
 /// Every entity present in a document, in a stable order.

@@ -11,6 +11,10 @@
 //! this is most of what a booking write costs in the documents. Readers unpack it
 //! transparently, and the trust rules judge it as fields written by that one operation's
 //! author (`Bytes` is used for nothing else).
+//!
+//! A map may also hold its fields that never change packed under [`FIXED_KEY`]: readers
+//! spread them into the map (a field stored on its own wins), so a new booking costs a few
+//! operations rather than one per field.
 
 use automerge::{AutoCommit, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value, transaction::Transactable};
 use serde_json::{Map, Number, Value as Json};
@@ -34,6 +38,7 @@ fn value_to_json(doc: &AutoCommit, value: Value<'_>, id: &ObjId) -> Result<Json,
                     map.insert(key, value_to_json(doc, v, &child)?);
                 }
             }
+            spread_fixed(&mut map);
             Json::Object(map)
         }
         Value::Object(ObjType::List) => {
@@ -77,6 +82,9 @@ fn json_to_scalar(v: &Json) -> ScalarValue {
     }
 }
 
+/// The key under which a map keeps its never-changing fields as one packed object.
+pub const FIXED_KEY: &str = "~";
+
 /// How much of a value is written as packed operations (see the module's notes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Packing {
@@ -84,10 +92,20 @@ pub enum Packing {
     None,
     /// The whole value as one packed operation.
     Whole,
-    /// Field by field, except that each field of the object at field `.0` is packed whole.
-    FieldsOf(&'static str),
+    /// Field by field, the named fields packed as given.
+    Parts(&'static [(&'static str, Packing)]),
     /// Each field of this object packed whole.
     EachField,
+}
+
+/// Spreads a map's packed fixed fields ([`FIXED_KEY`]) into it; a field stored on its own
+/// wins over the packed one.
+pub(crate) fn spread_fixed(map: &mut Map<String, Json>) {
+    if let Some(Json::Object(fixed)) = map.remove(FIXED_KEY) {
+        for (k, v) in fixed {
+            map.entry(k).or_insert(v);
+        }
+    }
 }
 
 /// Writes `new` at `obj`/`key`, changing only what differs from the current value.
@@ -128,7 +146,7 @@ pub fn write_json_packed(
             }
             for (k, v) in fields {
                 let inner = match packing {
-                    Packing::FieldsOf(name) if name == k => Packing::EachField,
+                    Packing::Parts(parts) => parts.iter().find(|(name, _)| name == k).map_or(Packing::None, |p| p.1),
                     Packing::EachField => Packing::Whole,
                     _ => Packing::None,
                 };
@@ -202,13 +220,15 @@ mod tests {
     #[test]
     fn packed_objects_read_back_as_objects_in_one_operation() {
         let mut doc = AutoCommit::new();
-        let v = json!({"member": "m1", "events": {"confirmed": {"at": 5, "by": "m1"}}});
-        write_json_packed(&mut doc, &ROOT, "b", &v, Packing::FieldsOf("events")).unwrap();
-        // The booking map, its member, the events map and one packed event.
-        assert_eq!(doc.pending_ops(), 4);
+        const BOOKING: Packing = Packing::Parts(&[(FIXED_KEY, Packing::Whole), ("events", Packing::EachField)]);
+        let v = json!({"end": 9, "~": {"member": "m1", "start": 4}, "events": {"confirmed": {"at": 5, "by": "m1"}}});
+        write_json_packed(&mut doc, &ROOT, "b", &v, BOOKING).unwrap();
+        // The booking map, its end, its fixed fields, the events map and one packed event.
+        assert_eq!(doc.pending_ops(), 5);
         doc.commit();
-        assert_eq!(read_json(&doc, &ROOT, "b").unwrap(), Some(v.clone()));
-        write_json_packed(&mut doc, &ROOT, "b", &v, Packing::FieldsOf("events")).unwrap();
+        let read = json!({"end": 9, "member": "m1", "start": 4, "events": {"confirmed": {"at": 5, "by": "m1"}}});
+        assert_eq!(read_json(&doc, &ROOT, "b").unwrap(), Some(read));
+        write_json_packed(&mut doc, &ROOT, "b", &v, BOOKING).unwrap();
         assert_eq!(doc.pending_ops(), 0);
         let whole = json!({"actor": "m1", "summary": "Jordfräs", "n": 3});
         write_json_packed(&mut doc, &ROOT, "a", &whole, Packing::Whole).unwrap();

@@ -16,11 +16,13 @@
 //! new month's document never conflict over a container object.
 
 mod entity;
-mod json;
+pub(crate) mod json;
 mod key;
 
 pub(crate) use entity::decode_entity;
-pub use entity::{Entity, EntityRef, all_entities, read_entity, touched_entities, write_entity};
+pub use entity::{
+    Entity, EntityRef, all_entities, read_entity, touched_entities, write_entity, write_entity_field_by_field,
+};
 pub(crate) use json::scalar_to_json;
 pub use json::{Packing, read_json, write_json, write_json_packed};
 pub use key::DocKey;

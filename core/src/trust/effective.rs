@@ -13,6 +13,7 @@ use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, Prop, ReadDoc, Value};
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 
+use crate::docs::json::{FIXED_KEY, spread_fixed};
 use crate::docs::{device_of_actor, scalar_to_json};
 use crate::ids::DeviceId;
 use crate::store::StoreError;
@@ -129,8 +130,13 @@ impl<'a> EffectiveReader<'a> {
         rule: &mut dyn Rule,
     ) -> Result<Map<String, Json>, StoreError> {
         let mut keys: Vec<String> = self.doc.keys(obj).collect();
-        // Who an entity belongs to is read first: the rules for its other fields depend on it.
-        keys.sort_by_key(|k| !matches!(k.as_str(), "member" | "actor"));
+        // Who an entity belongs to is read first (in the packed fixed fields, or on its own):
+        // the rules for its other fields depend on it.
+        keys.sort_by_key(|k| match k.as_str() {
+            FIXED_KEY => 0,
+            "member" | "actor" => 1,
+            _ => 2,
+        });
         let mut map = Map::new();
         for key in keys {
             path.push(key.clone());
@@ -140,6 +146,7 @@ impl<'a> EffectiveReader<'a> {
                 map.insert(key, v);
             }
         }
+        spread_fixed(&mut map);
         Ok(map)
     }
 

@@ -17,6 +17,7 @@
 use serde_json::Value as Json;
 
 use crate::docs::MEMBERS_KEY;
+use crate::docs::json::FIXED_KEY;
 use crate::domain::event;
 use crate::trust::effective::Rule;
 use crate::trust::roster::Author;
@@ -82,6 +83,16 @@ impl Rule for BookingRule {
                 let ok = author.is_steward() || value.as_str() == Some(author.member.as_str());
                 if ok {
                     self.borrower = value.as_str().map(str::to_owned);
+                }
+                ok
+            }
+            // The packed fixed fields name the borrower; the rest of them are the borrower's
+            // or a steward's, which the same test decides.
+            (2, Some(FIXED_KEY)) => {
+                let member = value.get("member").and_then(Json::as_str);
+                let ok = author.is_steward() || member == Some(author.member.as_str());
+                if ok && let Some(member) = member {
+                    self.borrower = Some(member.to_owned());
                 }
                 ok
             }
