@@ -176,3 +176,123 @@ fn a_demoted_stewards_earlier_edits_stay() {
     assert_eq!(first.item(&g, &item).unwrap().name, "Bandsåg (Siv)");
     assert_converged(&mut first, &mut second, &g);
 }
+
+/// The booking month document of `store` for `start`, edited under `actor`'s device id.
+fn bookings_doc_of(
+    store: &mut Store,
+    g: &GroupId,
+    start: delbar_core::time::Timestamp,
+    actor: &DeviceId,
+) -> (AutoCommit, Vec<automerge::ChangeHash>) {
+    let key = DocKey::bookings_at(start).to_string();
+    let export = store.export_group(g).unwrap();
+    let doc = export.iter().find(|d| d.key == key).unwrap();
+    let mut doc = AutoCommit::load(&doc.data).unwrap().with_actor(actor_of(actor));
+    let heads = doc.get_heads();
+    (doc, heads)
+}
+
+#[test]
+fn a_booking_written_field_by_field_reads_like_a_packed_one() {
+    use delbar_core::docs::write_entity_field_by_field;
+    use delbar_core::domain::{BookingAction, BookingEvent, BookingRecord, BookingState, event};
+    use delbar_core::ids::BookingId;
+
+    let mut lab = Lab::new();
+    let (mut steward, g, item) = lab.steward();
+    let mut maja = lab.device();
+    let maja_id = add_member(&mut steward, &g, &maja, "Maja", Role::Member);
+    run(&mut steward, &mut maja, &g);
+    // Maja's app books once (packed), then a booking arrives written field by field, as
+    // stores wrote every booking before packing.
+    let packed = book(&lab, &mut maja, &g, &item, 24);
+    run(&mut maja, &mut steward, &g);
+    let start = lab.at(30);
+    let now = lab.at(0);
+    let by = BookingEvent { at: now, by: maja_id.clone(), device: maja.device_id().clone() };
+    let old = BookingRecord {
+        id: BookingId::generate(),
+        item: item.clone(),
+        member: maja_id.clone(),
+        units: 1,
+        start,
+        end: lab.at(32),
+        note: "från förr".into(),
+        waitlisted: false,
+        events: [(event::CONFIRMED.to_owned(), by)].into_iter().collect(),
+        created: now,
+        created_by: maja.device_id().clone(),
+        updated: now,
+        hlc: String::new(),
+        queue_rank: None,
+    };
+    let maja_device = maja.device_id().clone();
+    let (mut doc, heads) = bookings_doc_of(&mut maja, &g, start, &maja_device);
+    write_entity_field_by_field(&mut doc, &Entity::Booking(old.clone())).unwrap();
+    doc.commit();
+    let attestations =
+        attest_document(&mut doc, &g, DocKey::bookings_at(start), maja.device_signing_key()).into_iter().collect();
+    let data = doc.save_after(&heads);
+    let key = DocKey::bookings_at(start).to_string();
+    steward.merge_documents(&g, &[DocumentExport { key, data, attestations }]).unwrap();
+
+    let seen = steward.booking(&g, &old.id).unwrap();
+    assert_eq!((seen.item.clone(), seen.member.clone(), seen.start, seen.end), (item.clone(), maja_id, start, old.end));
+    assert_eq!(seen.note, "från förr");
+    assert_eq!(seen.state, BookingState::Confirmed);
+    assert_eq!(steward.booking(&g, &packed.id).unwrap().state, BookingState::Confirmed);
+    // The steward acts on the old booking: it is written packed now and still reads the same.
+    steward.act_on_booking(&g, &old.id, BookingAction::CheckOut).unwrap();
+    let after = steward.booking(&g, &old.id).unwrap();
+    assert_eq!((after.start, after.end, after.note.as_str()), (start, old.end, "från förr"));
+    assert_eq!(after.state, BookingState::CheckedOut);
+    assert!(steward.check(None).unwrap().is_clean());
+    run(&mut steward, &mut maja, &g);
+    assert_eq!(maja.booking(&g, &old.id).unwrap().state, BookingState::CheckedOut);
+    assert_converged(&mut steward, &mut maja, &g);
+}
+
+#[test]
+fn a_packed_activity_entry_in_another_members_name_has_no_effect() {
+    use delbar_core::domain::{ActivityAction, ActivityEntry};
+    use delbar_core::ids::ActivityId;
+    use delbar_core::store::ActivityFilter;
+
+    let mut lab = Lab::new();
+    let (mut steward, g, item) = lab.steward();
+    let mut mallory = lab.device();
+    add_member(&mut steward, &g, &mallory, "Mallory", Role::Member);
+    run(&mut steward, &mut mallory, &g);
+    // Mallory's booking makes the month's activity document; both devices hold it.
+    book(&lab, &mut mallory, &g, &item, 24);
+    run(&mut mallory, &mut steward, &g);
+    let karin = steward.me(&g).unwrap().id;
+    let at = lab.at(0);
+    let claimed = ActivityEntry {
+        id: ActivityId::generate_at(at),
+        at,
+        actor: karin,
+        device: mallory.device_id().clone(),
+        action: ActivityAction::ItemRetired,
+        item: Some(item.clone()),
+        booking: None,
+        subject: None,
+        summary: "Karin retired the band saw".into(),
+    };
+    // Written by Mallory's own device, signed with her own key: attributable, but the entry
+    // names Karin as its actor.
+    let key = DocKey::activity_at(at);
+    let export = mallory.export_group(&g).unwrap();
+    let doc = export.iter().find(|d| d.key == key.to_string()).unwrap();
+    let mut doc = AutoCommit::load(&doc.data).unwrap().with_actor(actor_of(mallory.device_id()));
+    let heads = doc.get_heads();
+    write_entity(&mut doc, &Entity::Activity(claimed.clone())).unwrap();
+    doc.commit();
+    let attestations = attest_document(&mut doc, &g, key, mallory.device_signing_key()).into_iter().collect();
+    let data = doc.save_after(&heads);
+    steward.merge_documents(&g, &[DocumentExport { key: key.to_string(), data, attestations }]).unwrap();
+    let page = steward.activity(&g, &ActivityFilter::default(), None, 100).unwrap();
+    assert!(!page.entries.iter().any(|e| e.id == claimed.id), "an entry in another member's name counts");
+    assert!(page.entries.iter().any(|e| e.action == ActivityAction::BookingRequested));
+    assert!(steward.check(None).unwrap().is_clean());
+}
