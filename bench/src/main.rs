@@ -129,6 +129,11 @@ fn measure_size(args: &Args, catalogue: &mut history::Catalogue, size: usize) ->
     let built = history::build(dir.path(), &plan, catalogue).map_err(|e| e.to_string())?;
     let build_s = t.elapsed().as_secs_f64();
     eprintln!("built in {build_s:.1} s");
+    // Building wrote hundreds of megabytes at the large sizes; flush them before measuring,
+    // or the kernel's write-back of the build lands in the measured fsyncs and opens.
+    for path in [&built.delbar_path, &built.naive_path] {
+        stats::flush_to_disk(path);
+    }
     let mut rows: Vec<Row> = Vec::new();
     let delbar_open = probe::measure("delbar", &built.delbar_path, &built.group, args.probe_in_process)?;
     let naive_open = probe::measure("naive", &built.naive_path, &built.group, args.probe_in_process)?;

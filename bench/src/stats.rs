@@ -131,6 +131,17 @@ pub fn writes(store: &mut Store, built: &Built, count: usize) -> Result<(Latenci
     Ok((Latencies(d), Latencies(n)))
 }
 
+/// Flushes a file (and its WAL, for a store) to disk; a file that cannot be opened is skipped.
+pub fn flush_to_disk(path: &Path) {
+    for suffix in ["", "-wal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        if let Ok(f) = std::fs::OpenOptions::new().read(true).open(&p) {
+            let _ = f.sync_all();
+        }
+    }
+}
+
 /// Size of a store on disk (with its WAL), in MB.
 pub fn disk_mb(path: &Path) -> f64 {
     let mut total = 0u64;
