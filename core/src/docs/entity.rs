@@ -125,15 +125,6 @@ fn entity_json(entity: &Entity) -> Result<serde_json::Value, StoreError> {
 /// Writes an entity, changing only the fields that differ from what the document holds.
 pub fn write_entity(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreError> {
     let json = entity_json(entity)?;
-    let r = entity.entity_ref();
-    let (obj, key) = match location(doc, &r)? {
-        Some(loc) => loc,
-        None => {
-            // The catalogue's containers are made by its creator; this only happens for a
-            // catalogue received without them, which the caller reports.
-            return Err(StoreError::MalformedDocument { reason: format!("no container for {r:?}") });
-        }
-    };
     // Activity entries are never edited, a booking's lifecycle events are only added and
     // most of its fields never change: each of these is one packed operation (see `json`).
     let (json, packing) = match entity {
@@ -141,7 +132,22 @@ pub fn write_entity(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreEr
         Entity::Booking(_) => (fix_fields(json, BOOKING_FIXED), BOOKING_PACKING),
         _ => (json, Packing::None),
     };
-    write_json_packed(doc, &obj, &key, &json, packing)
+    write_at_location(doc, &entity.entity_ref(), &json, packing)
+}
+
+/// Writes an entity's JSON where the entity lives in the document.
+fn write_at_location(
+    doc: &mut AutoCommit,
+    r: &EntityRef,
+    json: &serde_json::Value,
+    packing: Packing,
+) -> Result<(), StoreError> {
+    let Some((obj, key)) = location(doc, r)? else {
+        // The catalogue's containers are made by its creator; this only happens for a
+        // catalogue received without them, which the caller reports.
+        return Err(StoreError::MalformedDocument { reason: format!("no container for {r:?}") });
+    };
+    write_json_packed(doc, &obj, &key, json, packing)
 }
 
 /// A booking's fields that never change once it is requested.
@@ -167,12 +173,7 @@ fn fix_fields(json: serde_json::Value, fixed: &[&str]) -> serde_json::Value {
 /// Writes an entity field by field, without packing anything: how a design that stores
 /// each field as its own value writes (the benchmark's naive baseline).
 pub fn write_entity_field_by_field(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreError> {
-    let json = entity_json(entity)?;
-    let r = entity.entity_ref();
-    let Some((obj, key)) = location(doc, &r)? else {
-        return Err(StoreError::MalformedDocument { reason: format!("no container for {r:?}") });
-    };
-    write_json_packed(doc, &obj, &key, &json, Packing::None)
+    write_at_location(doc, &entity.entity_ref(), &entity_json(entity)?, Packing::None)
 }
 
 /// Every entity present in a document, in a stable order.

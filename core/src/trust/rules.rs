@@ -73,29 +73,26 @@ impl BookingRule {
     fn is_borrower(&self, author: &Author) -> bool {
         self.borrower.as_deref() == Some(author.member.as_str())
     }
+
+    /// Whether `author` may name `member` as the borrower (a steward, or the member
+    /// themself); if so the borrower is learned.
+    fn names_borrower(&mut self, author: &Author, member: Option<&str>) -> bool {
+        let ok = author.is_steward() || member == Some(author.member.as_str());
+        if ok && let Some(member) = member {
+            self.borrower = Some(member.to_owned());
+        }
+        ok
+    }
 }
 
 impl Rule for BookingRule {
     fn allows(&mut self, path: &[String], author: &Author, value: &Json, _: &mut dyn FnMut() -> bool) -> bool {
         let field = path.get(1).map(String::as_str);
         match (path.len(), field) {
-            (2, Some("member")) => {
-                let ok = author.is_steward() || value.as_str() == Some(author.member.as_str());
-                if ok {
-                    self.borrower = value.as_str().map(str::to_owned);
-                }
-                ok
-            }
+            (2, Some("member")) => self.names_borrower(author, value.as_str()),
             // The packed fixed fields name the borrower; the rest of them are the borrower's
             // or a steward's, which the same test decides.
-            (2, Some(FIXED_KEY)) => {
-                let member = value.get("member").and_then(Json::as_str);
-                let ok = author.is_steward() || member == Some(author.member.as_str());
-                if ok && let Some(member) = member {
-                    self.borrower = Some(member.to_owned());
-                }
-                ok
-            }
+            (2, Some(FIXED_KEY)) => self.names_borrower(author, value.get("member").and_then(Json::as_str)),
             (2, Some("queue_rank")) => author.is_steward(),
             (3, Some("events")) => {
                 let name = path.get(2).map(String::as_str);

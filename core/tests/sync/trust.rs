@@ -13,13 +13,24 @@ use delbar_core::{Error, Store};
 use crate::fixtures::{Lab, add_member, assert_converged, book, bookings};
 use crate::protocol::run;
 
-/// `store`'s catalogue as an automerge document edited under `actor`'s device id.
-fn catalogue_of(store: &mut Store, g: &GroupId, actor: &DeviceId) -> (AutoCommit, Vec<automerge::ChangeHash>) {
+/// `store`'s document `key` as an automerge document edited under `actor`'s device id.
+fn doc_of(store: &mut Store, g: &GroupId, key: DocKey, actor: &DeviceId) -> (AutoCommit, Vec<automerge::ChangeHash>) {
     let export = store.export_group(g).unwrap();
-    let cat = export.iter().find(|d| d.key == "catalogue").unwrap();
-    let mut doc = AutoCommit::load(&cat.data).unwrap().with_actor(actor_of(actor));
+    let found = export.iter().find(|d| d.key == key.to_string()).unwrap();
+    let mut doc = AutoCommit::load(&found.data).unwrap().with_actor(actor_of(actor));
     let heads = doc.get_heads();
     (doc, heads)
+}
+
+/// A change `author`'s device makes to its document `key` by hand (as a modified app
+/// would), committed and attested with the device's own key, ready to be received.
+fn own_edit(author: &mut Store, g: &GroupId, key: DocKey, edit: impl FnOnce(&mut AutoCommit)) -> DocumentExport {
+    let device = author.device_id().clone();
+    let (mut doc, heads) = doc_of(author, g, key, &device);
+    edit(&mut doc);
+    doc.commit();
+    let attestations = attest_document(&mut doc, g, key, author.device_signing_key()).into_iter().collect();
+    DocumentExport { key: key.to_string(), data: doc.save_after(&heads), attestations }
 }
 
 fn sync_error(e: Error) -> SyncError {
@@ -43,7 +54,7 @@ fn a_change_forged_in_a_stewards_name_is_refused_and_changes_nothing() {
     // Mallory writes a change under the steward's actor id: without the steward's key.
     let (mut doc, heads) = {
         let steward_device = steward.device_id().clone();
-        catalogue_of(&mut mallory, &g, &steward_device)
+        doc_of(&mut mallory, &g, DocKey::Catalogue, &steward_device)
     };
     let mut forged = mallory.item(&g, &item).unwrap();
     forged.rules = LoanRules { max_loan_hours: Some(1), ..forged.rules.clone() };
@@ -92,23 +103,17 @@ fn a_member_editing_loan_rules_has_no_effect_on_any_device() {
 
     // A modified app on the member's phone writes loan rules and promotes its member: a
     // genuine, attested change of that device, outside its role.
-    let (mut doc, heads) = {
-        let own = member.device_id().clone();
-        catalogue_of(&mut member, &g, &own)
-    };
     let mut edited = member.item(&g, &item).unwrap();
     edited.rules = LoanRules { max_loan_hours: Some(1000), self_service: true, ..edited.rules.clone() };
     edited.name = "Min bandsåg".into();
-    write_entity(&mut doc, &Entity::Item(edited)).unwrap();
     let me = member.me(&g).unwrap();
     let mut promoted = me.clone();
     promoted.role = Role::Steward;
-    write_entity(&mut doc, &Entity::Member(promoted)).unwrap();
-    doc.commit();
-    let data = doc.save_after(&heads);
-    let attestations =
-        attest_document(&mut doc, &g, DocKey::Catalogue, member.device_signing_key()).into_iter().collect();
-    steward.merge_documents(&g, &[DocumentExport { key: "catalogue".into(), data, attestations }]).unwrap();
+    let change = own_edit(&mut member, &g, DocKey::Catalogue, |doc| {
+        write_entity(doc, &Entity::Item(edited)).unwrap();
+        write_entity(doc, &Entity::Member(promoted)).unwrap();
+    });
+    steward.merge_documents(&g, &[change]).unwrap();
 
     // The change is in the steward's documents (so devices keep converging) but not in what
     // anyone sees.
@@ -177,21 +182,6 @@ fn a_demoted_stewards_earlier_edits_stay() {
     assert_converged(&mut first, &mut second, &g);
 }
 
-/// The booking month document of `store` for `start`, edited under `actor`'s device id.
-fn bookings_doc_of(
-    store: &mut Store,
-    g: &GroupId,
-    start: delbar_core::time::Timestamp,
-    actor: &DeviceId,
-) -> (AutoCommit, Vec<automerge::ChangeHash>) {
-    let key = DocKey::bookings_at(start).to_string();
-    let export = store.export_group(g).unwrap();
-    let doc = export.iter().find(|d| d.key == key).unwrap();
-    let mut doc = AutoCommit::load(&doc.data).unwrap().with_actor(actor_of(actor));
-    let heads = doc.get_heads();
-    (doc, heads)
-}
-
 #[test]
 fn a_booking_written_field_by_field_reads_like_a_packed_one() {
     use delbar_core::docs::write_entity_field_by_field;
@@ -226,15 +216,10 @@ fn a_booking_written_field_by_field_reads_like_a_packed_one() {
         hlc: String::new(),
         queue_rank: None,
     };
-    let maja_device = maja.device_id().clone();
-    let (mut doc, heads) = bookings_doc_of(&mut maja, &g, start, &maja_device);
-    write_entity_field_by_field(&mut doc, &Entity::Booking(old.clone())).unwrap();
-    doc.commit();
-    let attestations =
-        attest_document(&mut doc, &g, DocKey::bookings_at(start), maja.device_signing_key()).into_iter().collect();
-    let data = doc.save_after(&heads);
-    let key = DocKey::bookings_at(start).to_string();
-    steward.merge_documents(&g, &[DocumentExport { key, data, attestations }]).unwrap();
+    let change = own_edit(&mut maja, &g, DocKey::bookings_at(start), |doc| {
+        write_entity_field_by_field(doc, &Entity::Booking(old.clone())).unwrap();
+    });
+    steward.merge_documents(&g, &[change]).unwrap();
 
     let seen = steward.booking(&g, &old.id).unwrap();
     assert_eq!((seen.item.clone(), seen.member.clone(), seen.start, seen.end), (item.clone(), maja_id, start, old.end));
@@ -281,16 +266,10 @@ fn a_packed_activity_entry_in_another_members_name_has_no_effect() {
     };
     // Written by Mallory's own device, signed with her own key: attributable, but the entry
     // names Karin as its actor.
-    let key = DocKey::activity_at(at);
-    let export = mallory.export_group(&g).unwrap();
-    let doc = export.iter().find(|d| d.key == key.to_string()).unwrap();
-    let mut doc = AutoCommit::load(&doc.data).unwrap().with_actor(actor_of(mallory.device_id()));
-    let heads = doc.get_heads();
-    write_entity(&mut doc, &Entity::Activity(claimed.clone())).unwrap();
-    doc.commit();
-    let attestations = attest_document(&mut doc, &g, key, mallory.device_signing_key()).into_iter().collect();
-    let data = doc.save_after(&heads);
-    steward.merge_documents(&g, &[DocumentExport { key: key.to_string(), data, attestations }]).unwrap();
+    let change = own_edit(&mut mallory, &g, DocKey::activity_at(at), |doc| {
+        write_entity(doc, &Entity::Activity(claimed.clone())).unwrap();
+    });
+    steward.merge_documents(&g, &[change]).unwrap();
     let page = steward.activity(&g, &ActivityFilter::default(), None, 100).unwrap();
     assert!(!page.entries.iter().any(|e| e.id == claimed.id), "an entry in another member's name counts");
     assert!(page.entries.iter().any(|e| e.action == ActivityAction::BookingRequested));
