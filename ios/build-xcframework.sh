@@ -52,8 +52,10 @@ cd "$REPO"
 export IPHONEOS_DEPLOYMENT_TARGET=15.0
 export MACOSX_DEPLOYMENT_TARGET=12.0
 for t in "${TARGETS[@]}"; do
-    log "cargo build ${release_flag[*]-} -p delbar-ffi --lib --target $t"
-    cargo build ${release_flag[@]+"${release_flag[@]}"} -p delbar-ffi --lib --target "$t"
+    # The static library is not among the crate's default types (it would be linked on
+    # every test build), so ask for it here.
+    log "cargo rustc ${release_flag[*]-} -p delbar-ffi --lib --crate-type staticlib --target $t"
+    cargo rustc ${release_flag[@]+"${release_flag[@]}"} -p delbar-ffi --lib --crate-type staticlib --target "$t"
 done
 
 rm -rf "$WORK"
