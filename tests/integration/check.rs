@@ -225,7 +225,7 @@ fn check_reports_a_projection_that_drifted_from_the_documents() {
 /// `(chunk_count, snapshot bytes)` of a document, read from the file.
 fn chunks_of(path: &std::path::Path, key: &str) -> (i64, i64) {
     let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    conn.query_row("SELECT chunk_count, length(snapshot) FROM documents WHERE key = ?1", [key], |r| {
+    conn.query_row("SELECT chunk_count, snapshot_bytes FROM documents WHERE key = ?1", [key], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })
     .unwrap()

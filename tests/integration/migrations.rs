@@ -10,7 +10,7 @@ use delbar_core::{Error, Store};
 use delbar_tests::{Fixture, assert_clean, at_hours, fingerprint, open_store, schema_of, user_version, view};
 
 /// The tables that hold the source of truth, parents first; everything else is projection.
-const SOURCE_TABLES: &[&str] = &["local_device", "documents", "document_chunks"];
+const SOURCE_TABLES: &[&str] = &["local_device", "documents", "document_snapshots", "document_chunks"];
 
 /// A store full of data, made by the current code.
 fn current_store() -> Fixture {
@@ -28,7 +28,7 @@ fn current_store() -> Fixture {
 
 /// Columns of a table, and whether it has rowids.
 fn columns(conn: &rusqlite::Connection, schema: &str, table: &str) -> Vec<String> {
-    conn.prepare(&format!("SELECT name FROM {schema}.pragma_table_info('{table}')"))
+    conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}', '{schema}')"))
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -58,12 +58,27 @@ fn store_at_version(source: &Path, path: &Path, version: i64, with_projection: b
         .filter(|t| with_projection && !SOURCE_TABLES.contains(&t.as_str()))
         .collect();
     for table in SOURCE_TABLES.iter().map(|t| (*t).to_owned()).chain(projection) {
-        let cols = columns(&conn, "main", &table).join(", ");
+        let cols = columns(&conn, "main", &table);
+        if cols.is_empty() {
+            continue; // not in that version's schema
+        }
+        let current = columns(&conn, "src", &table);
+        // Before version 7 a document's snapshot sat in its row.
+        let select: Vec<String> = cols
+            .iter()
+            .map(|c| match c.as_str() {
+                "snapshot" if !current.contains(c) => {
+                    "COALESCE((SELECT data FROM src.document_snapshots s WHERE s.doc = t.id), x'')".to_owned()
+                }
+                _ => format!("t.{c}"),
+            })
+            .collect();
+        let (cols, select) = (cols.join(", "), select.join(", "));
         // Keep rowids where the table has them: the search index refers to items by rowid.
         let has_rowid = conn.prepare(&format!("SELECT rowid FROM main.\"{table}\" LIMIT 0")).is_ok();
         let (cols, select) =
-            if has_rowid { (format!("rowid, {cols}"), format!("rowid, {cols}")) } else { (cols.clone(), cols) };
-        conn.execute(&format!("INSERT INTO main.\"{table}\" ({cols}) SELECT {select} FROM src.\"{table}\""), [])
+            if has_rowid { (format!("rowid, {cols}"), format!("t.rowid, {select}")) } else { (cols, select) };
+        conn.execute(&format!("INSERT INTO main.\"{table}\" ({cols}) SELECT {select} FROM src.\"{table}\" t"), [])
             .unwrap();
     }
     conn.execute("DETACH DATABASE src", []).unwrap();
@@ -128,6 +143,62 @@ fn a_store_made_by_every_older_version_opens() {
         store_at_version(&fx.path, &path, m.version, true);
         assert_migrated_like_current(&fx, &path);
     }
+}
+
+/// Folds every document's chunks into the snapshot of a store at schema version 6 (when
+/// snapshots sat in the documents' rows), as compaction then did.
+fn fold_chunks_into_snapshots_at_version_6(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    assert_eq!(user_version(&conn), 6);
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM documents")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for id in ids {
+        let mut bytes: Vec<u8> =
+            conn.query_row("SELECT snapshot FROM documents WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+        let chunks: Vec<Vec<u8>> = conn
+            .prepare("SELECT data FROM document_chunks WHERE doc = ?1 ORDER BY seq")
+            .unwrap()
+            .query_map([id], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        chunks.iter().for_each(|c| bytes.extend_from_slice(c));
+        conn.execute(
+            "UPDATE documents SET snapshot = ?2, chunk_count = 0, chunk_bytes = 0 WHERE id = ?1",
+            rusqlite::params![id, bytes],
+        )
+        .unwrap();
+        conn.execute("DELETE FROM document_chunks WHERE doc = ?1", [id]).unwrap();
+    }
+}
+
+#[test]
+fn a_version_6_store_keeps_its_snapshots_when_they_move_to_their_own_table() {
+    let fx = current_store();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6-snapshots.db");
+    store_at_version(&fx.path, &path, 6, true);
+    fold_chunks_into_snapshots_at_version_6(&path);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let docs: i64 =
+        conn.query_row("SELECT count(*) FROM documents WHERE length(snapshot) > 0", [], |r| r.get(0)).unwrap();
+    assert!(docs >= 2, "the fixture has a catalogue and bookings: {docs}");
+    drop(conn);
+    assert_migrated_like_current(&fx, &path);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (moved, sized): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), sum(d.snapshot_bytes = length(s.data)) FROM document_snapshots s JOIN documents d ON d.id = s.doc",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((moved, sized), (docs, docs), "every snapshot moved, with its size recorded");
 }
 
 #[test]

@@ -4,7 +4,9 @@
 //! a few hundred bytes), in the same SQLite transaction as the projection update, so an
 //! acknowledged write is durable and the projection never disagrees with the documents.
 //! When a document's chunks grow past a threshold they are folded into a new snapshot
-//! (compaction), again in one transaction.
+//! (compaction), again in one transaction. The snapshot lives in its own table: the
+//! document's row, which every write updates, stays a few dozen bytes whatever the
+//! document's size.
 
 use automerge::{AutoCommit, ChangeHash};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -116,16 +118,17 @@ pub(crate) fn decode_heads(bytes: &[u8]) -> Vec<ChangeHash> {
 
 /// Loads a document from its snapshot and chunks; `None` if the store has no such document.
 pub(crate) fn load(conn: &Connection, group: &GroupId, key: DocKey) -> Result<Option<AutoCommit>, StoreError> {
-    let row: Option<(i64, Vec<u8>)> = conn
-        .query_row(
-            "SELECT id, snapshot FROM documents WHERE group_id = ?1 AND key = ?2",
-            params![group.as_str(), key.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+    let row: Option<(i64, Option<Vec<u8>>)> = conn
+        .prepare_cached(
+            "SELECT d.id, s.data FROM documents d LEFT JOIN document_snapshots s ON s.doc = d.id
+             WHERE d.group_id = ?1 AND d.key = ?2",
+        )?
+        .query_row(params![group.as_str(), key.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((id, snapshot)) = row else {
         return Ok(None);
     };
+    let snapshot = snapshot.unwrap_or_default();
     let corrupt = |e: automerge::AutomergeError| StoreError::Corrupt {
         reason: format!("document {key} of group {group} does not load: {e}"),
     };
@@ -183,7 +186,7 @@ pub(crate) fn append(
 pub(crate) fn needs_compaction(conn: &Connection, group: &GroupId, key: DocKey) -> Result<bool, StoreError> {
     let row: Option<(i64, i64, i64)> = conn
         .prepare_cached(
-            "SELECT chunk_count, chunk_bytes, length(snapshot) FROM documents WHERE group_id = ?1 AND key = ?2",
+            "SELECT chunk_count, chunk_bytes, snapshot_bytes FROM documents WHERE group_id = ?1 AND key = ?2",
         )?
         .query_row(params![group.as_str(), key.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
@@ -209,8 +212,12 @@ pub(crate) fn compact(
         |r| r.get(0),
     )?;
     tx.execute(
-        "UPDATE documents SET snapshot = ?2, heads = ?3, chunk_count = 0, chunk_bytes = 0 WHERE id = ?1",
-        params![id, snapshot, encode_heads(&heads)],
+        "INSERT INTO document_snapshots (doc, data) VALUES (?1, ?2) ON CONFLICT (doc) DO UPDATE SET data = excluded.data",
+        params![id, snapshot],
+    )?;
+    tx.execute(
+        "UPDATE documents SET snapshot_bytes = ?2, heads = ?3, chunk_count = 0, chunk_bytes = 0 WHERE id = ?1",
+        params![id, snapshot.len() as i64, encode_heads(&heads)],
     )?;
     tx.execute("DELETE FROM document_chunks WHERE doc = ?1", [id])?;
     tx.commit()?;

@@ -245,11 +245,14 @@ pub(crate) fn resolve_items(
     }
     let list: Vec<Candidate> = candidates.values().cloned().collect();
     let bumped = resolve(&list, &capacities);
+    // Rows already right are left alone: rewriting them unchanged would still dirty their
+    // pages, which the write then copies to the journal and syncs.
     let mut update_booking = conn.prepare_cached(
-        "UPDATE bookings SET state = ?3, bump_reason = ?4, bump_winner = ?5 WHERE group_id = ?1 AND id = ?2",
+        "UPDATE bookings SET state = ?3, bump_reason = ?4, bump_winner = ?5 WHERE group_id = ?1 AND id = ?2
+         AND (state IS NOT ?3 OR bump_reason IS NOT ?4 OR bump_winner IS NOT ?5)",
     )?;
     let mut update_holds =
-        conn.prepare_cached("UPDATE holds SET state = ?3 WHERE group_id = ?1 AND booking_id = ?2")?;
+        conn.prepare_cached("UPDATE holds SET state = ?3 WHERE group_id = ?1 AND booking_id = ?2 AND state IS NOT ?3")?;
     let mut out = Vec::new();
     for c in &list {
         let bump: Option<&Bump> = bumped.get(&c.id);

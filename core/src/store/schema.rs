@@ -2,7 +2,8 @@
 //!
 //! Two kinds of tables live in a store:
 //!
-//! - **documents** (`local_device`, `documents`, `document_chunks`): the source of truth.
+//! - **documents** (`local_device`, `documents`, `document_snapshots`, `document_chunks`):
+//!   the source of truth.
 //!   Migrations must keep their data.
 //! - **projection** (everything else): derived from the documents for fast queries. A
 //!   migration that changes the projection sets [`Migration::rebuilds_projection`] and the
@@ -61,6 +62,12 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "sync status per peer, invite revocation, group relay and invite settings",
         sql: include_str!("migrations/006_sync_status.sql"),
         rebuilds_projection: true,
+    },
+    Migration {
+        version: 7,
+        description: "document snapshots in their own table, apart from the row every write updates",
+        sql: include_str!("migrations/007_snapshots.sql"),
+        rebuilds_projection: false,
     },
 ];
 
