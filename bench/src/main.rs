@@ -32,6 +32,8 @@ struct Args {
     /// Bookings made during the week offline.
     week: usize,
     json: PathBuf,
+    /// Where to leave a copy of each built Delbar store, to examine after the run.
+    keep: Option<PathBuf>,
     /// Measure cold opens in this process rather than in a child (tests only: a test
     /// binary cannot be started as the probe).
     probe_in_process: bool,
@@ -46,6 +48,7 @@ fn parse_args() -> Result<Args, String> {
         samples: 1_000,
         week: 1_000,
         json: PathBuf::from("target/bench.json"),
+        keep: None,
         probe_in_process: false,
     };
     while let Some(a) = args.next() {
@@ -68,11 +71,14 @@ fn parse_args() -> Result<Args, String> {
                 out.week = args.next().and_then(|s| s.parse().ok()).ok_or("--week needs a number of bookings")?;
             }
             "--json" => out.json = PathBuf::from(args.next().ok_or("--json needs a path")?),
+            "--keep" => out.keep = Some(PathBuf::from(args.next().ok_or("--keep needs a directory")?)),
             "--samples" => {
                 out.samples = args.next().and_then(|s| s.parse().ok()).ok_or("--samples needs a number")?;
             }
             other => {
-                return Err(format!("unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json)"));
+                return Err(format!(
+                    "unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json, --keep)"
+                ));
             }
         }
     }
@@ -133,6 +139,9 @@ fn measure_size(args: &Args, catalogue: &mut history::Catalogue, size: usize) ->
     // or the kernel's write-back of the build lands in the measured fsyncs and opens.
     for path in [&built.delbar_path, &built.naive_path] {
         stats::flush_to_disk(path);
+    }
+    if let Some(keep) = &args.keep {
+        stats::copy_store(&built.delbar_path, &keep.join(format!("delbar-{size}.db")))?;
     }
     let mut rows: Vec<Row> = Vec::new();
     let delbar_open = probe::measure("delbar", &built.delbar_path, &built.group, args.probe_in_process)?;
@@ -235,6 +244,7 @@ mod tests {
             samples: 5,
             week: 10,
             json: json.clone(),
+            keep: Some(dir.path().join("kept")),
             probe_in_process: true,
         };
         run(&args).unwrap();
@@ -245,5 +255,8 @@ mod tests {
         assert!(rows.iter().any(|r| r["what"] == "week offline: bytes on the wire (KB)"));
         assert!(rows.iter().any(|r| r["what"] == "first contact: bytes on the wire (KB)"));
         assert!(!v["targets"].as_array().unwrap().is_empty());
+        // The built stores were kept, and open.
+        let kept = dir.path().join("kept").join("delbar-80.db");
+        assert!(!delbar_core::Store::open(&kept).unwrap().groups().unwrap().is_empty());
     }
 }

@@ -153,6 +153,22 @@ pub fn flush_to_disk(path: &Path) {
     }
 }
 
+/// Copies a closed store (with its WAL, if any) to `to`, creating its directory.
+pub fn copy_store(from: &Path, to: &Path) -> Result<(), String> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    for suffix in ["", "-wal"] {
+        let (mut src, mut dst) = (from.as_os_str().to_owned(), to.as_os_str().to_owned());
+        src.push(suffix);
+        dst.push(suffix);
+        if Path::new(&src).exists() {
+            std::fs::copy(&src, &dst).map_err(|e| format!("cannot keep the store: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
 /// Size of a store on disk (with its WAL), in MB.
 pub fn disk_mb(path: &Path) -> f64 {
     let mut total = 0u64;
