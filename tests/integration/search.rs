@@ -56,6 +56,17 @@ fn search_finds_words_inside_compounds_after_whole_words() {
 }
 
 #[test]
+fn items_named_by_the_first_word_come_before_items_that_only_mention_it() {
+    let mut fx = catalogue();
+    // "Motor" is a tag of the saw and the tiller, and this one's name.
+    fx.item("Motorkultivator", 1);
+    assert_eq!(search(&fx, "motor"), ["Motorkultivator", "Motorsåg Husqvarna 135", "Jordfräs Honda F220"]);
+    // Two names begin with "sag": by name, then the compound that only contains it.
+    fx.item("Sågblad", 1);
+    assert_eq!(search(&fx, "sag"), ["Såg", "Sågblad", "Motorsåg Husqvarna 135"]);
+}
+
+#[test]
 fn search_with_several_words_needs_all_of_them() {
     let fx = catalogue();
     assert_eq!(search(&fx, "jordf honda"), ["Jordfräs Honda F220"]);
