@@ -58,9 +58,35 @@ impl DelbarStore {
     /// Runs `op` on the locked store with panics caught, then hands the notifications it
     /// created to the app's listener, with the store released.
     pub(crate) fn with<T>(&self, op: impl FnOnce(&mut Store) -> Result<T, DelbarError>) -> Result<T, DelbarError> {
-        let result = guard(|| op(&mut self.lock()));
+        let (result, compaction_due) = guard(|| {
+            let mut store = self.lock();
+            let result = op(&mut store);
+            Ok((result, store.has_pending_compaction()))
+        })
+        .unwrap_or_else(|e| (Err(e), false));
         self.delivery.flush();
+        if compaction_due {
+            self.compact_in_background();
+        }
         result
+    }
+
+    /// Folds the documents a write left due for compaction, on a thread of its own, after the
+    /// write has been acknowledged. A call arriving meanwhile waits for the lock.
+    fn compact_in_background(&self) {
+        let store = Arc::clone(&self.store);
+        let spawned = std::thread::Builder::new().name("delbar-compaction".into()).spawn(move || {
+            let _ = guard(|| {
+                let mut store = store.lock().unwrap_or_else(|poisoned| {
+                    store.clear_poison();
+                    poisoned.into_inner()
+                });
+                store.compact_pending();
+                Ok(())
+            });
+        });
+        // Without a thread of its own the documents stay due, and a later write folds them.
+        drop(spawned);
     }
 
     /// Runs `op` on the locked store on tokio's blocking pool.

@@ -46,6 +46,34 @@ fn a_panic_inside_a_store_call_leaves_the_store_usable() {
 }
 
 #[test]
+fn documents_a_write_leaves_due_are_folded_after_it_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let group = store.create_group("Verkstan".into(), String::new(), "Anna".into()).unwrap();
+    let item = store.add_item(group.id.clone(), item_draft("Motorsåg".into())).unwrap();
+    // 256 chunks make the catalogue due; each write returns without folding it.
+    for n in 0..260 {
+        let patch = ItemPatch { description: Some(format!("Servad {n} gånger")), ..ItemPatch::default() };
+        store.update_item(group.id.clone(), item.id.clone(), patch).unwrap();
+    }
+    // The background thread takes the lock once the write has released it: wait for it
+    // (bounded), then the catalogue is a snapshot again.
+    let folded = (0..500).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        !store.with_for_test(|s| Ok(s.has_pending_compaction())).unwrap()
+    });
+    assert!(folded, "the due documents were never folded");
+    let conn = rusqlite::Connection::open(dir.path().join("delbar.db")).unwrap();
+    let (chunks, snapshot): (i64, i64) = conn
+        .query_row("SELECT chunk_count, snapshot_bytes FROM documents WHERE key = 'catalogue'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert!(chunks < 256 && snapshot > 0, "{chunks} chunks, snapshot of {snapshot} bytes");
+    assert_eq!(store.get_item(group.id.clone(), item.id.clone()).unwrap().description, "Servad 259 gånger");
+}
+
+#[test]
 fn a_poisoned_lock_is_taken_back() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);

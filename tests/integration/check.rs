@@ -232,6 +232,35 @@ fn chunks_of(path: &std::path::Path, key: &str) -> (i64, i64) {
 }
 
 #[test]
+fn a_document_nobody_compacts_is_folded_by_the_write_that_finds_it_overdue() {
+    let mut fx = Fixture::new();
+    let saw = fx.item("Motorsåg", 1);
+    let g = fx.group.clone();
+    // Descriptions that do not compress, so the chunks outgrow the snapshot by four times the
+    // slack (1 MiB) in about a hundred writes; nobody calls compact_pending.
+    let mut seed = 0x9E37_79B9_u64;
+    let mut most = 0;
+    for _ in 0..160 {
+        let text: String = (0..9_000)
+            .map(|_| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                char::from(b'a' + ((seed >> 33) % 26) as u8)
+            })
+            .collect();
+        let patch = ItemPatch { description: Some(text), ..ItemPatch::default() };
+        fx.store.update_item(&g, &saw.id, &patch).unwrap();
+        let (chunks, snapshot) = chunks_of(&fx.path, "catalogue");
+        most = most.max(chunks);
+        if snapshot > 0 {
+            break;
+        }
+    }
+    let (chunks, snapshot) = chunks_of(&fx.path, "catalogue");
+    assert!(snapshot > 0 && chunks == 0, "the overdue catalogue was not folded: {chunks} chunks after {most}");
+    assert_clean(&mut fx.store);
+}
+
+#[test]
 fn compaction_keeps_every_change() {
     let mut fx = Fixture::new();
     let saw = fx.item("Motorsåg", 1);
@@ -241,6 +270,11 @@ fn compaction_keeps_every_change() {
         let patch = ItemPatch { description: Some(format!("Servad {n} gånger")), ..ItemPatch::default() };
         fx.store.update_item(&g, &saw.id, &patch).unwrap();
     }
+    // The writes were acknowledged without folding: the documents wait for compact_pending.
+    assert!(fx.store.has_pending_compaction());
+    assert!(chunks_of(&fx.path, "catalogue").0 >= 256);
+    assert_eq!(fx.store.compact_pending(), 2);
+    assert!(!fx.store.has_pending_compaction());
     let (catalogue, history) = (chunks_of(&fx.path, "catalogue"), chunks_of(&fx.path, "activity/2026-11"));
     assert!(catalogue.0 < 256 && catalogue.1 > 0, "the catalogue was not compacted: {catalogue:?}");
     assert!(history.0 < 256 && history.1 > 0, "the history was not compacted: {history:?}");

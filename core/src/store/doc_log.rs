@@ -182,8 +182,24 @@ pub(crate) fn append(
     Ok(Some(heads))
 }
 
+/// How urgently a document's chunks should be folded into its snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Compaction {
+    /// Not yet.
+    NotNeeded,
+    /// Its chunks passed the threshold: fold them when the device has a moment.
+    Due,
+    /// Its chunks passed four times the threshold (nobody folded them): fold them now.
+    Overdue,
+}
+
 /// Whether a document's chunks have grown enough to fold them into its snapshot.
 pub(crate) fn needs_compaction(conn: &Connection, group: &GroupId, key: DocKey) -> Result<bool, StoreError> {
+    Ok(compaction(conn, group, key)? != Compaction::NotNeeded)
+}
+
+/// How urgently a document needs compaction.
+pub(crate) fn compaction(conn: &Connection, group: &GroupId, key: DocKey) -> Result<Compaction, StoreError> {
     let row: Option<(i64, i64, i64)> = conn
         .prepare_cached(
             "SELECT chunk_count, chunk_bytes, snapshot_bytes FROM documents WHERE group_id = ?1 AND key = ?2",
@@ -191,8 +207,13 @@ pub(crate) fn needs_compaction(conn: &Connection, group: &GroupId, key: DocKey) 
         .query_row(params![group.as_str(), key.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(match row {
-        Some((count, bytes, snapshot)) => count >= COMPACT_CHUNKS || bytes > snapshot + COMPACT_SLACK_BYTES,
-        None => false,
+        Some((count, bytes, snapshot)) if count >= 4 * COMPACT_CHUNKS || bytes > snapshot + 4 * COMPACT_SLACK_BYTES => {
+            Compaction::Overdue
+        }
+        Some((count, bytes, snapshot)) if count >= COMPACT_CHUNKS || bytes > snapshot + COMPACT_SLACK_BYTES => {
+            Compaction::Due
+        }
+        _ => Compaction::NotNeeded,
     })
 }
 

@@ -60,6 +60,8 @@ pub struct Store {
     listener: Option<Arc<dyn notify::NotificationListener>>,
     /// Documents a write is changing; left set only if that write was interrupted.
     in_flight: Vec<(GroupId, DocKey)>,
+    /// Documents whose chunks are due to be folded into a snapshot (`compact_pending`).
+    compaction_due: BTreeSet<(GroupId, DocKey)>,
     /// Held while the store is open (see `lock_store`).
     _lock: Option<std::fs::File>,
 }
@@ -147,6 +149,7 @@ impl Store {
             cache: DocCache::default(),
             listener: None,
             in_flight: Vec::new(),
+            compaction_due: BTreeSet::new(),
             _lock: lock,
         };
         if (1..5).contains(&version_before) {
@@ -334,15 +337,31 @@ impl Store {
             if let Ok(Some(loaded)) = self.cache.get(&self.conn, group, key, &self.device, Missing::Skip) {
                 loaded.persisted_heads = heads;
             }
-            self.compact_if_needed(group, key);
+            self.note_compaction(group, key);
         }
         self.deliver(&notified);
         Ok(())
     }
 
+    /// After a local write: a document whose chunks have grown is noted for
+    /// [`Store::compact_pending`] (folding a large document takes tens of milliseconds,
+    /// which the write that happened to cross the threshold should not wait for), unless
+    /// nobody has folded it for four thresholds, in which case it is folded now.
+    fn note_compaction(&mut self, group: &GroupId, key: DocKey) {
+        match doc_log::compaction(&self.conn, group, key) {
+            Ok(doc_log::Compaction::NotNeeded) => {}
+            Ok(doc_log::Compaction::Due) => {
+                self.compaction_due.insert((group.clone(), key));
+            }
+            Ok(doc_log::Compaction::Overdue) => self.compact_if_needed(group, key),
+            Err(e) => tracing::warn!(%group, %key, %e, "cannot tell whether the document needs compaction"),
+        }
+    }
+
     /// Folds a document's chunks into a new snapshot when they have grown. A failure here
     /// loses nothing (the chunks stay), so it is only logged.
     fn compact_if_needed(&mut self, group: &GroupId, key: DocKey) {
+        self.compaction_due.remove(&(group.clone(), key));
         let result = (|| -> Result<(), StoreError> {
             if !doc_log::needs_compaction(&self.conn, group, key)? {
                 return Ok(());
@@ -355,6 +374,23 @@ impl Store {
         if let Err(e) = result {
             tracing::warn!(%group, %key, %e, "compaction failed; the document stays as chunks");
         }
+    }
+
+    /// Whether some documents written to are due for compaction ([`Store::compact_pending`]).
+    pub fn has_pending_compaction(&self) -> bool {
+        !self.compaction_due.is_empty()
+    }
+
+    /// Folds the chunks of the documents that local writes left due for compaction into
+    /// their snapshots; returns how many were looked at. Apps call it after acknowledging a
+    /// write (the bindings do, on a background thread); a store where it is never called
+    /// still folds a document once its chunks reach four times the threshold.
+    pub fn compact_pending(&mut self) -> usize {
+        let due = std::mem::take(&mut self.compaction_due);
+        for (group, key) in &due {
+            self.compact_if_needed(group, *key);
+        }
+        due.len()
     }
 
     /// Compacts every document of every group whose chunks have grown (for idle time).
