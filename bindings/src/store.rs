@@ -72,10 +72,13 @@ impl DelbarStore {
     }
 
     /// Folds the documents a write left due for compaction, on a thread of its own, after the
-    /// write has been acknowledged. A call arriving meanwhile waits for the lock.
+    /// write has been acknowledged. A call arriving meanwhile waits for the lock. The thread
+    /// does not keep the store alive: closed before the thread runs, the store is not folded
+    /// (its documents are found due again on the next write).
     fn compact_in_background(&self) {
-        let store = Arc::clone(&self.store);
+        let store = Arc::downgrade(&self.store);
         let spawned = std::thread::Builder::new().name("delbar-compaction".into()).spawn(move || {
+            let Some(store) = store.upgrade() else { return };
             let _ = guard(|| {
                 let mut store = store.lock().unwrap_or_else(|poisoned| {
                     store.clear_poison();
