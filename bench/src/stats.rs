@@ -124,7 +124,7 @@ pub fn writes(store: &mut Store, built: &Built, count: usize) -> Result<(Latenci
         r.map_err(|e| e.to_string())?;
         // Folding a document's chunks happens after the write is acknowledged (the bindings
         // run it on a thread of their own), so it is not part of the write's time.
-        store.compact_pending();
+        store.upkeep();
         // The first write loads the month's document, as the first booking after opening does.
         if k > 1 {
             d.push(ms);

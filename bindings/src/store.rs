@@ -61,7 +61,7 @@ impl DelbarStore {
         let (result, compaction_due) = guard(|| {
             let mut store = self.lock();
             let result = op(&mut store);
-            Ok((result, store.has_pending_compaction()))
+            Ok((result, store.has_pending_upkeep()))
         })
         .unwrap_or_else(|e| (Err(e), false));
         self.delivery.flush();
@@ -84,7 +84,7 @@ impl DelbarStore {
                     store.clear_poison();
                     poisoned.into_inner()
                 });
-                store.compact_pending();
+                store.upkeep();
                 Ok(())
             });
         });

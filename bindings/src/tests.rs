@@ -60,7 +60,7 @@ fn documents_a_write_leaves_due_are_folded_after_it_returns() {
     // (bounded), then the catalogue is a snapshot again.
     let folded = (0..500).any(|_| {
         std::thread::sleep(std::time::Duration::from_millis(10));
-        !store.with_for_test(|s| Ok(s.has_pending_compaction())).unwrap()
+        !store.with_for_test(|s| Ok(s.has_pending_upkeep())).unwrap()
     });
     assert!(folded, "the due documents were never folded");
     let conn = rusqlite::Connection::open(dir.path().join("delbar.db")).unwrap();

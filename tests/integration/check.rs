@@ -232,12 +232,33 @@ fn chunks_of(path: &std::path::Path, key: &str) -> (i64, i64) {
 }
 
 #[test]
+fn upkeep_copies_the_wal_into_the_database_after_enough_commits() {
+    let mut fx = Fixture::new();
+    let saw = fx.item("Motorsåg", 1);
+    let g = fx.group.clone();
+    fx.store.upkeep();
+    for n in 0..delbar_core::store::CHECKPOINT_EVERY_COMMITS {
+        let patch = ItemPatch { description: Some(format!("Servad {n} gånger")), ..ItemPatch::default() };
+        fx.store.update_item(&g, &saw.id, &patch).unwrap();
+    }
+    // The commits sit in the WAL; the database file has not grown yet.
+    assert!(fx.store.has_pending_upkeep());
+    let before = std::fs::metadata(&fx.path).unwrap().len();
+    fx.store.upkeep();
+    assert!(!fx.store.has_pending_upkeep());
+    let after = std::fs::metadata(&fx.path).unwrap().len();
+    assert!(after > before, "the checkpoint did not copy the new pages: {before} -> {after} bytes");
+    assert_eq!(fx.store.item(&g, &saw.id).unwrap().description, "Servad 15 gånger");
+    assert_clean(&mut fx.store);
+}
+
+#[test]
 fn a_document_nobody_compacts_is_folded_by_the_write_that_finds_it_overdue() {
     let mut fx = Fixture::new();
     let saw = fx.item("Motorsåg", 1);
     let g = fx.group.clone();
     // Descriptions that do not compress, so the chunks outgrow the snapshot by four times the
-    // slack (1 MiB) in about a hundred writes; nobody calls compact_pending.
+    // slack (1 MiB) in about a hundred writes; nobody calls upkeep.
     let mut seed = 0x9E37_79B9_u64;
     let mut most = 0;
     for _ in 0..160 {
@@ -270,11 +291,11 @@ fn compaction_keeps_every_change() {
         let patch = ItemPatch { description: Some(format!("Servad {n} gånger")), ..ItemPatch::default() };
         fx.store.update_item(&g, &saw.id, &patch).unwrap();
     }
-    // The writes were acknowledged without folding: the documents wait for compact_pending.
-    assert!(fx.store.has_pending_compaction());
+    // The writes were acknowledged without folding: the documents wait for upkeep.
+    assert!(fx.store.has_pending_upkeep());
     assert!(chunks_of(&fx.path, "catalogue").0 >= 256);
-    assert_eq!(fx.store.compact_pending(), 2);
-    assert!(!fx.store.has_pending_compaction());
+    assert_eq!(fx.store.upkeep(), 2);
+    assert!(!fx.store.has_pending_upkeep());
     let (catalogue, history) = (chunks_of(&fx.path, "catalogue"), chunks_of(&fx.path, "activity/2026-11"));
     assert!(catalogue.0 < 256 && catalogue.1 > 0, "the catalogue was not compacted: {catalogue:?}");
     assert!(history.0 < 256 && history.1 > 0, "the history was not compacted: {history:?}");

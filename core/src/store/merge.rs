@@ -173,6 +173,7 @@ impl Store {
         }
         let notified = super::finish_changes(&tx, group, tracker, &projected, self.clock.now())?;
         tx.commit()?;
+        self.commits_since_checkpoint = self.commits_since_checkpoint.saturating_add(1);
         if let Some(heads) = heads {
             loaded.persisted_heads = heads;
         }

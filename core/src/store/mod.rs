@@ -60,8 +60,10 @@ pub struct Store {
     listener: Option<Arc<dyn notify::NotificationListener>>,
     /// Documents a write is changing; left set only if that write was interrupted.
     in_flight: Vec<(GroupId, DocKey)>,
-    /// Documents whose chunks are due to be folded into a snapshot (`compact_pending`).
+    /// Documents whose chunks are due to be folded into a snapshot (`upkeep`).
     compaction_due: BTreeSet<(GroupId, DocKey)>,
+    /// Commits since the last WAL checkpoint (`upkeep`).
+    commits_since_checkpoint: u32,
     /// Held while the store is open (see `lock_store`).
     _lock: Option<std::fs::File>,
 }
@@ -71,6 +73,12 @@ impl std::fmt::Debug for Store {
         f.debug_struct("Store").field("path", &self.path).field("device", &self.device).finish_non_exhaustive()
     }
 }
+
+/// Commits after which [`Store::upkeep`] checkpoints the WAL. A booking write adds about 30
+/// pages to the WAL, so this keeps it near 500 pages; SQLite's own checkpoint (which runs
+/// inside the commit that crosses its threshold, a write then taking several times as long)
+/// is set to 4,000 pages, a safety net for a store whose owner never calls `upkeep`.
+pub const CHECKPOINT_EVERY_COMMITS: u32 = 16;
 
 /// Opens a SQLite connection with the settings every store uses: WAL, full fsync on commit
 /// (an acknowledged write survives a crash or power loss), foreign keys.
@@ -89,7 +97,10 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     verify_is_store(&conn)?;
     let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     // A small WAL after checkpoints keeps the file compact and the next open quick.
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 1048576;")?;
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 1048576;
+         PRAGMA wal_autocheckpoint = 4000;",
+    )?;
     Ok(conn)
 }
 
@@ -150,6 +161,7 @@ impl Store {
             listener: None,
             in_flight: Vec::new(),
             compaction_due: BTreeSet::new(),
+            commits_since_checkpoint: 0,
             _lock: lock,
         };
         if (1..5).contains(&version_before) {
@@ -333,6 +345,7 @@ impl Store {
         }
         let notified = finish_changes(&tx, group, tracker, &all_refs, now)?;
         tx.commit()?;
+        self.commits_since_checkpoint = self.commits_since_checkpoint.saturating_add(1);
         for (key, heads) in new_heads {
             if let Ok(Some(loaded)) = self.cache.get(&self.conn, group, key, &self.device, Missing::Skip) {
                 loaded.persisted_heads = heads;
@@ -344,7 +357,7 @@ impl Store {
     }
 
     /// After a local write: a document whose chunks have grown is noted for
-    /// [`Store::compact_pending`] (folding a large document takes tens of milliseconds,
+    /// [`Store::upkeep`] (folding a large document takes tens of milliseconds,
     /// which the write that happened to cross the threshold should not wait for), unless
     /// nobody has folded it for four thresholds, in which case it is folded now.
     fn note_compaction(&mut self, group: &GroupId, key: DocKey) {
@@ -376,19 +389,31 @@ impl Store {
         }
     }
 
-    /// Whether some documents written to are due for compaction ([`Store::compact_pending`]).
-    pub fn has_pending_compaction(&self) -> bool {
-        !self.compaction_due.is_empty()
+    /// Whether [`Store::upkeep`] has work: documents due for compaction, or enough commits
+    /// since the last WAL checkpoint.
+    pub fn has_pending_upkeep(&self) -> bool {
+        !self.compaction_due.is_empty() || self.commits_since_checkpoint >= CHECKPOINT_EVERY_COMMITS
     }
 
-    /// Folds the chunks of the documents that local writes left due for compaction into
-    /// their snapshots; returns how many were looked at. Apps call it after acknowledging a
-    /// write (the bindings do, on a background thread); a store where it is never called
-    /// still folds a document once its chunks reach four times the threshold.
-    pub fn compact_pending(&mut self) -> usize {
+    /// The work that follows acknowledged writes, kept off them: folds the documents that
+    /// local writes left due for compaction into their snapshots, and after
+    /// [`CHECKPOINT_EVERY_COMMITS`] commits copies the WAL back into the database file (a
+    /// checkpoint). Returns how many documents were looked at. Apps call it after a write
+    /// has been acknowledged (the bindings do, on a thread of their own). A store where it is
+    /// never called still folds a document once its chunks reach four times the threshold,
+    /// and SQLite checkpoints by itself at 4,000 WAL pages.
+    pub fn upkeep(&mut self) -> usize {
         let due = std::mem::take(&mut self.compaction_due);
         for (group, key) in &due {
             self.compact_if_needed(group, *key);
+        }
+        if self.commits_since_checkpoint >= CHECKPOINT_EVERY_COMMITS {
+            // PASSIVE: copies what no reader needs; never waits. A failure loses nothing
+            // (the WAL stays, and is checkpointed later).
+            match self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                Ok(()) => self.commits_since_checkpoint = 0,
+                Err(e) => tracing::warn!(%e, "checkpoint failed; the WAL is kept"),
+            }
         }
         due.len()
     }
