@@ -145,11 +145,16 @@ pub fn writes(store: &mut Store, built: &Built, count: usize) -> Result<(Latenci
     Ok((Latencies(d), Latencies(n)))
 }
 
+/// A store's file and its WAL (which may not exist).
+fn with_wal(path: &Path) -> [std::path::PathBuf; 2] {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    [path.to_path_buf(), wal.into()]
+}
+
 /// Flushes a file (and its WAL, for a store) to disk; a file that cannot be opened is skipped.
 pub fn flush_to_disk(path: &Path) {
-    for suffix in ["", "-wal"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
+    for p in with_wal(path) {
         if let Ok(f) = std::fs::OpenOptions::new().read(true).open(&p) {
             let _ = f.sync_all();
         }
@@ -161,11 +166,8 @@ pub fn copy_store(from: &Path, to: &Path) -> Result<(), String> {
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
-    for suffix in ["", "-wal"] {
-        let (mut src, mut dst) = (from.as_os_str().to_owned(), to.as_os_str().to_owned());
-        src.push(suffix);
-        dst.push(suffix);
-        if Path::new(&src).exists() {
+    for (src, dst) in with_wal(from).into_iter().zip(with_wal(to)) {
+        if src.exists() {
             std::fs::copy(&src, &dst).map_err(|e| format!("cannot keep the store: {e}"))?;
         }
     }
@@ -174,11 +176,6 @@ pub fn copy_store(from: &Path, to: &Path) -> Result<(), String> {
 
 /// Size of a store on disk (with its WAL), in MB.
 pub fn disk_mb(path: &Path) -> f64 {
-    let mut total = 0u64;
-    for suffix in ["", "-wal"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        total += std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
-    }
+    let total: u64 = with_wal(path).iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
     total as f64 / 1_048_576.0
 }

@@ -42,10 +42,7 @@ impl std::fmt::Debug for DelbarStore {
 impl DelbarStore {
     /// Locks the store, taking it back if an earlier call panicked while holding the lock.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|poisoned| {
-            self.store.clear_poison();
-            poisoned.into_inner()
-        })
+        lock_taking_back(&self.store)
     }
 
     /// Wraps a freshly opened core store, its notifications routed to [`Delivery`].
@@ -80,11 +77,7 @@ impl DelbarStore {
         let spawned = std::thread::Builder::new().name("delbar-compaction".into()).spawn(move || {
             let Some(store) = store.upgrade() else { return };
             let _ = guard(|| {
-                let mut store = store.lock().unwrap_or_else(|poisoned| {
-                    store.clear_poison();
-                    poisoned.into_inner()
-                });
-                store.upkeep();
+                lock_taking_back(&store).upkeep();
                 Ok(())
             });
         });
@@ -121,6 +114,14 @@ impl DelbarStore {
     pub(crate) fn is_poisoned_for_test(&self) -> bool {
         self.store.is_poisoned()
     }
+}
+
+/// Locks the store, taking it back if a call panicked while holding the lock.
+fn lock_taking_back(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(|poisoned| {
+        store.clear_poison();
+        poisoned.into_inner()
+    })
 }
 
 /// Runs `op` on tokio's blocking pool; a panic there also becomes `DelbarError::Internal`.

@@ -231,6 +231,13 @@ fn chunks_of(path: &std::path::Path, key: &str) -> (i64, i64) {
     .unwrap()
 }
 
+/// Sets an item's description: one write to the catalogue and one to this month's history.
+fn describe(fx: &mut Fixture, item: &delbar_core::ids::ItemId, text: String) {
+    let patch = ItemPatch { description: Some(text), ..ItemPatch::default() };
+    let g = fx.group.clone();
+    fx.store.update_item(&g, item, &patch).unwrap();
+}
+
 #[test]
 fn upkeep_copies_the_wal_into_the_database_after_enough_commits() {
     let mut fx = Fixture::new();
@@ -238,8 +245,7 @@ fn upkeep_copies_the_wal_into_the_database_after_enough_commits() {
     let g = fx.group.clone();
     fx.store.upkeep();
     for n in 0..delbar_core::store::CHECKPOINT_EVERY_COMMITS {
-        let patch = ItemPatch { description: Some(format!("Servad {n} gånger")), ..ItemPatch::default() };
-        fx.store.update_item(&g, &saw.id, &patch).unwrap();
+        describe(&mut fx, &saw.id, format!("Servad {n} gånger"));
     }
     // The commits sit in the WAL; the database file has not grown yet.
     assert!(fx.store.has_pending_upkeep());
@@ -256,7 +262,6 @@ fn upkeep_copies_the_wal_into_the_database_after_enough_commits() {
 fn a_document_nobody_compacts_is_folded_by_the_write_that_finds_it_overdue() {
     let mut fx = Fixture::new();
     let saw = fx.item("Motorsåg", 1);
-    let g = fx.group.clone();
     // Descriptions that do not compress, so the chunks outgrow the snapshot by four times the
     // slack (1 MiB) in about a hundred writes; nobody calls upkeep.
     let mut seed = 0x9E37_79B9_u64;
@@ -268,8 +273,7 @@ fn a_document_nobody_compacts_is_folded_by_the_write_that_finds_it_overdue() {
                 char::from(b'a' + ((seed >> 33) % 26) as u8)
             })
             .collect();
-        let patch = ItemPatch { description: Some(text), ..ItemPatch::default() };
-        fx.store.update_item(&g, &saw.id, &patch).unwrap();
+        describe(&mut fx, &saw.id, text);
         let (chunks, snapshot) = chunks_of(&fx.path, "catalogue");
         most = most.max(chunks);
         if snapshot > 0 {
@@ -288,8 +292,7 @@ fn compaction_keeps_every_change() {
     let g = fx.group.clone();
     // Enough writes to the catalogue and to this month's history to fold their chunks.
     for n in 0..262 {
-        let patch = ItemPatch { description: Some(format!("Servad {n} gånger")), ..ItemPatch::default() };
-        fx.store.update_item(&g, &saw.id, &patch).unwrap();
+        describe(&mut fx, &saw.id, format!("Servad {n} gånger"));
     }
     // The writes were acknowledged without folding: the documents wait for upkeep.
     assert!(fx.store.has_pending_upkeep());
