@@ -149,7 +149,8 @@ pub fn confirmed_booking(
 ) -> BookingRecord {
     let stamp = BookingEvent { at, by: member.clone(), device: device.clone() };
     BookingRecord {
-        id: BookingId::generate(),
+        // As a device makes it: ordered by the instant it was made.
+        id: BookingId::generate_at(at),
         item,
         member: member.clone(),
         units: 1,

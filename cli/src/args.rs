@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 /// Share tools and gear in a community group, offline first.
 ///
-/// Ids (items, bookings, members, groups) may be given by a unique prefix or by name.
+/// Ids (items, bookings, members, groups) may be given by a unique prefix or suffix, or by
+/// name. Booking ids begin with the time they were made: type the end of one.
 /// Dates and times: 2026-11-28, 2026-11-28T09:00, "2026-11-28 09:00", RFC 3339 with an
 /// offset, now, today, tomorrow; without an offset they are local time.
 #[derive(Debug, Parser)]

@@ -1,5 +1,8 @@
 //! Finding the item, booking, member or group a person means from what they typed: the full
-//! id, the name, a unique id prefix or a unique name prefix (case and accents ignored).
+//! id, the name, a unique id prefix or suffix, or a unique name prefix (case and accents
+//! ignored). Booking ids begin with the instant they were made (so that a new booking is
+//! added at the end of its monthly document), so bookings made close together share a long
+//! prefix and are told apart by the end of their id.
 
 use delbar_core::Store;
 use delbar_core::domain::{Booking, Item, Member, text};
@@ -27,8 +30,8 @@ fn folded(s: &str) -> String {
 }
 
 /// The index of the one candidate `input` names. Tries, in order: the exact id, the exact
-/// name, a unique id prefix, a unique name prefix. Several matches at one step is an error
-/// listing them.
+/// name, a unique id prefix, a unique id suffix, a unique name prefix. Several matches at one
+/// step is an error listing them.
 pub fn pick(kind: &str, input: &str, candidates: &[Candidate<'_>]) -> CliResult<usize> {
     let typed = input.trim();
     if typed.is_empty() {
@@ -39,10 +42,12 @@ pub fn pick(kind: &str, input: &str, candidates: &[Candidate<'_>]) -> CliResult<
     }
     let lower = typed.to_lowercase();
     let name = folded(typed);
-    let steps: [&dyn Fn(&Candidate<'_>) -> bool; 3] =
-        [&|c| !name.is_empty() && c.name.is_some_and(|n| folded(n) == name), &|c| c.id.starts_with(&lower), &|c| {
-            !name.is_empty() && c.name.is_some_and(|n| folded(n).starts_with(&name))
-        }];
+    let steps: [&dyn Fn(&Candidate<'_>) -> bool; 4] = [
+        &|c| !name.is_empty() && c.name.is_some_and(|n| folded(n) == name),
+        &|c| c.id.starts_with(&lower),
+        &|c| c.id.ends_with(&lower),
+        &|c| !name.is_empty() && c.name.is_some_and(|n| folded(n).starts_with(&name)),
+    ];
     for matches in steps {
         let found: Vec<usize> = (0..candidates.len()).filter(|&i| candidates.get(i).is_some_and(matches)).collect();
         match found.as_slice() {
@@ -150,6 +155,15 @@ mod tests {
         assert_eq!(pick("item", "SÅG", &c).unwrap(), 2);
         assert_eq!(pick("item", "såm", &c).unwrap(), 1);
         assert_eq!(pick("item", "rrrr", &c).unwrap(), 3);
+    }
+
+    #[test]
+    fn bookings_made_together_are_told_apart_by_the_end_of_their_id() {
+        let c = [Candidate { id: "buid2emuaaaa7ob2", name: None }, Candidate { id: "buid2emuaaaabtjk", name: None }];
+        assert_eq!(pick("booking", "btjk", &c).unwrap(), 1);
+        assert_eq!(pick("booking", "A7OB2", &c).unwrap(), 0);
+        let e = pick("booking", "buid2e", &c).unwrap_err().to_string();
+        assert!(e.contains("matches 2 bookings"), "{e}");
     }
 
     #[test]

@@ -220,7 +220,8 @@ fn a_booking_goes_from_confirmed_to_checked_out_to_returned() {
     assert_eq!(booking["start_utc"], "2026-11-28T09:00:00Z");
     assert_eq!(booking["note"], "Potatis");
     let id = booking["id"].as_str().unwrap().to_owned();
-    let prefix = &id[..6];
+    // Booking ids begin with the instant they were made: their end tells them apart.
+    let prefix = &id[id.len() - 6..];
 
     let err = d.fails(&["booking", "confirm", prefix]);
     assert_eq!(err, "error: cannot confirm a booking that is confirmed\n");
@@ -567,7 +568,7 @@ fn a_waitlist_is_joined_reordered_offered_and_claimed() {
     assert!(table.starts_with("POS  BOOKING"), "{table}");
     assert!(table.contains("OFFER UNTIL"), "{table}");
     assert!(table.contains(&format!("1    {erik}  Erik")), "{table}");
-    let moved = d.ok(&["waitlist", "move", &mine[..6], "1"]);
+    let moved = d.ok(&["waitlist", "move", &mine[mine.len() - 6..], "1"]);
     assert!(moved.starts_with("Karin's booking is now 1st in the waitlist for Bågsåg."), "{moved}");
     let list = d.json(&["waitlist", "show", "bågsåg"]);
     assert_eq!(list[0]["booking"]["id"], mine.as_str());
@@ -599,7 +600,7 @@ fn a_waitlist_is_joined_reordered_offered_and_claimed() {
     let human = d.ok(&["notifications"]);
     assert!(human.contains("Karin  waitlist offer  "), "{human}");
 
-    let claimed = d.ok(&["booking", "claim", &mine[..6]]);
+    let claimed = d.ok(&["booking", "claim", &mine[mine.len() - 6..]]);
     assert!(claimed.starts_with("Karin's booking of Bågsåg is now confirmed."), "{claimed}");
     assert_eq!(d.json(&["booking", "show", &erik])["state"], "waitlisted");
 }
@@ -675,7 +676,7 @@ fn a_loan_is_extended_when_the_units_are_free() {
     let b = d.book("jordfräs", "2026-11-28T09:00", "2026-11-28T12:00", &[]);
     let id = id_of(&b);
     d.book("jordfräs", "2026-11-28T16:00", "2026-11-28T18:00", &[]);
-    let out = d.ok(&["booking", "extend", &id[..6], "--to", "2026-11-28T15:00"]);
+    let out = d.ok(&["booking", "extend", &id[id.len() - 6..], "--to", "2026-11-28T15:00"]);
     assert!(out.starts_with("Karin's booking of Jordfräs now ends 2026-11-28 15:00."), "{out}");
     assert_eq!(d.json(&["booking", "show", &id])["end_utc"], "2026-11-28T15:00:00Z");
     let err = d.fails(&["booking", "extend", &id, "--to", "2026-11-28T17:00"]);

@@ -69,7 +69,7 @@ impl Store {
             );
         }
         let record = BookingRecord {
-            id: BookingId::generate(),
+            id: BookingId::generate_at(now),
             item: item.id.clone(),
             member: borrower.id.clone(),
             units,

@@ -470,10 +470,10 @@ impl Store {
 
     /// Issues the next hybrid-logical-clock stamp of this device.
     pub(crate) fn next_hlc(&self) -> Result<String> {
-        let (wall, counter): (i64, u32) =
-            self.conn.query_row("SELECT hlc_wall, hlc_counter FROM local_device WHERE id = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+        let (wall, counter): (i64, u32) = self
+            .conn
+            .prepare_cached("SELECT hlc_wall, hlc_counter FROM local_device WHERE id = 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         // Not written here: the write that carries the stamp records it when it commits
         // (`observe_hlc`), so a refused write leaves the clock as it was.
         let next = Hlc { wall, counter }.tick(self.now());
@@ -494,14 +494,10 @@ fn finish_changes(
     observe_hlc(conn, group, refs)?;
     let mut ids = notify::notify_changes(conn, group, &changes, &unbookable, now)?;
     let mut items = BTreeSet::new();
+    let mut item_of = conn.prepare_cached("SELECT item_id FROM bookings WHERE group_id = ?1 AND id = ?2")?;
     for c in &changes {
-        if let Some(item) = conn
-            .query_row(
-                "SELECT item_id FROM bookings WHERE group_id = ?1 AND id = ?2",
-                [group.as_str(), c.booking.as_str()],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()?
+        if let Some(item) =
+            item_of.query_row([group.as_str(), c.booking.as_str()], |r| r.get::<_, String>(0)).optional()?
         {
             items.insert(item);
         }
@@ -529,11 +525,11 @@ fn observe_hlc(conn: &Connection, group: &GroupId, refs: &BTreeSet<EntityRef>) -
         }
     }
     if seen > Hlc::default() {
-        conn.execute(
+        conn.prepare_cached(
             "UPDATE local_device SET hlc_wall = ?1, hlc_counter = ?2
              WHERE id = 1 AND (hlc_wall < ?1 OR (hlc_wall = ?1 AND hlc_counter < ?2))",
-            params![seen.wall, seen.counter],
-        )?;
+        )?
+        .execute(params![seen.wall, seen.counter])?;
     }
     Ok(())
 }

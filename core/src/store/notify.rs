@@ -513,7 +513,10 @@ pub(crate) fn notify_offers(
         Some(i) => vec![i.as_str().to_owned()],
         None => conn
             .prepare_cached(
-                "SELECT DISTINCT item_id FROM bookings WHERE group_id = ?1 AND stored_state = 'waitlisted'",
+                // Through the index on (group, state, end): only waitlisted rows are read, not
+                // every booking the group ever made. Offers go to waitlisted bookings only.
+                "SELECT DISTINCT item_id FROM bookings INDEXED BY bookings_by_state
+                 WHERE group_id = ?1 AND state = 'waitlisted'",
             )?
             .query_map([group.as_str()], |r| r.get(0))?
             .collect::<Result<_, _>>()?,

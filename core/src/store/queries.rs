@@ -204,7 +204,8 @@ pub(crate) fn member_of_device(
 ) -> Result<Option<Member>, StoreError> {
     let id: Option<String> = conn
         .prepare_cached(
-            "SELECT m.id FROM devices d JOIN members m ON m.group_id = d.group_id AND m.id = d.member_id
+            // The device's rows first (its key), then each member by key.
+            "SELECT m.id FROM devices d CROSS JOIN members m ON m.group_id = d.group_id AND m.id = d.member_id
              WHERE d.group_id = ?1 AND d.device_id = ?2 AND m.removed IS NULL ORDER BY m.id LIMIT 1",
         )?
         .query_row([group.as_str(), device.as_str()], |r| r.get(0))

@@ -69,6 +69,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/007_snapshots.sql"),
         rebuilds_projection: false,
     },
+    Migration {
+        version: 8,
+        description: "indexes of a member's devices and qualifications",
+        sql: include_str!("migrations/008_member_indexes.sql"),
+        rebuilds_projection: false,
+    },
 ];
 
 /// The schema version this code writes.
