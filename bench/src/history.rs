@@ -99,11 +99,16 @@ pub fn now() -> Timestamp {
     Timestamp::from_civil(2026, 11, 22, 12, 0).unwrap_or(Timestamp(0))
 }
 
-/// When the history of a group with `plan.bookings` bookings starts: early enough that about
-/// 4,000 bookings fall in each month.
+/// Bookings starting in each 30 days: how busy the measured group is, the same at every
+/// history size, so that the sizes differ in the group's age alone (5,000 bookings: five
+/// weeks; 200,000: four years).
+const BOOKINGS_PER_30_DAYS: i64 = 4_000;
+
+/// The history's bookings start from here to two weeks ahead of `now` (the near future is
+/// booked), at [`BOOKINGS_PER_30_DAYS`]; four weeks at least.
 fn history_start(plan: &Plan) -> Timestamp {
-    let months = (plan.bookings / 4_000).max(2) as i64;
-    now().plus_ms(-months * 30 * DAY_MS)
+    let days = (plan.bookings as i64 * 30 / BOOKINGS_PER_30_DAYS).max(28);
+    now().plus_ms(14 * DAY_MS - days * DAY_MS)
 }
 
 /// Makes the catalogue: the group, `plan.members` members on their own devices (three

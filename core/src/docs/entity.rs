@@ -129,6 +129,11 @@ pub fn write_entity(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreEr
     // most of its fields never change: each of these is one packed operation (see `json`).
     let (json, packing) = match entity {
         Entity::Activity(_) => (json, Packing::Whole),
+        // A new booking packs its first `end` and `updated` too: an extension or a later event
+        // writes them on their own, and a field stored on its own wins over the packed one.
+        Entity::Booking(_) if is_new(doc, &entity.entity_ref())? => {
+            (fix_fields(json, BOOKING_FIXED_AT_REQUEST), BOOKING_PACKING)
+        }
         Entity::Booking(_) => (fix_fields(json, BOOKING_FIXED), BOOKING_PACKING),
         _ => (json, Packing::None),
     };
@@ -153,6 +158,20 @@ fn write_at_location(
 /// A booking's fields that never change once it is requested.
 const BOOKING_FIXED: &[&str] =
     &["id", "item", "member", "units", "start", "note", "waitlisted", "created", "created_by", "hlc"];
+
+/// What a new booking packs: its fixed fields, and the first values of the two fields that
+/// may change later. Not `queue_rank`: only a steward may set it, and the packed value is
+/// judged as a whole by the borrower's rule (`trust::rules`).
+const BOOKING_FIXED_AT_REQUEST: &[&str] =
+    &["id", "item", "member", "units", "start", "note", "waitlisted", "created", "created_by", "hlc", "end", "updated"];
+
+/// Whether the entity `r` names is not in the document yet.
+fn is_new(doc: &AutoCommit, r: &EntityRef) -> Result<bool, StoreError> {
+    Ok(match location(doc, r)? {
+        Some((obj, key)) => doc.get(&obj, key.as_str())?.is_none(),
+        None => true,
+    })
+}
 
 /// How a booking is written: its fixed fields packed together, each event packed.
 const BOOKING_PACKING: Packing = Packing::Parts(&[(FIXED_KEY, Packing::Whole), ("events", Packing::EachField)]);
@@ -247,4 +266,79 @@ pub fn touched_entities(key: &DocKey, patches: &[Patch]) -> BTreeSet<EntityRef> 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{BookingEvent, event};
+    use crate::ids::{BookingId, DeviceId, ItemId, MemberId};
+    use crate::time::Timestamp;
+    use automerge::transaction::Transactable;
+
+    fn booking() -> BookingRecord {
+        let at = Timestamp(1_800_000_000_000);
+        let device = DeviceId::from_public_key(&[7; 32]);
+        let member = MemberId::generate();
+        BookingRecord {
+            id: BookingId::generate_at(at),
+            item: ItemId::generate(),
+            member: member.clone(),
+            units: 1,
+            start: at.plus_ms(3_600_000),
+            end: at.plus_ms(7_200_000),
+            note: String::new(),
+            waitlisted: false,
+            events: [(event::CONFIRMED.to_owned(), BookingEvent { at, by: member, device: device.clone() })]
+                .into_iter()
+                .collect(),
+            created: at,
+            created_by: device,
+            updated: at,
+            hlc: String::new(),
+            queue_rank: None,
+        }
+    }
+
+    fn read_booking(doc: &AutoCommit, b: &BookingRecord) -> BookingRecord {
+        let json = read_json(doc, &ROOT, b.id.as_str()).unwrap().unwrap();
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn a_new_booking_is_four_operations_and_later_events_write_only_what_changed() {
+        let mut doc = AutoCommit::new();
+        let mut b = booking();
+        write_entity(&mut doc, &Entity::Booking(b.clone())).unwrap();
+        // The booking map, its packed fields (end and updated among them), the events map,
+        // the one event; no null `queue_rank`.
+        assert_eq!(doc.pending_ops(), 4);
+        doc.commit();
+        assert_eq!(read_booking(&doc, &b), b);
+
+        // Checking out: the event and `updated`; `end` still reads from the packed fields.
+        let by = b.member.clone();
+        b.events.insert(event::CHECKED_OUT.to_owned(), BookingEvent { at: b.start, by, device: b.created_by.clone() });
+        b.updated = b.start;
+        write_entity(&mut doc, &Entity::Booking(b.clone())).unwrap();
+        assert_eq!(doc.pending_ops(), 2);
+        doc.commit();
+        assert_eq!(read_booking(&doc, &b), b);
+
+        // An extension stores `end` on its own, which wins over the packed first value.
+        b.end = b.end.plus_ms(3_600_000);
+        write_entity(&mut doc, &Entity::Booking(b.clone())).unwrap();
+        assert_eq!(doc.pending_ops(), 1);
+        doc.commit();
+        assert_eq!(read_booking(&doc, &b), b);
+
+        // Writing it unchanged writes nothing; a steward's rank is its own field.
+        write_entity(&mut doc, &Entity::Booking(b.clone())).unwrap();
+        assert_eq!(doc.pending_ops(), 0);
+        b.queue_rank = Some(1.5);
+        write_entity(&mut doc, &Entity::Booking(b.clone())).unwrap();
+        assert_eq!(doc.pending_ops(), 1);
+        doc.commit();
+        assert_eq!(read_booking(&doc, &b), b);
+    }
 }

@@ -139,17 +139,36 @@ pub fn write_json_packed(
                 _ => doc.put_object(obj, key, ObjType::Map)?,
             };
             let existing: Vec<String> = doc.keys(&target).collect();
-            for k in existing {
-                if !fields.contains_key(&k) {
+            for k in &existing {
+                if !fields.contains_key(k) {
                     doc.delete(&target, k.as_str())?;
                 }
             }
+            // A map with packed fixed fields: what `~` holds stands for the fields not stored
+            // on their own, so those are not written again while they keep that value.
+            let packed = match packing {
+                Packing::Parts(_) => match read_json(doc, &target, FIXED_KEY)? {
+                    Some(Json::Object(p)) => Some(p),
+                    _ => None,
+                },
+                _ => None,
+            };
             for (k, v) in fields {
                 let inner = match packing {
                     Packing::Parts(parts) => parts.iter().find(|(name, _)| name == k).map_or(Packing::None, |p| p.1),
                     Packing::EachField => Packing::Whole,
                     _ => Packing::None,
                 };
+                if let Packing::Parts(_) = packing
+                    && !existing.contains(k)
+                    && stands_packed(packed.as_ref(), k, v)
+                {
+                    continue;
+                }
+                if packed.is_some() && k == FIXED_KEY {
+                    // Fixed fields never change once written.
+                    continue;
+                }
                 write_json_packed(doc, &target, k, v, inner)?;
             }
         }
@@ -174,6 +193,16 @@ pub fn write_json_packed(
         }
     }
     Ok(())
+}
+
+/// Whether field `k` of a map with packed fixed fields, not stored on its own, already reads
+/// as `v`: the packed value is `v`, or `v` is null and nothing holds the field (readers of
+/// these maps treat a missing field as null).
+fn stands_packed(packed: Option<&Map<String, Json>>, k: &str, v: &Json) -> bool {
+    match packed.and_then(|p| p.get(k)) {
+        Some(p) => p == v,
+        None => v.is_null(),
+    }
 }
 
 fn insert_json(doc: &mut AutoCommit, list: &ObjId, index: usize, v: &Json) -> Result<(), StoreError> {
@@ -230,6 +259,21 @@ mod tests {
         assert_eq!(read_json(&doc, &ROOT, "b").unwrap(), Some(read));
         write_json_packed(&mut doc, &ROOT, "b", &v, BOOKING).unwrap();
         assert_eq!(doc.pending_ops(), 0);
+        // Fields the packed value holds are not written on their own while they keep its
+        // value; a field that changes is, and a null where nothing is stored is not.
+        let packed_end = json!({"~": {"member": "m1", "start": 4, "end": 9}, "events": {}});
+        write_json_packed(&mut doc, &ROOT, "p", &packed_end, BOOKING).unwrap();
+        assert_eq!(doc.pending_ops(), 3);
+        doc.commit();
+        let later = json!({"~": {"member": "m1", "start": 4}, "end": 9, "rank": null, "events": {}});
+        write_json_packed(&mut doc, &ROOT, "p", &later, BOOKING).unwrap();
+        assert_eq!(doc.pending_ops(), 0);
+        let extended = json!({"~": {"member": "m1", "start": 4}, "end": 11, "events": {}});
+        write_json_packed(&mut doc, &ROOT, "p", &extended, BOOKING).unwrap();
+        assert_eq!(doc.pending_ops(), 1);
+        doc.commit();
+        let read = json!({"member": "m1", "start": 4, "end": 11, "events": {}});
+        assert_eq!(read_json(&doc, &ROOT, "p").unwrap(), Some(read));
         let whole = json!({"actor": "m1", "summary": "Jordfräs", "n": 3});
         write_json_packed(&mut doc, &ROOT, "a", &whole, Packing::Whole).unwrap();
         assert_eq!(doc.pending_ops(), 1);
