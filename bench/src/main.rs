@@ -149,13 +149,17 @@ fn measure_size(args: &Args, catalogue: &mut history::Catalogue, size: usize) ->
     rows.push(Row::single("cold open to first item list (ms)", delbar_open.open_ms, naive_open.open_ms));
     rows.push(Row::single("peak RSS, open + queries (MB)", delbar_open.rss_mb, naive_open.rss_mb));
     let mut delbar = history::reopen(&built).map_err(|e| e.to_string())?;
+    let questions = stats::availability_questions(&built, args.samples);
+    let words = stats::search_words(&built, args.samples);
+    let d_avail = stats::delbar_availability(&delbar, &built, &questions)?;
+    let d_search = stats::delbar_search(&delbar, &built, &words)?;
     let naive_doc = naive::Naive::load(&built.naive_path).map_err(|e| e.to_string())?;
     let naive_samples = if size > 20_000 { 5 } else { 20 };
-    let (d_avail, n_avail) = stats::availability(&mut delbar, &built, &naive_doc, args.samples, naive_samples)?;
-    rows.push(Row::latency("availability query (ms)", &d_avail, &n_avail));
-    let (d_search, n_search) = stats::search(&delbar, &built, &naive_doc, args.samples, naive_samples)?;
-    rows.push(Row::latency("item text search (ms)", &d_search, &n_search));
+    let n_avail = stats::naive_availability(&naive_doc, &questions[..naive_samples.min(questions.len())])?;
+    let n_search = stats::naive_search(&naive_doc, &words[..naive_samples.min(words.len())])?;
     drop(naive_doc);
+    rows.push(Row::latency("availability query (ms)", &d_avail, &n_avail));
+    rows.push(Row::latency("item text search (ms)", &d_search, &n_search));
     let (d_write, n_write) = stats::writes(&mut delbar, &built, 200)?;
     rows.push(Row::latency("durable booking write (ms)", &d_write, &n_write));
     rows.push(Row::single(
@@ -163,7 +167,9 @@ fn measure_size(args: &Args, catalogue: &mut history::Catalogue, size: usize) ->
         stats::disk_mb(&built.delbar_path),
         stats::disk_mb(&built.naive_path),
     ));
-    sync_rows(&mut rows, &mut delbar, &built, dir.path(), args.week)?;
+    drop(delbar);
+    sync_rows(&mut rows, &built, dir.path(), args.week)?;
+    let mut delbar = history::reopen(&built).map_err(|e| e.to_string())?;
     // The fast-built history must be what the store's own writes would have made: the
     // projection rebuilt from the documents equals the incremental one (small sizes only, the
     // rebuild reads every document).
@@ -179,27 +185,36 @@ fn measure_size(args: &Args, catalogue: &mut history::Catalogue, size: usize) ->
 /// Measurements 5 and 6: a new member's first contact, then a week offline.
 fn sync_rows(
     rows: &mut Vec<Row>,
-    source: &mut delbar_core::Store,
     built: &history::Built,
     dir: &std::path::Path,
     week_bookings: usize,
 ) -> Result<(), String> {
     let err = |e: delbar_core::Error| e.to_string();
     let kb = |b: u64| b as f64 / 1024.0;
-    let mut peer = delbar_core::Store::open_with_clock(dir.join("peer.db"), std::sync::Arc::new(built.clock.clone()))
-        .map_err(err)?;
+    let peer_path = dir.join("peer.db");
+    let open_peer = || delbar_core::Store::open_with_clock(&peer_path, std::sync::Arc::new(built.clock.clone()));
+    let mut source = history::reopen(built).map_err(err)?;
+    let mut peer = open_peer().map_err(err)?;
     eprintln!("first contact...");
-    let (first, saved) = sync::first_contact(source, &mut peer, &built.group)?;
+    let (first, saved) = sync::first_contact(&mut source, &mut peer, &built.group)?;
     rows.push(Row::single("first contact: bytes on the wire (KB)", kb(first.bytes()), f64::NAN));
     rows.push(Row::single("first contact: saved size of the group (KB)", kb(saved), f64::NAN));
     rows.push(Row::single("first contact: wire / saved size", first.bytes() as f64 / saved.max(1) as f64, f64::NAN));
     rows.push(Row::single("first contact: time (ms)", first.ms, f64::NAN));
     rows.push(Row::single("first contact: messages", f64::from(first.messages), f64::NAN));
     eprintln!("a week offline...");
-    let before = delbar_core::sync::KnownHeads::of(source, &built.group).map_err(err)?;
-    sync::book_many(source, built, week_bookings)?;
-    let (compact, bundled) = sync::compact_size(source, &built.group, &before)?;
-    let week = sync::session(source, &mut peer, &built.group)?;
+    // A week passes: both apps have been closed and opened again since they met, so neither
+    // holds the other's documents in memory (first contact had loaded every document, and
+    // which ones stayed loaded would depend on the group's age).
+    drop((source, peer));
+    let mut source = history::reopen(built).map_err(err)?;
+    let mut peer = open_peer().map_err(err)?;
+    let before = delbar_core::sync::KnownHeads::of(&mut source, &built.group).map_err(err)?;
+    sync::book_many(&mut source, built, week_bookings)?;
+    let week = sync::session(&mut source, &mut peer, &built.group)?;
+    // Measured after the session: exporting loads every document, which would leave the
+    // session's documents evicted from memory at the large sizes only.
+    let (compact, bundled) = sync::compact_size(&mut source, &built.group, &before)?;
     // The naive design: a stale copy of the document and one with the same week's bookings.
     let me = source.me(&built.group).map_err(err)?;
     let mut behind = naive::Naive::load(&built.naive_path).map_err(|e| e.to_string())?;

@@ -32,68 +32,79 @@ fn time<T>(f: impl FnOnce() -> T) -> (f64, T) {
     (t.elapsed().as_secs_f64() * 1000.0, out)
 }
 
-/// "Is this item free then?" on random items and windows in the coming weeks. Each design
-/// answers the same questions in its own loop: a naive walk of gigabytes between two Delbar
-/// queries would leave the next one with cold caches, a cost of the naive run, not Delbar's.
-pub fn availability(
-    store: &mut Store,
-    built: &Built,
-    naive: &Naive,
-    samples: usize,
-    naive_samples: usize,
-) -> Result<(Latencies, Latencies), String> {
+/// An availability question: an item and a window.
+pub type Question = (delbar_core::ids::ItemId, delbar_core::time::Timestamp, delbar_core::time::Timestamp);
+
+/// "Is this item free then?": `samples` random items and 8-hour windows in the coming weeks,
+/// the same for both designs.
+pub fn availability_questions(built: &Built, samples: usize) -> Vec<Question> {
     let mut rng = Rng(11);
-    let questions: Vec<_> = (0..samples)
+    (0..samples)
         .map(|_| {
             let (item, _) = &built.items[rng.below(built.items.len() as u64) as usize];
             let start = built.now.plus_ms(rng.below(60) as i64 * DAY_MS);
             (item.clone(), start, start.plus_ms(8 * HOUR_MS))
         })
-        .collect();
+        .collect()
+}
+
+/// Delbar answering `questions`. Each design answers in its own loop, and Delbar's run
+/// before the naive document is loaded: gigabytes of another design's document in the same
+/// process (walked between two queries, or only resident) would leave Delbar's queries with
+/// cold caches, a cost of the naive design, not Delbar's.
+pub fn delbar_availability(store: &Store, built: &Built, questions: &[Question]) -> Result<Latencies, String> {
     let mut d = Vec::new();
-    for (item, start, end) in &questions {
+    for (item, start, end) in questions {
         let (ms, r) = time(|| store.availability(&built.group, item, *start, *end));
         r.map_err(|e| e.to_string())?;
         d.push(ms);
     }
+    Ok(Latencies(d))
+}
+
+/// The naive design answering `questions` by walking its document.
+pub fn naive_availability(naive: &Naive, questions: &[Question]) -> Result<Latencies, String> {
     let mut n = Vec::new();
-    for (item, start, end) in questions.iter().take(naive_samples) {
+    for (item, start, end) in questions {
         let (ms, r) = time(|| naive.busy_units(item.as_str(), *start, *end));
         r.map_err(|e| e.to_string())?;
         n.push(ms);
     }
-    Ok((Latencies(d), Latencies(n)))
+    Ok(Latencies(n))
 }
 
-/// Text search by the prefix of a word of an item's name.
-pub fn search(
-    store: &Store,
-    built: &Built,
-    naive: &Naive,
-    samples: usize,
-    naive_samples: usize,
-) -> Result<(Latencies, Latencies), String> {
+/// Text search words: the first 3 to 5 letters of random items' names.
+pub fn search_words(built: &Built, samples: usize) -> Vec<String> {
     let mut rng = Rng(13);
-    let words: Vec<String> = (0..samples)
+    (0..samples)
         .map(|_| {
             let (_, name) = &built.items[rng.below(built.items.len() as u64) as usize];
             name.chars().take(3 + rng.below(3) as usize).collect()
         })
-        .collect();
-    // As for availability: each design in its own loop.
+        .collect()
+}
+
+/// Delbar's text search for `words` (20 results each), before the naive document is loaded
+/// (see [`delbar_availability`]).
+pub fn delbar_search(store: &Store, built: &Built, words: &[String]) -> Result<Latencies, String> {
     let mut d = Vec::new();
-    for word in &words {
+    for word in words {
         let (ms, r) = time(|| store.search_items(&built.group, word, 20));
         r.map_err(|e| e.to_string())?;
         d.push(ms);
     }
+    Ok(Latencies(d))
+}
+
+/// The naive design's search: walking every item.
+pub fn naive_search(naive: &Naive, words: &[String]) -> Result<Latencies, String> {
     let mut n = Vec::new();
-    for word in words.iter().take(naive_samples) {
+    for word in words {
         let (ms, r) = time(|| naive.search(word));
         r.map_err(|e| e.to_string())?;
         n.push(ms);
     }
-    Ok((Latencies(d), Latencies(n)))
+    Ok(Latencies(n))
 }
 
 /// Durable booking writes: Delbar's `book` and the naive append-and-fsync.
