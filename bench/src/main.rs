@@ -209,7 +209,7 @@ fn sync_rows(
     drop((source, peer));
     let mut source = history::reopen(built).map_err(err)?;
     let mut peer = open_peer().map_err(err)?;
-    let before = delbar_core::sync::KnownHeads::of(&mut source, &built.group).map_err(err)?;
+    let before = delbar_core::sync::KnownHeads::of(&source, &built.group).map_err(err)?;
     sync::book_many(&mut source, built, week_bookings)?;
     let week = sync::session(&mut source, &mut peer, &built.group)?;
     // Measured after the session: exporting loads every document, which would leave the
