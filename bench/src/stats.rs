@@ -156,11 +156,14 @@ pub fn writes(store: &mut Store, built: &Built, count: usize) -> Result<(Latenci
     Ok((Latencies(d), Latencies(n)))
 }
 
-/// A store's file and its WAL (which may not exist).
-fn with_wal(path: &Path) -> [std::path::PathBuf; 2] {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    [path.to_path_buf(), wal.into()]
+/// A store's file, its WAL and its change journal (either may not exist).
+fn with_wal(path: &Path) -> [std::path::PathBuf; 3] {
+    let beside = |suffix: &str| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        std::path::PathBuf::from(p)
+    };
+    [path.to_path_buf(), beside("-wal"), beside(".journal")]
 }
 
 /// Flushes a file (and its WAL, for a store) to disk; a file that cannot be opened is skipped.
@@ -185,7 +188,7 @@ pub fn copy_store(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Size of a store on disk (with its WAL), in MB.
+/// Size of a store on disk (with its WAL and journal), in MB.
 pub fn disk_mb(path: &Path) -> f64 {
     let total: u64 = with_wal(path).iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
     total as f64 / 1_048_576.0

@@ -4,6 +4,8 @@
 //!
 //! - `kill`: acknowledged writes survive SIGKILL at random moments (helper binary
 //!   `kill_writer`; `DELBAR_KILL_SEED` picks other moments).
+//! - `power_loss`: acknowledged writes come back from the change journal when SQLite lost
+//!   its last commits.
 //! - `migrations`: stores of every older schema version open, migrate and rebuild.
 //! - `bad_input`: bad input gets a typed error and changes nothing; files that are not
 //!   stores are refused.
@@ -37,6 +39,7 @@ mod lifecycle;
 mod loan_rules;
 mod merge;
 mod migrations;
+mod power_loss;
 mod search;
 mod two_handles;
 mod waitlist;

@@ -149,15 +149,22 @@ pub(crate) fn load(conn: &Connection, group: &GroupId, key: DocKey) -> Result<Op
     Ok(Some(doc))
 }
 
-/// Appends the changes of `doc` not yet persisted as a new chunk. Returns the heads to
-/// record as persisted once the surrounding transaction commits, or `None` if there was
+/// What [`append`] wrote.
+pub(crate) struct Appended {
+    /// The heads to record as persisted once the surrounding transaction commits.
+    pub heads: Vec<ChangeHash>,
+    /// The chunk: the changes not persisted before.
+    pub data: Vec<u8>,
+}
+
+/// Appends the changes of `doc` not yet persisted as a new chunk; `None` if there was
 /// nothing new.
 pub(crate) fn append(
     conn: &Connection,
     group: &GroupId,
     key: DocKey,
     loaded: &mut LoadedDoc,
-) -> Result<Option<Vec<ChangeHash>>, StoreError> {
+) -> Result<Option<Appended>, StoreError> {
     let data = loaded.doc.save_after(&loaded.persisted_heads);
     if data.is_empty() {
         return Ok(None);
@@ -179,7 +186,7 @@ pub(crate) fn append(
         "UPDATE documents SET heads = ?2, chunk_count = chunk_count + 1, chunk_bytes = chunk_bytes + ?3 WHERE id = ?1",
     )?
     .execute(params![id, encode_heads(&heads), data.len() as i64])?;
-    Ok(Some(heads))
+    Ok(Some(Appended { heads, data }))
 }
 
 /// How urgently a document's chunks should be folded into its snapshot.

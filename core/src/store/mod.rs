@@ -4,6 +4,8 @@
 //! - [`schema`]: numbered migrations.
 //! - `doc_log`: documents as a snapshot plus appended incremental chunks, and the in-memory
 //!   cache of loaded documents.
+//! - `journal`: the small file that makes a local write durable (one sync of its changes)
+//!   and is replayed after a power loss.
 //! - `projection`: entity rows derived from the documents, updated for exactly what a change
 //!   touched.
 //! - `queries`: the read side (lists, search, availability, history).
@@ -17,6 +19,7 @@ mod catalogue_ops;
 mod check;
 pub(crate) mod doc_log;
 mod error;
+mod journal;
 mod merge;
 pub mod notify;
 pub(crate) mod projection;
@@ -64,6 +67,10 @@ pub struct Store {
     compaction_due: BTreeSet<(GroupId, DocKey)>,
     /// Commits since the last WAL checkpoint (`upkeep`).
     commits_since_checkpoint: u32,
+    /// The change journal (none for an in-memory store, which has nothing to keep durable).
+    journal: Option<journal::Journal>,
+    /// The sequence number of the last journal record written or applied.
+    journal_seq: u64,
     /// Held while the store is open (see `lock_store`).
     _lock: Option<std::fs::File>,
 }
@@ -104,10 +111,15 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// Whether `path` names an in-memory store rather than a file.
+fn is_in_memory(path: &Path) -> bool {
+    path.as_os_str().is_empty() || path == Path::new(":memory:")
+}
+
 /// Takes the store's lock file so that one process at a time writes a store: two writers
 /// with the same device key would both extend the same automerge actor's history.
 fn lock_store(path: &Path) -> Result<Option<std::fs::File>, StoreError> {
-    if path.as_os_str().is_empty() || path == Path::new(":memory:") {
+    if is_in_memory(path) {
         return Ok(None);
     }
     let mut lock_path = path.as_os_str().to_owned();
@@ -162,6 +174,8 @@ impl Store {
             in_flight: Vec::new(),
             compaction_due: BTreeSet::new(),
             commits_since_checkpoint: 0,
+            journal: None,
+            journal_seq: 0,
             _lock: lock,
         };
         if (1..5).contains(&version_before) {
@@ -172,7 +186,58 @@ impl Store {
                 store.rebuild_projection(&group)?;
             }
         }
+        if !is_in_memory(&store.path) {
+            store.open_journal()?;
+        }
         Ok(store)
+    }
+
+    /// Opens the change journal and applies the records the store lost (a power loss after
+    /// they were acknowledged), then starts the journal over.
+    fn open_journal(&mut self) -> Result<()> {
+        let (journal, records) = journal::Journal::open(journal::path_for(&self.path))?;
+        let applied: i64 =
+            self.conn.query_row("SELECT journal_seq FROM local_device WHERE id = 1", [], |r| r.get(0))?;
+        let mut applied = u64::try_from(applied).unwrap_or(0);
+        let held = journal.len();
+        self.journal = Some(journal);
+        let stored = applied;
+        for record in records.into_iter().filter(|r| r.seq > stored) {
+            let group = GroupId::parse(&record.group).map_err(|_| StoreError::Corrupt {
+                reason: format!("the change journal names a bad group id '{}'", record.group),
+            })?;
+            tracing::info!(seq = record.seq, %group, "applying a journalled write the store had lost");
+            self.merge_documents(&group, &record.docs)?;
+            self.conn.execute("UPDATE local_device SET journal_seq = ?1 WHERE id = 1", [record.seq as i64])?;
+            applied = record.seq;
+        }
+        self.journal_seq = applied;
+        if held > 0 {
+            self.checkpoint_and_reset_journal();
+        }
+        Ok(())
+    }
+
+    /// Copies the WAL into the database file (PASSIVE: never waits for a reader) and, when
+    /// that copied all of it (SQLite then holds every journalled write durably), starts the
+    /// change journal over. A failure loses nothing: the WAL and the journal stay.
+    fn checkpoint_and_reset_journal(&mut self) {
+        let done = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        });
+        match done {
+            Ok((busy, log, copied)) => {
+                self.commits_since_checkpoint = 0;
+                if busy == 0
+                    && log == copied
+                    && let Some(journal) = self.journal.as_mut()
+                    && let Err(e) = journal.reset()
+                {
+                    tracing::warn!(%e, "could not start the change journal over; it is kept");
+                }
+            }
+            Err(e) => tracing::warn!(%e, "checkpoint failed; the WAL is kept"),
+        }
     }
 
     /// Signs this device's newest change in every document (stores written before changes
@@ -316,14 +381,43 @@ impl Store {
     /// Commits the pending changes of the touched documents, appends them, projects the
     /// touched entities, resolves conflicts on the items they affect and records
     /// notifications, in one transaction.
+    ///
+    /// With a journal (a store in a file) the transaction commits with `synchronous =
+    /// NORMAL` and the write is made durable by one synced journal record of its changes
+    /// instead (see `journal`).
     fn persist(
         &mut self,
         group: &GroupId,
         touched: &BTreeMap<DocKey, BTreeSet<EntityRef>>,
         now: Timestamp,
     ) -> Result<()> {
+        let journalled = self.journal.is_some();
+        if journalled {
+            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        let result = self.persist_in_transaction(group, touched, now);
+        if journalled {
+            // Everything else the store commits stays synced on commit.
+            self.conn.pragma_update(None, "synchronous", "FULL")?;
+        }
+        let notified = result?;
+        if self.journal.as_ref().is_some_and(|j| j.len() > journal::RESET_AFTER_BYTES) {
+            self.checkpoint_and_reset_journal();
+        }
+        self.deliver(&notified);
+        Ok(())
+    }
+
+    /// The transaction of [`Self::persist`]; returns the notifications to deliver.
+    fn persist_in_transaction(
+        &mut self,
+        group: &GroupId,
+        touched: &BTreeMap<DocKey, BTreeSet<EntityRef>>,
+        now: Timestamp,
+    ) -> Result<Vec<i64>> {
         let tx = self.conn.transaction()?;
         let mut new_heads = Vec::new();
+        let mut journalled = Vec::new();
         let mut tracker = resolve::ChangeTracker::default();
         let mut all_refs = BTreeSet::new();
         for (key, refs) in touched {
@@ -331,10 +425,18 @@ impl Store {
                 continue;
             };
             loaded.doc.commit_with(CommitOptions::default().with_time(now.0.div_euclid(1000)));
-            if let Some(heads) = doc_log::append(&tx, group, *key, loaded)? {
-                new_heads.push((*key, heads));
+            let appended = doc_log::append(&tx, group, *key, loaded)?;
+            let attestation = attest::record_own(&tx, group, *key, &self.device, &self.signing_key, &mut loaded.doc)?;
+            if let Some(appended) = appended {
+                if self.journal.is_some() {
+                    journalled.push(DocumentExport {
+                        key: key.to_string(),
+                        data: appended.data,
+                        attestations: attestation.into_iter().collect(),
+                    });
+                }
+                new_heads.push((*key, appended.heads));
             }
-            attest::record_own(&tx, group, *key, &self.device, &self.signing_key, &mut loaded.doc)?;
             if *key == DocKey::Catalogue {
                 reproject::project_catalogue(&tx, group, &loaded.doc, refs, &mut tracker, &mut all_refs)?;
             } else {
@@ -344,7 +446,27 @@ impl Store {
             }
         }
         let notified = finish_changes(&tx, group, tracker, &all_refs, now)?;
-        tx.commit()?;
+        // The acknowledgement: the changes synced in the journal, then the commit.
+        let mut written = None;
+        if let Some(journal) = self.journal.as_mut()
+            && !journalled.is_empty()
+        {
+            let seq = self.journal_seq + 1;
+            tx.prepare_cached("UPDATE local_device SET journal_seq = ?1 WHERE id = 1")?.execute([seq as i64])?;
+            let record = journal::Record { seq, group: group.to_string(), docs: journalled };
+            written = Some((seq, journal.append(&record)?));
+        }
+        if let Err(e) = tx.commit() {
+            if let (Some((_, start)), Some(journal)) = (written, self.journal.as_mut())
+                && let Err(r) = journal.retract(start)
+            {
+                tracing::error!(%r, "could not take back the journal record of a write that failed");
+            }
+            return Err(e.into());
+        }
+        if let Some((seq, _)) = written {
+            self.journal_seq = seq;
+        }
         self.commits_since_checkpoint = self.commits_since_checkpoint.saturating_add(1);
         for (key, heads) in new_heads {
             if let Ok(Some(loaded)) = self.cache.get(&self.conn, group, key, &self.device, Missing::Skip) {
@@ -352,8 +474,7 @@ impl Store {
             }
             self.note_compaction(group, key);
         }
-        self.deliver(&notified);
-        Ok(())
+        Ok(notified)
     }
 
     /// After a local write: a document whose chunks have grown is noted for
@@ -408,12 +529,7 @@ impl Store {
             self.compact_if_needed(group, *key);
         }
         if self.commits_since_checkpoint >= CHECKPOINT_EVERY_COMMITS {
-            // PASSIVE: copies what no reader needs; never waits. A failure loses nothing
-            // (the WAL stays, and is checkpointed later).
-            match self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                Ok(()) => self.commits_since_checkpoint = 0,
-                Err(e) => tracing::warn!(%e, "checkpoint failed; the WAL is kept"),
-            }
+            self.checkpoint_and_reset_journal();
         }
         due.len()
     }
@@ -538,8 +654,16 @@ impl Drop for Store {
     /// Folds the write-ahead log into the database file on close, so the next open (a cold
     /// app start) does not have to read it back.
     fn drop(&mut self) {
-        if let Err(e) = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
-            tracing::debug!(%e, "checkpoint on close failed; the log stays and is read at the next open");
+        match self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0)) {
+            Ok(0) => {
+                if let Some(journal) = self.journal.as_mut()
+                    && let Err(e) = journal.reset()
+                {
+                    tracing::debug!(%e, "could not start the change journal over; it is read at the next open");
+                }
+            }
+            Ok(_) => tracing::debug!("checkpoint on close was blocked; the log stays and is read at the next open"),
+            Err(e) => tracing::debug!(%e, "checkpoint on close failed; the log stays and is read at the next open"),
         }
     }
 }

@@ -75,6 +75,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/008_member_indexes.sql"),
         rebuilds_projection: false,
     },
+    Migration {
+        version: 9,
+        description: "the last change-journal record applied",
+        sql: include_str!("migrations/009_journal.sql"),
+        rebuilds_projection: false,
+    },
 ];
 
 /// The schema version this code writes.

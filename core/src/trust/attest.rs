@@ -157,6 +157,7 @@ pub(crate) fn record(
 }
 
 /// Signs and keeps the newest change this device wrote to a document (after a local write).
+/// Returns the attestation, if the device wrote any change to it.
 pub(crate) fn record_own(
     conn: &Connection,
     group: &GroupId,
@@ -164,10 +165,11 @@ pub(crate) fn record_own(
     device: &DeviceId,
     signing_key: &SigningKey,
     doc: &mut AutoCommit,
-) -> Result<(), StoreError> {
-    let Some(change) = doc.get_last_local_change() else { return Ok(()) };
+) -> Result<Option<Attestation>, StoreError> {
+    let Some(change) = doc.get_last_local_change() else { return Ok(None) };
     let a = sign(signing_key, group, key, &change.hash());
-    record(conn, group, key, device, &change.hash(), change.seq(), &a.signature)
+    record(conn, group, key, device, &change.hash(), change.seq(), &a.signature)?;
+    Ok(Some(a))
 }
 
 /// The attestations kept for one document. With `only`, just those of the given change
