@@ -166,8 +166,7 @@ fn checksum(payload: &[u8]) -> [u8; 8] {
 fn parse(bytes: &[u8]) -> (Vec<Record>, u64) {
     let mut records: Vec<Record> = Vec::new();
     let mut at = 0usize;
-    loop {
-        let Some(header) = bytes.get(at..at + HEADER_LEN) else { break };
+    while let Some(header) = bytes.get(at..at + HEADER_LEN) {
         if &header[..4] != MAGIC {
             break;
         }
