@@ -102,3 +102,23 @@ fn a_record_cut_off_by_the_power_cut_is_ignored() {
     assert_eq!(bookings.iter().map(|b| b.id.clone()).collect::<Vec<_>>(), vec![first.id]);
     assert_clean(&mut fx.store);
 }
+
+#[test]
+fn a_write_that_failed_after_its_record_was_synced_never_comes_back() {
+    let mut fx = Fixture::new();
+    let tiller = fx.item("Jordfräs", 2);
+    let before = fx.dir.path().join("before.db");
+    copy_database(&mut fx, &before);
+    let kept = fx.book(&tiller.id, 24, 30, 1).unwrap();
+    // SQLite refuses the next write's transaction (the journal record was already synced
+    // alongside it), from a connection of its own.
+    let refuse = "CREATE TRIGGER refuse BEFORE INSERT ON document_chunks BEGIN SELECT RAISE(ABORT, 'no'); END;";
+    rusqlite::Connection::open(&fx.path).unwrap().execute_batch(refuse).unwrap();
+    assert!(fx.book(&tiller.id, 40, 44, 1).is_err());
+    let journal = std::fs::read(with_suffix(&fx.path, ".journal")).unwrap();
+
+    lose_power(&mut fx, &before, &journal);
+    let bookings = fx.view().bookings;
+    assert_eq!(bookings.iter().map(|b| b.id.clone()).collect::<Vec<_>>(), vec![kept.id]);
+    assert_clean(&mut fx.store);
+}

@@ -149,27 +149,33 @@ pub(crate) fn load(conn: &Connection, group: &GroupId, key: DocKey) -> Result<Op
     Ok(Some(doc))
 }
 
-/// What [`append`] wrote.
-pub(crate) struct Appended {
-    /// The heads to record as persisted once the surrounding transaction commits.
-    pub heads: Vec<ChangeHash>,
-    /// The chunk: the changes not persisted before.
-    pub data: Vec<u8>,
-}
-
-/// Appends the changes of `doc` not yet persisted as a new chunk; `None` if there was
+/// Appends the changes of `doc` not yet persisted as a new chunk. Returns the heads to
+/// record as persisted once the surrounding transaction commits, or `None` if there was
 /// nothing new.
 pub(crate) fn append(
     conn: &Connection,
     group: &GroupId,
     key: DocKey,
     loaded: &mut LoadedDoc,
-) -> Result<Option<Appended>, StoreError> {
+) -> Result<Option<Vec<ChangeHash>>, StoreError> {
     let data = loaded.doc.save_after(&loaded.persisted_heads);
     if data.is_empty() {
         return Ok(None);
     }
     let heads = loaded.doc.get_heads();
+    append_chunk(conn, group, key, &data, &heads)?;
+    Ok(Some(heads))
+}
+
+/// Appends `data` (changes taken with `save_after` of the persisted heads) as a new chunk of
+/// the document, whose heads are then `heads`.
+pub(crate) fn append_chunk(
+    conn: &Connection,
+    group: &GroupId,
+    key: DocKey,
+    data: &[u8],
+    heads: &[ChangeHash],
+) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO documents (group_id, key) VALUES (?1, ?2) ON CONFLICT (group_id, key) DO NOTHING",
     )?
@@ -185,8 +191,8 @@ pub(crate) fn append(
     conn.prepare_cached(
         "UPDATE documents SET heads = ?2, chunk_count = chunk_count + 1, chunk_bytes = chunk_bytes + ?3 WHERE id = ?1",
     )?
-    .execute(params![id, encode_heads(&heads), data.len() as i64])?;
-    Ok(Some(Appended { heads, data }))
+    .execute(params![id, encode_heads(heads), data.len() as i64])?;
+    Ok(())
 }
 
 /// How urgently a document's chunks should be folded into its snapshot.

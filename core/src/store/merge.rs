@@ -174,8 +174,8 @@ impl Store {
         let notified = super::finish_changes(&tx, group, tracker, &projected, self.clock.now())?;
         tx.commit()?;
         self.commits_since_checkpoint = self.commits_since_checkpoint.saturating_add(1);
-        if let Some(appended) = heads {
-            loaded.persisted_heads = appended.heads;
+        if let Some(heads) = heads {
+            loaded.persisted_heads = heads;
         }
         self.compact_if_needed(group, key);
         self.deliver(&notified);

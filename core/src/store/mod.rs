@@ -409,70 +409,80 @@ impl Store {
     }
 
     /// The transaction of [`Self::persist`]; returns the notifications to deliver.
+    ///
+    /// The journal record holds only the documents' new changes and their attestations, so
+    /// it is made first and synced on a thread of its own while the transaction (chunks,
+    /// projection, resolution) is built; the commit waits for both.
     fn persist_in_transaction(
         &mut self,
         group: &GroupId,
         touched: &BTreeMap<DocKey, BTreeSet<EntityRef>>,
         now: Timestamp,
     ) -> Result<Vec<i64>> {
-        let tx = self.conn.transaction()?;
-        let mut new_heads = Vec::new();
-        let mut journalled = Vec::new();
-        let mut tracker = resolve::ChangeTracker::default();
-        let mut all_refs = BTreeSet::new();
+        let mut changed = Vec::with_capacity(touched.len());
         for (key, refs) in touched {
-            let Some(loaded) = self.cache.get(&tx, group, *key, &self.device, Missing::Skip)? else {
+            let Some(loaded) = self.cache.get(&self.conn, group, *key, &self.device, Missing::Skip)? else {
                 continue;
             };
             loaded.doc.commit_with(CommitOptions::default().with_time(now.0.div_euclid(1000)));
-            let appended = doc_log::append(&tx, group, *key, loaded)?;
-            let attestation = attest::record_own(&tx, group, *key, &self.device, &self.signing_key, &mut loaded.doc)?;
-            if let Some(appended) = appended {
-                if self.journal.is_some() {
-                    journalled.push(DocumentExport {
-                        key: key.to_string(),
-                        data: appended.data,
-                        attestations: attestation.into_iter().collect(),
-                    });
+            let data = loaded.doc.save_after(&loaded.persisted_heads);
+            let heads = loaded.doc.get_heads();
+            let own = attest::sign_own(group, *key, &self.signing_key, &mut loaded.doc);
+            changed.push(Changed { key: *key, refs, data, heads, own });
+        }
+        let seq = self.journal_seq + 1;
+        let record = (self.journal.is_some() && changed.iter().any(|c| !c.data.is_empty())).then(|| {
+            let docs = changed
+                .iter()
+                .filter(|c| !c.data.is_empty())
+                .map(|c| DocumentExport {
+                    key: c.key.to_string(),
+                    data: c.data.clone(),
+                    attestations: c.own.iter().map(|(a, _)| a.clone()).collect(),
+                })
+                .collect();
+            journal::Record { seq, group: group.to_string(), docs }
+        });
+        let Store { conn, cache, journal, device, .. } = self;
+        let (outcome, synced) = std::thread::scope(|scope| {
+            let syncing = journal.as_mut().zip(record.as_ref()).map(|(j, r)| scope.spawn(move || j.append(r)));
+            let staged = stage_write(conn, cache, device, group, &changed, record.is_some().then_some(seq), now);
+            let synced = syncing.map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(StoreError::Io { path: "change journal".into(), message: "its writer stopped".into() })
+                })
+            });
+            let outcome = match (staged, &synced) {
+                (Err(e), _) => Err(e),
+                // Not committed: the journal's own error is returned below.
+                (Ok(_), Some(Err(_))) => Ok(None),
+                (Ok((tx, notified)), _) => tx.commit().map(|()| Some(notified)).map_err(Error::from),
+            };
+            (outcome, synced)
+        });
+        let notified = match (outcome, synced) {
+            (_, Some(Err(e))) => return Err(e.into()),
+            (Ok(Some(notified)), _) => notified,
+            (Ok(None), _) => return Err(Error::Store(StoreError::Storage { message: "write not committed".into() })),
+            (Err(e), synced) => {
+                // The record is synced but its transaction did not commit: take it back.
+                if let (Some(Ok(start)), Some(journal)) = (synced, self.journal.as_mut())
+                    && let Err(r) = journal.retract(start)
+                {
+                    tracing::error!(%r, "could not take back the journal record of a write that failed");
                 }
-                new_heads.push((*key, appended.heads));
+                return Err(e);
             }
-            if *key == DocKey::Catalogue {
-                reproject::project_catalogue(&tx, group, &loaded.doc, refs, &mut tracker, &mut all_refs)?;
-            } else {
-                tracker.before(&tx, group, refs)?;
-                projection::project(&tx, group, *key, &loaded.doc, refs)?;
-                all_refs.extend(refs.iter().cloned());
-            }
-        }
-        let notified = finish_changes(&tx, group, tracker, &all_refs, now)?;
-        // The acknowledgement: the changes synced in the journal, then the commit.
-        let mut written = None;
-        if let Some(journal) = self.journal.as_mut()
-            && !journalled.is_empty()
-        {
-            let seq = self.journal_seq + 1;
-            tx.prepare_cached("UPDATE local_device SET journal_seq = ?1 WHERE id = 1")?.execute([seq as i64])?;
-            let record = journal::Record { seq, group: group.to_string(), docs: journalled };
-            written = Some((seq, journal.append(&record)?));
-        }
-        if let Err(e) = tx.commit() {
-            if let (Some((_, start)), Some(journal)) = (written, self.journal.as_mut())
-                && let Err(r) = journal.retract(start)
-            {
-                tracing::error!(%r, "could not take back the journal record of a write that failed");
-            }
-            return Err(e.into());
-        }
-        if let Some((seq, _)) = written {
+        };
+        if record.is_some() {
             self.journal_seq = seq;
         }
         self.commits_since_checkpoint = self.commits_since_checkpoint.saturating_add(1);
-        for (key, heads) in new_heads {
-            if let Ok(Some(loaded)) = self.cache.get(&self.conn, group, key, &self.device, Missing::Skip) {
-                loaded.persisted_heads = heads;
+        for c in changed.into_iter().filter(|c| !c.data.is_empty()) {
+            if let Ok(Some(loaded)) = self.cache.get(&self.conn, group, c.key, &self.device, Missing::Skip) {
+                loaded.persisted_heads = c.heads;
             }
-            self.note_compaction(group, key);
+            self.note_compaction(group, c.key);
         }
         Ok(notified)
     }
@@ -595,6 +605,59 @@ impl Store {
         let next = Hlc { wall, counter }.tick(self.now());
         Ok(next.stamp(&self.device))
     }
+}
+
+/// A document a local write changed, committed in memory.
+struct Changed<'a> {
+    key: DocKey,
+    /// The entities written to it.
+    refs: &'a BTreeSet<EntityRef>,
+    /// Its new changes (`save_after` of the persisted heads); empty if none.
+    data: Vec<u8>,
+    /// Its heads with them.
+    heads: Vec<automerge::ChangeHash>,
+    /// This device's attestation of its newest change, with that change's sequence number.
+    own: Option<(attest::Attestation, u64)>,
+}
+
+/// Builds a local write's transaction, uncommitted: appends each document's new changes,
+/// keeps the attestations, projects the entities written, resolves and notifies, and
+/// records the journal record's number. Returns it with the notifications to deliver.
+fn stage_write<'c>(
+    conn: &'c mut Connection,
+    cache: &mut DocCache,
+    device: &DeviceId,
+    group: &GroupId,
+    changed: &[Changed<'_>],
+    journal_seq: Option<u64>,
+    now: Timestamp,
+) -> Result<(rusqlite::Transaction<'c>, Vec<i64>)> {
+    let tx = conn.transaction()?;
+    let mut tracker = resolve::ChangeTracker::default();
+    let mut all_refs = BTreeSet::new();
+    for c in changed {
+        if !c.data.is_empty() {
+            doc_log::append_chunk(&tx, group, c.key, &c.data, &c.heads)?;
+        }
+        if let Some((a, seq)) = &c.own {
+            attest::record(&tx, group, c.key, device, &automerge::ChangeHash(a.hash), *seq, &a.signature)?;
+        }
+        let loaded = cache.get(&tx, group, c.key, device, Missing::Skip)?.ok_or_else(|| {
+            Error::Store(StoreError::MalformedDocument { reason: format!("document {} missing", c.key) })
+        })?;
+        if c.key == DocKey::Catalogue {
+            reproject::project_catalogue(&tx, group, &loaded.doc, c.refs, &mut tracker, &mut all_refs)?;
+        } else {
+            tracker.before(&tx, group, c.refs)?;
+            projection::project(&tx, group, c.key, &loaded.doc, c.refs)?;
+            all_refs.extend(c.refs.iter().cloned());
+        }
+    }
+    let notified = finish_changes(&tx, group, tracker, &all_refs, now)?;
+    if let Some(seq) = journal_seq {
+        tx.prepare_cached("UPDATE local_device SET journal_seq = ?1 WHERE id = 1")?.execute([seq as i64])?;
+    }
+    Ok((tx, notified))
 }
 
 /// After projecting a change: resolves the affected items, moves this device's clock past

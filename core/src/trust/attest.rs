@@ -156,8 +156,19 @@ pub(crate) fn record(
     Ok(())
 }
 
-/// Signs and keeps the newest change this device wrote to a document (after a local write).
-/// Returns the attestation, if the device wrote any change to it.
+/// This device's attestation of the newest change it wrote to a document, with that
+/// change's sequence number; `None` if it wrote none.
+pub(crate) fn sign_own(
+    group: &GroupId,
+    key: DocKey,
+    signing_key: &SigningKey,
+    doc: &mut AutoCommit,
+) -> Option<(Attestation, u64)> {
+    let change = doc.get_last_local_change()?;
+    Some((sign(signing_key, group, key, &change.hash()), change.seq()))
+}
+
+/// Signs and keeps the newest change this device wrote to a document.
 pub(crate) fn record_own(
     conn: &Connection,
     group: &GroupId,
@@ -165,11 +176,11 @@ pub(crate) fn record_own(
     device: &DeviceId,
     signing_key: &SigningKey,
     doc: &mut AutoCommit,
-) -> Result<Option<Attestation>, StoreError> {
-    let Some(change) = doc.get_last_local_change() else { return Ok(None) };
-    let a = sign(signing_key, group, key, &change.hash());
-    record(conn, group, key, device, &change.hash(), change.seq(), &a.signature)?;
-    Ok(Some(a))
+) -> Result<(), StoreError> {
+    match sign_own(group, key, signing_key, doc) {
+        Some((a, seq)) => record(conn, group, key, device, &ChangeHash(a.hash), seq, &a.signature),
+        None => Ok(()),
+    }
 }
 
 /// The attestations kept for one document. With `only`, just those of the given change
