@@ -122,3 +122,19 @@ fn a_write_that_failed_after_its_record_was_synced_never_comes_back() {
     assert_eq!(bookings.iter().map(|b| b.id.clone()).collect::<Vec<_>>(), vec![kept.id]);
     assert_clean(&mut fx.store);
 }
+
+#[test]
+fn a_journal_left_beside_a_store_made_anew_is_not_applied() {
+    let mut fx = Fixture::new();
+    let tiller = fx.item("Jordfräs", 2);
+    fx.book(&tiller.id, 24, 30, 1).unwrap();
+    let journal = std::fs::read(with_suffix(&fx.path, ".journal")).unwrap();
+    drop(std::mem::replace(&mut fx.store, open_store(Path::new(":memory:"), &fx.clock)));
+    // The store file is gone (a new device identity is made); the old journal stays.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(with_suffix(&fx.path, suffix));
+    }
+    std::fs::write(with_suffix(&fx.path, ".journal"), journal).unwrap();
+    fx.store = open_store(&fx.path, &fx.clock);
+    assert!(fx.store.groups().unwrap().is_empty());
+}

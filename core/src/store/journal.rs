@@ -57,6 +57,9 @@ const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
 pub(crate) struct Record {
     /// Sequence number, one more than the previous record's.
     pub seq: u64,
+    /// The device that wrote it (a journal left beside a store file made anew belongs to
+    /// another identity, and is not applied).
+    pub device: String,
     /// The group written.
     pub group: String,
     /// Each document's new changes with this device's attestation.
@@ -197,6 +200,7 @@ mod tests {
     fn record(seq: u64) -> Record {
         Record {
             seq,
+            device: "d".into(),
             group: "g".into(),
             docs: vec![DocumentExport { key: "catalogue".into(), data: vec![seq as u8; 40], attestations: Vec::new() }],
         }

@@ -20,6 +20,7 @@ mod check;
 pub(crate) mod doc_log;
 mod error;
 mod journal;
+mod journal_writer;
 mod merge;
 pub mod notify;
 pub(crate) mod projection;
@@ -67,8 +68,9 @@ pub struct Store {
     compaction_due: BTreeSet<(GroupId, DocKey)>,
     /// Commits since the last WAL checkpoint (`upkeep`).
     commits_since_checkpoint: u32,
-    /// The change journal (none for an in-memory store, which has nothing to keep durable).
-    journal: Option<journal::Journal>,
+    /// The change journal's thread (none for an in-memory store, which has nothing to keep
+    /// durable).
+    journal: Option<journal_writer::JournalWriter>,
     /// The sequence number of the last journal record written or applied.
     journal_seq: u64,
     /// Held while the store is open (see `lock_store`).
@@ -200,9 +202,16 @@ impl Store {
             self.conn.query_row("SELECT journal_seq FROM local_device WHERE id = 1", [], |r| r.get(0))?;
         let mut applied = u64::try_from(applied).unwrap_or(0);
         let held = journal.len();
-        self.journal = Some(journal);
+        self.journal = Some(journal_writer::JournalWriter::start(journal, self.signing_key.clone())?);
         let stored = applied;
         for record in records.into_iter().filter(|r| r.seq > stored) {
+            if record.device != self.device.as_str() {
+                tracing::warn!(seq = record.seq, "the change journal was written by another device; not applied");
+                if let Some(journal) = self.journal.as_mut() {
+                    journal.reset()?;
+                }
+                break;
+            }
             let group = GroupId::parse(&record.group).map_err(|_| StoreError::Corrupt {
                 reason: format!("the change journal names a bad group id '{}'", record.group),
             })?;
@@ -411,8 +420,9 @@ impl Store {
     /// The transaction of [`Self::persist`]; returns the notifications to deliver.
     ///
     /// The journal record holds only the documents' new changes and their attestations, so
-    /// it is made first and synced on a thread of its own while the transaction (chunks,
-    /// projection, resolution) is built; the commit waits for both.
+    /// it is handed to the journal's thread first, which signs, appends and syncs it while
+    /// this thread builds the transaction (chunks, projection, resolution); the commit
+    /// waits for both.
     fn persist_in_transaction(
         &mut self,
         group: &GroupId,
@@ -426,55 +436,86 @@ impl Store {
             };
             loaded.doc.commit_with(CommitOptions::default().with_time(now.0.div_euclid(1000)));
             let data = loaded.doc.save_after(&loaded.persisted_heads);
+            if data.is_empty() {
+                changed.push(Changed { key: *key, refs, data, heads: Vec::new(), own: None });
+                continue;
+            }
             let heads = loaded.doc.get_heads();
-            let own = attest::sign_own(group, *key, &self.signing_key, &mut loaded.doc);
+            let own = loaded.doc.get_last_local_change().map(|c| (c.hash(), c.seq()));
             changed.push(Changed { key: *key, refs, data, heads, own });
         }
         let seq = self.journal_seq + 1;
-        let record = (self.journal.is_some() && changed.iter().any(|c| !c.data.is_empty())).then(|| {
-            let docs = changed
-                .iter()
-                .filter(|c| !c.data.is_empty())
-                .map(|c| DocumentExport {
-                    key: c.key.to_string(),
-                    data: c.data.clone(),
-                    attestations: c.own.iter().map(|(a, _)| a.clone()).collect(),
-                })
-                .collect();
-            journal::Record { seq, group: group.to_string(), docs }
-        });
-        let Store { conn, cache, journal, device, .. } = self;
-        let (outcome, synced) = std::thread::scope(|scope| {
-            let syncing = journal.as_mut().zip(record.as_ref()).map(|(j, r)| scope.spawn(move || j.append(r)));
-            let staged = stage_write(conn, cache, device, group, &changed, record.is_some().then_some(seq), now);
-            let synced = syncing.map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(StoreError::Io { path: "change journal".into(), message: "its writer stopped".into() })
-                })
-            });
-            let outcome = match (staged, &synced) {
-                (Err(e), _) => Err(e),
-                // Not committed: the journal's own error is returned below.
-                (Ok(_), Some(Err(_))) => Ok(None),
-                (Ok((tx, notified)), _) => tx.commit().map(|()| Some(notified)).map_err(Error::from),
+        // Which of `changed` each document of the journal record is.
+        let mut record_docs = Vec::new();
+        let journalled = match self.journal.as_mut() {
+            Some(journal) if changed.iter().any(|c| !c.data.is_empty()) => {
+                let mut docs = Vec::new();
+                let mut to_sign = Vec::new();
+                for (i, c) in changed.iter().enumerate().filter(|(_, c)| !c.data.is_empty()) {
+                    if let Some((hash, _)) = c.own {
+                        to_sign.push((docs.len(), c.key, hash));
+                    }
+                    record_docs.push(i);
+                    docs.push(DocumentExport {
+                        key: c.key.to_string(),
+                        data: c.data.clone(),
+                        attestations: Vec::new(),
+                    });
+                }
+                let record = journal::Record { seq, device: self.device.to_string(), group: group.to_string(), docs };
+                journal.begin_append(record, group.clone(), to_sign)?;
+                true
+            }
+            _ => false,
+        };
+        let staged = stage_write(&mut self.conn, &mut self.cache, &self.device, group, &changed, now);
+        let appended = match (journalled, self.journal.as_mut()) {
+            (true, Some(journal)) => Some(journal.wait_appended()),
+            _ => None,
+        };
+        let outcome = (|| -> Result<Vec<i64>> {
+            let (tx, notified) = staged?;
+            let attestations: Vec<(usize, attest::Attestation)> = match &appended {
+                Some(Ok(a)) => a
+                    .attestations
+                    .iter()
+                    .filter_map(|(doc, a)| record_docs.get(*doc).map(|i| (*i, a.clone())))
+                    .collect(),
+                // Nothing is committed; the journal's own error is returned below.
+                Some(Err(_)) => return Ok(Vec::new()),
+                None => changed
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| {
+                        c.own.map(|(hash, _)| (i, attest::sign(&self.signing_key, group, c.key, &hash)))
+                    })
+                    .collect(),
             };
-            (outcome, synced)
-        });
-        let notified = match (outcome, synced) {
+            for (i, a) in attestations {
+                if let Some(Changed { key, own: Some((hash, seq)), .. }) = changed.get(i) {
+                    attest::record(&tx, group, *key, &self.device, hash, *seq, &a.signature)?;
+                }
+            }
+            if journalled {
+                tx.prepare_cached("UPDATE local_device SET journal_seq = ?1 WHERE id = 1")?.execute([seq as i64])?;
+            }
+            tx.commit()?;
+            Ok(notified)
+        })();
+        let notified = match (outcome, appended) {
             (_, Some(Err(e))) => return Err(e.into()),
-            (Ok(Some(notified)), _) => notified,
-            (Ok(None), _) => return Err(Error::Store(StoreError::Storage { message: "write not committed".into() })),
-            (Err(e), synced) => {
+            (Ok(notified), _) => notified,
+            (Err(e), appended) => {
                 // The record is synced but its transaction did not commit: take it back.
-                if let (Some(Ok(start)), Some(journal)) = (synced, self.journal.as_mut())
-                    && let Err(r) = journal.retract(start)
+                if let (Some(Ok(a)), Some(journal)) = (appended, self.journal.as_mut())
+                    && let Err(r) = journal.retract(a.start)
                 {
                     tracing::error!(%r, "could not take back the journal record of a write that failed");
                 }
                 return Err(e);
             }
         };
-        if record.is_some() {
+        if journalled {
             self.journal_seq = seq;
         }
         self.commits_since_checkpoint = self.commits_since_checkpoint.saturating_add(1);
@@ -616,20 +657,19 @@ struct Changed<'a> {
     data: Vec<u8>,
     /// Its heads with them.
     heads: Vec<automerge::ChangeHash>,
-    /// This device's attestation of its newest change, with that change's sequence number.
-    own: Option<(attest::Attestation, u64)>,
+    /// The newest change this device wrote to it, with its sequence number (attested).
+    own: Option<(automerge::ChangeHash, u64)>,
 }
 
 /// Builds a local write's transaction, uncommitted: appends each document's new changes,
-/// keeps the attestations, projects the entities written, resolves and notifies, and
-/// records the journal record's number. Returns it with the notifications to deliver.
+/// projects the entities written, resolves and notifies. Returns it with the notifications
+/// to deliver.
 fn stage_write<'c>(
     conn: &'c mut Connection,
     cache: &mut DocCache,
     device: &DeviceId,
     group: &GroupId,
     changed: &[Changed<'_>],
-    journal_seq: Option<u64>,
     now: Timestamp,
 ) -> Result<(rusqlite::Transaction<'c>, Vec<i64>)> {
     let tx = conn.transaction()?;
@@ -638,9 +678,6 @@ fn stage_write<'c>(
     for c in changed {
         if !c.data.is_empty() {
             doc_log::append_chunk(&tx, group, c.key, &c.data, &c.heads)?;
-        }
-        if let Some((a, seq)) = &c.own {
-            attest::record(&tx, group, c.key, device, &automerge::ChangeHash(a.hash), *seq, &a.signature)?;
         }
         let loaded = cache.get(&tx, group, c.key, device, Missing::Skip)?.ok_or_else(|| {
             Error::Store(StoreError::MalformedDocument { reason: format!("document {} missing", c.key) })
@@ -654,9 +691,6 @@ fn stage_write<'c>(
         }
     }
     let notified = finish_changes(&tx, group, tracker, &all_refs, now)?;
-    if let Some(seq) = journal_seq {
-        tx.prepare_cached("UPDATE local_device SET journal_seq = ?1 WHERE id = 1")?.execute([seq as i64])?;
-    }
     Ok((tx, notified))
 }
 
