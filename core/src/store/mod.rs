@@ -5,7 +5,8 @@
 //! - `doc_log`: documents as a snapshot plus appended incremental chunks, and the in-memory
 //!   cache of loaded documents.
 //! - `journal`: the small file that makes a local write durable (one sync of its changes)
-//!   and is replayed after a power loss.
+//!   and is replayed after a power loss; `journal_writer`: the thread that syncs it while
+//!   the write builds its transaction.
 //! - `projection`: entity rows derived from the documents, updated for exactly what a change
 //!   touched.
 //! - `queries`: the read side (lists, search, availability, history).
