@@ -17,6 +17,7 @@ mod probe;
 mod report;
 mod stats;
 mod sync;
+mod turns;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -111,23 +112,44 @@ fn run(args: &Args) -> Result<(), String> {
     let catalogue_plan = history::Plan { items: args.items, members: args.members, bookings: 0, seed: 7 };
     let mut catalogue = history::catalogue(&catalogue_plan).map_err(|e| e.to_string())?;
     eprintln!("catalogue of {} items made in {:.1} s", args.items, started.elapsed().as_secs_f64());
+    let mut kept = Vec::new();
     for &size in &args.sizes {
-        reports.push(measure_size(args, &mut catalogue, size)?);
+        let (report, built) = measure_size(args, &mut catalogue, size)?;
+        reports.push(report);
+        kept.push(built);
         // Every finished size is written at once, so a long run that is stopped keeps them.
-        let text = report::table(&reports);
-        println!("{text}");
-        if let Some(parent) = args.json.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        write_reports(args, &reports, started)?;
+    }
+    // The growth pass: the sizes take turns, so the machine's drift is not read as growth.
+    if kept.len() > 1 {
+        let rows = turns::measure(&kept, args.samples, args.week, args.probe_in_process)?;
+        for (report, rows) in reports.iter_mut().zip(rows) {
+            report.rows.extend(rows);
         }
-        std::fs::write(&args.json, report::json(&reports))
-            .map_err(|e| format!("cannot write {}: {e}", args.json.display()))?;
-        eprintln!("figures written to {} ({:.0} s so far)", args.json.display(), started.elapsed().as_secs_f64());
+        write_reports(args, &reports, started)?;
     }
     Ok(())
 }
 
-/// Builds the group at one history size and takes every measurement.
-fn measure_size(args: &Args, catalogue: &mut history::Catalogue, size: usize) -> Result<SizeReport, String> {
+/// Prints the table and writes the JSON of the sizes measured so far.
+fn write_reports(args: &Args, reports: &[SizeReport], started: std::time::Instant) -> Result<(), String> {
+    println!("{}", report::table(reports));
+    if let Some(parent) = args.json.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+    }
+    std::fs::write(&args.json, report::json(reports))
+        .map_err(|e| format!("cannot write {}: {e}", args.json.display()))?;
+    eprintln!("figures written to {} ({:.0} s so far)", args.json.display(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Builds the group at one history size and takes every measurement; returns the built
+/// stores too, for the growth pass.
+fn measure_size(
+    args: &Args,
+    catalogue: &mut history::Catalogue,
+    size: usize,
+) -> Result<(SizeReport, turns::Kept), String> {
     eprintln!("building a group with {} items, {} members and {size} bookings...", args.items, args.members);
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let plan = history::Plan { items: args.items, members: args.members, bookings: size, seed: 7 };
@@ -179,7 +201,8 @@ fn measure_size(args: &Args, catalogue: &mut history::Catalogue, size: usize) ->
             return Err(format!("the measured store does not pass its check: {:?}", report.differences.first()));
         }
     }
-    Ok(SizeReport { bookings: size, build_seconds: build_s, rows })
+    drop(delbar);
+    Ok((SizeReport { bookings: size, build_seconds: build_s, rows }, turns::Kept { dir, built }))
 }
 
 /// Measurements 5 and 6: a new member's first contact, then a week offline.
@@ -269,6 +292,11 @@ mod tests {
         let rows = sizes[1]["rows"].as_array().unwrap();
         assert!(rows.iter().any(|r| r["what"] == "week offline: bytes on the wire (KB)"));
         assert!(rows.iter().any(|r| r["what"] == "first contact: bytes on the wire (KB)"));
+        // The growth pass ran for both sizes.
+        for size in sizes {
+            let turns = size["rows"].as_array().unwrap().iter().find(|r| r["what"] == turns::TURNS_WRITE).unwrap();
+            assert!(turns["delbar"][0][1].as_f64().unwrap() > 0.0, "{turns}");
+        }
         assert!(!v["targets"].as_array().unwrap().is_empty());
         // The built stores were kept, and open.
         let kept = dir.path().join("kept").join("delbar-80.db");

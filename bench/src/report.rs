@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::stats::Latencies;
+use crate::turns;
 
 /// One measured line: Delbar's figures and the naive design's.
 #[derive(Serialize)]
@@ -34,6 +35,10 @@ pub struct SizeReport {
 }
 
 impl SizeReport {
+    fn has(&self, what: &str) -> bool {
+        self.rows.iter().any(|r| r.what == what)
+    }
+
     fn get(&self, what: &str, stat: &str, naive: bool) -> f64 {
         self.rows
             .iter()
@@ -80,18 +85,27 @@ pub fn targets(reports: &[SizeReport]) -> Vec<TargetResult> {
     };
     let d = |r: &SizeReport, what: &str, stat: &str| r.get(what, stat, false);
     let growth = |what: &str, stat: &str| d(last, what, stat) / d(first, what, stat);
-    at_most("cold open (ms) <= 25", d(last, OPEN, "value"), 25.0);
-    at_most("cold open growth from the smallest size <= 1.25x", growth(OPEN, "value"), 1.25);
-    at_most("availability p99 (ms) <= 1", d(last, AVAIL, "p99"), 1.0);
-    at_most("availability p99 growth <= 1.25x", growth(AVAIL, "p99"), 1.25);
-    at_most("search p99 (ms) <= 5", d(last, SEARCH, "p99"), 5.0);
-    at_most("search p99 growth <= 1.25x", growth(SEARCH, "p99"), 1.25);
-    at_most("durable write p50 (ms) <= 1", d(last, WRITE, "p50"), 1.0);
-    at_most("durable write p99 (ms) <= 10", d(last, WRITE, "p99"), 10.0);
+    // Delbar's own figures come from the growth pass (sizes taking turns) when it ran.
+    let pick = |main: &'static str, turns: &'static str| if last.has(turns) && first.has(turns) { turns } else { main };
+    let (open, avail, search, write, week_time) = (
+        pick(OPEN, turns::TURNS_OPEN),
+        pick(AVAIL, turns::TURNS_AVAIL),
+        pick(SEARCH, turns::TURNS_SEARCH),
+        pick(WRITE, turns::TURNS_WRITE),
+        pick(WEEK_TIME, turns::TURNS_WEEK),
+    );
+    at_most("cold open (ms) <= 25", d(last, open, "value"), 25.0);
+    at_most("cold open growth from the smallest size <= 1.25x", growth(open, "value"), 1.25);
+    at_most("availability p99 (ms) <= 1", d(last, avail, "p99"), 1.0);
+    at_most("availability p99 growth <= 1.25x", growth(avail, "p99"), 1.25);
+    at_most("search p99 (ms) <= 5", d(last, search, "p99"), 5.0);
+    at_most("search p99 growth <= 1.25x", growth(search, "p99"), 1.25);
+    at_most("durable write p50 (ms) <= 1", d(last, write, "p50"), 1.0);
+    at_most("durable write p99 (ms) <= 10", d(last, write, "p99"), 10.0);
     let worst = |what: &str| reports.iter().map(|r| d(r, what, "value")).fold(f64::NAN, f64::max);
     at_most("week offline: wire <= 1.5x save_after size, every size (worst)", worst(WEEK_RAW), 1.5);
     at_most("week offline: wire <= 1.5x compressed size, every size (worst)", worst(WEEK_COMPRESSED), 1.5);
-    at_most("week offline: time growth <= 1.5x", growth(WEEK_TIME, "value"), 1.5);
+    at_most("week offline: time growth <= 1.5x", growth(week_time, "value"), 1.5);
     at_most("first contact: wire <= 1.2x saved size", d(last, FIRST, "value"), 1.2);
     at_most("peak RSS, open + queries (MB) <= 64", d(last, RSS, "value"), 64.0);
     let ratio = |what: &str, stat: &str| last.get(what, stat, true) / d(last, what, stat);
