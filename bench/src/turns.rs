@@ -64,11 +64,6 @@ fn open_peer(kept: &Kept, group: &GroupId) -> Result<delbar_core::Store, String>
     Ok(peer)
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
-}
-
 /// Runs the rounds and returns, per kept size in order, its rows (named `turns: ...`).
 pub fn measure(kept: &[Kept], samples: usize, week: usize, in_process: bool) -> Result<Vec<Vec<Row>>, String> {
     let mut rounds: Vec<Vec<Figures>> = vec![Vec::new(); kept.len()];
@@ -81,7 +76,7 @@ pub fn measure(kept: &[Kept], samples: usize, week: usize, in_process: bool) -> 
     Ok(rounds
         .into_iter()
         .map(|f| {
-            let m = |pick: fn(&Figures) -> f64| median(f.iter().map(pick).collect());
+            let m = |pick: fn(&Figures) -> f64| Latencies(f.iter().map(pick).collect()).percentile(50.0);
             let latency = |what: &str, p50: fn(&Figures) -> f64, p99: fn(&Figures) -> f64| Row {
                 what: what.to_owned(),
                 delbar: vec![("p50".into(), m(p50)), ("p99".into(), m(p99))],

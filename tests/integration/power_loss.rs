@@ -7,12 +7,23 @@
 use std::path::{Path, PathBuf};
 
 use delbar_core::domain::{BookingAction, BookingState, ItemDraft, ItemPatch, Location};
+use delbar_core::ids::BookingId;
 use delbar_tests::{Fixture, assert_clean, open_store};
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut p = path.as_os_str().to_owned();
     p.push(suffix);
     PathBuf::from(p)
+}
+
+/// The store's change journal as it is on disk now.
+fn read_journal(fx: &Fixture) -> Vec<u8> {
+    std::fs::read(with_suffix(&fx.path, ".journal")).unwrap()
+}
+
+/// The ids of the group's bookings.
+fn booking_ids(fx: &Fixture) -> Vec<BookingId> {
+    fx.view().bookings.into_iter().map(|b| b.id).collect()
 }
 
 /// A copy of the store's database file as it is on disk now (its WAL folded in first).
@@ -48,7 +59,7 @@ fn writes_whose_commits_were_lost_come_back_from_the_journal() {
     let barn = Location { text: "Ladan".into(), ..Location::default() };
     fx.store.update_item(&g, &drill.id, &ItemPatch { location: Some(barn), ..ItemPatch::default() }).unwrap();
     let acknowledged = fx.view();
-    let journal = std::fs::read(with_suffix(&fx.path, ".journal")).unwrap();
+    let journal = read_journal(&fx);
 
     lose_power(&mut fx, &before, &journal);
     assert_eq!(fx.view(), acknowledged);
@@ -70,7 +81,7 @@ fn a_journal_the_store_already_holds_changes_nothing() {
     let mut fx = Fixture::new();
     let tiller = fx.item("Jordfräs", 1);
     fx.book(&tiller.id, 24, 30, 1).unwrap();
-    let journal = std::fs::read(with_suffix(&fx.path, ".journal")).unwrap();
+    let journal = read_journal(&fx);
     let current = fx.dir.path().join("current.db");
     copy_database(&mut fx, &current);
     let (view, rows) = (fx.view(), fx.fingerprint());
@@ -89,17 +100,16 @@ fn a_record_cut_off_by_the_power_cut_is_ignored() {
     let before = fx.dir.path().join("before.db");
     copy_database(&mut fx, &before);
     let first = fx.book(&tiller.id, 24, 30, 1).unwrap();
-    let after_first = std::fs::read(with_suffix(&fx.path, ".journal")).unwrap();
+    let after_first = read_journal(&fx);
     fx.book(&tiller.id, 40, 44, 1).unwrap();
-    let mut journal = std::fs::read(with_suffix(&fx.path, ".journal")).unwrap();
+    let mut journal = read_journal(&fx);
     // The second record (it starts where the two files first differ) only partly reached
     // the disk: a byte of its payload is not what was written.
     let second = after_first.iter().zip(&journal).position(|(a, b)| a != b).unwrap();
     journal[second + 40] ^= 0xff;
 
     lose_power(&mut fx, &before, &journal);
-    let bookings = fx.view().bookings;
-    assert_eq!(bookings.iter().map(|b| b.id.clone()).collect::<Vec<_>>(), vec![first.id]);
+    assert_eq!(booking_ids(&fx), vec![first.id]);
     assert_clean(&mut fx.store);
 }
 
@@ -115,11 +125,10 @@ fn a_write_that_failed_after_its_record_was_synced_never_comes_back() {
     let refuse = "CREATE TRIGGER refuse BEFORE INSERT ON document_chunks BEGIN SELECT RAISE(ABORT, 'no'); END;";
     rusqlite::Connection::open(&fx.path).unwrap().execute_batch(refuse).unwrap();
     assert!(fx.book(&tiller.id, 40, 44, 1).is_err());
-    let journal = std::fs::read(with_suffix(&fx.path, ".journal")).unwrap();
+    let journal = read_journal(&fx);
 
     lose_power(&mut fx, &before, &journal);
-    let bookings = fx.view().bookings;
-    assert_eq!(bookings.iter().map(|b| b.id.clone()).collect::<Vec<_>>(), vec![kept.id]);
+    assert_eq!(booking_ids(&fx), vec![kept.id]);
     assert_clean(&mut fx.store);
 }
 
@@ -128,7 +137,7 @@ fn a_journal_left_beside_a_store_made_anew_is_not_applied() {
     let mut fx = Fixture::new();
     let tiller = fx.item("Jordfräs", 2);
     fx.book(&tiller.id, 24, 30, 1).unwrap();
-    let journal = std::fs::read(with_suffix(&fx.path, ".journal")).unwrap();
+    let journal = read_journal(&fx);
     drop(std::mem::replace(&mut fx.store, open_store(Path::new(":memory:"), &fx.clock)));
     // The store file is gone (a new device identity is made); the old journal stays.
     for suffix in ["", "-wal", "-shm"] {

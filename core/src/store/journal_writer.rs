@@ -48,6 +48,9 @@ pub(crate) struct JournalWriter {
     len: u64,
     /// An append was sent and its reply not yet read.
     pending: bool,
+    /// Where the last appended record starts, until its write reports it committed
+    /// ([`Self::settled`]).
+    unsettled: Option<u64>,
 }
 
 impl std::fmt::Debug for JournalWriter {
@@ -91,17 +94,25 @@ impl JournalWriter {
                 }
             })
             .map_err(|e| StoreError::Io { path: "change journal".into(), message: e.to_string() })?;
-        Ok(JournalWriter { requests: Some(requests), replies, thread: Some(thread), len, pending: false })
+        Ok(JournalWriter {
+            requests: Some(requests),
+            replies,
+            thread: Some(thread),
+            len,
+            pending: false,
+            unsettled: None,
+        })
     }
 
     /// Hands the thread a record to sign, append and sync; [`Self::wait_appended`] returns
-    /// what it did.
+    /// what it did. Once the write's transaction has committed, it calls [`Self::settled`].
     pub fn begin_append(
         &mut self,
         record: Record,
         group: GroupId,
         to_sign: Vec<(usize, DocKey, ChangeHash)>,
     ) -> Result<(), StoreError> {
+        self.take_back_unsettled()?;
         self.send(Request::Append { record, group, to_sign })?;
         self.pending = true;
         Ok(())
@@ -111,18 +122,36 @@ impl JournalWriter {
     pub fn wait_appended(&mut self) -> Result<Appended, StoreError> {
         self.pending = false;
         match self.receive()? {
-            Reply::Appended(a) => Ok(a),
+            Reply::Appended(a) => {
+                self.unsettled = Some(a.start);
+                Ok(a)
+            }
             Reply::Done => Err(stopped()),
         }
     }
 
-    /// Takes back the record that starts at `start` (its transaction did not commit).
-    pub fn retract(&mut self, start: u64) -> Result<(), StoreError> {
-        self.call(Request::Retract(start))
+    /// The last appended record's transaction committed: it stays.
+    pub fn settled(&mut self) {
+        self.unsettled = None;
+    }
+
+    /// Takes back the last appended record if its transaction never committed (it failed,
+    /// or the write was interrupted by a panic before or after waiting for the sync), so it
+    /// is never replayed and the next record takes its place and number.
+    pub fn take_back_unsettled(&mut self) -> Result<(), StoreError> {
+        if self.pending {
+            // Its reply was never read; reading it also marks the record unsettled.
+            let _ = self.wait_appended();
+        }
+        match self.unsettled.take() {
+            Some(start) => self.call(Request::Retract(start)),
+            None => Ok(()),
+        }
     }
 
     /// Starts the journal over (SQLite now durably holds every record in it).
     pub fn reset(&mut self) -> Result<(), StoreError> {
+        self.take_back_unsettled()?;
         self.call(Request::Reset)
     }
 
@@ -132,10 +161,6 @@ impl JournalWriter {
     }
 
     fn call(&mut self, request: Request) -> Result<(), StoreError> {
-        if self.pending {
-            // A write that failed before waiting for its record: read that reply first.
-            self.wait_appended().map(|_| ())?;
-        }
         self.send(request)?;
         self.receive().map(|_| ())
     }

@@ -201,10 +201,10 @@ impl Store {
         let (journal, records) = journal::Journal::open(journal::path_for(&self.path))?;
         let applied: i64 =
             self.conn.query_row("SELECT journal_seq FROM local_device WHERE id = 1", [], |r| r.get(0))?;
-        let mut applied = u64::try_from(applied).unwrap_or(0);
+        let stored = u64::try_from(applied).unwrap_or(0);
+        let mut applied = stored;
         let held = journal.len();
         self.journal = Some(journal_writer::JournalWriter::start(journal, self.signing_key.clone())?);
-        let stored = applied;
         for record in records.into_iter().filter(|r| r.seq > stored) {
             if record.device != self.device.as_str() {
                 tracing::warn!(seq = record.seq, "the change journal was written by another device; not applied");
@@ -386,6 +386,16 @@ impl Store {
         for (group, key) in std::mem::take(&mut self.in_flight) {
             self.cache.evict(&group, key);
         }
+        self.take_back_unsettled_record();
+    }
+
+    /// Takes back the journal record of a write whose transaction never committed.
+    fn take_back_unsettled_record(&mut self) {
+        if let Some(journal) = self.journal.as_mut()
+            && let Err(e) = journal.take_back_unsettled()
+        {
+            tracing::error!(%e, "could not take back the journal record of a write that failed");
+        }
     }
 
     /// Commits the pending changes of the touched documents, appends them, projects the
@@ -403,12 +413,12 @@ impl Store {
     ) -> Result<()> {
         let journalled = self.journal.is_some();
         if journalled {
-            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+            self.conn.prepare_cached("PRAGMA synchronous = NORMAL")?.execute([])?;
         }
         let result = self.persist_in_transaction(group, touched, now);
         if journalled {
             // Everything else the store commits stays synced on commit.
-            self.conn.pragma_update(None, "synchronous", "FULL")?;
+            self.conn.prepare_cached("PRAGMA synchronous = FULL")?.execute([])?;
         }
         let notified = result?;
         if self.journal.as_ref().is_some_and(|j| j.len() > journal::RESET_AFTER_BYTES) {
@@ -506,18 +516,16 @@ impl Store {
         let notified = match (outcome, appended) {
             (_, Some(Err(e))) => return Err(e.into()),
             (Ok(notified), _) => notified,
-            (Err(e), appended) => {
-                // The record is synced but its transaction did not commit: take it back.
-                if let (Some(Ok(a)), Some(journal)) = (appended, self.journal.as_mut())
-                    && let Err(r) = journal.retract(a.start)
-                {
-                    tracing::error!(%r, "could not take back the journal record of a write that failed");
-                }
+            (Err(e), _) => {
+                self.take_back_unsettled_record();
                 return Err(e);
             }
         };
         if journalled {
             self.journal_seq = seq;
+            if let Some(journal) = self.journal.as_mut() {
+                journal.settled();
+            }
         }
         self.commits_since_checkpoint = self.commits_since_checkpoint.saturating_add(1);
         for c in changed.into_iter().filter(|c| !c.data.is_empty()) {

@@ -156,19 +156,7 @@ pub(crate) fn record(
     Ok(())
 }
 
-/// This device's attestation of the newest change it wrote to a document, with that
-/// change's sequence number; `None` if it wrote none.
-pub(crate) fn sign_own(
-    group: &GroupId,
-    key: DocKey,
-    signing_key: &SigningKey,
-    doc: &mut AutoCommit,
-) -> Option<(Attestation, u64)> {
-    let change = doc.get_last_local_change()?;
-    Some((sign(signing_key, group, key, &change.hash()), change.seq()))
-}
-
-/// Signs and keeps the newest change this device wrote to a document.
+/// Signs and keeps the newest change this device wrote to a document (after a local write).
 pub(crate) fn record_own(
     conn: &Connection,
     group: &GroupId,
@@ -177,10 +165,9 @@ pub(crate) fn record_own(
     signing_key: &SigningKey,
     doc: &mut AutoCommit,
 ) -> Result<(), StoreError> {
-    match sign_own(group, key, signing_key, doc) {
-        Some((a, seq)) => record(conn, group, key, device, &ChangeHash(a.hash), seq, &a.signature),
-        None => Ok(()),
-    }
+    let Some(change) = doc.get_last_local_change() else { return Ok(()) };
+    let a = sign(signing_key, group, key, &change.hash());
+    record(conn, group, key, device, &change.hash(), change.seq(), &a.signature)
 }
 
 /// The attestations kept for one document. With `only`, just those of the given change
