@@ -39,6 +39,7 @@ impl Store {
     }
 
     fn create_booking(&mut self, group: &GroupId, request: &NewBooking, waitlist: bool) -> Result<Booking> {
+        let checks = self.read_transaction()?;
         let me = self.me(group)?;
         let borrower = self.borrower_for(group, &me, request)?;
         let item = self.item(group, &request.item)?;
@@ -93,6 +94,7 @@ impl Store {
             booking_summary(&item, record.start, record.end, units),
         );
         let id = record.id.clone();
+        drop(checks);
         self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
         self.booking(group, &id)
     }
@@ -170,6 +172,7 @@ impl Store {
     /// Moves a booking along its lifecycle (confirm, decline, cancel, check out, return,
     /// claim a waitlist offer).
     pub fn act_on_booking(&mut self, group: &GroupId, id: &BookingId, action: BookingAction) -> Result<Booking> {
+        let checks = self.read_transaction()?;
         let me = self.me(group)?;
         let (booking, mut record) =
             queries::booking(self.conn(), group, id)?.ok_or_else(|| Error::BookingNotFound { id: id.to_string() })?;
@@ -226,6 +229,7 @@ impl Store {
         let summary = booking_summary(&item, record.start, record.end, record.units);
         let activity =
             self.activity_entry(&me, activity_action, Some(&item.id), Some(id), Some(&booking.member), summary);
+        drop(checks);
         self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
         self.booking(group, id)
     }
@@ -233,6 +237,7 @@ impl Store {
     /// Extends (or shortens) a loan to a new end, if the item's rules allow the length and
     /// the units are free for the added time. The borrower or a steward may do it.
     pub fn extend_booking(&mut self, group: &GroupId, id: &BookingId, new_end: Timestamp) -> Result<Booking> {
+        let checks = self.read_transaction()?;
         let me = self.me(group)?;
         let (booking, mut record) =
             queries::booking(self.conn(), group, id)?.ok_or_else(|| Error::BookingNotFound { id: id.to_string() })?;
@@ -273,6 +278,7 @@ impl Store {
             Some(&booking.member),
             summary,
         );
+        drop(checks);
         self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
         self.booking(group, id)
     }
@@ -323,10 +329,14 @@ impl Store {
 
     /// One booking.
     pub fn booking(&self, group: &GroupId, id: &BookingId) -> Result<Booking> {
-        self.group(group)?;
-        queries::booking(self.conn(), group, id)?
-            .map(|(b, _)| b)
-            .ok_or_else(|| Error::BookingNotFound { id: id.to_string() })
+        match queries::booking(self.conn(), group, id)? {
+            Some((b, _)) => Ok(b),
+            // The group is looked up only to tell which of the two is missing.
+            None => {
+                self.group(group)?;
+                Err(Error::BookingNotFound { id: id.to_string() })
+            }
+        }
     }
 
     /// Bookings matching a filter, by start.

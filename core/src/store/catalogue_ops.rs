@@ -256,8 +256,14 @@ impl Store {
 
     /// One item.
     pub fn item(&self, group: &GroupId, id: &ItemId) -> Result<Item> {
-        self.group(group)?;
-        queries::item(self.conn(), group, id)?.ok_or_else(|| Error::ItemNotFound { id: id.to_string() })
+        match queries::item(self.conn(), group, id)? {
+            Some(item) => Ok(item),
+            // The group is looked up only to tell which of the two is missing.
+            None => {
+                self.group(group)?;
+                Err(Error::ItemNotFound { id: id.to_string() })
+            }
+        }
     }
 
     /// Items matching a filter (text search, category, tag, condition, location).

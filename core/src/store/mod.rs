@@ -106,9 +106,11 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     // Tell a store from a file that is not one before writing anything to it.
     verify_is_store(&conn)?;
     let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-    // A small WAL after checkpoints keeps the file compact and the next open quick.
+    // After a checkpoint the WAL is cut back to 4 MiB at most: small enough for a quick
+    // next open, and above the ~1.8 MB that `upkeep`'s checkpoint interval lets it reach,
+    // so that writes overwrite its blocks rather than grow a truncated file again.
     conn.execute_batch(
-        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 1048576;
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 4194304;
          PRAGMA wal_autocheckpoint = 4000;",
     )?;
     Ok(conn)
@@ -308,11 +310,22 @@ impl Store {
 
     /// The current member this device belongs to in `group`.
     pub fn me(&self, group: &GroupId) -> Result<Member> {
-        if queries::group(&self.conn, group)?.is_none() {
-            return Err(Error::GroupNotFound { id: group.to_string() });
+        match queries::member_of_device(&self.conn, group, &self.device)? {
+            Some(me) => Ok(me),
+            // The group is looked up only to tell which of the two is missing.
+            None => {
+                self.group(group)?;
+                Err(Error::NotAMember { group: group.to_string() })
+            }
         }
-        queries::member_of_device(&self.conn, group, &self.device)?
-            .ok_or_else(|| Error::NotAMember { group: group.to_string() })
+    }
+
+    /// A read transaction for the checks a write makes before it writes: SQLite then takes
+    /// its file locks once rather than once per query (each a system call or two), and the
+    /// checks see one state of the store. Dropped (rolled back: it wrote nothing) before
+    /// the write's own transaction begins.
+    pub(crate) fn read_transaction(&self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(self.conn.unchecked_transaction()?)
     }
 
     /// An activity entry by `actor` for a write happening now, and the document it goes in.
@@ -387,6 +400,13 @@ impl Store {
             self.cache.evict(&group, key);
         }
         self.take_back_unsettled_record();
+        // A transaction an interruption left open (its guard is normally dropped, and rolled
+        // back, while unwinding) would make the next write fail to begin its own.
+        if !self.conn.is_autocommit()
+            && let Err(e) = self.conn.execute_batch("ROLLBACK")
+        {
+            tracing::error!(%e, "could not roll back a transaction an interrupted write left open");
+        }
     }
 
     /// Takes back the journal record of a write whose transaction never committed.
@@ -446,13 +466,18 @@ impl Store {
                 continue;
             };
             loaded.doc.commit_with(CommitOptions::default().with_time(now.0.div_euclid(1000)));
-            let data = loaded.doc.save_after(&loaded.persisted_heads);
-            if data.is_empty() {
-                changed.push(Changed { key: *key, refs, data, heads: Vec::new(), own: None });
+            // The new changes, encoded as `save_after` would, and this device's newest among
+            // them (built once: building a change from the document is most of the cost).
+            let new_changes = loaded.doc.get_changes(&loaded.persisted_heads);
+            if new_changes.is_empty() {
+                changed.push(Changed { key: *key, refs, data: Vec::new(), heads: Vec::new(), own: None });
                 continue;
             }
+            let actor = loaded.doc.get_actor().clone();
+            let own = new_changes.iter().filter(|c| *c.actor_id() == actor).max_by_key(|c| c.seq());
+            let own = own.map(|c| (c.hash(), c.seq()));
+            let data: Vec<u8> = new_changes.iter().flat_map(|c| c.raw_bytes().iter().copied()).collect();
             let heads = loaded.doc.get_heads();
-            let own = loaded.doc.get_last_local_change().map(|c| (c.hash(), c.seq()));
             changed.push(Changed { key: *key, refs, data, heads, own });
         }
         let seq = self.journal_seq + 1;
