@@ -4,7 +4,7 @@
 use automerge::{AutoCommit, ObjId, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc, Value};
 use std::collections::BTreeSet;
 
-use crate::docs::json::FIXED_KEY;
+use crate::docs::json::{FIXED_KEY, current_at, write_over};
 use crate::docs::{DocKey, GROUP_KEY, ITEMS_KEY, MEMBERS_KEY, Packing, read_json, write_json_packed};
 use crate::domain::{ActivityEntry, BookingRecord, Group, Item, Member};
 use crate::ids::{ActivityId, BookingId, ItemId, MemberId};
@@ -127,17 +127,25 @@ pub fn write_entity(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreEr
     let json = entity_json(entity)?;
     // Activity entries are never edited, a booking's lifecycle events are only added and
     // most of its fields never change: each of these is one packed operation (see `json`).
+    let r = entity.entity_ref();
+    let Some((obj, key)) = location(doc, &r)? else { return Err(no_container(&r)) };
+    let current = current_at(doc, &obj, &key)?;
     let (json, packing) = match entity {
         Entity::Activity(_) => (json, Packing::Whole),
         // A new booking packs its first `end` and `updated` too: an extension or a later event
         // writes them on their own, and a field stored on its own wins over the packed one.
-        Entity::Booking(_) if is_new(doc, &entity.entity_ref())? => {
-            (fix_fields(json, BOOKING_FIXED_AT_REQUEST), BOOKING_PACKING)
-        }
+        Entity::Booking(_) if current.is_none() => (fix_fields(json, BOOKING_FIXED_AT_REQUEST), BOOKING_PACKING),
         Entity::Booking(_) => (fix_fields(json, BOOKING_FIXED), BOOKING_PACKING),
         _ => (json, Packing::None),
     };
-    write_at_location(doc, &entity.entity_ref(), &json, packing)
+    write_over(doc, &obj, &key, current, &json, packing)
+}
+
+/// The error for an entity whose container the document lacks. The catalogue's containers
+/// are made by its creator; this only happens for a catalogue received without them, which
+/// the caller reports.
+fn no_container(r: &EntityRef) -> StoreError {
+    StoreError::MalformedDocument { reason: format!("no container for {r:?}") }
 }
 
 /// Writes an entity's JSON where the entity lives in the document.
@@ -147,11 +155,7 @@ fn write_at_location(
     json: &serde_json::Value,
     packing: Packing,
 ) -> Result<(), StoreError> {
-    let Some((obj, key)) = location(doc, r)? else {
-        // The catalogue's containers are made by its creator; this only happens for a
-        // catalogue received without them, which the caller reports.
-        return Err(StoreError::MalformedDocument { reason: format!("no container for {r:?}") });
-    };
+    let Some((obj, key)) = location(doc, r)? else { return Err(no_container(r)) };
     write_json_packed(doc, &obj, &key, json, packing)
 }
 
@@ -164,14 +168,6 @@ const BOOKING_FIXED: &[&str] =
 /// judged as a whole by the borrower's rule (`trust::rules`).
 const BOOKING_FIXED_AT_REQUEST: &[&str] =
     &["id", "item", "member", "units", "start", "note", "waitlisted", "created", "created_by", "hlc", "end", "updated"];
-
-/// Whether the entity `r` names is not in the document yet.
-fn is_new(doc: &AutoCommit, r: &EntityRef) -> Result<bool, StoreError> {
-    Ok(match location(doc, r)? {
-        Some((obj, key)) => doc.get(&obj, key.as_str())?.is_none(),
-        None => true,
-    })
-}
 
 /// How a booking is written: its fixed fields packed together, each event packed.
 const BOOKING_PACKING: Packing = Packing::Parts(&[(FIXED_KEY, Packing::Whole), ("events", Packing::EachField)]);

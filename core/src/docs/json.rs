@@ -121,7 +121,27 @@ pub fn write_json_packed(
     new: &Json,
     packing: Packing,
 ) -> Result<(), StoreError> {
-    let current = doc.get(obj, key)?;
+    let current = current_at(doc, obj, key)?;
+    write_over(doc, obj, key, current, new, packing)
+}
+
+/// What is at `obj`/`key` now.
+pub(crate) fn current_at(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<Current, StoreError> {
+    Ok(doc.get(obj, key)?.map(|(value, id)| (value.into_owned(), id)))
+}
+
+/// The value at a key and the operation that put it, if any.
+pub(crate) type Current = Option<(Value<'static>, ObjId)>;
+
+/// Writes `new` at `obj`/`key`, where `current` is there now (read by the caller).
+pub(crate) fn write_over(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    current: Current,
+    new: &Json,
+    packing: Packing,
+) -> Result<(), StoreError> {
     match new {
         Json::Object(_) if packing == Packing::Whole => {
             let unchanged = match current {
@@ -134,11 +154,12 @@ pub fn write_json_packed(
             }
         }
         Json::Object(fields) => {
-            let target = match current {
-                Some((Value::Object(ObjType::Map), id)) => id,
-                _ => doc.put_object(obj, key, ObjType::Map)?,
+            // A map made here is empty: nothing in it needs reading before it is filled.
+            let (target, made) = match current {
+                Some((Value::Object(ObjType::Map), id)) => (id, false),
+                _ => (doc.put_object(obj, key, ObjType::Map)?, true),
             };
-            let existing: Vec<String> = doc.keys(&target).collect();
+            let existing: Vec<String> = if made { Vec::new() } else { doc.keys(&target).collect() };
             for k in &existing {
                 if !fields.contains_key(k) {
                     doc.delete(&target, k.as_str())?;
@@ -147,7 +168,7 @@ pub fn write_json_packed(
             // A map with packed fixed fields: what `~` holds stands for the fields not stored
             // on their own, so those are not written again while they keep that value.
             let packed = match packing {
-                Packing::Parts(_) => match read_json(doc, &target, FIXED_KEY)? {
+                Packing::Parts(_) if !made => match read_json(doc, &target, FIXED_KEY)? {
                     Some(Json::Object(p)) => Some(p),
                     _ => None,
                 },
@@ -169,7 +190,8 @@ pub fn write_json_packed(
                     // Fixed fields never change once written.
                     continue;
                 }
-                write_json_packed(doc, &target, k, v, inner)?;
+                let current = if made { None } else { current_at(doc, &target, k)? };
+                write_over(doc, &target, k, current, v, inner)?;
             }
         }
         Json::Array(items) => {

@@ -176,13 +176,17 @@ pub(crate) fn append_chunk(
     data: &[u8],
     heads: &[ChangeHash],
 ) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO documents (group_id, key) VALUES (?1, ?2) ON CONFLICT (group_id, key) DO NOTHING",
-    )?
-    .execute(params![group.as_str(), key.to_string()])?;
-    let id: i64 = conn
+    let key = key.to_string();
+    let known: Option<i64> = conn
         .prepare_cached("SELECT id FROM documents WHERE group_id = ?1 AND key = ?2")?
-        .query_row(params![group.as_str(), key.to_string()], |r| r.get(0))?;
+        .query_row(params![group.as_str(), key], |r| r.get(0))
+        .optional()?;
+    let id = match known {
+        Some(id) => id,
+        None => conn
+            .prepare_cached("INSERT INTO documents (group_id, key) VALUES (?1, ?2) RETURNING id")?
+            .query_row(params![group.as_str(), key], |r| r.get(0))?,
+    };
     conn.prepare_cached(
         "INSERT INTO document_chunks (doc, seq, data)
          VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM document_chunks WHERE doc = ?1), ?2)",
