@@ -617,8 +617,6 @@ pub(crate) fn waitlist(
     item_id: &ItemId,
     now: Timestamp,
 ) -> Result<Vec<WaitlistEntry>, StoreError> {
-    let Some(item) = self::item(conn, group, item_id)? else { return Ok(Vec::new()) };
-    let pickup_ms = self::group(conn, group)?.map(|g| g.pickup_window_hours).unwrap_or(24) * crate::time::HOUR_MS;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {BOOKING_COLUMNS} FROM bookings WHERE group_id = ?1 AND item_id = ?2 AND state = 'waitlisted'
          ORDER BY COALESCE(queue_rank, CAST(substr(hlc, 1, 15) AS REAL)), hlc, id"
@@ -628,6 +626,12 @@ pub(crate) fn waitlist(
     while let Some(r) = rows.next()? {
         entries.push(booking_row(r)?);
     }
+    // Most items have nobody waiting (every write asks, to offer what it freed).
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(item) = self::item(conn, group, item_id)? else { return Ok(Vec::new()) };
+    let pickup_ms = self::group(conn, group)?.map(|g| g.pickup_window_hours).unwrap_or(24) * crate::time::HOUR_MS;
     let mut freed_stmt = conn.prepare_cached(
         "SELECT MAX(updated) FROM bookings WHERE group_id = ?1 AND item_id = ?2
          AND state IN ('cancelled', 'declined', 'returned', 'bumped') AND end_ms > ?3 AND start_ms < ?4",

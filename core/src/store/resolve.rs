@@ -189,13 +189,16 @@ pub(crate) fn resolve_items(
     // `INDEXED BY`: without statistics SQLite preferred the covering primary key, reading
     // every open booking of the group for each item (measured: most of a write's resolution).
     let mut booking_stmt = conn.prepare_cached(
-        "SELECT b.id, b.stored_state, b.hlc, b.start_ms, b.end_ms, b.state, m.removed IS NULL
+        "SELECT b.id, b.stored_state, b.hlc, b.start_ms, b.end_ms, b.state, m.removed IS NULL,
+                b.bump_reason, b.bump_winner
          FROM holds h INDEXED BY holds_by_item JOIN bookings b ON b.group_id = h.group_id AND b.id = h.booking_id
          LEFT JOIN members m ON m.group_id = b.group_id AND m.id = b.member_id
          WHERE h.group_id = ?1 AND h.item_id = ?2",
     )?;
     let mut holds_stmt =
-        conn.prepare_cached("SELECT item_id, units FROM holds WHERE group_id = ?1 AND booking_id = ?2")?;
+        conn.prepare_cached("SELECT item_id, units, state FROM holds WHERE group_id = ?1 AND booking_id = ?2")?;
+    // What each candidate's rows hold now: its booking's state and bump, its holds' states.
+    let mut stored_rows: BTreeMap<BookingId, StoredRows> = BTreeMap::new();
     for item in &component {
         if let Some(data) = item_stmt.query_row([g, item.as_str()], |r| r.get::<_, String>(0)).optional()?
             && let Ok(it) = serde_json::from_str::<Item>(&data)
@@ -211,18 +214,27 @@ pub(crate) fn resolve_items(
                 r.get::<_, i64>(4)?,
                 r.get::<_, String>(5)?,
                 r.get::<_, bool>(6)?,
+                (r.get::<_, Option<String>>(7)?, r.get::<_, Option<String>>(8)?),
             ))
         })?;
         for row in rows {
-            let (id, stored, hlc, start, end, state, active) = row?;
+            let (id, stored, hlc, start, end, state, active, bump) = row?;
             let Ok(id) = BookingId::parse(&id) else { continue };
             if candidates.contains_key(&id) {
                 continue;
             }
+            let mut hold_states = Vec::new();
             let holds: Vec<(ItemId, u32)> = holds_stmt
-                .query_map([g, id.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?
-                .filter_map(|h| h.ok().and_then(|(i, u)| ItemId::parse(&i).ok().map(|i| (i, u))))
+                .query_map([g, id.as_str()], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?))
+                })?
+                .filter_map(|h| {
+                    let (i, u, state) = h.ok()?;
+                    hold_states.push(state);
+                    ItemId::parse(&i).ok().map(|i| (i, u))
+                })
                 .collect();
+            stored_rows.insert(id.clone(), StoredRows { state: state.clone(), bump, hold_states });
             let stored = BookingState::parse(&stored).unwrap_or(BookingState::Requested);
             before.insert(id.clone(), BookingState::parse(&state).unwrap_or(stored));
             candidates
@@ -262,17 +274,29 @@ pub(crate) fn resolve_items(
     for c in &list {
         let bump: Option<&Bump> = bumped.get(&c.id);
         let new = if bump.is_some() { BookingState::Bumped } else { c.state };
-        update_booking.execute(params![
-            g,
-            c.id.as_str(),
-            new.as_str(),
-            bump.map(|b| b.reason.as_str()),
-            bump.and_then(|b| b.winner.as_ref().map(|w| w.as_str().to_owned()))
-        ])?;
-        update_holds.execute(params![g, c.id.as_str(), new.as_str()])?;
+        let reason = bump.map(|b| b.reason.as_str().to_owned());
+        let winner = bump.and_then(|b| b.winner.as_ref().map(|w| w.as_str().to_owned()));
+        // Most resolutions change nothing: the statements run only for rows that differ.
+        let rows = stored_rows.get(&c.id);
+        if rows.is_none_or(|r| r.state != new.as_str() || r.bump != (reason.clone(), winner.clone())) {
+            update_booking.execute(params![g, c.id.as_str(), new.as_str(), reason, winner])?;
+        }
+        if rows.is_none_or(|r| r.hold_states.iter().any(|s| s != new.as_str())) {
+            update_holds.execute(params![g, c.id.as_str(), new.as_str()])?;
+        }
         out.push((c.id.clone(), before.get(&c.id).copied().unwrap_or(c.state), new));
     }
     Ok(out)
+}
+
+/// A resolution candidate's rows as they are stored before resolving.
+struct StoredRows {
+    /// The booking's resolved state.
+    state: String,
+    /// Its bump reason and winner.
+    bump: (Option<String>, Option<String>),
+    /// The state of each of its holds.
+    hold_states: Vec<String>,
 }
 
 /// Resolves every item of a group that has holds (after a rebuild).
