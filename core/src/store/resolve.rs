@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::docs::EntityRef;
 use crate::domain::resolution::{Candidate, Capacity, resolve};
-use crate::domain::{BookingState, Bump, BumpReason, Item};
+use crate::domain::{BookingState, Bump, BumpReason};
 use crate::ids::{BookingId, GroupId, ItemId};
 use crate::store::StoreError;
 
@@ -160,14 +160,19 @@ fn kit_closure(conn: &Connection, g: &str, items: &BTreeSet<String>) -> Result<B
     Ok(out)
 }
 
-/// What resolution needs to know of an item.
-fn capacity_of(item: &Item) -> Capacity {
-    Capacity {
-        quantity: item.quantity,
-        retired: item.retired,
-        out_of_service: item.condition == crate::domain::Condition::OutOfService,
-        buffer_ms: item.rules.buffer_minutes.saturating_mul(crate::time::MINUTE_MS),
-    }
+/// What resolution needs to know of an item, read from its row (its loan rules' buffer
+/// from the stored JSON by SQLite, without decoding the whole item).
+fn capacity_of(stmt: &mut rusqlite::CachedStatement<'_>, g: &str, item: &str) -> Result<Option<Capacity>, StoreError> {
+    Ok(stmt
+        .query_row([g, item], |r| {
+            Ok(Capacity {
+                quantity: r.get(0)?,
+                retired: r.get(1)?,
+                out_of_service: r.get(2)?,
+                buffer_ms: r.get::<_, i64>(3)?.saturating_mul(crate::time::MINUTE_MS),
+            })
+        })
+        .optional()?)
 }
 
 /// Resolves the open bookings of `items` (and of everything tied to them by kits) and writes
@@ -185,7 +190,11 @@ pub(crate) fn resolve_items(
     let mut capacities = BTreeMap::new();
     let mut candidates: BTreeMap<BookingId, Candidate> = BTreeMap::new();
     let mut before: BTreeMap<BookingId, BookingState> = BTreeMap::new();
-    let mut item_stmt = conn.prepare_cached("SELECT data FROM items WHERE group_id = ?1 AND id = ?2")?;
+    let mut item_stmt = conn.prepare_cached(
+        "SELECT quantity, retired, condition = 'out_of_service',
+                COALESCE(json_extract(data, '$.rules.buffer_minutes'), 0)
+         FROM items WHERE group_id = ?1 AND id = ?2",
+    )?;
     // `INDEXED BY`: without statistics SQLite preferred the covering primary key, reading
     // every open booking of the group for each item (measured: most of a write's resolution).
     let mut booking_stmt = conn.prepare_cached(
@@ -200,10 +209,10 @@ pub(crate) fn resolve_items(
     // What each candidate's rows hold now: its booking's state and bump, its holds' states.
     let mut stored_rows: BTreeMap<BookingId, StoredRows> = BTreeMap::new();
     for item in &component {
-        if let Some(data) = item_stmt.query_row([g, item.as_str()], |r| r.get::<_, String>(0)).optional()?
-            && let Ok(it) = serde_json::from_str::<Item>(&data)
+        if let Some(capacity) = capacity_of(&mut item_stmt, g, item)?
+            && let Ok(id) = ItemId::parse(item)
         {
-            capacities.insert(it.id.clone(), capacity_of(&it));
+            capacities.insert(id, capacity);
         }
         let rows = booking_stmt.query_map([g, item.as_str()], |r| {
             Ok((
@@ -245,18 +254,9 @@ pub(crate) fn resolve_items(
     for c in candidates.values() {
         for (item, _) in &c.holds {
             if !capacities.contains_key(item)
-                && let Some(data) = item_stmt.query_row([g, item.as_str()], |r| r.get::<_, String>(0)).optional()?
-                && let Ok(it) = serde_json::from_str::<Item>(&data)
+                && let Some(capacity) = capacity_of(&mut item_stmt, g, item.as_str())?
             {
-                capacities.insert(
-                    it.id.clone(),
-                    Capacity {
-                        quantity: it.quantity,
-                        retired: it.retired,
-                        out_of_service: it.condition == crate::domain::Condition::OutOfService,
-                        buffer_ms: it.rules.buffer_minutes.saturating_mul(crate::time::MINUTE_MS),
-                    },
-                );
+                capacities.insert(item.clone(), capacity);
             }
         }
     }
