@@ -76,7 +76,20 @@ impl<'a> EffectiveReader<'a> {
         authors: &mut dyn Authors,
         rule: &mut dyn Rule,
     ) -> Result<Option<Json>, StoreError> {
-        let mut candidates: Vec<(Value<'_>, ExId)> = self.doc.get_all(obj, prop.clone())?;
+        let candidates = self.doc.get_all(obj, prop.clone())?;
+        self.pick_from(obj, prop, candidates, path, authors, rule)
+    }
+
+    /// [`Self::pick`] given the values at `obj`/`prop` now.
+    fn pick_from(
+        &mut self,
+        obj: &ObjId,
+        prop: Prop,
+        mut candidates: Vec<(Value<'a>, ExId)>,
+        path: &mut Vec<String>,
+        authors: &mut dyn Authors,
+        rule: &mut dyn Rule,
+    ) -> Result<Option<Json>, StoreError> {
         for _ in 0..MAX_LOOKBACK {
             // Concurrent values come oldest first; the newest authorised one wins.
             for (value, id) in candidates.iter().rev() {
@@ -129,18 +142,32 @@ impl<'a> EffectiveReader<'a> {
         authors: &mut dyn Authors,
         rule: &mut dyn Rule,
     ) -> Result<Map<String, Json>, StoreError> {
-        let mut keys: Vec<String> = self.doc.keys(obj).collect();
+        // One pass over the map: a key holding one value (no concurrent writes) has that
+        // value as its only candidate, so it is not looked up again; a key with concurrent
+        // values is read whole by `pick`.
+        let mut fields: Vec<(String, Option<(Value<'static>, ExId)>)> = self
+            .doc
+            .map_range(obj, ..)
+            .map(|item| {
+                let single = (!item.conflict).then(|| (item.value.clone().into_value(), item.id()));
+                (item.key.into_owned(), single)
+            })
+            .collect();
         // Who an entity belongs to is read first (in the packed fixed fields, or on its own):
         // the rules for its other fields depend on it.
-        keys.sort_by_key(|k| match k.as_str() {
+        fields.sort_by_key(|(k, _)| match k.as_str() {
             FIXED_KEY => 0,
             "member" | "actor" => 1,
             _ => 2,
         });
         let mut map = Map::new();
-        for key in keys {
+        for (key, single) in fields {
             path.push(key.clone());
-            let value = self.pick(obj, Prop::Map(key.clone()), path, authors, rule)?;
+            let prop = Prop::Map(key.clone());
+            let value = match single {
+                Some(only) => self.pick_from(obj, prop, vec![only], path, authors, rule)?,
+                None => self.pick(obj, prop, path, authors, rule)?,
+            };
             path.pop();
             if let Some(v) = value {
                 map.insert(key, v);
