@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --release -p delbar-bench               # 5k, 50k and 200k bookings
 //! cargo run --release -p delbar-bench -- --quick    # a small smoke run
+//! cargo run --release -p delbar-bench -- --writes-on DIR/delbar-200000.db   # a kept store's writes again
 //! ```
 //!
 //! It prints a table and writes the same figures as JSON (`--json PATH`, default
@@ -12,6 +13,7 @@
 //! include loading from disk into a process that has nothing cached.
 
 mod history;
+mod kept;
 mod naive;
 mod probe;
 mod report;
@@ -38,6 +40,8 @@ struct Args {
     /// Measure cold opens in this process rather than in a child (tests only: a test
     /// binary cannot be started as the probe).
     probe_in_process: bool,
+    /// Only measure durable writes again, on a copy of this kept store.
+    writes_on: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -51,6 +55,7 @@ fn parse_args() -> Result<Args, String> {
         json: PathBuf::from("target/bench.json"),
         keep: None,
         probe_in_process: false,
+        writes_on: None,
     };
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -73,12 +78,15 @@ fn parse_args() -> Result<Args, String> {
             }
             "--json" => out.json = PathBuf::from(args.next().ok_or("--json needs a path")?),
             "--keep" => out.keep = Some(PathBuf::from(args.next().ok_or("--keep needs a directory")?)),
+            "--writes-on" => {
+                out.writes_on = Some(PathBuf::from(args.next().ok_or("--writes-on needs a store kept by --keep")?));
+            }
             "--samples" => {
                 out.samples = args.next().and_then(|s| s.parse().ok()).ok_or("--samples needs a number")?;
             }
             other => {
                 return Err(format!(
-                    "unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json, --keep)"
+                    "unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json, --keep, --writes-on)"
                 ));
             }
         }
@@ -107,6 +115,9 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
+    if let Some(path) = &args.writes_on {
+        return kept::print_writes(path, args.samples);
+    }
     let mut reports = Vec::new();
     let started = std::time::Instant::now();
     let catalogue_plan = history::Plan { items: args.items, members: args.members, bookings: 0, seed: 7 };
@@ -284,6 +295,7 @@ mod tests {
             json: json.clone(),
             keep: Some(dir.path().join("kept")),
             probe_in_process: true,
+            writes_on: None,
         };
         run(&args).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
@@ -301,5 +313,9 @@ mod tests {
         // The built stores were kept, and open.
         let kept = dir.path().join("kept").join("delbar-80.db");
         assert!(!delbar_core::Store::open(&kept).unwrap().groups().unwrap().is_empty());
+        // A kept store's writes can be measured again.
+        let again = kept::writes(&kept, 5).unwrap();
+        assert_eq!(again.0.len(), 5);
+        assert!(again.0.iter().all(|ms| *ms > 0.0), "{:?}", again.0);
     }
 }
