@@ -188,13 +188,15 @@ struct HistoryDocs {
 }
 
 impl HistoryDocs {
-    fn write(&mut self, key: DocKey, device: &DeviceId, at: Timestamp, entity: &Entity) -> Result<()> {
+    fn write(&mut self, key: DocKey, device: &DeviceId, at: Timestamp, entities: &[Entity]) -> Result<()> {
         let doc = self.branches.entry((key, device.clone())).or_insert_with(|| {
             let mut doc = AutoCommit::new();
             doc.set_actor(actor_of(device));
             doc
         });
-        write_entity(doc, entity)?;
+        for entity in entities {
+            write_entity(doc, &key, entity)?;
+        }
         if let Some(hash) = doc.commit_with(CommitOptions::default().with_time(at.0.div_euclid(1000))) {
             self.newest.insert((key, device.clone()), hash);
         }
@@ -259,7 +261,9 @@ pub fn build(dir: &Path, plan: &Plan, cat: &mut Catalogue) -> Result<Built> {
     let span = now.plus_ms(14 * DAY_MS).0 - history_start.0;
     let period = (span / per_item).max(4 * DAY_MS);
     // Every write of the history, in the order the devices made them per document.
-    let mut writes: Vec<(DocKey, DeviceId, Timestamp, Entity)> = Vec::new();
+    // Every action is one change: the booking as it becomes and the activity entry about it,
+    // both in the booking's document, as the store writes them.
+    let mut writes: Vec<(DocKey, DeviceId, Timestamp, [Entity; 2])> = Vec::new();
     let mut hlc = Hlc::default();
     for k in 0..plan.bookings {
         let item = &cat.items[k % cat.items.len()];
@@ -292,7 +296,6 @@ pub fn build(dir: &Path, plan: &Plan, cat: &mut Catalogue) -> Result<Built> {
                 record.events.insert(ev.to_owned(), stamp(at));
                 record.updated = at;
             }
-            writes.push((DocKey::bookings_at(start), device.clone(), at, Entity::Booking(record.clone())));
             let entry = Entity::Activity(ActivityEntry {
                 id: ActivityId::generate_at(at),
                 at,
@@ -304,7 +307,7 @@ pub fn build(dir: &Path, plan: &Plan, cat: &mut Catalogue) -> Result<Built> {
                 subject: Some(member.clone()),
                 summary: format!("{}: {} to {}, 1 unit", item.name, start, end),
             });
-            writes.push((DocKey::activity_at(at), device.clone(), at, entry));
+            writes.push((DocKey::bookings_at(start), device.clone(), at, [Entity::Booking(record.clone()), entry]));
         }
     }
     // The monthly documents and the naive document are written on two threads.
@@ -313,14 +316,14 @@ pub fn build(dir: &Path, plan: &Plan, cat: &mut Catalogue) -> Result<Built> {
     std::thread::scope(|scope| -> Result<()> {
         let monthly = scope.spawn(|| -> Result<()> {
             let started = std::time::Instant::now();
-            for (key, device, at, entity) in &writes {
-                history.write(*key, device, *at, entity)?;
+            for (key, device, at, entities) in &writes {
+                history.write(*key, device, *at, entities)?;
             }
             eprintln!("  monthly documents written in {:.1} s", started.elapsed().as_secs_f64());
             Ok(())
         });
         let naive_started = std::time::Instant::now();
-        naive.write_on_branches(writes.iter().map(|(_, device, at, entity)| (device, *at, entity)))?;
+        naive.write_on_branches(writes.iter().map(|(_, device, at, entities)| (device, *at, &entities[..])))?;
         eprintln!("  naive document written in {:.1} s", naive_started.elapsed().as_secs_f64());
         monthly.join().map_err(|_| StoreError::Storage { message: "the history builder thread failed".into() })?
     })?;

@@ -39,13 +39,16 @@ impl Naive {
 
     /// Adds a booking as its own change, as a phone would.
     pub fn add_booking(&mut self, b: &BookingRecord, device: &DeviceId) -> Result<(), StoreError> {
-        self.write(&Entity::Booking(b.clone()), device, b.created)
+        self.write(&[Entity::Booking(b.clone())], device, b.created)
     }
 
-    /// Writes one entity as its own change by `device` at `at`.
-    pub fn write(&mut self, entity: &Entity, device: &DeviceId, at: Timestamp) -> Result<(), StoreError> {
+    /// Writes the entities of one action (a booking and its activity entry) as one change
+    /// by `device` at `at`.
+    pub fn write(&mut self, entities: &[Entity], device: &DeviceId, at: Timestamp) -> Result<(), StoreError> {
         self.doc.set_actor(actor_of(device));
-        write_entity_field_by_field(&mut self.doc, entity)?;
+        for entity in entities {
+            write_entity_field_by_field(&mut self.doc, entity)?;
+        }
         self.doc.commit_with(CommitOptions::default().with_time(at.0.div_euclid(1000)));
         Ok(())
     }
@@ -56,13 +59,15 @@ impl Naive {
     /// cost that does not grow with the whole history.
     pub fn write_on_branches<'a>(
         &mut self,
-        writes: impl Iterator<Item = (&'a DeviceId, Timestamp, &'a Entity)>,
+        writes: impl Iterator<Item = (&'a DeviceId, Timestamp, &'a [Entity])>,
     ) -> Result<(), StoreError> {
         let base = self.doc.get_heads();
         let mut branches: BTreeMap<&DeviceId, AutoCommit> = BTreeMap::new();
-        for (device, at, entity) in writes {
+        for (device, at, entities) in writes {
             let branch = branches.entry(device).or_insert_with(|| self.doc.fork().with_actor(actor_of(device)));
-            write_entity_field_by_field(branch, entity)?;
+            for entity in entities {
+                write_entity_field_by_field(branch, entity)?;
+            }
             branch.commit_with(CommitOptions::default().with_time(at.0.div_euclid(1000)));
         }
         let mut bytes = Vec::new();

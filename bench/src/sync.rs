@@ -197,8 +197,7 @@ pub fn naive_book_many(
             summary: format!("{name}: {start} to {end}, 1 unit"),
         };
         let err = |e: delbar_core::store::StoreError| e.to_string();
-        naive.write(&Entity::Booking(record), device, built.now).map_err(err)?;
-        naive.write(&Entity::Activity(entry), device, built.now).map_err(err)?;
+        naive.write(&[Entity::Booking(record), Entity::Activity(entry)], device, built.now).map_err(err)?;
     }
     Ok(())
 }

@@ -460,7 +460,7 @@ fn the_demo_tells_the_whole_story() {
         "   All three devices show the same 7 bookings.",
         "16. Thu 10 Dec 18:00: a hub in the barn.",
         "   The hub receives the group from Karin's laptop: 5 documents differed, 5 changed here",
-        "Erik's phone, which never meets Anna's, syncs with the hub: 2 documents differed, 2 changed here",
+        "Erik's phone, which never meets Anna's, syncs with the hub: 1 document differed, 1 changed here",
         "   Erik's phone now shows Anna's booking of the Växthusvärmare, Sat 12 Dec 08:00 to Sun 13 Dec 18:00: confirmed.",
         "is refused, learning nothing: the peer refused to sync: not authorized.",
         "   The hub served 2 sessions and refused 1; Anna's and Erik's phones never dialled each other.",

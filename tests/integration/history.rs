@@ -196,3 +196,49 @@ fn history_spans_months_in_order() {
     assert_eq!(months.len(), 5);
     fx.assert_clean();
 }
+
+/// A booking action is one change of one document: the booking's month, which keeps the
+/// entry about the action beside the booking; the month's activity document does not
+/// change. A member's device receives the entry with the booking.
+#[test]
+fn a_booking_action_changes_only_the_bookings_document() {
+    use delbar_core::docs::{DocKey, EntityRef, all_entities};
+    use std::collections::BTreeMap;
+
+    let mut fx = Fixture::new();
+    let g = fx.group.clone();
+    let saw = fx.item("Motorsåg", 1);
+    let documents = |fx: &mut Fixture| -> BTreeMap<String, Vec<u8>> {
+        fx.store.export_group(&g).unwrap().into_iter().map(|d| (d.key, d.data)).collect()
+    };
+    let before = documents(&mut fx);
+    // Forty days ahead: a month whose booking document does not exist yet.
+    let booking = fx.book(&saw.id, 40 * 24, 40 * 24 + 2, 1).unwrap();
+    fx.clock.advance(MINUTE_MS);
+    fx.store.act_on_booking(&g, &booking.id, BookingAction::Cancel).unwrap();
+    let after = documents(&mut fx);
+    let key = DocKey::bookings_at(booking.start);
+    let changed: Vec<&String> =
+        after.iter().filter(|(k, data)| before.get(*k) != Some(*data)).map(|(k, _)| k).collect();
+    assert_eq!(changed, [&key.to_string()]);
+
+    let entries = all_activity(&fx.store, &g, &ActivityFilter::default(), 100);
+    assert_eq!(actions(&entries[..2]), [A::BookingCancelled, A::BookingRequested]);
+    assert!(entries[..2].iter().all(|e| e.booking.as_ref() == Some(&booking.id)));
+    let doc = automerge::AutoCommit::load(&after[&key.to_string()]).unwrap();
+    let held: BTreeSet<EntityRef> = all_entities(&doc, &key).unwrap().into_iter().collect();
+    let expected: BTreeSet<EntityRef> = [EntityRef::Booking(booking.id.clone())]
+        .into_iter()
+        .chain(entries[..2].iter().map(|e| EntityRef::Activity(e.id.clone())))
+        .collect();
+    assert_eq!(held, expected);
+
+    let mut olle = fx.join("Olle", Role::Member);
+    let of_saw = ActivityFilter { item: Some(saw.id.clone()), member: None };
+    assert_eq!(all_activity(&olle.store, &g, &of_saw, 100), all_activity(&fx.store, &g, &of_saw, 100));
+    let all = all_activity(&fx.store, &g, &ActivityFilter::default(), 100);
+    fx.reopen();
+    assert_eq!(all_activity(&fx.store, &g, &ActivityFilter::default(), 100), all);
+    fx.assert_clean();
+    delbar_tests::assert_clean(&mut olle.store);
+}

@@ -58,9 +58,36 @@ impl Entity {
     }
 }
 
-/// The map holding an entity and the entity's key in it; `None` if that container does not
-/// exist (yet) in this document.
-fn location(doc: &AutoCommit, r: &EntityRef) -> Result<Option<(ObjId, String)>, StoreError> {
+/// How the root key of an activity entry kept in a booking document begins. The entries
+/// about a booking (requested, confirmed, checked out...) live in the booking's own document,
+/// so that a booking write changes one document, not two; booking ids never contain `:`, so
+/// the two kinds of root key cannot be confused. Activity documents hold the other entries
+/// (and, in stores written before this, every entry) under their bare id.
+pub const BOOKING_ACTIVITY_PREFIX: &str = "activity:";
+
+/// The root key of activity entry `id` in a document of kind `key`.
+pub(crate) fn activity_root_key(key: &DocKey, id: &ActivityId) -> String {
+    match key {
+        DocKey::Bookings { .. } => format!("{BOOKING_ACTIVITY_PREFIX}{id}"),
+        _ => id.as_str().to_owned(),
+    }
+}
+
+/// The entity a root key of a monthly document names, if any.
+fn root_entity(key: &DocKey, root_key: &str) -> Option<EntityRef> {
+    match key {
+        DocKey::Catalogue => None,
+        DocKey::Bookings { .. } => match root_key.strip_prefix(BOOKING_ACTIVITY_PREFIX) {
+            Some(id) => ActivityId::parse(id).ok().map(EntityRef::Activity),
+            None => BookingId::parse(root_key).ok().map(EntityRef::Booking),
+        },
+        DocKey::Activity { .. } => ActivityId::parse(root_key).ok().map(EntityRef::Activity),
+    }
+}
+
+/// The map holding an entity and the entity's key in it, in a document of kind `key`; `None`
+/// if that container does not exist (yet) in this document.
+fn location(doc: &AutoCommit, key: &DocKey, r: &EntityRef) -> Result<Option<(ObjId, String)>, StoreError> {
     let in_catalogue = |container: &str, id: &str| -> Result<Option<(ObjId, String)>, StoreError> {
         match doc.get(ROOT, container)? {
             Some((Value::Object(ObjType::Map), obj)) => Ok(Some((obj, id.to_owned()))),
@@ -72,14 +99,15 @@ fn location(doc: &AutoCommit, r: &EntityRef) -> Result<Option<(ObjId, String)>, 
         EntityRef::Member(id) => in_catalogue(MEMBERS_KEY, id.as_str()),
         EntityRef::Item(id) => in_catalogue(ITEMS_KEY, id.as_str()),
         EntityRef::Booking(id) => Ok(Some((ROOT, id.as_str().to_owned()))),
-        EntityRef::Activity(id) => Ok(Some((ROOT, id.as_str().to_owned()))),
+        EntityRef::Activity(id) => Ok(Some((ROOT, activity_root_key(key, id)))),
     }
 }
 
-/// Reads one entity. Returns `Ok(None)` when it is absent or does not decode (a malformed
-/// entity written by a faulty peer is ignored rather than breaking every query).
-pub fn read_entity(doc: &AutoCommit, r: &EntityRef) -> Result<Option<Entity>, StoreError> {
-    let Some((obj, key)) = location(doc, r)? else {
+/// Reads one entity of a document of kind `key`. Returns `Ok(None)` when it is absent or
+/// does not decode (a malformed entity written by a faulty peer is ignored rather than
+/// breaking every query).
+pub fn read_entity(doc: &AutoCommit, key: &DocKey, r: &EntityRef) -> Result<Option<Entity>, StoreError> {
+    let Some((obj, key)) = location(doc, key, r)? else {
         return Ok(None);
     };
     let Some(json) = read_json(doc, &obj, key.as_str())? else {
@@ -122,13 +150,14 @@ fn entity_json(entity: &Entity) -> Result<serde_json::Value, StoreError> {
     .map_err(|e| StoreError::Encode { message: e.to_string() })
 }
 
-/// Writes an entity, changing only the fields that differ from what the document holds.
-pub fn write_entity(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreError> {
+/// Writes an entity into a document of kind `key`, changing only the fields that differ from
+/// what the document holds.
+pub fn write_entity(doc: &mut AutoCommit, key: &DocKey, entity: &Entity) -> Result<(), StoreError> {
     let json = entity_json(entity)?;
     // Activity entries are never edited, a booking's lifecycle events are only added and
     // most of its fields never change: each of these is one packed operation (see `json`).
     let r = entity.entity_ref();
-    let Some((obj, key)) = location(doc, &r)? else { return Err(no_container(&r)) };
+    let Some((obj, key)) = location(doc, key, &r)? else { return Err(no_container(&r)) };
     let current = current_at(doc, &obj, &key)?;
     let (json, packing) = match entity {
         Entity::Activity(_) => (json, Packing::Whole),
@@ -146,17 +175,6 @@ pub fn write_entity(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreEr
 /// the caller reports.
 fn no_container(r: &EntityRef) -> StoreError {
     StoreError::MalformedDocument { reason: format!("no container for {r:?}") }
-}
-
-/// Writes an entity's JSON where the entity lives in the document.
-fn write_at_location(
-    doc: &mut AutoCommit,
-    r: &EntityRef,
-    json: &serde_json::Value,
-    packing: Packing,
-) -> Result<(), StoreError> {
-    let Some((obj, key)) = location(doc, r)? else { return Err(no_container(r)) };
-    write_json_packed(doc, &obj, &key, json, packing)
 }
 
 /// A booking's fields that never change once it is requested.
@@ -186,9 +204,13 @@ fn fix_fields(json: serde_json::Value, fixed: &[&str]) -> serde_json::Value {
 }
 
 /// Writes an entity field by field, without packing anything: how a design that stores
-/// each field as its own value writes (the benchmark's naive baseline).
+/// each field as its own value in one document writes (the benchmark's naive baseline).
+/// Its catalogue entities sit where the catalogue keeps them, everything else at the root
+/// under its bare id.
 pub fn write_entity_field_by_field(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreError> {
-    write_at_location(doc, &entity.entity_ref(), &entity_json(entity)?, Packing::None)
+    let r = entity.entity_ref();
+    let Some((obj, key)) = location(doc, &DocKey::Catalogue, &r)? else { return Err(no_container(&r)) };
+    write_json_packed(doc, &obj, &key, &entity_json(entity)?, Packing::None)
 }
 
 /// Every entity present in a document, in a stable order.
@@ -210,19 +232,8 @@ pub fn all_entities(doc: &AutoCommit, key: &DocKey) -> Result<Vec<EntityRef>, St
                 }
             }
         }
-        DocKey::Bookings { .. } => {
-            for k in doc.keys(ROOT) {
-                if let Ok(id) = BookingId::parse(&k) {
-                    out.push(EntityRef::Booking(id));
-                }
-            }
-        }
-        DocKey::Activity { .. } => {
-            for k in doc.keys(ROOT) {
-                if let Ok(id) = ActivityId::parse(&k) {
-                    out.push(EntityRef::Activity(id));
-                }
-            }
+        DocKey::Bookings { .. } | DocKey::Activity { .. } => {
+            out.extend(doc.keys(ROOT).filter_map(|k| root_entity(key, &k)));
         }
     }
     Ok(out)
@@ -253,8 +264,7 @@ pub fn touched_entities(key: &DocKey, patches: &[Patch]) -> BTreeSet<EntityRef> 
             (DocKey::Catalogue, Some(GROUP_KEY), _) => Some(EntityRef::Group),
             (DocKey::Catalogue, Some(MEMBERS_KEY), Some(id)) => MemberId::parse(id).ok().map(EntityRef::Member),
             (DocKey::Catalogue, Some(ITEMS_KEY), Some(id)) => ItemId::parse(id).ok().map(EntityRef::Item),
-            (DocKey::Bookings { .. }, Some(id), _) => BookingId::parse(id).ok().map(EntityRef::Booking),
-            (DocKey::Activity { .. }, Some(id), _) => ActivityId::parse(id).ok().map(EntityRef::Activity),
+            (DocKey::Bookings { .. } | DocKey::Activity { .. }, Some(root_key), _) => root_entity(key, root_key),
             _ => None,
         };
         if let Some(r) = r {
@@ -271,6 +281,8 @@ mod tests {
     use crate::ids::{BookingId, DeviceId, ItemId, MemberId};
     use crate::time::Timestamp;
     use automerge::transaction::Transactable;
+
+    const KEY: DocKey = DocKey::Bookings { year: 2027, month: 1 };
 
     fn booking() -> BookingRecord {
         let at = Timestamp(1_800_000_000_000);
@@ -305,7 +317,7 @@ mod tests {
     fn a_new_booking_is_four_operations_and_later_events_write_only_what_changed() {
         let mut doc = AutoCommit::new();
         let mut b = booking();
-        write_entity(&mut doc, &Entity::Booking(b.clone())).unwrap();
+        write_entity(&mut doc, &KEY, &Entity::Booking(b.clone())).unwrap();
         // The booking map, its packed fields (end and updated among them), the events map,
         // the one event; no null `queue_rank`.
         assert_eq!(doc.pending_ops(), 4);
@@ -316,25 +328,65 @@ mod tests {
         let by = b.member.clone();
         b.events.insert(event::CHECKED_OUT.to_owned(), BookingEvent { at: b.start, by, device: b.created_by.clone() });
         b.updated = b.start;
-        write_entity(&mut doc, &Entity::Booking(b.clone())).unwrap();
+        write_entity(&mut doc, &KEY, &Entity::Booking(b.clone())).unwrap();
         assert_eq!(doc.pending_ops(), 2);
         doc.commit();
         assert_eq!(read_booking(&doc, &b), b);
 
         // An extension stores `end` on its own, which wins over the packed first value.
         b.end = b.end.plus_ms(3_600_000);
-        write_entity(&mut doc, &Entity::Booking(b.clone())).unwrap();
+        write_entity(&mut doc, &KEY, &Entity::Booking(b.clone())).unwrap();
         assert_eq!(doc.pending_ops(), 1);
         doc.commit();
         assert_eq!(read_booking(&doc, &b), b);
 
         // Writing it unchanged writes nothing; a steward's rank is its own field.
-        write_entity(&mut doc, &Entity::Booking(b.clone())).unwrap();
+        write_entity(&mut doc, &KEY, &Entity::Booking(b.clone())).unwrap();
         assert_eq!(doc.pending_ops(), 0);
         b.queue_rank = Some(1.5);
-        write_entity(&mut doc, &Entity::Booking(b.clone())).unwrap();
+        write_entity(&mut doc, &KEY, &Entity::Booking(b.clone())).unwrap();
         assert_eq!(doc.pending_ops(), 1);
         doc.commit();
         assert_eq!(read_booking(&doc, &b), b);
+    }
+
+    #[test]
+    fn an_activity_entry_in_a_booking_document_has_its_own_root_key() {
+        use crate::domain::ActivityAction;
+        use automerge::ReadDoc;
+
+        let b = booking();
+        let entry = ActivityEntry {
+            id: ActivityId::generate_at(b.created),
+            at: b.created,
+            actor: b.member.clone(),
+            device: b.created_by.clone(),
+            action: ActivityAction::BookingRequested,
+            item: Some(b.item.clone()),
+            booking: Some(b.id.clone()),
+            subject: Some(b.member.clone()),
+            summary: "Jordfräs".into(),
+        };
+        let mut doc = AutoCommit::new();
+        write_entity(&mut doc, &KEY, &Entity::Booking(b.clone())).unwrap();
+        write_entity(&mut doc, &KEY, &Entity::Activity(entry.clone())).unwrap();
+        let heads = doc.get_heads();
+        let patches = doc.diff(&[], &heads);
+        let entry_ref = EntityRef::Activity(entry.id.clone());
+        assert!(doc.get(ROOT, format!("activity:{}", entry.id)).unwrap().is_some());
+        assert!(doc.get(ROOT, entry.id.as_str()).unwrap().is_none());
+        let both: BTreeSet<EntityRef> = [EntityRef::Booking(b.id.clone()), entry_ref.clone()].into_iter().collect();
+        assert_eq!(all_entities(&doc, &KEY).unwrap().into_iter().collect::<BTreeSet<_>>(), both);
+        assert_eq!(touched_entities(&KEY, &patches), both);
+        assert_eq!(read_entity(&doc, &KEY, &entry_ref).unwrap(), Some(Entity::Activity(entry.clone())));
+
+        // In an activity document the same entry sits under its bare id; a prefixed key
+        // there, or a prefixed key that is no id, names nothing.
+        let month = DocKey::activity_at(entry.at);
+        let mut activity = AutoCommit::new();
+        write_entity(&mut activity, &month, &Entity::Activity(entry.clone())).unwrap();
+        assert_eq!(all_entities(&activity, &month).unwrap(), [entry_ref]);
+        assert_eq!(root_entity(&month, &format!("activity:{}", entry.id)), None);
+        assert_eq!(root_entity(&KEY, "activity:NOT AN ID"), None);
     }
 }

@@ -6,23 +6,28 @@
 //!   loan rules and maintenance log). It changes when the catalogue changes, not when people
 //!   book.
 //! - **booking** documents, one per calendar month (UTC) of the bookings' start: a booking
-//!   lives in the month it starts in, with its whole lifecycle.
-//! - **activity** documents, one per calendar month of the entries: the history.
+//!   lives in the month it starts in, with its whole lifecycle and the activity entries
+//!   about it (so a booking write changes one document).
+//! - **activity** documents, one per calendar month of the entries: the rest of the history
+//!   (catalogue and membership changes; stores written before entries moved in with their
+//!   bookings kept every entry here, and both places are read).
 //!
 //! Entities are automerge maps with one key per field, so concurrent edits of different
 //! fields of the same item merge field by field. Catalogue entities live under
 //! `ROOT/group`, `ROOT/members/<id>` and `ROOT/items/<id>`; bookings and activity entries
-//! sit directly under the root of their monthly document, so two devices that both create a
-//! new month's document never conflict over a container object.
+//! sit directly under the root of their monthly document (an entry in a booking document
+//! under `activity:<id>`), so two devices that both create a new month's document never
+//! conflict over a container object.
 
 mod entity;
 pub(crate) mod json;
 mod key;
 
-pub(crate) use entity::decode_entity;
 pub use entity::{
-    Entity, EntityRef, all_entities, read_entity, touched_entities, write_entity, write_entity_field_by_field,
+    BOOKING_ACTIVITY_PREFIX, Entity, EntityRef, all_entities, read_entity, touched_entities, write_entity,
+    write_entity_field_by_field,
 };
+pub(crate) use entity::{activity_root_key, decode_entity};
 pub(crate) use json::scalar_to_json;
 pub use json::{Packing, read_json, write_json, write_json_packed};
 pub use key::DocKey;

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::docs::{DocKey, Entity};
 use crate::domain::item::{MAX_TEXT_CHARS, check_len};
 use crate::domain::permissions::{may_act_on_booking, may_book_for_other, require_steward};
 use crate::domain::{
@@ -85,17 +84,12 @@ impl Store {
             hlc: self.next_hlc()?,
             queue_rank: None,
         };
-        let activity = self.activity_entry(
-            &me,
-            if waitlist { ActivityAction::WaitlistJoined } else { ActivityAction::BookingRequested },
-            Some(&item.id),
-            Some(&record.id),
-            Some(&borrower.id),
-            booking_summary(&item, record.start, record.end, units),
-        );
+        let action = if waitlist { ActivityAction::WaitlistJoined } else { ActivityAction::BookingRequested };
+        let summary = booking_summary(&item, record.start, record.end, units);
         let id = record.id.clone();
+        let writes = self.booking_writes(&me, action, record, summary);
         drop(checks);
-        self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
+        self.commit_writes(group, writes)?;
         self.booking(group, &id)
     }
 
@@ -227,10 +221,9 @@ impl Store {
             BookingAction::Claim => ActivityAction::WaitlistClaimed,
         };
         let summary = booking_summary(&item, record.start, record.end, record.units);
-        let activity =
-            self.activity_entry(&me, activity_action, Some(&item.id), Some(id), Some(&booking.member), summary);
+        let writes = self.booking_writes(&me, activity_action, record, summary);
         drop(checks);
-        self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
+        self.commit_writes(group, writes)?;
         self.booking(group, id)
     }
 
@@ -270,16 +263,9 @@ impl Store {
         record.end = new_end;
         record.updated = now;
         let summary = booking_summary(&item, record.start, record.end, record.units);
-        let activity = self.activity_entry(
-            &me,
-            ActivityAction::BookingExtended,
-            Some(&item.id),
-            Some(id),
-            Some(&booking.member),
-            summary,
-        );
+        let writes = self.booking_writes(&me, ActivityAction::BookingExtended, record, summary);
         drop(checks);
-        self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
+        self.commit_writes(group, writes)?;
         self.booking(group, id)
     }
 
@@ -309,15 +295,8 @@ impl Store {
         record.updated = now;
         let item = self.item(group, &booking.item)?;
         let summary = format!("{}: waitlist place {}", item.name, index + 1);
-        let activity = self.activity_entry(
-            &me,
-            ActivityAction::WaitlistReordered,
-            Some(&item.id),
-            Some(id),
-            Some(&booking.member),
-            summary,
-        );
-        self.commit_writes(group, vec![(DocKey::bookings_at(record.start), Entity::Booking(record)), activity])?;
+        let writes = self.booking_writes(&me, ActivityAction::WaitlistReordered, record, summary);
+        self.commit_writes(group, writes)?;
         self.waitlist(group, &booking.item)
     }
 

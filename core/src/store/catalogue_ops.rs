@@ -44,8 +44,7 @@ impl Store {
             qualifications: BTreeMap::new(),
             roles: vec![RoleChange { at: now, role: Role::Steward }],
         };
-        let activity =
-            self.activity_entry(&me, ActivityAction::GroupCreated, None, None, Some(&me.id), group.name.clone());
+        let activity = self.activity_entry(&me, ActivityAction::GroupCreated, None, Some(&me.id), group.name.clone());
         self.commit_writes(
             &group.id,
             vec![(DocKey::Catalogue, Entity::Group(group.clone())), (DocKey::Catalogue, Entity::Member(me)), activity],
@@ -89,7 +88,7 @@ impl Store {
             }
             group.pickup_window_hours = h;
         }
-        let activity = self.activity_entry(&me, ActivityAction::GroupEdited, None, None, None, group.name.clone());
+        let activity = self.activity_entry(&me, ActivityAction::GroupEdited, None, None, group.name.clone());
         self.commit_writes(id, vec![(DocKey::Catalogue, Entity::Group(group.clone())), activity])?;
         Ok(group)
     }
@@ -112,7 +111,7 @@ impl Store {
         if let Some(allowed) = members_may_invite {
             group.members_may_invite = allowed;
         }
-        let activity = self.activity_entry(&me, ActivityAction::GroupEdited, None, None, None, group.name.clone());
+        let activity = self.activity_entry(&me, ActivityAction::GroupEdited, None, None, group.name.clone());
         self.commit_writes(id, vec![(DocKey::Catalogue, Entity::Group(group.clone())), activity])?;
         Ok(group)
     }
@@ -181,7 +180,7 @@ impl Store {
             roles: vec![RoleChange { at: now, role }],
         };
         let summary = format!("{} ({})", member.name, member.role);
-        let activity = self.activity_entry(me, ActivityAction::MemberAdded, None, None, Some(&member.id), summary);
+        let activity = self.activity_entry(me, ActivityAction::MemberAdded, None, Some(&member.id), summary);
         self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Member(member.clone())), activity])?;
         Ok(member)
     }
@@ -199,7 +198,7 @@ impl Store {
         }
         m.devices.insert(device.clone(), Device { label: label.trim().to_owned(), added: self.now() });
         let summary = format!("{}: device {}", m.name, device.short());
-        let activity = self.activity_entry(&me, ActivityAction::DeviceAdded, None, None, Some(&m.id), summary);
+        let activity = self.activity_entry(&me, ActivityAction::DeviceAdded, None, Some(&m.id), summary);
         self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Member(m.clone())), activity])?;
         Ok(m)
     }
@@ -217,7 +216,7 @@ impl Store {
         }
         m.change_role(role, self.now());
         let summary = format!("{} is now {}", m.name, role);
-        let activity = self.activity_entry(&me, ActivityAction::MemberRoleChanged, None, None, Some(&m.id), summary);
+        let activity = self.activity_entry(&me, ActivityAction::MemberRoleChanged, None, Some(&m.id), summary);
         self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Member(m.clone())), activity])?;
         Ok(m)
     }
@@ -234,7 +233,7 @@ impl Store {
             return Err(DomainError::LastSteward.into());
         }
         m.removed = Some(self.now());
-        let activity = self.activity_entry(&me, ActivityAction::MemberRemoved, None, None, Some(&m.id), m.name.clone());
+        let activity = self.activity_entry(&me, ActivityAction::MemberRemoved, None, Some(&m.id), m.name.clone());
         self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Member(m.clone())), activity])?;
         Ok(m)
     }
@@ -249,7 +248,7 @@ impl Store {
         self.check_kit(group, None, &draft.kit_parts)?;
         let item = draft.into_item(ItemId::generate(), self.now())?;
         let summary = format!("{} ({} unit{})", item.name, item.quantity, if item.quantity == 1 { "" } else { "s" });
-        let activity = self.activity_entry(&me, ActivityAction::ItemAdded, Some(&item.id), None, None, summary);
+        let activity = self.activity_entry(&me, ActivityAction::ItemAdded, Some(&item.id), None, summary);
         self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Item(item.clone())), activity])?;
         Ok(item)
     }
@@ -302,7 +301,7 @@ impl Store {
         let action =
             if updated.retired && !item.retired { ActivityAction::ItemRetired } else { ActivityAction::ItemEdited };
         let summary = describe_changes(&item, &updated);
-        let activity = self.activity_entry(&me, action, Some(id), None, None, summary);
+        let activity = self.activity_entry(&me, action, Some(id), None, summary);
         self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Item(updated.clone())), activity])?;
         Ok(updated)
     }
@@ -365,8 +364,7 @@ impl Store {
         }
         let summary =
             format!("{}: {} for {}", m.name, if qualified { "qualified" } else { "no longer qualified" }, it.name);
-        let activity =
-            self.activity_entry(&me, ActivityAction::QualificationChanged, Some(item), None, Some(&m.id), summary);
+        let activity = self.activity_entry(&me, ActivityAction::QualificationChanged, Some(item), Some(&m.id), summary);
         self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Member(m.clone())), activity])?;
         Ok(m)
     }
@@ -395,7 +393,7 @@ impl Store {
         let summary = format!("{}: {} (now {})", item.name, entry.note, condition_after);
         item.maintenance.insert(entry.id.clone(), entry);
         item.condition = condition_after;
-        let activity = self.activity_entry(&me, ActivityAction::MaintenanceLogged, Some(id), None, None, summary);
+        let activity = self.activity_entry(&me, ActivityAction::MaintenanceLogged, Some(id), None, summary);
         self.commit_writes(group, vec![(DocKey::Catalogue, Entity::Item(item.clone())), activity])?;
         Ok(item)
     }

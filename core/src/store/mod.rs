@@ -47,9 +47,9 @@ use std::sync::Arc;
 
 use crate::docs::{DocKey, Entity, EntityRef, write_entity};
 use crate::domain::hlc::Hlc;
-use crate::domain::{ActivityAction, ActivityEntry, Member};
+use crate::domain::{ActivityAction, ActivityEntry, BookingRecord, Member};
 use crate::error::{Error, Result};
-use crate::ids::{ActivityId, BookingId, DeviceId, GroupId, ItemId, MemberId, random_bytes};
+use crate::ids::{ActivityId, DeviceId, GroupId, ItemId, MemberId, random_bytes};
 use crate::time::{Clock, SystemClock, Timestamp};
 use crate::trust::attest;
 use doc_log::{DocCache, Missing};
@@ -328,13 +328,13 @@ impl Store {
         Ok(self.conn.unchecked_transaction()?)
     }
 
-    /// An activity entry by `actor` for a write happening now, and the document it goes in.
+    /// An activity entry by `actor` for a write happening now that is not about a booking,
+    /// and the document it goes in (the activity document of this month).
     pub(crate) fn activity_entry(
         &self,
         actor: &Member,
         action: ActivityAction,
         item: Option<&ItemId>,
-        booking: Option<&BookingId>,
         subject: Option<&MemberId>,
         summary: String,
     ) -> (DocKey, Entity) {
@@ -346,11 +346,37 @@ impl Store {
             device: self.device.clone(),
             action,
             item: item.cloned(),
-            booking: booking.cloned(),
+            booking: None,
             subject: subject.cloned(),
             summary,
         };
         (DocKey::activity_at(at), Entity::Activity(entry))
+    }
+
+    /// The writes of a booking action by `actor` happening now: the booking as it becomes,
+    /// and the activity entry about it, both in the booking's document, so the action
+    /// changes one document.
+    pub(crate) fn booking_writes(
+        &self,
+        actor: &Member,
+        action: ActivityAction,
+        record: BookingRecord,
+        summary: String,
+    ) -> Vec<(DocKey, Entity)> {
+        let at = self.now();
+        let key = DocKey::bookings_at(record.start);
+        let entry = ActivityEntry {
+            id: ActivityId::generate_at(at),
+            at,
+            actor: actor.id.clone(),
+            device: self.device.clone(),
+            action,
+            item: Some(record.item.clone()),
+            booking: Some(record.id.clone()),
+            subject: Some(record.member.clone()),
+            summary,
+        };
+        vec![(key, Entity::Booking(record)), (key, Entity::Activity(entry))]
     }
 
     /// Writes entities into their documents as one atomic, durable operation: the changes
@@ -366,7 +392,7 @@ impl Store {
         for (key, entity) in &writes {
             touched.entry(*key).or_default().insert(entity.entity_ref());
             let result = match self.cache.get(&self.conn, group, *key, &self.device, Missing::CreateNew) {
-                Ok(Some(loaded)) => write_entity(&mut loaded.doc, entity).map_err(Error::from),
+                Ok(Some(loaded)) => write_entity(&mut loaded.doc, key, entity).map_err(Error::from),
                 Ok(None) => {
                     Err(Error::Store(StoreError::MalformedDocument { reason: format!("document {key} missing") }))
                 }

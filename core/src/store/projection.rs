@@ -72,7 +72,7 @@ fn upsert(conn: &Connection, group: &GroupId, key: DocKey, entity: &Entity) -> R
         Entity::Member(m) => upsert_member(conn, group, m),
         Entity::Item(i) => upsert_item(conn, group, i),
         Entity::Booking(b) => upsert_booking(conn, group, key, b),
-        Entity::Activity(a) => upsert_activity(conn, group, a),
+        Entity::Activity(a) => upsert_activity(conn, group, key, a),
     }
 }
 
@@ -291,10 +291,13 @@ fn upsert_booking(conn: &Connection, group: &GroupId, key: DocKey, b: &BookingRe
     write_holds(conn, group.as_str(), b)
 }
 
-fn upsert_activity(conn: &Connection, group: &GroupId, a: &ActivityEntry) -> Result<(), StoreError> {
+fn upsert_activity(conn: &Connection, group: &GroupId, key: DocKey, a: &ActivityEntry) -> Result<(), StoreError> {
+    // The document is recorded only when it is not the activity document of the entry's month.
+    let doc_key = (key != DocKey::activity_at(a.at)).then(|| key.to_string());
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO activity (group_id, id, at, actor, device, action, item_id, booking_id, subject, summary)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT OR REPLACE INTO activity
+             (group_id, id, at, actor, device, action, item_id, booking_id, subject, summary, doc_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         group.as_str(),
@@ -306,7 +309,8 @@ fn upsert_activity(conn: &Connection, group: &GroupId, a: &ActivityEntry) -> Res
         a.item.as_ref().map(|i| i.as_str()),
         a.booking.as_ref().map(|b| b.as_str()),
         a.subject.as_ref().map(|m| m.as_str()),
-        a.summary
+        a.summary,
+        doc_key
     ])?;
     Ok(())
 }

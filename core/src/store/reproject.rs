@@ -69,7 +69,8 @@ fn dependents(
         "SELECT id, doc_key FROM bookings WHERE group_id = ?1 AND (member_id = ?2 OR EXISTS (
              SELECT 1 FROM json_each(bookings.data, '$.events') e WHERE json_extract(e.value, '$.by') = ?2))",
     )?;
-    let mut activity = conn.prepare_cached("SELECT id, at FROM activity WHERE group_id = ?1 AND actor = ?2")?;
+    let mut activity =
+        conn.prepare_cached("SELECT id, at, doc_key FROM activity WHERE group_id = ?1 AND actor = ?2")?;
     for m in members {
         for row in
             bookings.query_map(params![g, m.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
@@ -79,10 +80,15 @@ fn dependents(
                 out.entry(key).or_default().insert(EntityRef::Booking(id));
             }
         }
-        for row in activity.query_map(params![g, m.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
-            let (id, at) = row?;
+        let rows = activity.query_map(params![g, m.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<String>>(2)?))
+        })?;
+        for row in rows {
+            let (id, at, key) = row?;
+            // Without a recorded document, the entry is in the activity document of its month.
+            let key = key.as_deref().and_then(DocKey::parse).unwrap_or(DocKey::activity_at(Timestamp(at)));
             if let Ok(id) = ActivityId::parse(&id) {
-                out.entry(DocKey::activity_at(Timestamp(at))).or_default().insert(EntityRef::Activity(id));
+                out.entry(key).or_default().insert(EntityRef::Activity(id));
             }
         }
     }

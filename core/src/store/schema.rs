@@ -81,6 +81,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/009_journal.sql"),
         rebuilds_projection: false,
     },
+    Migration {
+        version: 10,
+        description: "which document an activity entry lives in",
+        sql: include_str!("migrations/010_activity_place.sql"),
+        // A store of an earlier version that synced with a newer one holds booking
+        // documents with entries it could not read: the rebuild projects them.
+        rebuilds_projection: true,
+    },
 ];
 
 /// The schema version this code writes.

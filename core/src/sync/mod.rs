@@ -67,7 +67,7 @@ fn catalogue_lists_device(data: &[u8], device: &DeviceId) -> Result<bool> {
     let doc = automerge::AutoCommit::load_with_options(data, strict).map_err(SyncError::malformed)?;
     for r in all_entities(&doc, &DocKey::Catalogue)? {
         if let EntityRef::Member(_) = r
-            && let Some(Entity::Member(m)) = read_entity(&doc, &r)?
+            && let Some(Entity::Member(m)) = read_entity(&doc, &DocKey::Catalogue, &r)?
             && m.is_active()
             && m.devices.contains_key(device)
         {

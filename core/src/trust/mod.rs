@@ -24,7 +24,8 @@ use rusqlite::Connection;
 use std::collections::HashMap;
 
 use crate::docs::{
-    DocKey, Entity, EntityRef, GROUP_KEY, ITEMS_KEY, MEMBERS_KEY, all_entities, decode_entity, read_entity,
+    DocKey, Entity, EntityRef, GROUP_KEY, ITEMS_KEY, MEMBERS_KEY, activity_root_key, all_entities, decode_entity,
+    read_entity,
 };
 use crate::domain::{Founder, Member};
 use crate::ids::{DeviceId, GroupId, MemberId};
@@ -97,7 +98,7 @@ impl<'a> Judge<'a> {
 
     /// Whether the document holds the entity at all (authorised or not).
     pub(crate) fn present(&self, r: &EntityRef) -> Result<bool, StoreError> {
-        Ok(read_entity(self.doc, r)?.is_some())
+        Ok(read_entity(self.doc, &self.key, r)?.is_some())
     }
 }
 
@@ -135,7 +136,7 @@ fn effective_entity(
         }
         EntityRef::Activity(id) => {
             let mut rule = rules::ActivityRule::default();
-            reader.read(&ROOT, &[], id.as_str(), authors, &mut rule)?
+            reader.read(&ROOT, &[], &activity_root_key(&key, id), authors, &mut rule)?
         }
     };
     // What is left after unauthorised writes were set aside may not make an entity: then
@@ -197,7 +198,7 @@ pub(crate) fn catalogue_roster(doc: &AutoCommit, group: &GroupId) -> Result<Rost
         None => {
             let mut stewards = Vec::new();
             for id in &members {
-                if let Some(Entity::Member(m)) = read_entity(doc, &EntityRef::Member(id.clone()))?
+                if let Some(Entity::Member(m)) = read_entity(doc, &DocKey::Catalogue, &EntityRef::Member(id.clone()))?
                     && m.role == crate::domain::Role::Steward
                 {
                     stewards.push(m);

@@ -58,7 +58,7 @@ fn a_change_forged_in_a_stewards_name_is_refused_and_changes_nothing() {
     };
     let mut forged = mallory.item(&g, &item).unwrap();
     forged.rules = LoanRules { max_loan_hours: Some(1), ..forged.rules.clone() };
-    write_entity(&mut doc, &Entity::Item(forged)).unwrap();
+    write_entity(&mut doc, &DocKey::Catalogue, &Entity::Item(forged)).unwrap();
     doc.commit();
     let data = doc.save_after(&heads);
     // Even with every attestation Mallory can make (her own), the change is not vouched for.
@@ -110,8 +110,8 @@ fn a_member_editing_loan_rules_has_no_effect_on_any_device() {
     let mut promoted = me.clone();
     promoted.role = Role::Steward;
     let change = own_edit(&mut member, &g, DocKey::Catalogue, |doc| {
-        write_entity(doc, &Entity::Item(edited)).unwrap();
-        write_entity(doc, &Entity::Member(promoted)).unwrap();
+        write_entity(doc, &DocKey::Catalogue, &Entity::Item(edited)).unwrap();
+        write_entity(doc, &DocKey::Catalogue, &Entity::Member(promoted)).unwrap();
     });
     steward.merge_documents(&g, &[change]).unwrap();
 
@@ -248,30 +248,34 @@ fn a_packed_activity_entry_in_another_members_name_has_no_effect() {
     let mut mallory = lab.device();
     add_member(&mut steward, &g, &mallory, "Mallory", Role::Member);
     run(&mut steward, &mut mallory, &g);
-    // Mallory's booking makes the month's activity document; both devices hold it.
-    book(&lab, &mut mallory, &g, &item, 24);
+    // Mallory's booking makes its month's booking document (which holds the entries about
+    // the booking); the group's creation made the month's activity document. Both devices
+    // hold both.
+    let booking = book(&lab, &mut mallory, &g, &item, 24);
     run(&mut mallory, &mut steward, &g);
     let karin = steward.me(&g).unwrap().id;
     let at = lab.at(0);
-    let claimed = ActivityEntry {
-        id: ActivityId::generate_at(at),
-        at,
-        actor: karin,
-        device: mallory.device_id().clone(),
-        action: ActivityAction::ItemRetired,
-        item: Some(item.clone()),
-        booking: None,
-        subject: None,
-        summary: "Karin retired the band saw".into(),
-    };
-    // Written by Mallory's own device, signed with her own key: attributable, but the entry
-    // names Karin as its actor.
-    let change = own_edit(&mut mallory, &g, DocKey::activity_at(at), |doc| {
-        write_entity(doc, &Entity::Activity(claimed.clone())).unwrap();
-    });
-    steward.merge_documents(&g, &[change]).unwrap();
-    let page = steward.activity(&g, &ActivityFilter::default(), None, 100).unwrap();
-    assert!(!page.entries.iter().any(|e| e.id == claimed.id), "an entry in another member's name counts");
-    assert!(page.entries.iter().any(|e| e.action == ActivityAction::BookingRequested));
+    for key in [DocKey::activity_at(at), DocKey::bookings_at(booking.start)] {
+        let claimed = ActivityEntry {
+            id: ActivityId::generate_at(at),
+            at,
+            actor: karin.clone(),
+            device: mallory.device_id().clone(),
+            action: ActivityAction::ItemRetired,
+            item: Some(item.clone()),
+            booking: None,
+            subject: None,
+            summary: "Karin retired the band saw".into(),
+        };
+        // Written by Mallory's own device, signed with her own key: attributable, but the
+        // entry names Karin as its actor.
+        let change = own_edit(&mut mallory, &g, key, |doc| {
+            write_entity(doc, &key, &Entity::Activity(claimed.clone())).unwrap();
+        });
+        steward.merge_documents(&g, &[change]).unwrap();
+        let page = steward.activity(&g, &ActivityFilter::default(), None, 100).unwrap();
+        assert!(!page.entries.iter().any(|e| e.id == claimed.id), "an entry in another member's name counts ({key})");
+        assert!(page.entries.iter().any(|e| e.action == ActivityAction::BookingRequested));
+    }
     assert!(steward.check(None).unwrap().is_clean());
 }
