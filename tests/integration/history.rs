@@ -242,3 +242,32 @@ fn a_booking_action_changes_only_the_bookings_document() {
     fx.assert_clean();
     delbar_tests::assert_clean(&mut olle.store);
 }
+
+/// When a member's standing changes, what they wrote is judged again where it lives: the
+/// entry about their booking, kept beside the booking, stays in the history.
+#[test]
+fn entries_beside_a_members_bookings_stay_when_their_role_changes() {
+    let mut fx = Fixture::new();
+    let g = fx.group.clone();
+    let saw = fx.item("Motorsåg", 1);
+    let mut olle = fx.join("Olle", Role::Member);
+    let booking = olle.store.book(&g, &request(&saw.id, at_hours(24), at_hours(26), 1)).unwrap();
+    delbar_tests::sync(&mut olle.store, &mut fx.store, &g);
+    let about_it = |fx: &Fixture| -> Vec<ActivityEntry> {
+        all_activity(&fx.store, &g, &ActivityFilter::default(), 100)
+            .into_iter()
+            .filter(|e| e.booking.as_ref() == Some(&booking.id))
+            .collect()
+    };
+    let before = about_it(&fx);
+    assert_eq!(actions(&before), [A::BookingRequested]);
+    assert_eq!(before[0].actor, olle.member);
+    fx.clock.advance(MINUTE_MS);
+    fx.store.set_role(&g, &olle.member, Role::Steward).unwrap();
+    fx.clock.advance(MINUTE_MS);
+    fx.store.remove_member(&g, &olle.member).unwrap();
+    assert_eq!(about_it(&fx), before);
+    fx.reopen();
+    assert_eq!(about_it(&fx), before);
+    fx.assert_clean();
+}
