@@ -39,6 +39,13 @@ impl Timestamp {
         (y, m)
     }
 
+    /// The calendar month (UTC) this instant falls in, as one number that grows by one each
+    /// month (`year * 12 + month - 1`).
+    pub fn month_number(self) -> i64 {
+        let (year, month) = self.year_month();
+        i64::from(year) * 12 + i64::from(month) - 1
+    }
+
     /// The `(year, month, day, hour, minute)` of this instant in UTC.
     pub fn civil(self) -> (i32, u32, u32, u32, u32) {
         let days = self.0.div_euclid(DAY_MS);

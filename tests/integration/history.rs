@@ -194,6 +194,15 @@ fn history_spans_months_in_order() {
     assert!(all.windows(2).all(|w| w[0].at > w[1].at));
     let months: BTreeSet<_> = all.iter().map(|e| e.at.year_month()).collect();
     assert_eq!(months.len(), 5);
+    // An item's history is read month by month (newest first), across months where the
+    // item has nothing: another item's entries two months later.
+    fx.clock.advance(62 * 24 * 60 * MINUTE_MS);
+    fx.item("Vedklyv", 1);
+    let of_item = ActivityFilter { item: Some(item.id.clone()), member: None };
+    let of_snow = all_activity(&fx.store, &fx.group, &of_item, 2);
+    assert_eq!(actions(&of_snow), [A::ItemEdited, A::ItemEdited, A::ItemEdited, A::ItemEdited, A::ItemAdded]);
+    assert!(of_snow.windows(2).all(|w| w[0].at > w[1].at));
+    assert_pages_cover(&fx, &of_item);
     fx.assert_clean();
 }
 

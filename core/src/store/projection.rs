@@ -222,7 +222,7 @@ fn upsert_item(conn: &Connection, group: &GroupId, i: &Item) -> Result<(), Store
     // What the item's open bookings hold depends on its parts.
     let open: Vec<String> = conn
         .prepare_cached(
-            "SELECT data FROM bookings WHERE group_id = ?1 AND item_id = ?2
+            "SELECT data FROM bookings INDEXED BY bookings_open WHERE group_id = ?1 AND item_id = ?2
              AND stored_state IN ('requested', 'confirmed', 'checked_out')",
         )?
         .query_map([g, i.id.as_str()], |r| r.get(0))?
@@ -296,8 +296,8 @@ fn upsert_activity(conn: &Connection, group: &GroupId, key: DocKey, a: &Activity
     let doc_key = (key != DocKey::activity_at(a.at)).then(|| key.to_string());
     conn.prepare_cached(
         "INSERT OR REPLACE INTO activity
-             (group_id, id, at, actor, device, action, item_id, booking_id, subject, summary, doc_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             (group_id, id, at, actor, device, action, item_id, booking_id, subject, summary, doc_key, month)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         group.as_str(),
@@ -310,7 +310,8 @@ fn upsert_activity(conn: &Connection, group: &GroupId, key: DocKey, a: &Activity
         a.booking.as_ref().map(|b| b.as_str()),
         a.subject.as_ref().map(|m| m.as_str()),
         a.summary,
-        doc_key
+        doc_key,
+        a.at.month_number()
     ])?;
     Ok(())
 }

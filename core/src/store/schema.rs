@@ -83,10 +83,11 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 10,
-        description: "which document an activity entry lives in",
-        sql: include_str!("migrations/010_activity_place.sql"),
+        description: "activity entries beside their bookings; indexes that do not grow with the group's age",
+        sql: include_str!("migrations/010_booking_activity.sql"),
         // A store of an earlier version that synced with a newer one holds booking
-        // documents with entries it could not read: the rebuild projects them.
+        // documents with entries it could not read: the rebuild projects them (and fills
+        // the new columns).
         rebuilds_projection: true,
     },
 ];
