@@ -49,7 +49,7 @@ use crate::docs::{DocKey, Entity, EntityRef, write_entity};
 use crate::domain::hlc::Hlc;
 use crate::domain::{ActivityAction, ActivityEntry, BookingRecord, Member};
 use crate::error::{Error, Result};
-use crate::ids::{ActivityId, DeviceId, GroupId, ItemId, MemberId, random_bytes};
+use crate::ids::{ActivityId, BookingId, DeviceId, GroupId, ItemId, MemberId, random_bytes};
 use crate::time::{Clock, SystemClock, Timestamp};
 use crate::trust::attest;
 use doc_log::{DocCache, Missing};
@@ -338,19 +338,8 @@ impl Store {
         subject: Option<&MemberId>,
         summary: String,
     ) -> (DocKey, Entity) {
-        let at = self.now();
-        let entry = ActivityEntry {
-            id: ActivityId::generate_at(at),
-            at,
-            actor: actor.id.clone(),
-            device: self.device.clone(),
-            action,
-            item: item.cloned(),
-            booking: None,
-            subject: subject.cloned(),
-            summary,
-        };
-        (DocKey::activity_at(at), Entity::Activity(entry))
+        let entry = self.entry_now(actor, action, (item.cloned(), None, subject.cloned()), summary);
+        (DocKey::activity_at(entry.at), Entity::Activity(entry))
     }
 
     /// The writes of a booking action by `actor` happening now: the booking as it becomes,
@@ -363,20 +352,33 @@ impl Store {
         record: BookingRecord,
         summary: String,
     ) -> Vec<(DocKey, Entity)> {
-        let at = self.now();
+        let about = (Some(record.item.clone()), Some(record.id.clone()), Some(record.member.clone()));
+        let entry = self.entry_now(actor, action, about, summary);
         let key = DocKey::bookings_at(record.start);
-        let entry = ActivityEntry {
+        vec![(key, Entity::Booking(record)), (key, Entity::Activity(entry))]
+    }
+
+    /// A new activity entry by `actor` made now by this device, about `(item, booking,
+    /// subject)`.
+    fn entry_now(
+        &self,
+        actor: &Member,
+        action: ActivityAction,
+        (item, booking, subject): (Option<ItemId>, Option<BookingId>, Option<MemberId>),
+        summary: String,
+    ) -> ActivityEntry {
+        let at = self.now();
+        ActivityEntry {
             id: ActivityId::generate_at(at),
             at,
             actor: actor.id.clone(),
             device: self.device.clone(),
             action,
-            item: Some(record.item.clone()),
-            booking: Some(record.id.clone()),
-            subject: Some(record.member.clone()),
+            item,
+            booking,
+            subject,
             summary,
-        };
-        vec![(key, Entity::Booking(record)), (key, Entity::Activity(entry))]
+        }
     }
 
     /// Writes entities into their documents as one atomic, durable operation: the changes
