@@ -23,6 +23,7 @@ mod error;
 mod journal;
 mod journal_writer;
 mod merge;
+mod migration_steps;
 pub mod notify;
 pub(crate) mod projection;
 pub(crate) mod queries;

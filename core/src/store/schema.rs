@@ -11,7 +11,10 @@
 
 use rusqlite::{Connection, Transaction};
 
-use crate::store::StoreError;
+use crate::store::{StoreError, migration_steps};
+
+/// A migration's step in Rust, run in the migration's transaction after its SQL.
+pub type MigrationStep = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
 /// One step of the schema's history. Never edit a released step; append a new one.
 pub struct Migration {
@@ -21,6 +24,9 @@ pub struct Migration {
     pub description: &'static str,
     /// The SQL, run in one transaction.
     pub sql: &'static str,
+    /// A step in Rust run after the SQL, in the same transaction, where SQL alone cannot
+    /// bring the projection up to date and a whole rebuild would cost too much.
+    pub then: Option<MigrationStep>,
     /// Whether the projection must be rebuilt from the documents afterwards.
     pub rebuilds_projection: bool,
 }
@@ -31,64 +37,71 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 1,
         description: "documents, device identity and the base projection",
         sql: include_str!("migrations/001_base.sql"),
+        then: None,
         rebuilds_projection: false,
     },
     Migration {
         version: 2,
         description: "folded text search over items and the overdue index",
         sql: include_str!("migrations/002_search.sql"),
+        then: None,
         rebuilds_projection: true,
     },
     Migration {
         version: 3,
         description: "booking lifecycle events, conflict resolution, kits, qualifications, notifications",
         sql: include_str!("migrations/003_bookings.sql"),
+        then: None,
         rebuilds_projection: true,
     },
     Migration {
         version: 4,
         description: "what each sync peer last announced it holds",
         sql: include_str!("migrations/004_sync.sql"),
+        then: None,
         rebuilds_projection: false,
     },
     Migration {
         version: 5,
         description: "attestations of who wrote which changes; founder, role history and withheld entities",
         sql: include_str!("migrations/005_trust.sql"),
+        then: None,
         rebuilds_projection: true,
     },
     Migration {
         version: 6,
         description: "sync status per peer, invite revocation, group relay and invite settings",
         sql: include_str!("migrations/006_sync_status.sql"),
+        then: None,
         rebuilds_projection: true,
     },
     Migration {
         version: 7,
         description: "document snapshots in their own table, apart from the row every write updates",
         sql: include_str!("migrations/007_snapshots.sql"),
+        then: None,
         rebuilds_projection: false,
     },
     Migration {
         version: 8,
         description: "indexes of a member's devices and qualifications",
         sql: include_str!("migrations/008_member_indexes.sql"),
+        then: None,
         rebuilds_projection: false,
     },
     Migration {
         version: 9,
         description: "the last change-journal record applied",
         sql: include_str!("migrations/009_journal.sql"),
+        then: None,
         rebuilds_projection: false,
     },
     Migration {
         version: 10,
         description: "activity entries beside their bookings; indexes that do not grow with the group's age",
         sql: include_str!("migrations/010_booking_activity.sql"),
-        // A store of an earlier version that synced with a newer one holds booking
-        // documents with entries it could not read: the rebuild projects them (and fills
-        // the new columns).
-        rebuilds_projection: true,
+        then: Some(migration_steps::place_booking_activity),
+        rebuilds_projection: false,
     },
 ];
 
@@ -131,6 +144,9 @@ pub fn migrate(conn: &mut Connection, target: i64) -> Result<bool, StoreError> {
     for m in MIGRATIONS.iter().filter(|m| m.version > current && m.version <= target) {
         let tx: Transaction<'_> = conn.transaction()?;
         tx.execute_batch(m.sql)?;
+        if let Some(step) = m.then {
+            step(&tx)?;
+        }
         tx.pragma_update(None, "user_version", m.version)?;
         tx.commit()?;
         tracing::info!(version = m.version, description = m.description, "migrated store schema");

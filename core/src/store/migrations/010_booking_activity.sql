@@ -9,10 +9,11 @@ ALTER TABLE activity ADD COLUMN doc_key TEXT;
 -- history sat on that item's own leaf pages, so a sync bringing 1,000 entries about 1,000
 -- items wrote about 1,000 pages of it in a long-lived group (a few dozen in a young one).
 -- Keyed by the entry's calendar month first, new entries land in the pages of their month;
--- an item's history is read month by month, newest first.
+-- an item's history is read month by month, newest first. The migration's Rust step
+-- (`store/migration_steps.rs`) fills the months, then makes the index
+-- `activity_by_item_month (group_id, month, item_id, at, id)` over them.
 ALTER TABLE activity ADD COLUMN month INTEGER NOT NULL DEFAULT 0;
 DROP INDEX activity_by_item;
-CREATE INDEX activity_by_item_month ON activity (group_id, month, item_id, at, id);
 
 -- The open bookings of an item (for the per-member limit and kits) were found through an
 -- index over every booking ever made; only open ones are asked for.
