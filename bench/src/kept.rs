@@ -1,8 +1,15 @@
-//! `--writes-on PATH`: durable booking writes measured again on a copy of a store an earlier
-//! run kept (`--keep DIR`), without building its history again (200k bookings take about
-//! twelve minutes to build). The same writes as the main pass's: `book` from 40 days ahead
-//! of the benchmark's "now", `upkeep` after each, the first write (loading the month's
-//! document) not counted.
+//! Measurements on copies of stores an earlier run kept (`--keep DIR`), without building
+//! their history again (200k bookings take about twelve minutes to build):
+//!
+//! - `--writes-on PATH`: durable booking writes, the same as the main pass's: `book` from 40
+//!   days ahead of the benchmark's "now", `upkeep` after each, the first write (loading the
+//!   month's document) not counted;
+//! - `--week-on PATH`: a week offline received by a device holding the whole history: a
+//!   second copy of the store becomes another device (a key of its own, added as a member
+//!   by the first), then `--week` bookings made on the first are synced to it, the session
+//!   timed as the main pass times it. Used to compare sizes back to back, and to try a
+//!   change of the receiving store's schema (`DELBAR_BENCH_RECEIVER_SQL`, run on the
+//!   receiver's copy before it opens).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -13,6 +20,7 @@ use delbar_core::time::ManualClock;
 
 use crate::history::{self, Built};
 use crate::stats::{self, Latencies};
+use crate::sync;
 
 /// Measures `count` durable writes on a copy of the store at `path`.
 pub fn writes(path: &Path, count: usize) -> Result<Latencies, String> {
@@ -44,5 +52,65 @@ pub fn print_writes(path: &Path, count: usize) -> Result<(), String> {
         writes.percentile(90.0),
         writes.percentile(99.0)
     );
+    Ok(())
+}
+
+/// The sessions that bring `week` bookings to another device holding the whole history of
+/// the store at `path`, one for each of `rounds` weeks.
+pub fn week(path: &Path, week: usize, rounds: usize) -> Result<Vec<sync::SyncCost>, String> {
+    let err = |e: delbar_core::Error| e.to_string();
+    let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
+    let (source_path, peer_path) = (dir.path().join("source.db"), dir.path().join("peer.db"));
+    stats::copy_store(path, &source_path)?;
+    stats::copy_store(path, &peer_path)?;
+    {
+        // The copy becomes another device: a key of its own (its journal is the source's,
+        // which it then does not apply).
+        let conn = rusqlite::Connection::open(&peer_path).map_err(|e| e.to_string())?;
+        conn.execute("UPDATE local_device SET secret_key = ?1", [[7u8; 32].to_vec()]).map_err(|e| e.to_string())?;
+        if let Ok(sql) = std::env::var("DELBAR_BENCH_RECEIVER_SQL") {
+            conn.execute_batch(&sql).map_err(|e| format!("DELBAR_BENCH_RECEIVER_SQL: {e}"))?;
+        }
+    }
+    let now = history::now();
+    let clock = ManualClock::new(now);
+    let mut source = Store::open_with_clock(&source_path, Arc::new(clock.clone())).map_err(err)?;
+    let mut peer = Store::open_with_clock(&peer_path, Arc::new(clock.clone())).map_err(err)?;
+    let group = source.groups().map_err(err)?.into_iter().next().ok_or("the store holds no group")?.id;
+    let peer_device = peer.device_id().clone();
+    source
+        .add_member(
+            &group,
+            "Mätenhetens andra telefon",
+            delbar_core::domain::Role::Member,
+            Some((peer_device, "phone")),
+        )
+        .map_err(err)?;
+    sync::session(&mut source, &mut peer, &group)?;
+    let all = ItemFilter { limit: u32::MAX, ..ItemFilter::default() };
+    let items: Vec<_> = source.items(&group, &all).map_err(err)?.into_iter().map(|i| (i.id, i.name)).collect();
+    let built =
+        Built { delbar_path: source_path.clone(), naive_path: source_path, group: group.clone(), items, now, clock };
+    let mut costs = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        sync::book_many(&mut source, &built, week)?;
+        source.upkeep();
+        costs.push(sync::session(&mut source, &mut peer, &group)?);
+        peer.upkeep();
+    }
+    Ok(costs)
+}
+
+/// Runs [`week`] and prints each session's time and bytes.
+pub fn print_week(path: &Path, bookings: usize, rounds: usize) -> Result<(), String> {
+    for (round, cost) in week(path, bookings, rounds)?.iter().enumerate() {
+        println!(
+            "week offline of {bookings} bookings received, round {} of {rounds}, on a copy of {}: {:.0} ms, {:.1} KB",
+            round + 1,
+            path.display(),
+            cost.ms,
+            cost.bytes() as f64 / 1000.0
+        );
+    }
     Ok(())
 }

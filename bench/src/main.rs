@@ -42,6 +42,8 @@ struct Args {
     probe_in_process: bool,
     /// Only measure durable writes again, on a copy of this kept store.
     writes_on: Option<PathBuf>,
+    /// Only measure weeks offline received by another device, on copies of this kept store.
+    week_on: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -56,6 +58,7 @@ fn parse_args() -> Result<Args, String> {
         keep: None,
         probe_in_process: false,
         writes_on: None,
+        week_on: None,
     };
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -81,12 +84,15 @@ fn parse_args() -> Result<Args, String> {
             "--writes-on" => {
                 out.writes_on = Some(PathBuf::from(args.next().ok_or("--writes-on needs a store kept by --keep")?));
             }
+            "--week-on" => {
+                out.week_on = Some(PathBuf::from(args.next().ok_or("--week-on needs a store kept by --keep")?));
+            }
             "--samples" => {
                 out.samples = args.next().and_then(|s| s.parse().ok()).ok_or("--samples needs a number")?;
             }
             other => {
                 return Err(format!(
-                    "unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json, --keep, --writes-on)"
+                    "unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json, --keep, --writes-on, --week-on)"
                 ));
             }
         }
@@ -117,6 +123,9 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), String> {
     if let Some(path) = &args.writes_on {
         return kept::print_writes(path, args.samples);
+    }
+    if let Some(path) = &args.week_on {
+        return kept::print_week(path, args.week, turns::ROUNDS);
     }
     let mut reports = Vec::new();
     let started = std::time::Instant::now();
@@ -296,6 +305,7 @@ mod tests {
             keep: Some(dir.path().join("kept")),
             probe_in_process: true,
             writes_on: None,
+            week_on: None,
         };
         run(&args).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
@@ -317,5 +327,9 @@ mod tests {
         let again = kept::writes(&kept, 5).unwrap();
         assert_eq!(again.0.len(), 5);
         assert!(again.0.iter().all(|ms| *ms > 0.0), "{:?}", again.0);
+        // And a week offline received by another device holding its history.
+        let weeks = kept::week(&kept, 5, 2).unwrap();
+        assert_eq!(weeks.len(), 2);
+        assert!(weeks.iter().all(|w| w.ms > 0.0 && w.bytes() > 0), "{weeks:?}");
     }
 }
