@@ -7,7 +7,9 @@
 //!   Migrations must keep their data.
 //! - **projection** (everything else): derived from the documents for fast queries. A
 //!   migration that changes the projection sets [`Migration::rebuilds_projection`] and the
-//!   store rebuilds it from the documents after migrating.
+//!   store rebuilds it from the documents after migrating, or, where a rebuild would cost
+//!   too much in a long-lived group, brings exactly what changed up to date in a step of
+//!   its own ([`Migration::then`], `store/migration_steps.rs`).
 
 use rusqlite::{Connection, Transaction};
 
