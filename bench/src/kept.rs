@@ -22,22 +22,28 @@ use crate::history::{self, Built};
 use crate::stats::{self, Latencies};
 use crate::sync;
 
-/// Measures `count` durable writes on a copy of the store at `path`.
-pub fn writes(path: &Path, count: usize) -> Result<Latencies, String> {
-    let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
-    let copy = dir.path().join("delbar.db");
-    stats::copy_store(path, &copy)?;
+/// Opens a copy, at `copy`, of the store at `path`, on the benchmark's clock at its "now",
+/// with its group and items as the measurements need them.
+fn open_copy(path: &Path, copy: &Path) -> Result<(Store, Built), String> {
+    let err = |e: delbar_core::Error| e.to_string();
+    stats::copy_store(path, copy)?;
     let now = history::now();
     let clock = ManualClock::new(now);
-    let mut store = Store::open_with_clock(&copy, Arc::new(clock.clone())).map_err(|e| e.to_string())?;
-    let group = store.groups().map_err(|e| e.to_string())?.into_iter().next().ok_or("the store holds no group")?.id;
+    let store = Store::open_with_clock(copy, Arc::new(clock.clone())).map_err(err)?;
+    let group = store.groups().map_err(err)?.into_iter().next().ok_or("the store holds no group")?.id;
     let all = ItemFilter { limit: u32::MAX, ..ItemFilter::default() };
-    let items: Vec<_> =
-        store.items(&group, &all).map_err(|e| e.to_string())?.into_iter().map(|i| (i.id, i.name)).collect();
+    let items: Vec<_> = store.items(&group, &all).map_err(err)?.into_iter().map(|i| (i.id, i.name)).collect();
     if items.is_empty() {
         return Err("the store's group has no items".into());
     }
-    let built = Built { delbar_path: copy.clone(), naive_path: copy, group, items, now, clock };
+    let built = Built { delbar_path: copy.to_path_buf(), naive_path: copy.to_path_buf(), group, items, now, clock };
+    Ok((store, built))
+}
+
+/// Measures `count` durable writes on a copy of the store at `path`.
+pub fn writes(path: &Path, count: usize) -> Result<Latencies, String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
+    let (mut store, built) = open_copy(path, &dir.path().join("delbar.db"))?;
     stats::delbar_writes(&mut store, &built, count)
 }
 
@@ -60,8 +66,8 @@ pub fn print_writes(path: &Path, count: usize) -> Result<(), String> {
 pub fn week(path: &Path, week: usize, rounds: usize) -> Result<Vec<sync::SyncCost>, String> {
     let err = |e: delbar_core::Error| e.to_string();
     let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
-    let (source_path, peer_path) = (dir.path().join("source.db"), dir.path().join("peer.db"));
-    stats::copy_store(path, &source_path)?;
+    let (mut source, built) = open_copy(path, &dir.path().join("source.db"))?;
+    let peer_path = dir.path().join("peer.db");
     stats::copy_store(path, &peer_path)?;
     {
         // The copy becomes another device: a key of its own (its journal is the source's,
@@ -72,11 +78,8 @@ pub fn week(path: &Path, week: usize, rounds: usize) -> Result<Vec<sync::SyncCos
             conn.execute_batch(&sql).map_err(|e| format!("DELBAR_BENCH_RECEIVER_SQL: {e}"))?;
         }
     }
-    let now = history::now();
-    let clock = ManualClock::new(now);
-    let mut source = Store::open_with_clock(&source_path, Arc::new(clock.clone())).map_err(err)?;
-    let mut peer = Store::open_with_clock(&peer_path, Arc::new(clock.clone())).map_err(err)?;
-    let group = source.groups().map_err(err)?.into_iter().next().ok_or("the store holds no group")?.id;
+    let mut peer = Store::open_with_clock(&peer_path, Arc::new(built.clock.clone())).map_err(err)?;
+    let group = built.group.clone();
     let peer_device = peer.device_id().clone();
     source
         .add_member(
@@ -87,10 +90,6 @@ pub fn week(path: &Path, week: usize, rounds: usize) -> Result<Vec<sync::SyncCos
         )
         .map_err(err)?;
     sync::session(&mut source, &mut peer, &group)?;
-    let all = ItemFilter { limit: u32::MAX, ..ItemFilter::default() };
-    let items: Vec<_> = source.items(&group, &all).map_err(err)?.into_iter().map(|i| (i.id, i.name)).collect();
-    let built =
-        Built { delbar_path: source_path.clone(), naive_path: source_path, group: group.clone(), items, now, clock };
     let mut costs = Vec::with_capacity(rounds);
     for _ in 0..rounds {
         sync::book_many(&mut source, &built, week)?;
