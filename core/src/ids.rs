@@ -137,27 +137,63 @@ id_type!(
     "device"
 );
 
+/// Alphabet of time-ordered ids: the 32 characters of [`ID_ALPHABET`] in ASCII order, so
+/// that comparing two ids as text compares the numbers they write. (In the RFC 4648 order
+/// `2`..`7` stand for 26..31 but sort before the letters: an id made a millisecond later
+/// could sort first.)
+const ORDERED_ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
+
+/// Bits of a time-ordered id after its instant: the process's sequence number.
+const SEQUENCE_BITS: u32 = 35;
+
 /// An id that sorts after every id this process made before at the same or an earlier
-/// instant: the instant (45 bits of milliseconds), a process-wide counter, then randomness.
+/// instant: the instant (45 bits of milliseconds), then the process's next sequence number
+/// (35 bits, see [`next_sequence`]).
 ///
 /// Entities that sit under the root of a monthly document are keyed by such ids because an
 /// automerge 0.12 map stores its keys in order and inserting a key costs with the number of
 /// keys after it: a random key lands in the middle of a month of entries (about 0.7 ms in a
 /// map of 40,000 operations, measured), a time-ordered one at its end (about 11 us).
 fn time_ordered_id(at: crate::time::Timestamp) -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let random: [u8; 2] = random_bytes();
-    let mut bits: u128 = (u128::from(at.0.max(0) as u64 & ((1 << 45) - 1)) << 35)
-        | (u128::from(n & ((1 << 19) - 1)) << 16)
-        | u128::from(u16::from_be_bytes(random));
+    compose_time_ordered(at, next_sequence())
+}
+
+/// The id of `sequence` at `at`.
+fn compose_time_ordered(at: crate::time::Timestamp, sequence: u64) -> String {
+    let instant = u128::from(at.0.max(0) as u64 & ((1 << 45) - 1));
+    let mut bits: u128 = (instant << SEQUENCE_BITS) | u128::from(sequence & ((1 << SEQUENCE_BITS) - 1));
     let mut out = [0u8; 16];
     for slot in out.iter_mut().rev() {
-        *slot = ID_ALPHABET[(bits & 31) as usize];
+        *slot = ORDERED_ALPHABET[(bits & 31) as usize];
         bits >>= 5;
     }
     out.iter().map(|b| char::from(*b)).collect()
+}
+
+/// The next number of this process's sequence (see [`Sequence`]).
+fn next_sequence() -> u64 {
+    static SEQUENCE: std::sync::OnceLock<Sequence> = std::sync::OnceLock::new();
+    SEQUENCE.get_or_init(Sequence::starting_at_random).next()
+}
+
+/// Numbers that count up from a random start below 2^34; each process has one.
+///
+/// Two processes (two devices, or one device before and after a restart) may make ids at
+/// the same instant; a random start makes their numbers meet only if their runs overlap,
+/// about `2 * n / 2^34` for runs of `n` ids, where a count from zero would meet at once.
+/// Starting below half the range leaves 2^34 ids before the count could wrap and break
+/// the order of ids made within one instant.
+struct Sequence(std::sync::atomic::AtomicU64);
+
+impl Sequence {
+    fn starting_at_random() -> Self {
+        let start = u64::from_be_bytes(random_bytes()) & ((1 << (SEQUENCE_BITS - 1)) - 1);
+        Sequence(std::sync::atomic::AtomicU64::new(start))
+    }
+
+    fn next(&self) -> u64 {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl ActivityId {
@@ -229,6 +265,61 @@ mod tests {
         assert!(b.as_str() < c.as_str());
         assert!(ActivityId::generate_at(earlier).as_str() < ActivityId::generate_at(later).as_str());
         assert_eq!(BookingId::parse(c.as_str()).ok(), Some(c));
+    }
+
+    #[test]
+    fn time_ordered_ids_keep_the_sequence_whole_and_in_order() {
+        let at = crate::time::Timestamp(1_795_348_800_000);
+        let top = (1 << SEQUENCE_BITS) - 1;
+        assert_ne!(compose_time_ordered(at, 0), compose_time_ordered(at, 1 << 16), "no bit of the sequence is dropped");
+        assert!(compose_time_ordered(at, top - 1) < compose_time_ordered(at, top));
+        assert!(compose_time_ordered(at, top) < compose_time_ordered(at.plus_ms(1), 0), "the instant comes first");
+    }
+
+    #[test]
+    fn time_ordered_ids_compare_as_text_like_the_numbers_they_write() {
+        assert!(ORDERED_ALPHABET.windows(2).all(|w| w[0] < w[1]));
+        let mut sorted = *ORDERED_ALPHABET;
+        let mut letters = *ID_ALPHABET;
+        sorted.sort_unstable();
+        letters.sort_unstable();
+        assert_eq!(sorted, letters, "the same characters as random ids");
+        // Steps across a month, and across the whole range of the sequence.
+        let start = crate::time::Timestamp(1_795_348_800_000);
+        let mut last = compose_time_ordered(start, 0);
+        for step in 1..31 * 24 * 3_600_000 / 9_973 {
+            let next = compose_time_ordered(start.plus_ms(step * 9_973), step as u64 * 7_919);
+            assert!(last < next, "{last} sorts after {next}");
+            last = next;
+        }
+        let mut last = compose_time_ordered(start, 0);
+        for step in 1..100_000u64 {
+            let next = compose_time_ordered(start, step * 343_597);
+            assert!(last < next, "{last} sorts after {next}");
+            last = next;
+        }
+    }
+
+    #[test]
+    fn a_sequence_starts_low_enough_to_never_wrap() {
+        for _ in 0..1_000 {
+            assert!(Sequence::starting_at_random().next() < 1 << (SEQUENCE_BITS - 1));
+        }
+    }
+
+    #[test]
+    fn processes_making_ids_at_one_instant_make_different_ids() {
+        // Each sequence stands for one process (a device, or a restart of it), all making
+        // their ids in the same millisecond, as devices whose clock stands still would.
+        let at = crate::time::Timestamp(1_795_348_800_000);
+        let mut seen = std::collections::HashSet::new();
+        for process in 0..40 {
+            let sequence = Sequence::starting_at_random();
+            for _ in 0..1_000 {
+                let id = compose_time_ordered(at, sequence.next());
+                assert!(seen.insert(id.clone()), "process {process} made {id} again");
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //!   `kill_writer`; `DELBAR_KILL_SEED` picks other moments).
 //! - `power_loss`: acknowledged writes come back from the change journal when SQLite lost
 //!   its last commits.
+//! - `restarts`: a device restarted many times at one instant never reuses an id.
 //! - `migrations`: stores of every older schema version open, migrate and rebuild.
 //! - `bad_input`: bad input gets a typed error and changes nothing; files that are not
 //!   stores are refused.
@@ -40,6 +41,7 @@ mod loan_rules;
 mod merge;
 mod migrations;
 mod power_loss;
+mod restarts;
 mod search;
 mod two_handles;
 mod waitlist;

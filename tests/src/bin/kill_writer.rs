@@ -4,7 +4,8 @@
 //! flushes; before acting on a booking it prints `TRY act <id> <state>` so the parent knows
 //! which single write may be in flight when the kill lands.
 //!
-//! Usage: `kill_writer <store path> <seed>`.
+//! Usage: `kill_writer <store path> <seed> [writes]`; with `writes` it exits by itself after
+//! that many acknowledged writes.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -23,9 +24,10 @@ const SELF_LIMIT: Duration = Duration::from_secs(20);
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(path), Some(seed)) = (args.get(1), args.get(2).and_then(|s| s.parse::<u64>().ok())) else {
-        eprintln!("usage: kill_writer <store path> <seed>");
+        eprintln!("usage: kill_writer <store path> <seed> [writes]");
         std::process::exit(2);
     };
+    let limit = args.get(3).and_then(|s| s.parse::<usize>().ok()).unwrap_or(usize::MAX);
     let clock = ManualClock::new(start());
     let mut store = open_store(std::path::Path::new(path), &clock);
     let group = store.groups().unwrap().first().expect("the parent creates the group").id.clone();
@@ -47,7 +49,8 @@ fn main() {
     writeln!(out, "READY").unwrap();
     out.flush().unwrap();
     let began = Instant::now();
-    while began.elapsed() < SELF_LIMIT {
+    let mut acked = 0;
+    while began.elapsed() < SELF_LIMIT && acked < limit {
         match rng.below(10) {
             0..=2 => {
                 let mut draft = ItemDraft::named(&format!("{} {}", rng.pick(NAMES), rng.below(1000)));
@@ -55,6 +58,7 @@ fn main() {
                 if let Ok(item) = store.add_item(&group, draft) {
                     writeln!(out, "ACK item {}", item.id).unwrap();
                     out.flush().unwrap();
+                    acked += 1;
                     items.push(item.id);
                 }
             }
@@ -65,6 +69,7 @@ fn main() {
                 if let Ok(b) = store.book(&group, &request(&item, at_hours(from), until, 1)) {
                     writeln!(out, "ACK book {} {}", b.id, b.state.as_str()).unwrap();
                     out.flush().unwrap();
+                    acked += 1;
                     open.push((b.id, b.state));
                 }
             }
@@ -78,6 +83,7 @@ fn main() {
                 if let Ok(b) = store.act_on_booking(&group, &id, action) {
                     writeln!(out, "ACK act {} {}", b.id, b.state.as_str()).unwrap();
                     out.flush().unwrap();
+                    acked += 1;
                     if b.state.is_open() {
                         open[index].1 = b.state;
                     } else {
