@@ -313,7 +313,7 @@ fn an_entry_reusing_another_entrys_id_in_another_document_hides_nothing() {
     let change = own_edit(&mut mallory, &g, key, |doc| {
         write_entity(doc, &key, &Entity::Activity(reused.clone())).unwrap();
     });
-    steward.merge_documents(&g, &[change.clone()]).unwrap();
+    steward.merge_documents(&g, std::slice::from_ref(&change)).unwrap();
     let after = steward.activity(&g, &ActivityFilter::default(), None, 100).unwrap().entries;
     assert!(after.contains(&victim), "the steward's entry is still listed");
     assert!(steward.check(None).unwrap().is_clean());
