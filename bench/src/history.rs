@@ -154,8 +154,8 @@ pub fn confirmed_booking(
 ) -> BookingRecord {
     let stamp = BookingEvent { at, by: member.clone(), device: device.clone() };
     BookingRecord {
-        // As a device makes it: ordered by the instant it was made.
-        id: BookingId::generate_at(at),
+        // As a device makes it: ordered by the instant it was made, naming its document.
+        id: BookingId::generate_in(at, DocKey::bookings_at(start)),
         item,
         member: member.clone(),
         units: 1,
@@ -297,7 +297,7 @@ pub fn build(dir: &Path, plan: &Plan, cat: &mut Catalogue) -> Result<Built> {
                 record.updated = at;
             }
             let entry = Entity::Activity(ActivityEntry {
-                id: ActivityId::generate_at(at),
+                id: ActivityId::generate_in(at, DocKey::bookings_at(start)),
                 at,
                 actor: member.clone(),
                 device: device.clone(),

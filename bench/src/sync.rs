@@ -9,7 +9,7 @@ use std::time::Instant;
 use automerge::sync::{State as AmState, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 use delbar_core::Store;
-use delbar_core::docs::Entity;
+use delbar_core::docs::{DocKey, Entity};
 use delbar_core::domain::{ActivityAction, ActivityEntry, NewBooking, Role};
 use delbar_core::ids::{ActivityId, DeviceId, GroupId, MemberId};
 use delbar_core::net::frame::{Frame, PROTOCOL_VERSION};
@@ -186,7 +186,7 @@ pub fn naive_book_many(
         let end = start.plus_ms(2 * HOUR_MS);
         let record = confirmed_booking(item.clone(), member, device, (start, end), built.now);
         let entry = ActivityEntry {
-            id: ActivityId::generate_at(built.now),
+            id: ActivityId::generate_in(built.now, DocKey::bookings_at(start)),
             at: built.now,
             actor: member.clone(),
             device: device.clone(),

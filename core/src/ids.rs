@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::docs::DocKey;
 use crate::domain::DomainError;
 
 /// Alphabet of generated ids: lowercase RFC 4648 base32 without padding.
@@ -196,21 +197,47 @@ impl Sequence {
     }
 }
 
+/// A time-ordered id made at `at` for an entity of document `home`, beginning with the
+/// document's id prefix ([`DocKey::id_prefix`]). Within one document every such id has the
+/// same beginning, so they sort by their time-ordered part.
+fn time_ordered_id_in(at: crate::time::Timestamp, home: DocKey) -> String {
+    let mut id = home.id_prefix().unwrap_or_default();
+    id.push_str(&time_ordered_id(at));
+    id
+}
+
 impl ActivityId {
     /// A fresh id that sorts after every id this process made before at the same or an
-    /// earlier instant (see `time_ordered_id`). History pages break ties of equal instants
-    /// by id, so entries one device writes within one millisecond keep their order.
+    /// earlier instant (see `time_ordered_id`), naming no document: the form of the ids
+    /// made before session 8. History pages break ties of equal instants by id, so entries
+    /// one device writes within one millisecond keep their order.
     pub fn generate_at(at: crate::time::Timestamp) -> Self {
         Self(time_ordered_id(at))
+    }
+
+    /// A fresh time-ordered id for an entry made at `at` that lives in document `home`,
+    /// which the id names (a copy of the entry in any other document is not read; see
+    /// `docs::entity`). Among entries of one instant, those of a booking document (`b...`)
+    /// sort after those of an activity document (`a...`) whatever order they were made in;
+    /// within one document they keep their order.
+    pub fn generate_in(at: crate::time::Timestamp, home: DocKey) -> Self {
+        Self(time_ordered_id_in(at, home))
     }
 }
 
 impl BookingId {
     /// A fresh id for a booking made at `at`, sorting after the ids of the bookings made
     /// before it, so that a new booking is added at the end of its monthly document (see
-    /// `time_ordered_id`). Ids made before this existed are random; both kinds parse alike.
+    /// `time_ordered_id`), naming no document: the form of the ids made before session 8.
+    /// Older ids are random; every kind parses alike.
     pub fn generate_at(at: crate::time::Timestamp) -> Self {
         Self(time_ordered_id(at))
+    }
+
+    /// A fresh time-ordered id for a booking made at `at` that lives in document `home`
+    /// (the month of its start), which the id names.
+    pub fn generate_in(at: crate::time::Timestamp, home: DocKey) -> Self {
+        Self(time_ordered_id_in(at, home))
     }
 }
 

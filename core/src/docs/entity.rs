@@ -74,14 +74,23 @@ pub(crate) fn activity_root_key(key: &DocKey, id: &ActivityId) -> String {
 }
 
 /// The entity a root key of a monthly document names, if any.
+///
+/// An id that names its document by its beginning ([`DocKey::named_by_id`]) names nothing in any
+/// other document: a copy written elsewhere under the id of someone's booking or entry (by a
+/// modified app) is not read, so it cannot stand in for the original. Ids made before
+/// session 8 name no document and are read wherever they are.
 fn root_entity(key: &DocKey, root_key: &str) -> Option<EntityRef> {
-    match key {
-        DocKey::Catalogue => None,
+    let (r, id) = match key {
+        DocKey::Catalogue => return None,
         DocKey::Bookings { .. } => match root_key.strip_prefix(BOOKING_ACTIVITY_PREFIX) {
-            Some(id) => ActivityId::parse(id).ok().map(EntityRef::Activity),
-            None => BookingId::parse(root_key).ok().map(EntityRef::Booking),
+            Some(id) => (ActivityId::parse(id).ok().map(EntityRef::Activity)?, id),
+            None => (BookingId::parse(root_key).ok().map(EntityRef::Booking)?, root_key),
         },
-        DocKey::Activity { .. } => ActivityId::parse(root_key).ok().map(EntityRef::Activity),
+        DocKey::Activity { .. } => (ActivityId::parse(root_key).ok().map(EntityRef::Activity)?, root_key),
+    };
+    match DocKey::named_by_id(id) {
+        Some(home) if home != *key => None,
+        _ => Some(r),
     }
 }
 
@@ -348,6 +357,37 @@ mod tests {
         assert_eq!(doc.pending_ops(), 1);
         doc.commit();
         assert_eq!(read_booking(&doc, &b), b);
+    }
+
+    #[test]
+    fn an_id_that_names_another_document_names_nothing_here() {
+        use crate::domain::ActivityAction;
+
+        let elsewhere = DocKey::Bookings { year: 2027, month: 2 };
+        let mut at_home = booking();
+        at_home.id = BookingId::generate_in(at_home.created, KEY);
+        let mut copy = booking();
+        copy.id = BookingId::generate_in(copy.created, elsewhere);
+        let entry = ActivityEntry {
+            id: ActivityId::generate_in(copy.created, DocKey::activity_at(copy.created)),
+            at: copy.created,
+            actor: copy.member.clone(),
+            device: copy.created_by.clone(),
+            action: ActivityAction::BookingRequested,
+            item: Some(copy.item.clone()),
+            booking: Some(copy.id.clone()),
+            subject: None,
+            summary: String::new(),
+        };
+        let mut doc = AutoCommit::new();
+        for e in [Entity::Booking(at_home.clone()), Entity::Booking(copy), Entity::Activity(entry)] {
+            write_entity(&mut doc, &KEY, &e).unwrap();
+        }
+        let heads = doc.get_heads();
+        let patches = doc.diff(&[], &heads);
+        let listed = [EntityRef::Booking(at_home.id.clone())];
+        assert_eq!(all_entities(&doc, &KEY).unwrap(), listed);
+        assert_eq!(touched_entities(&KEY, &patches).into_iter().collect::<Vec<_>>(), listed);
     }
 
     #[test]

@@ -38,6 +38,39 @@ impl DocKey {
         DocKey::Activity { year, month }
     }
 
+    /// How the ids of the bookings and activity entries made for this document begin: `b`
+    /// or `a`, the year and month, and `-` (`b202701-`), so that every device can tell from
+    /// an id alone which document the entity belongs to (see [`DocKey::named_by_id`]). The
+    /// catalogue's entities have no such beginning. (At the beginning, not the end: the end
+    /// of a time-ordered id is what tells ids made close together apart when a person types
+    /// part of one.)
+    pub fn id_prefix(&self) -> Option<String> {
+        match self {
+            DocKey::Catalogue => None,
+            DocKey::Bookings { year, month } => Some(format!("b{year:04}{month:02}-")),
+            DocKey::Activity { year, month } => Some(format!("a{year:04}{month:02}-")),
+        }
+    }
+
+    /// The document an id names by its beginning ([`DocKey::id_prefix`]); `None` for an id
+    /// without one, as every id made before session 8.
+    pub fn named_by_id(id: &str) -> Option<DocKey> {
+        let (head, _) = id.split_once('-')?;
+        if head.len() != 7 || !head.is_ascii() {
+            return None;
+        }
+        let (kind, digits) = head.split_at(1);
+        let kind = match kind {
+            "b" => "bookings",
+            "a" => "activity",
+            _ => return None,
+        };
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        DocKey::parse(&format!("{kind}/{}-{}", &digits[..4], &digits[4..]))
+    }
+
     /// Parses a stored key (`catalogue`, `bookings/2026-11`, `activity/2026-11`).
     pub fn parse(s: &str) -> Option<Self> {
         if s == "catalogue" {
@@ -71,6 +104,18 @@ impl fmt::Display for DocKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_name_their_document_by_their_beginning() {
+        for k in [DocKey::Bookings { year: 2026, month: 11 }, DocKey::Activity { year: 2027, month: 1 }] {
+            let id = format!("{}buibsbiqaaabuqmt", k.id_prefix().unwrap());
+            assert_eq!(DocKey::named_by_id(&id), Some(k));
+        }
+        assert_eq!(DocKey::Catalogue.id_prefix(), None);
+        for id in ["buibsbiqaaabuqmt", "item-1", "b2027013-x", "c202701-x", "b202713-x", "b20270a-x", "bå2027-x"] {
+            assert_eq!(DocKey::named_by_id(id), None, "{id}");
+        }
+    }
 
     #[test]
     fn keys_round_trip() {

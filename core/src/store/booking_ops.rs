@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::docs::DocKey;
 use crate::domain::item::{MAX_TEXT_CHARS, check_len};
 use crate::domain::permissions::{may_act_on_booking, may_book_for_other, require_steward};
 use crate::domain::{
@@ -69,7 +70,7 @@ impl Store {
             );
         }
         let record = BookingRecord {
-            id: BookingId::generate_at(now),
+            id: BookingId::generate_in(now, DocKey::bookings_at(request.start)),
             item: item.id.clone(),
             member: borrower.id.clone(),
             units,

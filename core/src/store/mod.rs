@@ -339,8 +339,10 @@ impl Store {
         subject: Option<&MemberId>,
         summary: String,
     ) -> (DocKey, Entity) {
-        let entry = self.entry_now(actor, action, (item.cloned(), None, subject.cloned()), summary);
-        (DocKey::activity_at(entry.at), Entity::Activity(entry))
+        let at = self.now();
+        let key = DocKey::activity_at(at);
+        let entry = self.new_entry((at, key), actor, action, (item.cloned(), None, subject.cloned()), summary);
+        (key, Entity::Activity(entry))
     }
 
     /// The writes of a booking action by `actor` happening now: the booking as it becomes,
@@ -354,23 +356,23 @@ impl Store {
         summary: String,
     ) -> Vec<(DocKey, Entity)> {
         let about = (Some(record.item.clone()), Some(record.id.clone()), Some(record.member.clone()));
-        let entry = self.entry_now(actor, action, about, summary);
         let key = DocKey::bookings_at(record.start);
+        let entry = self.new_entry((self.now(), key), actor, action, about, summary);
         vec![(key, Entity::Booking(record)), (key, Entity::Activity(entry))]
     }
 
-    /// A new activity entry by `actor` made now by this device, about `(item, booking,
-    /// subject)`.
-    fn entry_now(
+    /// A new activity entry by `actor` made at `at` by this device, about `(item, booking,
+    /// subject)`, for document `home` (its id names it).
+    fn new_entry(
         &self,
+        (at, home): (Timestamp, DocKey),
         actor: &Member,
         action: ActivityAction,
         (item, booking, subject): (Option<ItemId>, Option<BookingId>, Option<MemberId>),
         summary: String,
     ) -> ActivityEntry {
-        let at = self.now();
         ActivityEntry {
-            id: ActivityId::generate_at(at),
+            id: ActivityId::generate_in(at, home),
             at,
             actor: actor.id.clone(),
             device: self.device.clone(),

@@ -281,7 +281,6 @@ fn a_packed_activity_entry_in_another_members_name_has_no_effect() {
 }
 
 #[test]
-#[ignore = "core bug: an activity entry id reused in another document hides the entry it names"]
 fn an_entry_reusing_another_entrys_id_in_another_document_hides_nothing() {
     use delbar_core::domain::{ActivityAction, ActivityEntry};
     use delbar_core::store::ActivityFilter;
@@ -323,7 +322,6 @@ fn an_entry_reusing_another_entrys_id_in_another_document_hides_nothing() {
 }
 
 #[test]
-#[ignore = "core bug: a booking id reused in another month's document replaces the booking it names"]
 fn a_booking_reusing_another_members_booking_id_replaces_nothing() {
     use delbar_core::domain::BookingRecord;
 
