@@ -1,7 +1,9 @@
 //! Identifiers of groups, members, devices, items, bookings and activity entries.
 //!
-//! Ids are random 80-bit values written as 16 lowercase base32 characters, so they are short
-//! enough to type in the CLI and never collide in practice. Device ids are the hex form of the
+//! Ids are 80-bit values written as 16 lowercase base32 characters, so they are short enough
+//! to type in the CLI and never collide in practice: random for groups, members, items and
+//! maintenance entries; time-ordered, and preceded by the document they belong to
+//! (`b202701-...`), for bookings and activity entries. Device ids are the hex form of the
 //! device's ed25519 public key, the same key iroh uses as the node identity.
 
 use serde::{Deserialize, Serialize};
@@ -208,8 +210,8 @@ fn time_ordered_id_in(at: crate::time::Timestamp, home: DocKey) -> String {
 
 impl ActivityId {
     /// A fresh id that sorts after every id this process made before at the same or an
-    /// earlier instant (see `time_ordered_id`), naming no document: the form of the ids
-    /// made before session 8. History pages break ties of equal instants by id, so entries
+    /// earlier instant (see `time_ordered_id`), naming no document, as the ids made before
+    /// session 8 did. History pages break ties of equal instants by id, so entries
     /// one device writes within one millisecond keep their order.
     pub fn generate_at(at: crate::time::Timestamp) -> Self {
         Self(time_ordered_id(at))
@@ -228,7 +230,7 @@ impl ActivityId {
 impl BookingId {
     /// A fresh id for a booking made at `at`, sorting after the ids of the bookings made
     /// before it, so that a new booking is added at the end of its monthly document (see
-    /// `time_ordered_id`), naming no document: the form of the ids made before session 8.
+    /// `time_ordered_id`), naming no document, as the ids made before session 8 did.
     /// Older ids are random; every kind parses alike.
     pub fn generate_at(at: crate::time::Timestamp) -> Self {
         Self(time_ordered_id(at))
