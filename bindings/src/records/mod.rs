@@ -2,8 +2,10 @@
 //! conversions. No rule lives here: only field-by-field copies and id parsing.
 //!
 //! Conventions of every record:
-//! - ids are `String`s (the core's 16-character base32 ids; device ids are 64 hex
-//!   characters). A malformed id given to a call fails with `DelbarError::InvalidInput`.
+//! - ids are `String`s (the core's 16-character base32 ids, which for bookings and activity
+//!   entries made since session 8 begin with their document, as in `b202701-...`; device ids
+//!   are 64 hex characters). Apps treat them as opaque text. A malformed id given to a call
+//!   fails with `DelbarError::InvalidInput`.
 //! - instants are [`TimestampMs`]: milliseconds since 1970-01-01T00:00:00Z, UTC (`Long` in
 //!   Kotlin, `Int64` in Swift).
 
