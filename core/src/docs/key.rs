@@ -56,19 +56,16 @@ impl DocKey {
     /// without one, as every id made before session 8.
     pub fn named_by_id(id: &str) -> Option<DocKey> {
         let (head, _) = id.split_once('-')?;
-        if head.len() != 7 || !head.is_ascii() {
+        let digits = head.get(1..)?;
+        if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let (kind, digits) = head.split_at(1);
-        let kind = match kind {
+        let kind = match head.get(..1)? {
             "b" => "bookings",
             "a" => "activity",
             _ => return None,
         };
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        DocKey::parse(&format!("{kind}/{}-{}", &digits[..4], &digits[4..]))
+        DocKey::monthly(kind, digits.get(..4)?, digits.get(4..)?)
     }
 
     /// Parses a stored key (`catalogue`, `bookings/2026-11`, `activity/2026-11`).
@@ -78,6 +75,12 @@ impl DocKey {
         }
         let (kind, period) = s.split_once('/')?;
         let (y, m) = period.split_once('-')?;
+        DocKey::monthly(kind, y, m)
+    }
+
+    /// The monthly document of `kind` (`bookings`, `activity`) for the year and two-digit
+    /// month given as text, if they name one.
+    fn monthly(kind: &str, y: &str, m: &str) -> Option<Self> {
         let year: i32 = y.parse().ok()?;
         let month: u32 = m.parse().ok()?;
         if !(1..=12).contains(&month) || !(1970..=9999).contains(&year) || m.len() != 2 {
