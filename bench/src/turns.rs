@@ -4,7 +4,7 @@
 //!
 //! The main pass measures each size right after building it, so the sizes are measured tens
 //! of minutes apart; on a shared machine its speed drifts by more than the bounds allow in
-//! that time (session 5: the naive design's append-and-fsync, whose cost does not depend on
+//! that time (a run on 2026-11-29: the naive design's append-and-fsync, whose cost does not depend on
 //! the history, took 0.96 ms at 5k and 2.65 ms at 200k in the same run). Taking turns puts
 //! every size under the same conditions; each figure is the median over the rounds.
 

@@ -211,7 +211,7 @@ fn time_ordered_id_in(at: crate::time::Timestamp, home: DocKey) -> String {
 impl ActivityId {
     /// A fresh id that sorts after every id this process made before at the same or an
     /// earlier instant (see `time_ordered_id`), naming no document, as the ids made before
-    /// session 8 did. History pages break ties of equal instants by id, so entries
+    /// commit `86c3abf` did. History pages break ties of equal instants by id, so entries
     /// one device writes within one millisecond keep their order.
     pub fn generate_at(at: crate::time::Timestamp) -> Self {
         Self(time_ordered_id(at))
@@ -230,7 +230,7 @@ impl ActivityId {
 impl BookingId {
     /// A fresh id for a booking made at `at`, sorting after the ids of the bookings made
     /// before it, so that a new booking is added at the end of its monthly document (see
-    /// `time_ordered_id`), naming no document, as the ids made before session 8 did.
+    /// `time_ordered_id`), naming no document, as the ids made before commit `86c3abf` did.
     /// Older ids are random; every kind parses alike.
     pub fn generate_at(at: crate::time::Timestamp) -> Self {
         Self(time_ordered_id(at))

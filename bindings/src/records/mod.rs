@@ -3,7 +3,7 @@
 //!
 //! Conventions of every record:
 //! - ids are `String`s (the core's 16-character base32 ids, which for bookings and activity
-//!   entries made since session 8 begin with their document, as in `b202701-...`; device ids
+//!   entries made since commit `86c3abf` begin with their document, as in `b202701-...`; device ids
 //!   are 64 hex characters). Apps treat them as opaque text. A malformed id given to a call
 //!   fails with `DelbarError::InvalidInput`.
 //! - instants are [`TimestampMs`]: milliseconds since 1970-01-01T00:00:00Z, UTC (`Long` in

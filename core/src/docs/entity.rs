@@ -78,7 +78,7 @@ pub(crate) fn activity_root_key(key: &DocKey, id: &ActivityId) -> String {
 /// An id that names its document by its beginning ([`DocKey::named_by_id`]) names nothing in any
 /// other document: a copy written elsewhere under the id of someone's booking or entry (by a
 /// modified app) is not read, so it cannot stand in for the original. Ids made before
-/// session 8 name no document and are read wherever they are.
+/// commit `86c3abf` name no document and are read wherever they are.
 fn root_entity(key: &DocKey, root_key: &str) -> Option<EntityRef> {
     let (r, id) = match key {
         DocKey::Catalogue => return None,

@@ -53,7 +53,7 @@ impl DocKey {
     }
 
     /// The document an id names by its beginning ([`DocKey::id_prefix`]); `None` for an id
-    /// without one, as every id made before session 8.
+    /// without one, as every id made before commit `86c3abf`.
     pub fn named_by_id(id: &str) -> Option<DocKey> {
         let (head, _) = id.split_once('-')?;
         let digits = head.get(1..)?;
