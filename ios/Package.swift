@@ -23,7 +23,16 @@ let package = Package(
         .target(
             name: "Delbar",
             dependencies: ["DelbarFFI"],
-            path: "Sources/Delbar"
+            path: "Sources/Delbar",
+            linkerSettings: [
+                // The static Rust library needs these system frameworks: Security (TLS
+                // certificates and the keychain, used by iroh's QUIC stack and rustls) and
+                // SystemConfiguration (network interface and reachability lookups, used to
+                // find the device's addresses). Without them linking an app fails with
+                // undefined symbols such as _SecTrustEvaluateWithError and _SCDynamicStoreCreate.
+                .linkedFramework("Security"),
+                .linkedFramework("SystemConfiguration"),
+            ]
         ),
         .testTarget(
             name: "DelbarTests",

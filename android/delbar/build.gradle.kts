@@ -18,8 +18,10 @@ android {
 
     sourceSets {
         getByName("main") {
-            // src/main/kotlin: the wrapper; src/generated/kotlin: uniffi's delbar_ffi.kt.
-            java.srcDirs("src/main/kotlin", "src/generated/kotlin")
+            // src/main/kotlin: the plain-Kotlin wrapper (also compiled and tested on a desktop
+            // JVM by bindings/kotlin/run-tests.sh); src/main/android: the parts that use
+            // android.* APIs (the multicast lock); src/generated/kotlin: uniffi's delbar_ffi.kt.
+            java.srcDirs("src/main/kotlin", "src/main/android", "src/generated/kotlin")
             // src/main/jniLibs/<abi>/libdelbar_ffi.so is AGP's default place; said for clarity.
             jniLibs.srcDirs("src/main/jniLibs")
         }

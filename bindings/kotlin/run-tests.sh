@@ -76,8 +76,10 @@ ls "$BUILD/swift-gen"
 # The Android library's plain-Kotlin wrapper (org.delbar: the notification Flow, coroutine
 # helpers) is compiled into the same jar and tested by src/AndroidWrapperTest.kt. It must not
 # use Android APIs, so that it runs on this JVM.
+# The sample app's screen model (GearScreen.kt) is plain Kotlin too and is tested the same way.
 WRAPPER_DIR="$REPO/android/delbar/src/main/kotlin"
-mapfile -t WRAPPER_SOURCES < <(find "$WRAPPER_DIR" -name '*.kt' | sort)
+SAMPLE_PLAIN="$REPO/android/sample/src/main/kotlin/org/delbar/sample/GearScreen.kt"
+mapfile -t WRAPPER_SOURCES < <(find "$WRAPPER_DIR" -name '*.kt' | sort; echo "$SAMPLE_PLAIN")
 [ "${#WRAPPER_SOURCES[@]}" -gt 0 ] || { echo "no Kotlin sources under $WRAPPER_DIR" >&2; exit 1; }
 if grep -l '^import android\.' "${WRAPPER_SOURCES[@]}"; then
     echo "the files above import android.*: keep the wrapper plain Kotlin" >&2

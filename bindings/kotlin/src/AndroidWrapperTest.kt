@@ -9,9 +9,11 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.flow.take
 import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import org.delbar.DelbarNotifications
+import org.delbar.DelbarStores
 import org.delbar.exchangeWith
 import org.delbar.io
 import uniffi.delbar_ffi.*
@@ -112,5 +114,67 @@ fun notificationFlowFansOutAConfirmationToEveryCollector(dir: File): Unit = TwoD
         val next = later.await()
         assertEq(NotificationKind.BOOKING_CONFIRMED to again.id, next.kind to next.bookingId, "the new confirmation")
         awaitCollectors(notifications, 0)
+    }
+}
+
+fun notificationFlowStopsQuietlyAfterTheStoreCloses(dir: File): Unit = runBlocking {
+    val store = openStore(dir, "closing.db")
+    val notifications = DelbarNotifications(store)
+    // A screen collects; the store is closed while it does (the process's store holder
+    // released it, or a test's teardown); then the screen goes away and its collector stops.
+    val job = launch { notifications.all.collect { } }
+    awaitCollectors(notifications, 1)
+    store.close()
+    job.cancel()
+    job.join() // the listener slot is given back to a closed store: no exception
+    awaitCollectors(notifications, 0)
+    // A collector that starts after close ends at once instead of throwing.
+    val late = withTimeout(10_000) { notifications.all.toList() }
+    assertEq(emptyList<Notification>(), late, "a closed store's Flow is empty")
+}
+
+fun storesOpenOncePerProcess(dir: File): Unit = runBlocking {
+    val path = File(dir, "shared.db").path
+    // Two screens (or a rotated Activity and its predecessor) ask for the same file.
+    val first = DelbarStores.open(path)
+    val second = DelbarStores.open(path)
+    expect(first === second) { "the same store object for the same path" }
+    val gid = first.createGroup("Odlingsakademin", "", "Karin").id
+    assertEq(listOf(gid), second.listGroups().map { it.id }, "one store, seen by both")
+    DelbarStores.close(path)
+    // Opened again after close: a new handle on the same file, with what was written.
+    val reopened = DelbarStores.open(path)
+    expect(reopened !== first) { "a new handle after close" }
+    assertEq(listOf(gid), reopened.listGroups().map { it.id }, "the file kept the group")
+    DelbarStores.close(path)
+}
+
+fun theSampleScreenShowsNamesAndLocalTimes(dir: File): Unit = runBlocking {
+    val store = openStore(dir, "sample.db")
+    try {
+        val gid = store.createGroup("Odlingsakademin", "", "Karin").id
+        val tiller = store.addItem(gid, itemDraft("Jordfräs").copy(quantity = 2))
+        // Summer time ends in Stockholm on 2026-10-25 at 03:00 local (01:00 UTC), when the
+        // clocks go back to 02:00. A loan from 00:30 UTC (02:30 CEST) to 02:30 UTC (03:30 CET)
+        // reads 02:30-03:30 on the wall clock, though it lasts two hours; a fixed offset
+        // would show one end an hour wrong.
+        val start = java.time.Instant.parse("2026-10-25T00:30:00Z").toEpochMilli()
+        val end = java.time.Instant.parse("2026-10-25T02:30:00Z").toEpochMilli()
+        val loader = org.delbar.sample.GearScreenLoader(java.time.ZoneId.of("Europe/Stockholm"), java.util.Locale.forLanguageTag("sv-SE"))
+        assertEq("25 okt. 2026 02:30 – 03:30", loader.span(start, end), "local wall-clock times across the change")
+
+        val now = store.now()
+        val from = (now / HOUR + 48) * HOUR
+        store.book(gid, NewBooking(tiller.id, 1, from, from + 4 * HOUR))
+        val screen = loader.load(store, gid, from, from + HOUR)
+        assertEq("Odlingsakademin", screen.groupName, "group name")
+        assertEq(listOf(org.delbar.sample.GearRow(tiller.id, "Jordfräs", 1u, 2u)), screen.gear, "one of two units free")
+        assertEq(1, screen.bookings.size, "one booking")
+        val row = screen.bookings[0]
+        assertEq("Jordfräs" to "Karin", row.itemName to row.memberName, "names, not ids")
+        assertEq(loader.span(from, from + 4 * HOUR), row.whenText, "local times")
+        expect(!row.whenText.contains("Z") && !row.whenText.contains(from.toString())) { "no UTC or epoch text: ${row.whenText}" }
+    } finally {
+        store.close()
     }
 }

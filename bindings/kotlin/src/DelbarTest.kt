@@ -447,6 +447,9 @@ fun main() {
                 "notification_flow_fans_out_a_confirmation_to_every_collector",
                 ::notificationFlowFansOutAConfirmationToEveryCollector,
             ),
+            TestCase("notification_flow_stops_quietly_after_the_store_closes", ::notificationFlowStopsQuietlyAfterTheStoreCloses),
+            TestCase("stores_open_once_per_process", ::storesOpenOncePerProcess),
+            TestCase("the_sample_screen_shows_names_and_local_times", ::theSampleScreenShowsNamesAndLocalTimes),
             TestCase("two_stores_sync_over_loopback_after_an_invite", ::twoStoresSyncOverLoopbackAfterAnInvite),
             TestCase(
                 "the_sync_listener_hears_synced_with_and_status_shows_the_peer",

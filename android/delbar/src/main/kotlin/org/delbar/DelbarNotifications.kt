@@ -60,12 +60,30 @@ class DelbarNotifications(private val store: DelbarStore) {
         get() = synchronized(lock) { subscribers.size }
 
     private fun subscribe(channel: SendChannel<Notification>) = synchronized(lock) {
-        if (subscribers.isEmpty()) store.setListener(listener)
+        if (subscribers.isEmpty() && !setListenerUnlessClosed(listener)) {
+            // The store is closed: nothing will ever be heard, so the Flow just ends.
+            channel.close()
+            return@synchronized
+        }
         subscribers += channel
     }
 
     private fun unsubscribe(channel: SendChannel<Notification>) = synchronized(lock) {
         subscribers -= channel
-        if (subscribers.isEmpty()) store.setListener(null)
+        if (subscribers.isEmpty()) setListenerUnlessClosed(null)
     }
+
+    /**
+     * Sets the store's listener; false when the store is already closed. A collector that
+     * stops after the store was closed (an Activity cancelling its scope in `onDestroy` after
+     * the store was closed elsewhere) must not throw: the generated `DelbarStore` raises
+     * `IllegalStateException` ("... has already been destroyed") on any call after `close()`.
+     */
+    private fun setListenerUnlessClosed(l: NotificationListener?): Boolean =
+        try {
+            store.setListener(l)
+            true
+        } catch (e: IllegalStateException) {
+            false
+        }
 }

@@ -2,10 +2,11 @@ package org.delbar.sample
 
 import android.app.Activity
 import android.os.Bundle
+import android.widget.Button
+import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
-import java.io.File
-import java.util.TimeZone
+import java.time.ZoneId
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
@@ -16,82 +17,107 @@ import uniffi.delbar_ffi.DelbarException
 import uniffi.delbar_ffi.DelbarStore
 import uniffi.delbar_ffi.NewBooking
 import uniffi.delbar_ffi.itemDraft
-import uniffi.delbar_ffi.setLocale
 
 /**
- * One screen: opens a store in filesDir, creates a group the first time, adds an item,
- * books it for tomorrow, and shows the items, the bookings and the notifications as they
- * come (through the Flow of org.delbar.DelbarNotifications).
+ * One screen: the group's gear with the units free tomorrow 09:00-13:00, a button per item
+ * that books it for that window, the bookings (item, borrower, local times) and the pending
+ * notifications, which also arrive live through the Flow of [DelbarNotifications].
+ *
+ * The store belongs to the process ([SampleApp]); this Activity only reads and writes it, so
+ * rotating the phone or going back and returning recreates the screen from the store with
+ * nothing lost and nothing opened twice.
  */
 class MainActivity : Activity() {
     private val scope = MainScope()
-    private var store: DelbarStore? = null
     private var listening: Job? = null
-    private lateinit var text: TextView
+    private lateinit var content: LinearLayout
+    private lateinit var status: TextView
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        text = TextView(this).apply { setPadding(32, 32, 32, 32) }
-        setContentView(ScrollView(this).apply { addView(text) })
+        content = LinearLayout(this).apply {
+            orientation = LinearLayout.VERTICAL
+            setPadding(32, 32, 32, 32)
+        }
+        status = TextView(this)
+        setContentView(ScrollView(this).apply { addView(LinearLayout(context).apply {
+            orientation = LinearLayout.VERTICAL
+            addView(status)
+            addView(content)
+        }) })
 
-        // Texts (notifications, error messages) in the phone's language and time zone.
-        val offsetMinutes = TimeZone.getDefault().getOffset(System.currentTimeMillis()) / 60_000
-        setLocale(resources.configuration.locales[0].toLanguageTag(), offsetMinutes)
-
+        val app = application as SampleApp
+        app.applyLocale()
         scope.launch {
             try {
-                run(DelbarStore.open(File(filesDir, "delbar.db").path))
+                val store = app.store.await()
+                val groupId = store.io {
+                    (listGroups().firstOrNull() ?: createGroup("Odlingsakademin", "Redskap vi delar", "Karin").also {
+                        addItem(it.id, itemDraft("Jordfräs Honda F220").copy(category = "garden"))
+                        addItem(it.id, itemDraft("Såmaskin").copy(category = "garden", quantity = 2))
+                    }).id
+                }
+                listen(store, groupId)
+                render(store, groupId)
             } catch (e: DelbarException) {
-                show("Delbar error: ${e.userMessage()} ($e)")
+                status.text = e.userMessage()
             }
         }
     }
 
-    private suspend fun run(store: DelbarStore) {
-        this.store = store
+    private fun listen(store: DelbarStore, groupId: String) {
         val notifications = DelbarNotifications(store)
         listening = scope.launch {
-            notifications.all.collect { n -> show("Notification: ${n.title}: ${n.body}") }
+            notifications.forGroup(groupId).collect { render(store, groupId) }
         }
-
-        val group = store.io {
-            listGroups().firstOrNull() ?: createGroup("Sample group", "Tools we share", "Me")
-        }
-        val hour = 3_600_000L
-        val start = (store.now() / hour + 24) * hour
-        val booking = store.io {
-            val item = addItem(group.id, itemDraft("Jordfräs ${listItems(group.id).size + 1}").copy(category = "garden"))
-            book(group.id, NewBooking(itemId = item.id, units = 1, start = start, end = start + 4 * hour))
-        }
-        show("Booked: ${booking.id} (${booking.state})")
-
-        val items = store.io { listItems(group.id) }
-        val bookings = store.io { listBookings(group.id) }
-        val pending = store.io { notifications(group.id) }
-        show(
-            buildString {
-                appendLine("Group: ${group.name}")
-                appendLine("Items:")
-                items.forEach { appendLine("  ${it.name} (${it.quantity})") }
-                appendLine("Bookings:")
-                bookings.forEach { appendLine("  ${it.itemId} ${it.state} from ${it.start}") }
-                appendLine("Pending notifications: ${pending.size}")
-                pending.forEach { appendLine("  ${it.title}: ${it.body}") }
-            },
-        )
-        // Loans due tomorrow and overdue ones become notifications here (also heard above).
-        store.io { tick() }
     }
 
-    private fun show(line: String) {
-        text.append(line + "\n")
+    /** Tomorrow 09:00-13:00 in the phone's time zone, as epoch milliseconds. */
+    private fun tomorrowMorning(): Pair<Long, Long> {
+        val zone = ZoneId.systemDefault()
+        val day = java.time.LocalDate.now(zone).plusDays(1)
+        val start = day.atTime(9, 0).atZone(zone).toInstant().toEpochMilli()
+        val end = day.atTime(13, 0).atZone(zone).toInstant().toEpochMilli()
+        return start to end
+    }
+
+    private suspend fun render(store: DelbarStore, groupId: String) {
+        val (start, end) = tomorrowMorning()
+        val loader = GearScreenLoader(ZoneId.systemDefault(), resources.configuration.locales[0])
+        val screen = loader.load(store, groupId, start, end)
+        status.text = "${screen.groupName}: ${loader.span(start, end)}"
+        content.removeAllViews()
+        for (row in screen.gear) {
+            content.addView(TextView(this).apply { text = "${row.name}: ${row.freeUnits} / ${row.quantity}" })
+            content.addView(Button(this).apply {
+                text = "Book: ${row.name}"
+                isEnabled = row.freeUnits > 0u
+                setOnClickListener { book(store, groupId, row.itemId, start, end) }
+            })
+        }
+        for (b in screen.bookings) {
+            content.addView(TextView(this).apply { text = "${b.itemName} · ${b.memberName} · ${b.state} · ${b.whenText}" })
+        }
+        for (n in screen.notifications) {
+            content.addView(TextView(this).apply { text = "${n.whenText}  ${n.title}: ${n.body}" })
+        }
+    }
+
+    private fun book(store: DelbarStore, groupId: String, itemId: String, start: Long, end: Long) {
+        scope.launch {
+            try {
+                store.io { book(groupId, NewBooking(itemId = itemId, units = 1, start = start, end = end)) }
+                render(store, groupId)
+            } catch (e: DelbarException) {
+                status.text = e.userMessage() // typed, in the phone's language
+            }
+        }
     }
 
     override fun onDestroy() {
+        // Stop this screen's work only: the store stays open for the next screen (rotation).
         listening?.cancel()
         scope.cancel()
-        store?.close()
-        store = null
         super.onDestroy()
     }
 }

@@ -1,0 +1,34 @@
+package org.delbar.sample
+
+import android.app.Application
+import java.io.File
+import java.util.TimeZone
+import kotlinx.coroutines.Deferred
+import kotlinx.coroutines.MainScope
+import kotlinx.coroutines.async
+import org.delbar.DelbarStores
+import uniffi.delbar_ffi.DelbarStore
+import uniffi.delbar_ffi.setLocale
+
+/**
+ * The process's one store. Activities come and go (rotation, back, the system reclaiming
+ * them); the store stays open for the life of the process, opened once through
+ * [DelbarStores], and is never closed by a screen.
+ */
+class SampleApp : Application() {
+    /** The store, opened in the background when the process starts. */
+    lateinit var store: Deferred<DelbarStore>
+        private set
+
+    override fun onCreate() {
+        super.onCreate()
+        applyLocale()
+        store = MainScope().async { DelbarStores.open(File(filesDir, "delbar.db").path) }
+    }
+
+    /** Texts the core makes (notification titles, error messages) in the phone's language. */
+    fun applyLocale() {
+        val offsetMinutes = TimeZone.getDefault().getOffset(System.currentTimeMillis()) / 60_000
+        setLocale(resources.configuration.locales[0].toLanguageTag(), offsetMinutes)
+    }
+}
