@@ -62,6 +62,12 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+impl From<crate::docs::DocError> for Error {
+    fn from(e: crate::docs::DocError) -> Self {
+        Error::Store(StoreError::from(e))
+    }
+}
+
 impl From<automerge::AutomergeError> for Error {
     fn from(e: automerge::AutomergeError) -> Self {
         Error::Store(StoreError::from(e))

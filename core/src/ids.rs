@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use crate::docs::DocKey;
+use crate::doc_key::DocKey;
 use crate::domain::DomainError;
 
 /// Alphabet of generated ids: lowercase RFC 4648 base32 without padding.

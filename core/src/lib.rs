@@ -18,6 +18,7 @@
 //!
 //! The entry point is [`Store`].
 
+pub mod doc_key;
 pub mod docs;
 pub mod domain;
 pub mod error;

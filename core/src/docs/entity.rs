@@ -4,11 +4,11 @@
 use automerge::{AutoCommit, ObjId, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc, Value};
 use std::collections::BTreeSet;
 
+use crate::docs::DocError;
 use crate::docs::json::{FIXED_KEY, current_at, write_over};
 use crate::docs::{DocKey, GROUP_KEY, ITEMS_KEY, MEMBERS_KEY, Packing, read_json, write_json_packed};
 use crate::domain::{ActivityEntry, BookingRecord, Group, Item, Member};
 use crate::ids::{ActivityId, BookingId, ItemId, MemberId};
-use crate::store::StoreError;
 
 /// One entity of the shared state.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,8 +96,8 @@ fn root_entity(key: &DocKey, root_key: &str) -> Option<EntityRef> {
 
 /// The map holding an entity and the entity's key in it, in a document of kind `key`; `None`
 /// if that container does not exist (yet) in this document.
-fn location(doc: &AutoCommit, key: &DocKey, r: &EntityRef) -> Result<Option<(ObjId, String)>, StoreError> {
-    let in_catalogue = |container: &str, id: &str| -> Result<Option<(ObjId, String)>, StoreError> {
+fn location(doc: &AutoCommit, key: &DocKey, r: &EntityRef) -> Result<Option<(ObjId, String)>, DocError> {
+    let in_catalogue = |container: &str, id: &str| -> Result<Option<(ObjId, String)>, DocError> {
         match doc.get(ROOT, container)? {
             Some((Value::Object(ObjType::Map), obj)) => Ok(Some((obj, id.to_owned()))),
             _ => Ok(None),
@@ -115,7 +115,7 @@ fn location(doc: &AutoCommit, key: &DocKey, r: &EntityRef) -> Result<Option<(Obj
 /// Reads one entity of a document of kind `key`. Returns `Ok(None)` when it is absent or
 /// does not decode (a malformed entity written by a faulty peer is ignored rather than
 /// breaking every query).
-pub fn read_entity(doc: &AutoCommit, key: &DocKey, r: &EntityRef) -> Result<Option<Entity>, StoreError> {
+pub fn read_entity(doc: &AutoCommit, key: &DocKey, r: &EntityRef) -> Result<Option<Entity>, DocError> {
     let Some((obj, key)) = location(doc, key, r)? else {
         return Ok(None);
     };
@@ -148,7 +148,7 @@ pub(crate) fn decode_entity(r: &EntityRef, json: serde_json::Value) -> Result<Op
     Ok(decoded?.filter_ref(r))
 }
 
-fn entity_json(entity: &Entity) -> Result<serde_json::Value, StoreError> {
+fn entity_json(entity: &Entity) -> Result<serde_json::Value, DocError> {
     match entity {
         Entity::Group(g) => serde_json::to_value(g),
         Entity::Member(m) => serde_json::to_value(m),
@@ -156,12 +156,12 @@ fn entity_json(entity: &Entity) -> Result<serde_json::Value, StoreError> {
         Entity::Booking(b) => serde_json::to_value(b),
         Entity::Activity(a) => serde_json::to_value(a),
     }
-    .map_err(|e| StoreError::Encode { message: e.to_string() })
+    .map_err(|e| DocError::Encode { message: e.to_string() })
 }
 
 /// Writes an entity into a document of kind `key`, changing only the fields that differ from
 /// what the document holds.
-pub fn write_entity(doc: &mut AutoCommit, key: &DocKey, entity: &Entity) -> Result<(), StoreError> {
+pub fn write_entity(doc: &mut AutoCommit, key: &DocKey, entity: &Entity) -> Result<(), DocError> {
     let json = entity_json(entity)?;
     // Activity entries are never edited, a booking's lifecycle events are only added and
     // most of its fields never change: each of these is one packed operation (see `json`).
@@ -182,8 +182,8 @@ pub fn write_entity(doc: &mut AutoCommit, key: &DocKey, entity: &Entity) -> Resu
 /// The error for an entity whose container the document lacks. The catalogue's containers
 /// are made by its creator; this only happens for a catalogue received without them, which
 /// the caller reports.
-fn no_container(r: &EntityRef) -> StoreError {
-    StoreError::MalformedDocument { reason: format!("no container for {r:?}") }
+fn no_container(r: &EntityRef) -> DocError {
+    DocError::MalformedDocument { reason: format!("no container for {r:?}") }
 }
 
 /// A booking's fields that never change once it is requested.
@@ -216,14 +216,14 @@ fn fix_fields(json: serde_json::Value, fixed: &[&str]) -> serde_json::Value {
 /// each field as its own value in one document writes (the benchmark's naive baseline).
 /// Its catalogue entities sit where the catalogue keeps them, everything else at the root
 /// under its bare id.
-pub fn write_entity_field_by_field(doc: &mut AutoCommit, entity: &Entity) -> Result<(), StoreError> {
+pub fn write_entity_field_by_field(doc: &mut AutoCommit, entity: &Entity) -> Result<(), DocError> {
     let r = entity.entity_ref();
     let Some((obj, key)) = location(doc, &DocKey::Catalogue, &r)? else { return Err(no_container(&r)) };
     write_json_packed(doc, &obj, &key, &entity_json(entity)?, Packing::None)
 }
 
 /// Every entity present in a document, in a stable order.
-pub fn all_entities(doc: &AutoCommit, key: &DocKey) -> Result<Vec<EntityRef>, StoreError> {
+pub fn all_entities(doc: &AutoCommit, key: &DocKey) -> Result<Vec<EntityRef>, DocError> {
     let mut out = Vec::new();
     match key {
         DocKey::Catalogue => {

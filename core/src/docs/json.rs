@@ -19,17 +19,17 @@
 use automerge::{AutoCommit, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value, transaction::Transactable};
 use serde_json::{Map, Number, Value as Json};
 
-use crate::store::StoreError;
+use crate::docs::DocError;
 
 /// Reads the value at `obj`/`prop` as JSON; `None` when there is nothing there.
-pub fn read_json(doc: &AutoCommit, obj: &ObjId, prop: impl Into<Prop>) -> Result<Option<Json>, StoreError> {
+pub fn read_json(doc: &AutoCommit, obj: &ObjId, prop: impl Into<Prop>) -> Result<Option<Json>, DocError> {
     match doc.get(obj, prop)? {
         None => Ok(None),
         Some((value, id)) => Ok(Some(value_to_json(doc, value, &id)?)),
     }
 }
 
-fn value_to_json(doc: &AutoCommit, value: Value<'_>, id: &ObjId) -> Result<Json, StoreError> {
+fn value_to_json(doc: &AutoCommit, value: Value<'_>, id: &ObjId) -> Result<Json, DocError> {
     Ok(match value {
         Value::Object(ObjType::Map | ObjType::Table) => {
             let mut map = Map::new();
@@ -109,7 +109,7 @@ pub(crate) fn spread_fixed(map: &mut Map<String, Json>) {
 }
 
 /// Writes `new` at `obj`/`key`, changing only what differs from the current value.
-pub fn write_json(doc: &mut AutoCommit, obj: &ObjId, key: &str, new: &Json) -> Result<(), StoreError> {
+pub fn write_json(doc: &mut AutoCommit, obj: &ObjId, key: &str, new: &Json) -> Result<(), DocError> {
     write_json_packed(doc, obj, key, new, Packing::None)
 }
 
@@ -120,13 +120,13 @@ pub fn write_json_packed(
     key: &str,
     new: &Json,
     packing: Packing,
-) -> Result<(), StoreError> {
+) -> Result<(), DocError> {
     let current = current_at(doc, obj, key)?;
     write_over(doc, obj, key, current, new, packing)
 }
 
 /// What is at `obj`/`key` now.
-pub(crate) fn current_at(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<Current, StoreError> {
+pub(crate) fn current_at(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<Current, DocError> {
     Ok(doc.get(obj, key)?.map(|(value, id)| (value.into_owned(), id)))
 }
 
@@ -141,7 +141,7 @@ pub(crate) fn write_over(
     current: Current,
     new: &Json,
     packing: Packing,
-) -> Result<(), StoreError> {
+) -> Result<(), DocError> {
     match new {
         Json::Object(_) if packing == Packing::Whole => {
             let unchanged = match current {
@@ -149,7 +149,7 @@ pub(crate) fn write_over(
                 None => false,
             };
             if !unchanged {
-                let bytes = serde_json::to_vec(new).map_err(|e| StoreError::Encode { message: e.to_string() })?;
+                let bytes = serde_json::to_vec(new).map_err(|e| DocError::Encode { message: e.to_string() })?;
                 doc.put(obj, key, ScalarValue::Bytes(bytes))?;
             }
         }
@@ -227,7 +227,7 @@ fn stands_packed(packed: Option<&Map<String, Json>>, k: &str, v: &Json) -> bool 
     }
 }
 
-fn insert_json(doc: &mut AutoCommit, list: &ObjId, index: usize, v: &Json) -> Result<(), StoreError> {
+fn insert_json(doc: &mut AutoCommit, list: &ObjId, index: usize, v: &Json) -> Result<(), DocError> {
     match v {
         Json::Object(fields) => {
             let map = doc.insert_object(list, index, ObjType::Map)?;

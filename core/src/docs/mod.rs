@@ -20,22 +20,22 @@
 //! conflict over a container object.
 
 mod entity;
+mod error;
 pub(crate) mod json;
-mod key;
 
+pub use crate::doc_key::DocKey;
 pub use entity::{
     BOOKING_ACTIVITY_PREFIX, Entity, EntityRef, all_entities, read_entity, touched_entities, write_entity,
     write_entity_field_by_field,
 };
 pub(crate) use entity::{activity_root_key, decode_entity};
+pub use error::DocError;
 pub(crate) use json::scalar_to_json;
 pub use json::{Packing, read_json, write_json, write_json_packed};
-pub use key::DocKey;
 
 use automerge::{ActorId, AutoCommit, ObjType, ROOT, transaction::Transactable};
 
 use crate::ids::DeviceId;
-use crate::store::StoreError;
 
 /// Key of the catalogue's group object.
 pub const GROUP_KEY: &str = "group";
@@ -64,7 +64,7 @@ pub fn device_of_actor(actor: &[u8]) -> DeviceId {
 
 /// A new, empty document edited by `device`. A catalogue gets its containers in the
 /// creator's first change.
-pub fn new_document(key: &DocKey, device: &DeviceId) -> Result<AutoCommit, StoreError> {
+pub fn new_document(key: &DocKey, device: &DeviceId) -> Result<AutoCommit, DocError> {
     let mut doc = AutoCommit::new().with_actor(actor_of(device));
     if *key == DocKey::Catalogue {
         doc.put_object(ROOT, GROUP_KEY, ObjType::Map)?;

@@ -74,6 +74,17 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+impl From<crate::docs::DocError> for StoreError {
+    fn from(e: crate::docs::DocError) -> Self {
+        use crate::docs::DocError;
+        match e {
+            DocError::Document { message } => StoreError::Document { message },
+            DocError::MalformedDocument { reason } => StoreError::MalformedDocument { reason },
+            DocError::Encode { message } => StoreError::Encode { message },
+        }
+    }
+}
+
 impl From<automerge::AutomergeError> for StoreError {
     fn from(e: automerge::AutomergeError) -> Self {
         StoreError::Document { message: e.to_string() }

@@ -1,4 +1,7 @@
 //! Names of a group's documents.
+//!
+//! A leaf module: ids (which begin with the document they belong to) and the documents layer
+//! both build on it, and it needs neither.
 
 use std::fmt;
 
