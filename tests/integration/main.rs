@@ -21,6 +21,10 @@
 //!   people concerned are notified.
 //! - `convergence`: a property test of partitioned devices acting on bookings.
 //! - `clock_skew`: devices whose clocks are days apart.
+//! - `partitions`: a seeded simulation of seven devices and a hub under partitions, clock
+//!   skew, bundle hand-overs and restarts (`DELBAR_SIM_SEED` replays a seed).
+//! - `membership`: an old backup or bundle never re-adds a removed member; stewards who
+//!   remove each other while apart resolve alike everywhere.
 //!
 //! Run with `cargo test -p delbar-tests`; tests marked `#[ignore = "core bug: ..."]` show a
 //! known core bug and pass once it is fixed (`-- --include-ignored`).
@@ -38,8 +42,10 @@ mod kill;
 mod kits;
 mod lifecycle;
 mod loan_rules;
+mod membership;
 mod merge;
 mod migrations;
+mod partitions;
 mod power_loss;
 mod restarts;
 mod search;

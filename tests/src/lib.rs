@@ -353,3 +353,34 @@ impl Rng {
         &items[self.below(items.len())]
     }
 }
+
+/// Runs one sans-IO sync session of `group` between two stores, every message passing
+/// through its wire encoding. Returns the first error either side reports (a refusal ends
+/// the session; nothing of the refused message is applied).
+pub fn session(a: &mut Store, b: &mut Store, group: &GroupId) -> Result<()> {
+    use delbar_core::sync::{Message, Session};
+    let (mut sa, first_a) = Session::start(a, group, b.device_id())?;
+    let (mut sb, first_b) = Session::start(b, group, a.device_id())?;
+    let (mut to_a, mut to_b) = (vec![first_b], vec![first_a]);
+    while !to_a.is_empty() || !to_b.is_empty() {
+        for m in std::mem::take(&mut to_b) {
+            let bytes = m.encode()?;
+            to_a.extend(sb.receive(b, Message::decode(&bytes)?)?);
+        }
+        for m in std::mem::take(&mut to_a) {
+            let bytes = m.encode()?;
+            to_b.extend(sa.receive(a, Message::decode(&bytes)?)?);
+        }
+    }
+    Ok(())
+}
+
+/// Copies a closed store file, with its change journal if one is beside it, to `to` (an
+/// old backup of a device).
+pub fn copy_store_file(from: &Path, to: &Path) {
+    std::fs::copy(from, to).unwrap();
+    let journal = |p: &Path| p.with_file_name(format!("{}.journal", p.file_name().unwrap().to_string_lossy()));
+    if journal(from).exists() {
+        std::fs::copy(journal(from), journal(to)).unwrap();
+    }
+}

@@ -15,7 +15,9 @@
 //! instead of the stock automerge sync protocol's uncompressed changes and bloom filters.
 //! When the other side's heads include changes this device has not seen (both changed the
 //! document), the heads that side announced in the previous session (kept in
-//! `sync_peer_heads`) say what it surely has, so the answer stays what it lacks.
+//! `sync_peer_heads`) say what it surely has, so the answer stays what it lacks. Only then:
+//! heads this device knows say exactly what the other side holds, and a device whose store
+//! was restored from an older copy no longer holds what it announced before.
 
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
@@ -26,7 +28,7 @@ use crate::docs::DocKey;
 use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
 use crate::store::{DocumentExport, MergeReport};
-use crate::sync::summary::{Summary, changes_after, local_heads, peer_heads, record_peer_heads};
+use crate::sync::summary::{Summary, changes_after_with, local_heads, peer_heads, record_peer_heads};
 use crate::sync::{SyncError, authorize_sender, is_member_device, knows_group, merge_received, validate_documents};
 use crate::trust::attest::Attestation;
 
@@ -170,12 +172,10 @@ impl Session {
                 for (name, theirs) in docs {
                     let key = self.differing_key(&name)?;
                     let theirs: Vec<ChangeHash> = theirs.into_iter().map(ChangeHash).collect();
-                    // What the peer announced last time it surely still has.
-                    let mut base = theirs.clone();
-                    base.extend(peer_heads(store, &self.group, &self.peer, key)?);
-                    base.sort();
-                    base.dedup();
-                    let (data, attestations) = changes_after(store, &self.group, key, &base)?;
+                    // What the peer announced last time counts when its heads name changes
+                    // this device has not seen (see `changes_after_with`).
+                    let recorded = peer_heads(store, &self.group, &self.peer, key)?;
+                    let (data, attestations) = changes_after_with(store, &self.group, key, &theirs, &recorded)?;
                     record_peer_heads(store, &self.group, &self.peer, key, &theirs)?;
                     if !data.is_empty() {
                         self.report.change_bytes_sent += data.len() as u64;

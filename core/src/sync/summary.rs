@@ -106,9 +106,28 @@ pub(crate) fn changes_after(
     key: DocKey,
     their_heads: &[ChangeHash],
 ) -> Result<(Vec<u8>, Vec<Attestation>)> {
+    changes_after_with(store, group, key, their_heads, &[])
+}
+
+/// [`changes_after`] for a peer that also announced `recorded` in an earlier session. Those
+/// are taken as held only when `their_heads` include changes this device does not know (both
+/// sides changed the document): otherwise `their_heads` say exactly what the peer holds, and a
+/// peer whose store was restored from an older copy no longer holds what it announced then.
+pub(crate) fn changes_after_with(
+    store: &Store,
+    group: &GroupId,
+    key: DocKey,
+    their_heads: &[ChangeHash],
+    recorded: &[ChangeHash],
+) -> Result<(Vec<u8>, Vec<Attestation>)> {
     let Some(mut doc) = doc_log::load(store.conn(), group, key)? else {
         return Ok((Vec::new(), Vec::new()));
     };
+    let mut assumed = their_heads.to_vec();
+    if their_heads.iter().any(|h| doc.get_change_by_hash(h).is_none()) {
+        assumed.extend(recorded.iter().filter(|h| !assumed.contains(h)).copied().collect::<Vec<_>>());
+    }
+    let their_heads = assumed.as_slice();
     if !their_heads.is_empty() && doc.get_heads().iter().all(|h| their_heads.contains(h)) {
         return Ok((Vec::new(), Vec::new()));
     }
