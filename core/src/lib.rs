@@ -22,6 +22,9 @@ pub mod doc_key;
 pub mod docs;
 pub mod domain;
 pub mod error;
+/// Entry points for fuzzing untrusted input (see `fuzz/`); not part of the product's API.
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod ids;
 pub mod net;

@@ -1,0 +1,10 @@
+//! An invite code: parsed, and read back from its own code.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Err(broken) = delbar_core::fuzzing::invite(data) {
+        panic!("{broken}");
+    }
+});
