@@ -8,34 +8,40 @@
 //! | 8 | magic `DELBARBN` |
 //! | 2 | format version (1) |
 //! | 4 | body length `n` |
-//! | n | body: postcard of group id, exporting device's public key, export time, and per document its key and automerge's compressed changes |
+//! | n | body: postcard of group id, exporting device's public key, export time, per document its key and automerge's compressed changes, and (since version 3) the exporter's heads of every document of the group |
 //! | 32 | blake3 of everything before |
-//! | 64 | ed25519 signature by the exporting device of `delbar bundle v1` followed by the checksum |
+//! | 64 | ed25519 signature by the exporting device of `delbar bundle v3` (`v2` in version 2) followed by the checksum |
 //!
 //! An import checks, in order: length, magic, version, checksum, signature, group, and that
 //! the signer is a current member's device of the group (or, at first contact, listed as one
 //! by the catalogue the bundle brings); then every document is validated, and only then is
 //! anything applied, through [`Store::merge_documents`]. Importing a bundle twice changes
 //! nothing the second time.
+//!
+//! Bundles are deltas: an import records the exporter's heads (what it held when it wrote
+//! the bundle) as that device's peer heads, as a sync session does, so the next bundle
+//! exported for that device ([`export_bundle_for`]) carries only what it lacks, with no
+//! heads file carried back. Version 2 bundles (without heads) are still read.
 
 use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use crate::Store;
+use crate::docs::DocKey;
 use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
 use crate::store::{DocumentExport, MergeReport};
-use crate::sync::summary::{KnownHeads, changes_after, local_heads};
+use crate::sync::summary::{KnownHeads, changes_after, local_heads, record_peer_heads};
 use crate::sync::{SyncError, authorize_sender, merge_received, validate_documents};
 use crate::time::Timestamp;
 use crate::trust::attest::Attestation;
 
 /// First bytes of every bundle.
 pub const MAGIC: &[u8; 8] = b"DELBARBN";
-/// The format version this code writes and reads.
-pub const VERSION: u16 = 2;
-/// What the signature covers before the checksum (domain separation).
-const SIGNING_CONTEXT: &[u8] = b"delbar bundle v2";
+/// The format version this code writes (it also reads [`VERSION_WITHOUT_HEADS`]).
+pub const VERSION: u16 = 3;
+/// The previous format version, whose bundles carry no heads; still read.
+pub const VERSION_WITHOUT_HEADS: u16 = 2;
 const HEADER_LEN: usize = 8 + 2 + 4;
 const CHECKSUM_LEN: usize = 32;
 const SIGNATURE_LEN: usize = 64;
@@ -46,6 +52,21 @@ struct Body {
     device: [u8; 32],
     created: i64,
     documents: Vec<(String, Vec<u8>, Vec<Attestation>)>,
+    heads: KnownHeads,
+}
+
+/// The body of a version 2 bundle.
+#[derive(Deserialize)]
+struct BodyWithoutHeads {
+    group: String,
+    device: [u8; 32],
+    created: i64,
+    documents: Vec<(String, Vec<u8>, Vec<Attestation>)>,
+}
+
+/// What the signature covers before the checksum (domain separation).
+fn signing_context(version: u16) -> Vec<u8> {
+    format!("delbar bundle v{version}").into_bytes()
 }
 
 /// A bundle whose checksum and signature verified (not yet checked against a store).
@@ -59,6 +80,9 @@ pub struct BundleInfo {
     pub created: Timestamp,
     /// The documents it carries.
     pub documents: Vec<DocumentExport>,
+    /// What the exporter held of every document of the group when it wrote the bundle
+    /// (`None` in a version 2 bundle).
+    pub heads: Option<KnownHeads>,
 }
 
 /// Exports `group` as a signed bundle: every document in full when `peer` is `None`,
@@ -79,8 +103,13 @@ pub fn export_bundle(store: &Store, group: &GroupId, peer: Option<&KnownHeads>) 
         }
     }
     let key = store.device_signing_key();
-    let body =
-        Body { group: group.to_string(), device: key.verifying_key().to_bytes(), created: store.now().0, documents };
+    let body = Body {
+        group: group.to_string(),
+        device: key.verifying_key().to_bytes(),
+        created: store.now().0,
+        documents,
+        heads: KnownHeads::of(store, group)?,
+    };
     let body = postcard::to_stdvec(&body).map_err(SyncError::malformed)?;
     let body_len = u32::try_from(body.len())
         .map_err(|_| SyncError::Malformed { reason: "the bundle is larger than 4 GiB".into() })?;
@@ -91,13 +120,13 @@ pub fn export_bundle(store: &Store, group: &GroupId, peer: Option<&KnownHeads>) 
     out.extend_from_slice(&body);
     let checksum = blake3::hash(&out);
     out.extend_from_slice(checksum.as_bytes());
-    let signature = key.sign(&signed_message(checksum.as_bytes()));
+    let signature = key.sign(&signed_message(VERSION, checksum.as_bytes()));
     out.extend_from_slice(&signature.to_bytes());
     Ok(out)
 }
 
-fn signed_message(checksum: &[u8; 32]) -> Vec<u8> {
-    let mut m = SIGNING_CONTEXT.to_vec();
+fn signed_message(version: u16, checksum: &[u8; 32]) -> Vec<u8> {
+    let mut m = signing_context(version);
     m.extend_from_slice(checksum);
     m
 }
@@ -113,7 +142,7 @@ pub fn read_bundle(bytes: &[u8]) -> Result<BundleInfo, SyncError> {
     }
     let (version, len) = rest.split_at(2);
     let version = u16::from_le_bytes([version[0], version[1]]);
-    if version != VERSION {
+    if version != VERSION && version != VERSION_WITHOUT_HEADS {
         return Err(SyncError::UnsupportedVersion { found: version, supported: VERSION });
     }
     let body_len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
@@ -136,24 +165,37 @@ pub fn read_bundle(bytes: &[u8]) -> Result<BundleInfo, SyncError> {
     if blake3::hash(signed).as_bytes() != &checksum {
         return Err(SyncError::Corrupted);
     }
-    let body: Body = postcard::from_bytes(body).map_err(SyncError::malformed)?;
+    let body: Body = if version == VERSION_WITHOUT_HEADS {
+        let old: BodyWithoutHeads = postcard::from_bytes(body).map_err(SyncError::malformed)?;
+        Body {
+            group: old.group,
+            device: old.device,
+            created: old.created,
+            documents: old.documents,
+            heads: KnownHeads::default(),
+        }
+    } else {
+        postcard::from_bytes(body).map_err(SyncError::malformed)?
+    };
     let device = DeviceId::from_public_key(&body.device);
     let bad_signature = || SyncError::BadSignature { device: device.to_string() };
     let key = VerifyingKey::from_bytes(&body.device).map_err(|_| bad_signature())?;
-    key.verify(&signed_message(&checksum), &Signature::from_bytes(&signature)).map_err(|_| bad_signature())?;
+    key.verify(&signed_message(version, &checksum), &Signature::from_bytes(&signature)).map_err(|_| bad_signature())?;
     let group = GroupId::parse(&body.group).map_err(SyncError::malformed)?;
     let documents = body
         .documents
         .into_iter()
         .map(|(key, data, attestations)| DocumentExport { key, data, attestations })
         .collect();
-    Ok(BundleInfo { group, device, created: Timestamp(body.created), documents })
+    let heads = (version != VERSION_WITHOUT_HEADS).then_some(body.heads);
+    Ok(BundleInfo { group, device, created: Timestamp(body.created), documents, heads })
 }
 
 /// Imports a bundle into `group`: verifies it ([`read_bundle`]), checks it is for `group`
 /// and signed by a current member's device of it (at first contact: listed as one by the
 /// catalogue it brings), validates every document, then merges them. On any error nothing
-/// is applied.
+/// is applied. Then it records the exporter's heads as that device's peer heads, so
+/// [`export_bundle_for`] that device carries only what it lacks.
 pub fn import_bundle(store: &mut Store, group: &GroupId, bytes: &[u8]) -> Result<MergeReport> {
     let info = read_bundle(bytes)?;
     if &info.group != group {
@@ -161,5 +203,33 @@ pub fn import_bundle(store: &mut Store, group: &GroupId, bytes: &[u8]) -> Result
     }
     let documents = validate_documents(info.documents)?;
     authorize_sender(store, group, &info.device, &documents)?;
-    merge_received(store, group, &documents)
+    let report = merge_received(store, group, &documents)?;
+    if let Some(heads) = &info.heads
+        && &info.device != store.device_id()
+        && let Err(e) = record_exporter_heads(store, group, &info.device, heads)
+    {
+        // The changes are applied; missing peer heads only make the next bundle larger.
+        tracing::debug!(%e, "could not record the heads of the bundle's exporter");
+    }
+    Ok(report)
+}
+
+/// Records what the exporter of a bundle held, document by document, as its peer heads.
+fn record_exporter_heads(store: &Store, group: &GroupId, exporter: &DeviceId, heads: &KnownHeads) -> Result<()> {
+    for (name, hs) in &heads.docs {
+        let Some(key) = DocKey::parse(name) else {
+            continue;
+        };
+        let hs: Vec<automerge::ChangeHash> = hs.iter().map(|h| automerge::ChangeHash(*h)).collect();
+        record_peer_heads(store, group, exporter, key, &hs)?;
+    }
+    Ok(())
+}
+
+/// Exports `group` as a bundle of what `device` lacks as far as this device knows: by the
+/// heads it announced in its last sync session, or held when it wrote the last bundle
+/// imported here. Everything, if this device never heard from it.
+pub fn export_bundle_for(store: &Store, group: &GroupId, device: &DeviceId) -> Result<Vec<u8>> {
+    let known = crate::net::status::known_heads_of(store, group, device)?;
+    export_bundle(store, group, Some(&known))
 }

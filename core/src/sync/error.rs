@@ -107,6 +107,25 @@ pub enum SyncError {
     /// The sync service is not running.
     #[error("the sync service is not running")]
     NotRunning,
+    /// The secure handshake of a pipe session failed (not a Delbar peer, or a bad identity).
+    #[error("the secure handshake failed: {reason}")]
+    Handshake {
+        /// What failed.
+        reason: String,
+    },
+    /// A frame on a pipe did not authenticate: bytes were damaged, reordered, dropped, cut
+    /// or replayed on the way.
+    #[error("a frame did not authenticate: the bytes were damaged, reordered, cut or replayed")]
+    Tampered,
+    /// The peer was silent for longer than the session waits.
+    #[error("the other device was silent for {idle_ms} ms; the session gave up")]
+    TimedOut {
+        /// How long the peer was silent, in milliseconds.
+        idle_ms: u64,
+    },
+    /// The pipe closed before the session was done.
+    #[error("the pipe closed before the session was done")]
+    PipeClosed,
 }
 
 impl SyncError {

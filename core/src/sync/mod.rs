@@ -6,6 +6,8 @@
 //!   unchanged documents cost nothing to compare.
 //! - [`protocol`]: the sans-IO session two devices run for one group: summaries, then the
 //!   heads of the documents that differ, then each side's compressed changes the other lacks.
+//! - [`pipe`]: the same session over any untrusted byte pipe (Bluetooth, Nearby, a serial
+//!   line): a Noise XX handshake tied to the device keys, then small encrypted frames.
 //!
 //! Trust: whatever arrives is applied only if it comes from a current member's device of
 //! the group, checked against this device's catalogue. A device that does not know the group
@@ -15,11 +17,13 @@
 
 pub mod bundle;
 pub mod error;
+pub mod pipe;
 pub mod protocol;
 pub mod summary;
 
-pub use bundle::{BundleInfo, export_bundle, import_bundle, read_bundle};
+pub use bundle::{BundleInfo, export_bundle, export_bundle_for, import_bundle, read_bundle};
 pub use error::SyncError;
+pub use pipe::{PipeReport, PipeSession, Role as PipeRole};
 pub use protocol::{Message, Session, SessionReport};
 pub use summary::{KnownHeads, Summary};
 

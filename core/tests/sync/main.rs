@@ -11,6 +11,7 @@ mod events;
 mod fixtures;
 mod invites;
 mod net;
+mod pipe;
 mod protocol;
 mod relays;
 mod trust;
