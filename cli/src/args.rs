@@ -85,6 +85,10 @@ pub enum Command {
     /// Carry changes in a file (USB stick, messenger): export, import, inspect
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// Sync the group once over standard input and output, with `delbar pipe --answer` at
+    /// the other end of any byte pipe (FIFOs, ssh, a serial line, Bluetooth RFCOMM); frames go
+    /// to standard output, what happened to standard error
+    Pipe(PipeArgs),
     /// Run an always-on member device (a workshop laptop, a Raspberry Pi) that syncs with
     /// every member's device that comes by; stops on Ctrl-C or SIGTERM
     Hub(HubArgs),
@@ -134,6 +138,19 @@ pub struct SyncArgs {
     pub net: NetArgs,
 }
 
+/// `delbar pipe`.
+#[derive(Debug, Clone, Args)]
+pub struct PipeArgs {
+    /// Answer the session the other end starts (the other end runs `delbar pipe` without
+    /// it). With --group, only that group (a full group id for a group this device does not
+    /// hold yet); without, any group of this device the other end is a member's device of
+    #[arg(long)]
+    pub answer: bool,
+    /// Give up when the other end is silent for this many seconds
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub timeout: u64,
+}
+
 /// `delbar invite ...`
 #[derive(Debug, Subcommand)]
 pub enum InviteCommand {
@@ -179,8 +196,12 @@ pub enum BundleCommand {
     /// Write the group's changes to a signed file: everything, or what a peer lacks
     Export {
         /// Only what a device lacks, by the heads file it wrote with `delbar bundle heads`
-        #[arg(long, value_name = "HEADSFILE")]
+        #[arg(long, value_name = "HEADSFILE", conflicts_with = "for_device")]
         for_peer: Option<PathBuf>,
+        /// Only what a device lacks as far as this one knows: from their last sync session or
+        /// the last bundle imported from it (no heads file needed)
+        #[arg(long = "for", value_name = "DEVICE")]
+        for_device: Option<String>,
         /// The bundle file to write
         #[arg(long, value_name = "FILE")]
         out: PathBuf,

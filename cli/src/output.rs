@@ -10,6 +10,8 @@ pub enum Output {
     Text(String),
     /// One JSON document for a script.
     Json(Value),
+    /// Text or JSON for standard error, when standard output carries data (`delbar pipe`).
+    Stderr(String),
 }
 
 /// What a command produced: its output and, when it found a problem after printing it
@@ -36,7 +38,12 @@ impl Outcome {
 
 /// Writes the output to stdout. A closed pipe (`delbar item list | head`) is not an error.
 pub fn print(output: &Output) {
+    if let Output::Stderr(text) = output {
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        return;
+    }
     let text = match output {
+        Output::Stderr(_) => return,
         Output::Text(t) => t.clone(),
         Output::Json(v) => match serde_json::to_string_pretty(v) {
             Ok(s) => s + "\n",

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use delbar_core::ids::DeviceId;
 use delbar_core::sync::{BundleInfo, KnownHeads, export_bundle, import_bundle, read_bundle};
 use serde::{Deserialize, Serialize};
 
@@ -35,16 +36,18 @@ const HEADS_FORMAT: &str = "delbar-heads";
 /// Runs a bundle command that works on the store.
 pub fn run(ctx: &mut Ctx, command: BundleCommand) -> CliResult<Outcome> {
     match command {
-        BundleCommand::Export { for_peer, out } => export(ctx, for_peer.as_deref(), &out),
+        BundleCommand::Export { for_peer, for_device, out } => {
+            export(ctx, for_peer.as_deref(), for_device.as_deref(), &out)
+        }
         BundleCommand::Import { file } => import(ctx, &file),
         BundleCommand::Info { file } => info(&file, ctx.json),
         BundleCommand::Heads { out } => heads(ctx, &out),
     }
 }
 
-fn export(ctx: &Ctx, for_peer: Option<&Path>, out_path: &Path) -> CliResult<Outcome> {
+fn export(ctx: &Ctx, for_peer: Option<&Path>, for_device: Option<&str>, out_path: &Path) -> CliResult<Outcome> {
     let group = ctx.group()?;
-    let peer = for_peer.map(read_heads).transpose()?;
+    let mut peer = for_peer.map(read_heads).transpose()?;
     if let Some(p) = &peer
         && p.group != group.id.as_str()
     {
@@ -52,6 +55,17 @@ fn export(ctx: &Ctx, for_peer: Option<&Path>, out_path: &Path) -> CliResult<Outc
             "the heads file is for group {}, not for {} ({})",
             p.group, group.name, group.id
         )));
+    }
+    if let Some(device) = for_device {
+        // What this device learnt of the other from sessions and imported bundles.
+        let device = DeviceId::parse_key(device)?;
+        peer = Some(HeadsFile {
+            format: HEADS_FORMAT.to_owned(),
+            version: 1,
+            group: group.id.to_string(),
+            device: device.to_string(),
+            heads: delbar_core::net::status::known_heads_of(&ctx.store, &group.id, &device)?,
+        });
     }
     let bytes = export_bundle(&ctx.store, &group.id, peer.as_ref().map(|p| &p.heads))?;
     let info = read_bundle(&bytes)?;

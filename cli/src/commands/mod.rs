@@ -10,6 +10,7 @@ mod invite;
 pub(crate) mod item;
 mod member;
 pub(crate) mod notify;
+mod pipe;
 pub(crate) mod sync;
 mod waitlist;
 
@@ -26,6 +27,7 @@ pub fn run(mut ctx: Ctx, command: Command) -> CliResult<Outcome> {
         Command::Address(net) => sync::address(ctx, &net),
         Command::Sync(a) => sync::sync(ctx, &a),
         Command::Invite(c) => invite::run(ctx, c),
+        Command::Pipe(a) => pipe::pipe(ctx, &a),
         other => run_on_store(&mut ctx, other),
     }
 }
@@ -48,7 +50,7 @@ fn run_on_store(ctx: &mut Ctx, command: Command) -> CliResult<Outcome> {
         Command::Check => check::run(ctx),
         Command::Device => device(ctx),
         Command::Bundle(c) => bundle::run(ctx, c),
-        Command::Address(_) | Command::Sync(_) | Command::Invite(_) | Command::Hub(_) => {
+        Command::Address(_) | Command::Sync(_) | Command::Invite(_) | Command::Hub(_) | Command::Pipe(_) => {
             Err(crate::error::CliError::input("this command does not run on an open store"))
         }
         Command::Demo => crate::demo::run(ctx.json),
