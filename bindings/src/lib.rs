@@ -15,12 +15,15 @@
 //!   notifications as they are created.
 //! - `sync`: the sync service, invites and bundles on `DelbarStore`, and the
 //!   [`SyncEventListener`] apps implement to hear sync sessions.
+//! - [`PipeSession`] (`pipe`): a sync session over any byte pipe the app has (Nearby
+//!   Connections, Bluetooth, the Network framework).
 //!
 //! Generate bindings with the workspace's `uniffi-bindgen` binary; see `bindings/README.md`.
 
 mod error;
 mod listener;
 mod locale;
+mod pipe;
 pub mod records;
 mod store;
 mod sync;
@@ -30,6 +33,7 @@ mod tests;
 pub use error::DelbarError;
 pub use listener::NotificationListener;
 pub use locale::{bump_reason_text, current_locale, notification_text, set_locale};
+pub use pipe::{PipeReport, PipeSession, pipe_max_frame};
 pub use records::*;
 pub use store::DelbarStore;
 pub use sync::{SyncEventListener, invite_qr_png, invite_qr_svg};

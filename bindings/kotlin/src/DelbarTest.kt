@@ -459,6 +459,9 @@ fun main() {
             TestCase("a_corrupted_bundle_is_a_typed_error_and_applies_nothing", ::aCorruptedBundleIsATypedErrorAndAppliesNothing),
             TestCase("expired_revoked_and_used_up_invites_are_typed_errors", ::expiredRevokedAndUsedUpInvitesAreTypedErrors),
             TestCase("invite_qr_codes_come_as_png_and_svg", ::inviteQrCodesComeAsPngAndSvg),
+            TestCase("two_stores_sync_through_a_pipe_written_in_kotlin", ::twoStoresSyncThroughAPipeWrittenInKotlin),
+            TestCase("a_stranger_is_refused_through_the_pipe", ::aStrangerIsRefusedThroughThePipe),
+            TestCase("a_tampered_byte_is_refused_through_the_pipe", ::aTamperedByteIsRefusedThroughThePipe),
         ),
     )
 }
