@@ -225,7 +225,11 @@ fn measure_size(
     Ok((SizeReport { bookings: size, build_seconds: build_s, rows }, turns::Kept { dir, built }))
 }
 
-/// Measurements 5 and 6: a new member's first contact, then a week offline.
+/// The row of the week offline carried over a byte pipe instead of iroh.
+const PIPE_WEEK_BYTES: &str = "week offline over a pipe: bytes, handshake included (KB)";
+
+/// Measurements 5 and 6: a new member's first contact, then a week offline (over iroh's
+/// session, and over a pipe on a copy of the peer).
 fn sync_rows(
     rows: &mut Vec<Row>,
     built: &history::Built,
@@ -250,11 +254,18 @@ fn sync_rows(
     // holds the other's documents in memory (first contact had loaded every document, and
     // which ones stayed loaded would depend on the group's age).
     drop((source, peer));
+    // A copy of the peer as it is now receives the same week over a pipe.
+    let pipe_peer_path = dir.join("peer-pipe.db");
+    std::fs::copy(&peer_path, &pipe_peer_path).map_err(|e| e.to_string())?;
     let mut source = history::reopen(built).map_err(err)?;
     let mut peer = open_peer().map_err(err)?;
     let before = delbar_core::sync::KnownHeads::of(&source, &built.group).map_err(err)?;
     sync::book_many(&mut source, built, week_bookings)?;
     let week = sync::session(&mut source, &mut peer, &built.group)?;
+    let mut pipe_peer =
+        delbar_core::Store::open_with_clock(&pipe_peer_path, std::sync::Arc::new(built.clock.clone())).map_err(err)?;
+    let piped = sync::pipe_session(&mut source, &mut pipe_peer, &built.group)?;
+    drop(pipe_peer);
     // Measured after the session: exporting loads every document, which would leave the
     // session's documents evicted from memory at the large sizes only.
     let (compact, bundled) = sync::compact_size(&mut source, &built.group, &before)?;
@@ -283,6 +294,14 @@ fn sync_rows(
     ));
     rows.push(Row::single("week offline: time (ms)", week.ms, naive_week.ms));
     rows.push(Row::single("week offline: messages", f64::from(week.messages), f64::from(naive_week.messages)));
+    rows.push(Row::single(PIPE_WEEK_BYTES, kb(piped.bytes()), f64::NAN));
+    rows.push(Row::single(
+        "week offline over a pipe: / bytes over iroh",
+        piped.bytes() as f64 / week.bytes().max(1) as f64,
+        f64::NAN,
+    ));
+    rows.push(Row::single("week offline over a pipe: frames", f64::from(piped.messages), f64::NAN));
+    rows.push(Row::single("week offline over a pipe: time (ms)", piped.ms, f64::NAN));
     Ok(())
 }
 
@@ -314,6 +333,7 @@ mod tests {
         let rows = sizes[1]["rows"].as_array().unwrap();
         assert!(rows.iter().any(|r| r["what"] == "week offline: bytes on the wire (KB)"));
         assert!(rows.iter().any(|r| r["what"] == "first contact: bytes on the wire (KB)"));
+        assert!(rows.iter().any(|r| r["what"] == PIPE_WEEK_BYTES));
         // The growth pass ran for both sizes.
         for size in sizes {
             let turns = size["rows"].as_array().unwrap().iter().find(|r| r["what"] == turns::TURNS_WRITE).unwrap();
