@@ -17,4 +17,4 @@ dependencyResolutionManagement {
 }
 
 rootProject.name = "delbar-android"
-include(":delbar", ":sample")
+include(":delbar", ":nearby", ":sample")
