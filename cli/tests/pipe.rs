@@ -153,6 +153,11 @@ fn a_bundle_exported_for_a_device_carries_only_what_it_lacks() {
         "--out",
         delta.to_str().unwrap(),
     ]);
+    // A device id that is not one is bad input, and writes nothing.
+    let bad = root.path().join("bad.bundle");
+    let err = phone.fails(&["--group", &group, "bundle", "export", "--for", "nobody", "--out", bad.to_str().unwrap()]);
+    assert!(err.contains("nobody"), "{err}");
+    assert!(!bad.exists());
     let everything = root.path().join("everything.bundle");
     phone.ok(&["--group", &group, "bundle", "export", "--out", everything.to_str().unwrap()]);
     let (delta_len, full_len) =
