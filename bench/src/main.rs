@@ -26,6 +26,10 @@ use std::process::ExitCode;
 
 use report::{Row, SizeReport};
 
+/// The rows of `stats` over the last 30 and 365 days.
+const STATS_MONTH: &str = "stats, one-month window (ms)";
+const STATS_YEAR: &str = "stats, one-year window (ms)";
+
 /// What to run.
 struct Args {
     sizes: Vec<usize>,
@@ -202,6 +206,12 @@ fn measure_size(
     drop(naive_doc);
     rows.push(Row::latency("availability query (ms)", &d_avail, &n_avail));
     rows.push(Row::latency("item text search (ms)", &d_search, &n_search));
+    let stats_samples = args.samples.min(20);
+    let none = stats::Latencies(Vec::new());
+    let month = stats::delbar_stats(&delbar, &built, 30, stats_samples)?;
+    rows.push(Row::latency(STATS_MONTH, &month, &none));
+    let year = stats::delbar_stats(&delbar, &built, 365, stats_samples)?;
+    rows.push(Row::latency(STATS_YEAR, &year, &none));
     let (d_write, n_write) = stats::writes(&mut delbar, &built, 200)?;
     rows.push(Row::latency("durable booking write (ms)", &d_write, &n_write));
     rows.push(Row::single(
@@ -334,6 +344,10 @@ mod tests {
         assert!(rows.iter().any(|r| r["what"] == "week offline: bytes on the wire (KB)"));
         assert!(rows.iter().any(|r| r["what"] == "first contact: bytes on the wire (KB)"));
         assert!(rows.iter().any(|r| r["what"] == PIPE_WEEK_BYTES));
+        for what in [STATS_MONTH, STATS_YEAR] {
+            let row = rows.iter().find(|r| r["what"] == what).unwrap();
+            assert!(row["delbar"][0][1].as_f64().unwrap() > 0.0, "{row}");
+        }
         // The growth pass ran for both sizes.
         for size in sizes {
             let turns = size["rows"].as_array().unwrap().iter().find(|r| r["what"] == turns::TURNS_WRITE).unwrap();

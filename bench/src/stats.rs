@@ -96,6 +96,21 @@ pub fn delbar_search(store: &Store, built: &Built, words: &[String]) -> Result<L
     Ok(Latencies(d))
 }
 
+/// The steward's numbers (`Store::stats`) over the `days` before the group's `now`, `samples`
+/// times. The history books the same number of loans every 30 days at every size, so a cost
+/// that follows the window stays flat as the history grows.
+pub fn delbar_stats(store: &Store, built: &Built, days: i64, samples: usize) -> Result<Latencies, String> {
+    let to = built.now;
+    let from = to.plus_ms(-days * DAY_MS);
+    let mut d = Vec::new();
+    for _ in 0..samples.max(1) {
+        let (ms, r) = time(|| store.stats(&built.group, from, to));
+        r.map_err(|e| e.to_string())?;
+        d.push(ms);
+    }
+    Ok(Latencies(d))
+}
+
 /// The naive design's search: walking every item.
 pub fn naive_search(naive: &Naive, words: &[String]) -> Result<Latencies, String> {
     let mut n = Vec::new();

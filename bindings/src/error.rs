@@ -302,6 +302,7 @@ impl From<delbar_core::Error> for DelbarError {
             E::BookingNotFound { id } => not_found("booking", id, text),
             E::MemberNotFound { id } => not_found("member", id, text),
             E::NotAMember { group } => DelbarError::NotAMember { group_id: group, text },
+            E::Inventory(inventory) => from_inventory(inventory, text),
         }
     }
 }
@@ -310,6 +311,15 @@ impl From<delbar_core::Error> for DelbarError {
 impl From<DomainError> for DelbarError {
     fn from(error: DomainError) -> Self {
         DelbarError::from(delbar_core::Error::Domain(error))
+    }
+}
+
+fn from_inventory(error: delbar_core::inventory::InventoryError, text: String) -> DelbarError {
+    use delbar_core::inventory::InventoryError as I;
+    let reason = error.to_string();
+    match error {
+        I::Write { .. } => DelbarError::Internal { reason, text },
+        _ => DelbarError::InvalidInput { reason, text },
     }
 }
 

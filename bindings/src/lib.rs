@@ -13,6 +13,7 @@
 //!   themselves live in the core's `i18n` module.
 //! - [`NotificationListener`] (`listener`): the callback interface apps implement to hear
 //!   notifications as they are created.
+//! - `inventory`: item import from CSV, exports, the steward's numbers and their chart.
 //! - `sync`: the sync service, invites and bundles on `DelbarStore`, and the
 //!   [`SyncEventListener`] apps implement to hear sync sessions.
 //! - [`PipeSession`] (`pipe`): a sync session over any byte pipe the app has (Nearby
@@ -21,6 +22,7 @@
 //! Generate bindings with the workspace's `uniffi-bindgen` binary; see `bindings/README.md`.
 
 mod error;
+mod inventory;
 mod listener;
 mod locale;
 mod pipe;
@@ -31,6 +33,10 @@ mod sync;
 mod tests;
 
 pub use error::DelbarError;
+pub use inventory::{
+    AttentionItem, CategoryUsage, ExportKind, ImportPlan, ImportRow, ImportRowKind, ItemUsage, MonthLoans,
+    OverdueMember, Stats,
+};
 pub use listener::NotificationListener;
 pub use locale::{bump_reason_text, current_locale, notification_text, set_locale};
 pub use pipe::{PipeReport, PipeSession, pipe_max_frame};

@@ -94,6 +94,15 @@ pub enum Command {
     Hub(HubArgs),
     /// Run a realistic scenario on a temporary store and tell what happened
     Demo,
+    /// Bring items in from a spreadsheet's CSV file: reports what it would do row by row and
+    /// writes nothing, unless --commit
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write the items, bookings or history to a CSV file for a spreadsheet (or JSON)
+    Export(ExportArgs),
+    /// The steward's numbers: loans per item and month, utilisation, most and least used
+    /// gear, overdue loans, items needing attention
+    Stats(StatsArgs),
 }
 
 /// Where and how this device listens and finds others.
@@ -831,4 +840,90 @@ mod tests {
         assert!(net(&["--listen", "loopback", "--mdns"]).mdns);
         assert!(!net(&["--no-mdns"]).mdns);
     }
+}
+
+/// `delbar import ...`
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Items from a CSV file (comma or semicolon, UTF-8 or Windows-1252, headers in English,
+    /// Swedish or Norwegian). A row updates the item with its id or, without one, with the
+    /// same name, else adds one
+    Items(ImportItemsArgs),
+}
+
+/// `delbar import items`
+#[derive(Debug, Args)]
+pub struct ImportItemsArgs {
+    /// The CSV file
+    pub file: PathBuf,
+    /// Write the items (stewards), all or nothing; without it nothing is written
+    #[arg(long)]
+    pub commit: bool,
+}
+
+/// What `delbar export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportWhat {
+    /// The catalogue (not retired items), with the columns `import items` reads
+    Items,
+    /// Bookings, by start
+    Bookings,
+    /// The activity history, oldest first
+    History,
+}
+
+/// The file format of `delbar export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// CSV, UTF-8 with a byte-order mark
+    Csv,
+    /// A JSON array of objects
+    Json,
+}
+
+/// The separator of an exported CSV file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Separator {
+    /// `,`
+    Comma,
+    /// `;` (what Excel expects in Swedish and Norwegian settings)
+    Semicolon,
+}
+
+/// `delbar export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to export
+    #[arg(value_enum)]
+    pub what: ExportWhat,
+    /// The file to write
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The file format [default: json for a .json file, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// The CSV separator
+    #[arg(long, value_enum, default_value_t = Separator::Comma)]
+    pub separator: Separator,
+    /// Only bookings starting, or history from, this instant on
+    #[arg(long, value_name = "WHEN")]
+    pub from: Option<String>,
+    /// Only bookings starting, or history, before this instant (a date alone: the end of
+    /// that day)
+    #[arg(long, value_name = "WHEN")]
+    pub to: Option<String>,
+}
+
+/// `delbar stats`
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Window start [default: the first day of the month eleven months ago]
+    #[arg(long, value_name = "WHEN")]
+    pub from: Option<String>,
+    /// Window end (a date alone: the end of that day) [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub to: Option<String>,
+    /// Also draw loans per month as an SVG bar chart into this file
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
 }

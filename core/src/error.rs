@@ -1,6 +1,7 @@
 //! The error every public operation of the core returns.
 
 use crate::domain::DomainError;
+use crate::inventory::InventoryError;
 use crate::net::NetError;
 use crate::store::StoreError;
 use crate::sync::SyncError;
@@ -21,6 +22,9 @@ pub enum Error {
     /// An invite, a relay setting or a peer address was refused.
     #[error(transparent)]
     Net(#[from] NetError),
+    /// An import, export or statistics request was refused; nothing was changed.
+    #[error(transparent)]
+    Inventory(#[from] InventoryError),
     /// No group with this id on this device.
     #[error("no group with id {id}")]
     GroupNotFound {

@@ -13,6 +13,7 @@ use std::fmt;
 
 use crate::domain::{BookingAction, BookingState, BumpReason, DomainError};
 use crate::error::Error;
+use crate::inventory::{InventoryError, RowProblem};
 use crate::net::NetError;
 use crate::store::{Notification, NotificationKind, StoreError};
 use crate::sync::SyncError;
@@ -355,6 +356,147 @@ pub fn error_message_at_offset(error: &Error, locale: Locale, utc_offset_minutes
                 "Denne enheten tilhører ikke et medlem av gruppen.",
             )
             .to_owned(),
+        Error::Inventory(e) => inventory_message(e, clock),
+    }
+}
+
+// ---- inventory import, export and statistics ----
+
+fn inventory_message(error: &InventoryError, clock: Clock) -> String {
+    use InventoryError as I;
+    let locale = clock.locale;
+    match error {
+        I::EmptyFile => locale.pick("The file is empty.", "Filen är tom.", "Filen er tom.").to_owned(),
+        I::NoNameColumn { headers } => match locale {
+            Locale::En => {
+                format!("No column holds the names of the items (name, namn or navn). The columns are: {headers}.")
+            }
+            Locale::Sv => {
+                format!("Ingen kolumn innehåller föremålens namn (name, namn eller navn). Kolumnerna är: {headers}.")
+            }
+            Locale::Nb => format!(
+                "Ingen kolonne inneholder navnene på gjenstandene (name, namn eller navn). Kolonnene er: {headers}."
+            ),
+        },
+        I::DuplicateColumn { first, second, .. } => match locale {
+            Locale::En => format!(
+                "The columns {} and {} mean the same thing; keep one.",
+                quoted(first, locale),
+                quoted(second, locale)
+            ),
+            Locale::Sv => format!(
+                "Kolumnerna {} och {} betyder samma sak; behåll en.",
+                quoted(first, locale),
+                quoted(second, locale)
+            ),
+            Locale::Nb => {
+                format!("Kolonnene {} og {} betyr det samme; behold én.", quoted(first, locale), quoted(second, locale))
+            }
+        },
+        I::Unreadable { line, .. } => match locale {
+            Locale::En => format!("The file cannot be read as CSV (line {line})."),
+            Locale::Sv => format!("Filen kan inte läsas som CSV (rad {line})."),
+            Locale::Nb => format!("Filen kan ikke leses som CSV (linje {line})."),
+        },
+        I::TooManyRows { max } => match locale {
+            Locale::En => format!("The file has more than {max} rows. Split it into smaller files."),
+            Locale::Sv => format!("Filen har fler än {max} rader. Dela upp den i mindre filer."),
+            Locale::Nb => format!("Filen har mer enn {max} rader. Del den opp i mindre filer."),
+        },
+        I::InvalidRows { count, first } => {
+            let problem = row_problem_at_offset(&first.problem, locale, clock.offset_minutes);
+            match locale {
+                Locale::En => format!(
+                    "{} cannot be imported, so nothing was saved. First, line {}: {problem}",
+                    count_rows(*count, locale),
+                    first.line
+                ),
+                Locale::Sv => format!(
+                    "{} kan inte importeras, så inget sparades. Först, rad {}: {problem}",
+                    count_rows(*count, locale),
+                    first.line
+                ),
+                Locale::Nb => format!(
+                    "{} kan ikke importeres, så ingenting ble lagret. Først, linje {}: {problem}",
+                    count_rows(*count, locale),
+                    first.line
+                ),
+            }
+        }
+        I::InvalidWindow { .. } => locale
+            .pick(
+                "The period must end after it starts and span at most ten years.",
+                "Perioden måste sluta efter att den börjar och omfatta högst tio år.",
+                "Perioden må slutte etter at den begynner og omfatte høyst ti år.",
+            )
+            .to_owned(),
+        I::Write { .. } => locale
+            .pick("The file could not be written.", "Filen kunde inte skrivas.", "Filen kunne ikke skrives.")
+            .to_owned(),
+    }
+}
+
+/// The title of the chart of loans per month.
+pub fn loans_chart_title(locale: Locale) -> &'static str {
+    locale.pick("Loans per month", "Lån per månad", "Utlån per måned")
+}
+
+fn count_rows(n: usize, locale: Locale) -> String {
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    match locale {
+        Locale::En => count(n, "row", "rows"),
+        Locale::Sv => count(n, "rad", "rader"),
+        Locale::Nb => count(n, "rad", "rader"),
+    }
+}
+
+/// Why a row of an item import cannot be used, as a sentence for a person.
+pub fn row_problem(problem: &RowProblem, locale: Locale) -> String {
+    row_problem_at_offset(problem, locale, 0)
+}
+
+fn row_problem_at_offset(problem: &RowProblem, locale: Locale, offset_minutes: i32) -> String {
+    use RowProblem as P;
+    match problem {
+        P::MissingName => locale.pick("The name is empty.", "Namnet är tomt.", "Navnet er tomt.").to_owned(),
+        P::BadQuantity { given } => match locale {
+            Locale::En => format!("{} is not a whole number of units.", quoted(given, locale)),
+            Locale::Sv => format!("{} är inte ett helt antal.", quoted(given, locale)),
+            Locale::Nb => format!("{} er ikke et helt antall.", quoted(given, locale)),
+        },
+        P::UnknownCondition { given } => match locale {
+            Locale::En => {
+                format!("{} is not a condition (good, worn, needs repair, out of service).", quoted(given, locale))
+            }
+            Locale::Sv => format!("{} är inget skick (bra, sliten, behöver lagas, ur bruk).", quoted(given, locale)),
+            Locale::Nb => {
+                format!("{} er ingen tilstand (god, slitt, trenger reparasjon, ute av drift).", quoted(given, locale))
+            }
+        },
+        P::UnknownId { .. } => locale
+            .pick(
+                "The id belongs to no item of this group.",
+                "Id:t hör inte till något föremål i gruppen.",
+                "Id-en tilhører ingen gjenstand i gruppen.",
+            )
+            .to_owned(),
+        P::AmbiguousName { name, count } => match locale {
+            Locale::En => {
+                format!("{count} items are named {}; add an id column to tell them apart.", quoted(name, locale))
+            }
+            Locale::Sv => {
+                format!("{count} föremål heter {}; lägg till en id-kolumn för att skilja dem åt.", quoted(name, locale))
+            }
+            Locale::Nb => {
+                format!("{count} gjenstander heter {}; legg til en id-kolonne for å skille dem.", quoted(name, locale))
+            }
+        },
+        P::Duplicate { first_line } => match locale {
+            Locale::En => format!("Line {first_line} already names the same item."),
+            Locale::Sv => format!("Rad {first_line} anger redan samma föremål."),
+            Locale::Nb => format!("Linje {first_line} angir allerede den samme gjenstanden."),
+        },
+        P::Invalid { error } => domain_message(error, Clock { locale, offset_minutes }),
     }
 }
 

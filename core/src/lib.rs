@@ -15,6 +15,8 @@
 //! - [`trust`]: who wrote each change (signed attestations) and which changes count (the
 //!   rules of who may write what, applied when projecting).
 //! - [`sync`] and [`net`]: moving changes between member devices (sessions, bundles, iroh).
+//! - [`inventory`]: importing an item list from a spreadsheet, exporting tables, and the
+//!   steward's numbers (pure; the store runs them).
 //!
 //! The entry point is [`Store`].
 
@@ -27,6 +29,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod i18n;
 pub mod ids;
+pub mod inventory;
 pub mod net;
 pub mod store;
 pub mod sync;

@@ -13,6 +13,7 @@
 //! - `failed_writes`: a write SQLite refuses half-way leaves nothing behind.
 //! - `two_handles`: two handles on one file.
 //! - `search`, `availability`, `history`: the read side.
+//! - `inventory`: CSV import as spreadsheets write it, exports read back, `stats` by hand.
 //! - `merge`: devices exchanging documents converge.
 //! - `check`: random workloads keep the projection equal to its rebuild; compaction.
 //! - `lifecycle`: every booking state × action × role, with and without self-service.
@@ -37,6 +38,7 @@ mod conflicts;
 mod convergence;
 mod failed_writes;
 mod history;
+mod inventory;
 #[cfg(unix)]
 mod kill;
 mod kits;

@@ -462,6 +462,9 @@ fun main() {
             TestCase("two_stores_sync_through_a_pipe_written_in_kotlin", ::twoStoresSyncThroughAPipeWrittenInKotlin),
             TestCase("a_stranger_is_refused_through_the_pipe", ::aStrangerIsRefusedThroughThePipe),
             TestCase("a_tampered_byte_is_refused_through_the_pipe", ::aTamperedByteIsRefusedThroughThePipe),
+            TestCase("a_spreadsheet_file_is_planned_imported_and_read_back", ::aSpreadsheetFileIsPlannedImportedAndReadBack),
+            TestCase("a_file_with_bad_rows_is_refused_whole", ::aFileWithBadRowsIsRefusedWhole),
+            TestCase("stats_count_loans_and_draw_a_chart", ::statsCountLoansAndDrawAChart),
         ),
     )
 }

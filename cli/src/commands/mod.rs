@@ -6,6 +6,7 @@ mod calendar;
 pub(crate) mod check;
 mod group;
 mod history;
+pub(crate) mod inventory;
 mod invite;
 pub(crate) mod item;
 mod member;
@@ -54,6 +55,9 @@ fn run_on_store(ctx: &mut Ctx, command: Command) -> CliResult<Outcome> {
             Err(crate::error::CliError::input("this command does not run on an open store"))
         }
         Command::Demo => crate::demo::run(ctx.json),
+        Command::Import(c) => inventory::import(ctx, c),
+        Command::Export(a) => inventory::export(ctx, &a),
+        Command::Stats(a) => inventory::stats(ctx, &a),
     }
 }
 

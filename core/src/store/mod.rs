@@ -20,6 +20,7 @@ mod catalogue_ops;
 mod check;
 pub(crate) mod doc_log;
 mod error;
+mod inventory_ops;
 mod journal;
 mod journal_writer;
 mod merge;
@@ -30,6 +31,7 @@ pub(crate) mod queries;
 mod reproject;
 pub(crate) mod resolve;
 pub mod schema;
+mod stats_ops;
 #[cfg(test)]
 mod tests;
 

@@ -370,10 +370,10 @@ pub(crate) fn categories(conn: &Connection, group: &GroupId) -> Result<Vec<(Stri
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-const BOOKING_COLUMNS: &str = "id, item_id, member_id, units, start_ms, end_ms, state, note, created, created_by, updated, \
+pub(crate) const BOOKING_COLUMNS: &str = "id, item_id, member_id, units, start_ms, end_ms, state, note, created, created_by, updated, \
      hlc, queue_rank, bump_reason, bump_winner";
 
-fn booking_row(r: &Row<'_>) -> Result<Booking, StoreError> {
+pub(crate) fn booking_row(r: &Row<'_>) -> Result<Booking, StoreError> {
     let id: String = r.get(0)?;
     let item: String = r.get(1)?;
     let member: String = r.get(2)?;
@@ -695,7 +695,7 @@ pub(crate) fn busy_intervals(spans: &[(i64, i64, u32)], start: Timestamp, end: T
 }
 
 /// Reads one activity row.
-fn activity_row(r: &Row<'_>) -> Result<ActivityEntry, StoreError> {
+pub(crate) fn activity_row(r: &Row<'_>) -> Result<ActivityEntry, StoreError> {
     let id: String = r.get(0)?;
     let actor: String = r.get(2)?;
     let device: String = r.get(3)?;
@@ -765,7 +765,7 @@ pub(crate) fn activity(
 }
 
 /// The columns [`activity_row`] reads.
-const ACTIVITY_COLUMNS: &str = "id, at, actor, device, action, item_id, booking_id, subject, summary";
+pub(crate) const ACTIVITY_COLUMNS: &str = "id, at, actor, device, action, item_id, booking_id, subject, summary";
 
 /// Up to `wanted` entries about `item` before `(at, id)`, newest first, read month by month
 /// through the index `(group, month, item, at, id)`: new entries land in their month's

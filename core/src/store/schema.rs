@@ -105,6 +105,13 @@ pub const MIGRATIONS: &[Migration] = &[
         then: Some(migration_steps::place_booking_activity),
         rebuilds_projection: false,
     },
+    Migration {
+        version: 11,
+        description: "the longest booking of a group in one seek, for statistics over a window",
+        sql: include_str!("migrations/011_booking_span.sql"),
+        then: None,
+        rebuilds_projection: false,
+    },
 ];
 
 /// The schema version this code writes.
