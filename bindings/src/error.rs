@@ -157,6 +157,17 @@ pub enum DelbarError {
         /// The sentence for a person, in the locale set with `setLocale`.
         text: String,
     },
+    /// The file at the store's path is not a Delbar store (empty, too short, another format
+    /// or another app's database). It was left untouched and no new store was made.
+    #[error("{path} is not a Delbar store: {reason}")]
+    NotAStore {
+        /// The file.
+        path: String,
+        /// What was found instead.
+        reason: String,
+        /// The sentence for a person, in the locale set with `setLocale`.
+        text: String,
+    },
     /// The store was written by a newer Delbar: update the app.
     #[error("the store has schema version {found}; this Delbar reads up to {supported}")]
     NewerStore {
@@ -265,6 +276,7 @@ impl DelbarError {
             | E::InvalidData { text, .. }
             | E::Storage { text, .. }
             | E::Corrupt { text, .. }
+            | E::NotAStore { text, .. }
             | E::NewerStore { text, .. }
             | E::Sync { text, .. }
             | E::BadBundle { text, .. }
@@ -402,6 +414,7 @@ fn from_store(error: StoreError, text: String) -> DelbarError {
         S::Corrupt { .. } | S::Document { .. } | S::MalformedDocument { .. } => DelbarError::Corrupt { reason, text },
         S::NewerSchema { found, supported } => DelbarError::NewerStore { found, supported, text },
         S::Encode { .. } => DelbarError::Internal { reason, text },
+        S::NotAStore { path, reason } => DelbarError::NotAStore { path, reason, text },
     }
 }
 

@@ -14,6 +14,7 @@
 //! - [`NotificationListener`] (`listener`): the callback interface apps implement to hear
 //!   notifications as they are created.
 //! - `inventory`: item import from CSV, exports, the steward's numbers and their chart.
+//! - `repair`: [`repair_store`], rebuilding a damaged store file from its documents.
 //! - `sync`: the sync service, invites and bundles on `DelbarStore`, and the
 //!   [`SyncEventListener`] apps implement to hear sync sessions.
 //! - [`PipeSession`] (`pipe`): a sync session over any byte pipe the app has (Nearby
@@ -27,6 +28,7 @@ mod listener;
 mod locale;
 mod pipe;
 pub mod records;
+mod repair;
 mod store;
 mod sync;
 #[cfg(test)]
@@ -41,6 +43,7 @@ pub use listener::NotificationListener;
 pub use locale::{bump_reason_text, current_locale, notification_text, set_locale};
 pub use pipe::{PipeReport, PipeSession, pipe_max_frame};
 pub use records::*;
+pub use repair::{RepairReport, repair_store};
 pub use store::DelbarStore;
 pub use sync::{SyncEventListener, invite_qr_png, invite_qr_svg};
 

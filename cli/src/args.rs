@@ -69,8 +69,12 @@ pub enum Command {
     Tick,
     /// The group's activity history, newest first
     History(HistoryArgs),
-    /// Rebuild the projection from the documents and compare; exits 1 on any difference
+    /// Check the store file (SQLite's integrity check) and rebuild the projection from the
+    /// documents to compare; exits 1 on any problem or difference
     Check,
+    /// Rebuild a damaged store file from its documents, keeping the device identity and
+    /// every write whose document could be read (the damaged file is kept beside it)
+    Repair(RepairArgs),
     /// Show this device's id (give it to a steward to be added as a member)
     Device,
     /// This device's dialable address (device id and direct addresses) for `delbar sync
@@ -103,6 +107,15 @@ pub enum Command {
     /// The steward's numbers: loans per item and month, utilisation, most and least used
     /// gear, overdue loans, items needing attention
     Stats(StatsArgs),
+}
+
+/// Options of `delbar repair`.
+#[derive(Debug, Clone, Args)]
+pub struct RepairArgs {
+    /// Also import this bundle (from `delbar bundle export` on another device) into the
+    /// repaired store, bringing back what the damaged file lost
+    #[arg(long, value_name = "FILE")]
+    pub from_bundle: Option<PathBuf>,
 }
 
 /// Where and how this device listens and finds others.

@@ -37,6 +37,17 @@ pub fn data_dir(flag: Option<&Path>) -> CliResult<PathBuf> {
     })
 }
 
+/// The system clock or, for tests and rehearsals (`--now`), a clock standing at `now`.
+pub fn clock(now: Option<&str>) -> CliResult<Arc<dyn Clock>> {
+    Ok(match now {
+        Some(when) => {
+            let at = datetime::parse_when(when, Edge::Start, SystemClock.now())?;
+            Arc::new(ManualClock::new(at))
+        }
+        None => Arc::new(SystemClock),
+    })
+}
+
 /// What every command but `demo` works with: the open store and the global options.
 #[derive(Debug)]
 pub struct Ctx {
@@ -62,14 +73,7 @@ impl Ctx {
             std::fs::create_dir_all(dir)
                 .map_err(|e| CliError::Io(format!("cannot create the data directory {}: {e}", dir.display())))?;
         }
-        let clock: Arc<dyn Clock> = match now {
-            Some(when) => {
-                let at = datetime::parse_when(when, Edge::Start, SystemClock.now())?;
-                Arc::new(ManualClock::new(at))
-            }
-            None => Arc::new(SystemClock),
-        };
-        let store = Store::open_with_clock(file, clock)?;
+        let store = Store::open_with_clock(file, clock(now)?)?;
         Ok(Ctx { store, json, group_arg: group })
     }
 

@@ -36,9 +36,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         // The demo never touches the user's data directory.
         Command::Demo => demo::run(cli.json),
-        // These two open no store of the data directory.
+        // These open no store of the data directory.
         Command::Hub(args) => hub::run(cli.data.as_deref(), cli.now.as_deref(), cli.json, &args),
         Command::Bundle(BundleCommand::Info { file }) => commands::bundle::info(&file, cli.json),
+        // Repairs the store file before anything opens it.
+        Command::Repair(args) => commands::repair::run(cli.data.as_deref(), cli.now.as_deref(), cli.json, &args),
         command => Ctx::open(cli.data.as_deref(), cli.group, cli.json, cli.now.as_deref())
             .and_then(|ctx| commands::run(ctx, command)),
     };

@@ -625,6 +625,11 @@ fn store_message(error: &StoreError, locale: Locale) -> &'static str {
             "Et delt dokument er skadet eller kommer ikke fra Delbar.",
         ),
         S::Encode { .. } => internal_error_message(locale),
+        S::NotAStore { .. } => locale.pick(
+            "The file Delbar keeps its data in is not Delbar's. It was left untouched.",
+            "Filen där Delbar sparar sina data är inte Delbars. Den har lämnats orörd.",
+            "Filen Delbar lagrer dataene sine i, er ikke Delbars. Den ble ikke endret.",
+        ),
     }
 }
 

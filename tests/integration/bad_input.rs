@@ -376,11 +376,11 @@ fn bad_group_input_is_refused() {
     assert!(other.groups().unwrap().is_empty());
 }
 
-/// Opening `path` must fail as corrupt and leave the file byte for byte as it was.
-fn assert_refused_as_corrupt(path: &std::path::Path) {
+/// Opening `path` must fail as not a store and leave the file byte for byte as it was.
+fn assert_refused_as_not_a_store(path: &std::path::Path) {
     let before = std::fs::read(path).unwrap();
     let err = Store::open(path).unwrap_err();
-    assert!(matches!(err, Error::Store(StoreError::Corrupt { .. })), "{}: {err:?}", path.display());
+    assert!(matches!(err, Error::Store(StoreError::NotAStore { .. })), "{}: {err:?}", path.display());
     let after = std::fs::read(path).unwrap();
     let first_change = before.iter().zip(&after).position(|(a, b)| a != b);
     assert!(
@@ -399,7 +399,7 @@ fn random_bytes_are_not_a_store() {
     let mut rng = delbar_tests::Rng::new(7);
     let bytes: Vec<u8> = (0..8192).map(|_| rng.next_u64() as u8).collect();
     std::fs::write(&path, bytes).unwrap();
-    assert_refused_as_corrupt(&path);
+    assert_refused_as_not_a_store(&path);
 }
 
 #[test]
@@ -407,7 +407,7 @@ fn a_text_file_is_not_a_store() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.txt");
     std::fs::write(&path, "Inköpslista: såg, jordfräs, stege\n".repeat(200)).unwrap();
-    assert_refused_as_corrupt(&path);
+    assert_refused_as_not_a_store(&path);
 }
 
 #[test]
@@ -418,7 +418,7 @@ fn another_apps_sqlite_database_is_not_a_store() {
     rusqlite::Connection::open(&path).unwrap().execute_batch(sql).unwrap();
     let before = fingerprint(&path);
     let err = Store::open(&path).unwrap_err();
-    assert!(matches!(err, Error::Store(StoreError::Corrupt { .. })), "{err:?}");
+    assert!(matches!(err, Error::Store(StoreError::NotAStore { .. })), "{err:?}");
     // Its data is still all there, and no store table was added.
     assert_eq!(fingerprint(&path), before);
 }
@@ -434,7 +434,7 @@ fn another_apps_sqlite_database_is_not_a_store_and_is_left_untouched() {
         )
         .unwrap();
     }
-    assert_refused_as_corrupt(&path);
+    assert_refused_as_not_a_store(&path);
 }
 
 #[test]
@@ -475,5 +475,9 @@ fn a_truncated_store_is_reported_corrupt() {
     let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
     file.set_len(file.metadata().unwrap().len() / 2).unwrap();
     drop(file);
-    assert_refused_as_corrupt(&path);
+    // A Delbar store that lost its second half is a damaged store, not a foreign file.
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, Error::Store(StoreError::Corrupt { .. })), "{err:?}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
 }

@@ -1,7 +1,8 @@
 //! Acknowledged writes survive a SIGKILL at any moment.
 //!
 //! A child process (`kill_writer`) writes to a store in a loop and acknowledges every write
-//! call that returned `Ok`. The parent kills it at a random moment, reopens the store and
+//! call that returned `Ok`; a write that fails for any reason but a domain rule fails the
+//! test. The parent kills it at a random moment, reopens the store and
 //! checks that every acknowledged write is there and that the projection equals its rebuild.
 //! The same store is reused across rounds, so it keeps growing. The random moments come from
 //! a fixed seed; set `DELBAR_KILL_SEED` to try others.
@@ -65,7 +66,12 @@ fn run_child(path: &std::path::Path, seed: u64, delay: Duration) -> Vec<String> 
     // first load of the documents, so that most kills land among writes.
     let first = rx.recv_timeout(Duration::from_secs(20)).unwrap();
     std::thread::sleep(delay);
-    assert!(child.try_wait().unwrap().is_none(), "the writer stopped before it was killed");
+    if let Some(status) = child.try_wait().unwrap() {
+        reader.join().unwrap();
+        let lines: Vec<String> = std::iter::once(first).chain(rx).collect();
+        let failed: Vec<&String> = lines.iter().filter(|l| l.starts_with("FAIL")).collect();
+        panic!("the writer stopped before it was killed ({status:?}); its failed writes: {failed:?}");
+    }
     child.kill().unwrap();
     let status = child.wait().unwrap();
     assert_eq!(status.signal(), Some(9), "the writer was not killed by SIGKILL: {status:?}");
@@ -102,6 +108,7 @@ fn acknowledged_writes_survive_sigkill() {
                     pending = None;
                 }
                 ["TRY", "act", id, state] => pending = Some(((*id).to_owned(), BookingState::parse(state).unwrap())),
+                ["FAIL", ..] => panic!("round {round}: a write of the writer failed: {line}"),
                 _ => panic!("round {round}: unexpected line from the writer: {line}"),
             }
         }

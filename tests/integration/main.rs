@@ -11,6 +11,8 @@
 //! - `bad_input`: bad input gets a typed error and changes nothing; files that are not
 //!   stores are refused.
 //! - `failed_writes`: a write SQLite refuses half-way leaves nothing behind.
+//! - `store_file`: an empty, short or foreign store file is refused and its journal kept;
+//!   `check` finds a damaged file and `repair` rebuilds it.
 //! - `two_handles`: two handles on one file.
 //! - `search`, `availability`, `history`: the read side.
 //! - `inventory`: CSV import as spreadsheets write it, exports read back, `stats` by hand.
@@ -51,5 +53,6 @@ mod partitions;
 mod power_loss;
 mod restarts;
 mod search;
+mod store_file;
 mod two_handles;
 mod waitlist;

@@ -356,10 +356,10 @@ fun checkIsCleanAndMaintenanceRuns(dir: File): Unit = Fixture(dir).use { f ->
 fun asyncCallsReportStorageErrors(dir: File) {
     val notAStore = File(dir, "notes.db")
     notAStore.writeText("this is not an SQLite file, just some text that is long enough to read".repeat(20))
-    val corrupt = assertThrows<DelbarException.Corrupt>("opening a text file") {
+    val refused = assertThrows<DelbarException.NotAStore>("opening a text file") {
         runBlocking { DelbarStore.open(notAStore.path) }
     }
-    expect(corrupt.reason.isNotEmpty()) { "empty reason" }
+    expect(refused.reason.isNotEmpty() && refused.path == notAStore.path) { "refusal: $refused" }
     assertThrows<DelbarException.Storage>("opening in a missing directory") {
         runBlocking { DelbarStore.open(File(dir, "missing/dir/delbar.db").path) }
     }
@@ -465,6 +465,7 @@ fun main() {
             TestCase("a_spreadsheet_file_is_planned_imported_and_read_back", ::aSpreadsheetFileIsPlannedImportedAndReadBack),
             TestCase("a_file_with_bad_rows_is_refused_whole", ::aFileWithBadRowsIsRefusedWhole),
             TestCase("stats_count_loans_and_draw_a_chart", ::statsCountLoansAndDrawAChart),
+            TestCase("a_store_is_repaired_keeping_its_device_and_items", ::aStoreIsRepairedKeepingItsDeviceAndItems),
         ),
     )
 }

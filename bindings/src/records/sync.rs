@@ -34,10 +34,13 @@ pub struct CheckReport {
     pub documents: u32,
     /// Rows compared.
     pub rows: u64,
-    /// Whether the projection equals the rebuild (no differences).
+    /// Whether the file is sound and the projection equals the rebuild.
     pub clean: bool,
     /// Every disagreement (empty when clean).
     pub differences: Vec<Difference>,
+    /// What SQLite's integrity check found in the store file, one sentence each (empty when
+    /// the file is sound); a damaged file is mended with `repairStore`.
+    pub file_problems: Vec<String>,
 }
 
 impl From<CoreCheckReport> for CheckReport {
@@ -48,6 +51,7 @@ impl From<CoreCheckReport> for CheckReport {
             documents: r.documents,
             rows: r.rows,
             differences: r.differences.into_iter().map(Into::into).collect(),
+            file_problems: r.file_problems.into_iter().map(|p| p.message).collect(),
         }
     }
 }

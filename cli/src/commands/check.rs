@@ -1,5 +1,6 @@
-//! `delbar check`: rebuilds the projection from the documents and compares it with the one
-//! the store keeps; any difference is printed and makes the command exit with code 1.
+//! `delbar check`: runs SQLite's integrity check over the store file, then rebuilds the
+//! projection from the documents and compares it with the one the store keeps; any problem
+//! or difference is printed and makes the command exit with code 1.
 
 use delbar_core::store::CheckReport;
 
@@ -12,8 +13,15 @@ use crate::output::{Outcome, Output, Table, Text};
 pub fn run(ctx: &mut Ctx) -> CliResult<Outcome> {
     let only = if ctx.has_group_arg() { Some(ctx.group()?.id) } else { None };
     let report = ctx.store.check(only.as_ref())?;
-    let problem = (!report.is_clean())
-        .then(|| format!("the projection differs from the documents in {} row(s)", report.differences.len()));
+    let problem = if !report.file_problems.is_empty() {
+        Some(format!(
+            "the store file is damaged ({} problem(s) found by SQLite's integrity check); run `delbar repair`",
+            report.file_problems.len()
+        ))
+    } else {
+        (!report.is_clean())
+            .then(|| format!("the projection differs from the documents in {} row(s)", report.differences.len()))
+    };
     let output = if ctx.json {
         let mut v = json::value(&report)?;
         if let serde_json::Value::Object(map) = &mut v {
@@ -40,7 +48,21 @@ pub fn report_text(out: &mut Text, report: &CheckReport) {
         if report.rows == 1 { "" } else { "s" },
     );
     if report.is_clean() {
-        out.line(format!("Check OK: {counts}; the projection matches the documents."));
+        out.line(format!("Check OK: {counts}; the file is sound and the projection matches the documents."));
+        return;
+    }
+    if !report.file_problems.is_empty() {
+        out.line(format!(
+            "SQLite's integrity check found {} problem(s) in the store file:",
+            report.file_problems.len()
+        ));
+        let mut table = Table::new(&["OBJECT", "PROBLEM"]);
+        for p in &report.file_problems {
+            table.row(vec![p.object.clone().unwrap_or_else(|| "-".into()), p.message.clone()]);
+        }
+        out.table(&table, "");
+    }
+    if report.differences.is_empty() {
         return;
     }
     out.line(format!("Check found {} difference(s) in {counts}:", report.differences.len()));

@@ -12,6 +12,7 @@ pub(crate) mod item;
 mod member;
 pub(crate) mod notify;
 mod pipe;
+pub(crate) mod repair;
 pub(crate) mod sync;
 mod waitlist;
 
@@ -51,9 +52,12 @@ fn run_on_store(ctx: &mut Ctx, command: Command) -> CliResult<Outcome> {
         Command::Check => check::run(ctx),
         Command::Device => device(ctx),
         Command::Bundle(c) => bundle::run(ctx, c),
-        Command::Address(_) | Command::Sync(_) | Command::Invite(_) | Command::Hub(_) | Command::Pipe(_) => {
-            Err(crate::error::CliError::input("this command does not run on an open store"))
-        }
+        Command::Address(_)
+        | Command::Sync(_)
+        | Command::Invite(_)
+        | Command::Hub(_)
+        | Command::Pipe(_)
+        | Command::Repair(_) => Err(crate::error::CliError::input("this command does not run on an open store")),
         Command::Demo => crate::demo::run(ctx.json),
         Command::Import(c) => inventory::import(ctx, c),
         Command::Export(a) => inventory::export(ctx, &a),

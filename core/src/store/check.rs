@@ -1,5 +1,6 @@
-//! `check`: rebuilds the projection from the documents into a scratch database and compares
-//! it, row by row, with the projection the store maintained incrementally.
+//! `check`: runs SQLite's `integrity_check` over the whole file, then rebuilds the
+//! projection from the documents into a scratch database and compares it, row by row, with
+//! the projection the store maintained incrementally.
 
 use rusqlite::{Connection, types::Value as SqlValue};
 use serde::{Deserialize, Serialize};
@@ -24,9 +25,40 @@ pub struct Difference {
     pub rebuilt: Option<String>,
 }
 
+/// A fault SQLite's `integrity_check` found in the store file (a damaged page, an index that
+/// disagrees with its table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileProblem {
+    /// The index or table the problem is in, when SQLite names one.
+    pub object: Option<String>,
+    /// SQLite's description.
+    pub message: String,
+}
+
+impl FileProblem {
+    fn from_sqlite(message: String) -> Self {
+        // SQLite names the object as "... in index NAME", "... from index NAME" or
+        // "... of index NAME"; other messages name pages ("Tree 12 page 34 ...").
+        let object = ["index ", "table "].iter().find_map(|marker| {
+            message.find(marker).map(|at| {
+                message
+                    .get(at + marker.len()..)
+                    .unwrap_or("")
+                    .split(|c: char| c.is_whitespace() || c == ',')
+                    .next()
+                    .unwrap_or("")
+                    .to_owned()
+            })
+        });
+        FileProblem { object: object.filter(|o| !o.is_empty()), message }
+    }
+}
+
 /// What `check` found.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CheckReport {
+    /// What SQLite's `integrity_check` found in the file (empty when the file is sound).
+    pub file_problems: Vec<FileProblem>,
     /// Groups checked.
     pub groups: u32,
     /// Documents loaded.
@@ -38,9 +70,9 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
-    /// Whether the projection equals the rebuild.
+    /// Whether the file is sound and the projection equals the rebuild.
     pub fn is_clean(&self) -> bool {
-        self.differences.is_empty()
+        self.file_problems.is_empty() && self.differences.is_empty()
     }
 }
 
@@ -81,7 +113,29 @@ fn rows_of(
 impl Store {
     /// Rebuilds the projection of every group (or one) from its stored documents and
     /// compares it with the incremental projection.
+    ///
+    /// First runs SQLite's `integrity_check` on the whole file (every page, every index
+    /// against its table); what it finds is in [`CheckReport::file_problems`]. If the file is
+    /// so damaged that the comparison cannot read it, the report holds the file's problems
+    /// (and the comparison's error as one more) rather than failing. A damaged file is
+    /// mended with [`Store::repair`].
     pub fn check(&mut self, only: Option<&GroupId>) -> Result<CheckReport> {
+        let file_problems = integrity_problems(self.conn())?;
+        if file_problems.is_empty() {
+            return self.compare_projection(only, file_problems);
+        }
+        match self.compare_projection(only, file_problems.clone()) {
+            Ok(report) => Ok(report),
+            Err(crate::Error::Store(e)) => {
+                let mut file_problems = file_problems;
+                file_problems.push(FileProblem { object: None, message: format!("the comparison stopped: {e}") });
+                Ok(CheckReport { file_problems, ..CheckReport::default() })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn compare_projection(&mut self, only: Option<&GroupId>, file_problems: Vec<FileProblem>) -> Result<CheckReport> {
         let mut scratch = Connection::open_in_memory()?;
         schema::migrate(&mut scratch, schema::latest_version())?;
         let groups: Vec<GroupId> = match only {
@@ -91,7 +145,7 @@ impl Store {
             }
             None => self.stored_group_ids()?,
         };
-        let mut report = CheckReport::default();
+        let mut report = CheckReport { file_problems, ..CheckReport::default() };
         for group in &groups {
             report.groups += 1;
             // The catalogue first, as when rebuilding: the other documents are judged by it.
@@ -133,4 +187,54 @@ impl Store {
         }
         Ok(report)
     }
+}
+
+/// SQLite's `integrity_check` of the whole file: every fault it reports (at most 100).
+pub(crate) fn integrity_problems(conn: &Connection) -> Result<Vec<FileProblem>, StoreError> {
+    let run = || -> rusqlite::Result<Vec<String>> {
+        let mut stmt = conn.prepare("PRAGMA integrity_check(100)")?;
+        stmt.query_map([], |r| r.get::<_, String>(0))?.collect()
+    };
+    let lines = match run() {
+        Ok(lines) => lines,
+        // So damaged that the whole check stops: check table by table (each with its
+        // indexes) to tell where.
+        Err(e) => match StoreError::from(e) {
+            StoreError::Corrupt { reason } => return per_table(conn, reason),
+            other => return Err(other),
+        },
+    };
+    Ok(lines
+        .into_iter()
+        .filter(|line| line != "ok")
+        .flat_map(|line| line.lines().map(str::to_owned).collect::<Vec<_>>())
+        .filter(|line| !line.trim().is_empty() && !line.starts_with("*** in database"))
+        .map(FileProblem::from_sqlite)
+        .collect())
+}
+
+/// `integrity_check` of each table (with its indexes) on its own, after the whole check
+/// stopped with `reason`: the tables it cannot finish are named.
+fn per_table(conn: &Connection, reason: String) -> Result<Vec<FileProblem>, StoreError> {
+    let tables: Vec<String> = match conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .and_then(|mut stmt| stmt.query_map([], |r| r.get::<_, String>(0))?.collect())
+    {
+        Ok(tables) => tables,
+        Err(_) => return Ok(vec![FileProblem { object: None, message: reason }]),
+    };
+    let mut problems = Vec::new();
+    for table in tables {
+        let found = conn
+            .prepare("SELECT * FROM pragma_integrity_check(?1)")
+            .and_then(|mut stmt| stmt.query_map([&table], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>());
+        match found {
+            Ok(lines) => problems.extend(lines.into_iter().filter(|line| line != "ok").map(FileProblem::from_sqlite)),
+            Err(e) => problems.push(FileProblem { object: Some(table), message: e.to_string() }),
+        }
+    }
+    if problems.is_empty() {
+        problems.push(FileProblem { object: None, message: reason });
+    }
+    Ok(problems)
 }

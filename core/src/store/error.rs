@@ -62,6 +62,15 @@ pub enum StoreError {
         /// The OS message.
         message: String,
     },
+    /// The file at the store's path exists but is not a Delbar store (empty, too short, not
+    /// an SQLite database, or the database of another app). Nothing was written to it.
+    #[error("{path} is not a Delbar store: {reason}")]
+    NotAStore {
+        /// The file.
+        path: String,
+        /// What was found instead.
+        reason: String,
+    },
 }
 
 impl From<rusqlite::Error> for StoreError {

@@ -37,6 +37,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::store::StoreError;
+use crate::store::faults::{self, FaultPoint};
 use crate::store::merge::DocumentExport;
 
 /// Marks the start of a record.
@@ -72,6 +73,9 @@ pub(crate) struct Journal {
     path: PathBuf,
     /// Where the next record goes.
     end: u64,
+    /// A record that failed to append may still be in the file at `end` (taking it back
+    /// failed too): the next append overwrites it, and a reset clears it.
+    unvoided: bool,
 }
 
 impl std::fmt::Debug for Journal {
@@ -105,7 +109,7 @@ impl Journal {
             file.write_all(&fill).map_err(io)?;
             file.sync_all().map_err(io)?;
         }
-        Ok((Journal { file, path, end }, records))
+        Ok((Journal { file, path, end, unvoided: false }, records))
     }
 
     /// Appends a record and syncs it to disk. Returns where it starts (for [`Self::retract`]).
@@ -121,9 +125,37 @@ impl Journal {
         frame.extend_from_slice(&checksum(&payload));
         frame.extend_from_slice(&payload);
         let start = self.end;
-        self.write_at(start, &frame)?;
+        if let Err(e) = self.write_record(start, &frame) {
+            // The disk refused the write or its sync, yet the record may be in the file in
+            // whole (a sync that fails after the write does not take the bytes back): left
+            // there it would be read at the next open as an acknowledged write. Take it
+            // back now; if that fails too, the next append overwrites it and a reset clears
+            // it.
+            self.unvoided = self.write_at(start, &[0u8; HEADER_LEN]).is_err();
+            if self.unvoided {
+                tracing::error!(start, "a journal record whose write failed could not be taken back yet");
+            }
+            return Err(e);
+        }
+        self.unvoided = false;
         self.end = start + frame.len() as u64;
         Ok(start)
+    }
+
+    /// Writes a record's frame at `at` and syncs it (the write path's two journal steps,
+    /// each of which can be made to fail in tests: see `faults`).
+    fn write_record(&mut self, at: u64, frame: &[u8]) -> Result<(), StoreError> {
+        let io = |e: std::io::Error| StoreError::Io { path: self.path.display().to_string(), message: e.to_string() };
+        self.file.seek(SeekFrom::Start(at)).map_err(io)?;
+        self.file.write_all(frame).map_err(io)?;
+        // The worst case of a failed write: every byte reached the file, then `EIO`.
+        if faults::hit(&self.path, FaultPoint::JournalWrite) {
+            return Err(io(faults::eio()));
+        }
+        if faults::hit(&self.path, FaultPoint::JournalSync) {
+            return Err(io(faults::eio()));
+        }
+        self.file.sync_data().map_err(io)
     }
 
     /// Takes back the record that starts at `start` (its transaction failed to commit after
@@ -136,11 +168,12 @@ impl Journal {
 
     /// Starts the journal over (SQLite now durably holds every record in it).
     pub fn reset(&mut self) -> Result<(), StoreError> {
-        if self.end == 0 {
+        if self.end == 0 && !self.unvoided {
             return Ok(());
         }
         self.write_at(0, &[0u8; HEADER_LEN])?;
         self.end = 0;
+        self.unvoided = false;
         Ok(())
     }
 

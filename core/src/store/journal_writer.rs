@@ -143,10 +143,14 @@ impl JournalWriter {
             // Its reply was never read; reading it also marks the record unsettled.
             let _ = self.wait_appended();
         }
-        match self.unsettled.take() {
-            Some(start) => self.call(Request::Retract(start)),
-            None => Ok(()),
+        // Kept until the retraction succeeds: a write that follows must neither be
+        // acknowledged while the record is still there nor be appended after it (its record
+        // would carry the same sequence number, and be lost from the chain).
+        if let Some(start) = self.unsettled {
+            self.call(Request::Retract(start))?;
+            self.unsettled = None;
         }
+        Ok(())
     }
 
     /// Starts the journal over (SQLite now durably holds every record in it).

@@ -13,7 +13,10 @@
 //! - `catalogue_ops`, `booking_ops`: the write operations, each validated against the
 //!   domain rules before it touches a document.
 //! - `merge`: applying changes that come from other devices, and exporting them.
-//! - `check`: rebuilding the projection from the documents and comparing.
+//! - `check`: SQLite's integrity check, then rebuilding the projection from the documents
+//!   and comparing; `repair`: rebuilding a damaged file from its documents.
+//! - `store_file`: refusing a file that is not a store; making a new store whole.
+//! - `faults`: injectable failures of the write path's I/O steps, for tests.
 
 mod booking_ops;
 mod catalogue_ops;
@@ -21,6 +24,9 @@ mod check;
 pub(crate) mod doc_log;
 mod error;
 mod inventory_ops;
+pub(crate) mod faults;
+#[cfg(test)]
+mod faults_tests;
 mod journal;
 mod journal_writer;
 mod merge;
@@ -28,18 +34,21 @@ mod migration_steps;
 pub mod notify;
 pub(crate) mod projection;
 pub(crate) mod queries;
+mod repair;
 mod reproject;
 pub(crate) mod resolve;
 pub mod schema;
 mod stats_ops;
+mod store_file;
 #[cfg(test)]
 mod tests;
 
-pub use check::{CheckReport, Difference};
+pub use check::{CheckReport, Difference, FileProblem};
 pub use error::StoreError;
 pub use merge::{DocumentExport, MergeReport};
 pub use notify::{Notification, NotificationDetail, NotificationKind, NotificationListener};
 pub use queries::{ActivityFilter, ActivityPage, Availability, BookingFilter, BusyInterval, ItemFilter, WaitlistEntry};
+pub use repair::RepairReport;
 
 use automerge::transaction::CommitOptions;
 use ed25519_dalek::SigningKey;
@@ -107,7 +116,9 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     // selective a small integer is), which made every write re-parse most of its statements.
     conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     // Tell a store from a file that is not one before writing anything to it.
-    verify_is_store(&conn)?;
+    if !is_in_memory(path) {
+        store_file::verify(&conn, path)?;
+    }
     let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     // After a checkpoint the WAL is cut back to 4 MiB at most: small enough for a quick
     // next open, and above the ~1.8 MB that `upkeep`'s checkpoint interval lets it reach,
@@ -116,6 +127,29 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
         "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 4194304;
          PRAGMA wal_autocheckpoint = 4000;",
     )?;
+    #[cfg(test)]
+    let conn = with_fault_hooks(conn, path)?;
+    Ok(conn)
+}
+
+/// Lets tests make SQLite's commit, or the WAL step after it, fail for this store (see
+/// `faults`).
+#[cfg(test)]
+fn with_fault_hooks(mut conn: Connection, path: &Path) -> Result<Connection, StoreError> {
+    use faults::FaultPoint;
+    let store = path.to_path_buf();
+    conn.commit_hook(Some(move || faults::hit(&store, FaultPoint::Commit)))?;
+    let store = path.to_path_buf();
+    // Replaces SQLite's automatic checkpoint, which this hook runs in its place.
+    conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: std::ffi::c_int| {
+        if faults::hit(&store, FaultPoint::WalSync) {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR_FSYNC),
+                Some("injected: the checkpoint's sync failed".into()),
+            ));
+        }
+        if pages >= 4000 { wal.checkpoint() } else { Ok(()) }
+    }))?;
     Ok(conn)
 }
 
@@ -142,20 +176,6 @@ fn lock_store(path: &Path) -> Result<Option<std::fs::File>, StoreError> {
     }
 }
 
-/// Checks that a file with tables is a Delbar store.
-fn verify_is_store(conn: &Connection) -> Result<(), StoreError> {
-    let version = schema::current_version(conn)?;
-    let tables: i64 = conn.query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
-    let has_documents: bool = conn
-        .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'", [], |_| Ok(true))
-        .optional()?
-        .unwrap_or(false);
-    if (version == 0 && tables > 0) || (version > 0 && !has_documents) {
-        return Err(StoreError::Corrupt { reason: "the file is an SQLite database but not a Delbar store".into() });
-    }
-    Ok(())
-}
-
 impl Store {
     /// Opens (or creates) the store at `path`, using the system clock.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
@@ -166,6 +186,13 @@ impl Store {
     pub fn open_with_clock(path: impl AsRef<Path>, clock: Arc<dyn Clock>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
         let lock = lock_store(&path)?;
+        if !is_in_memory(&path) && store_file::inspect(&path)? == store_file::Found::Nothing {
+            let now = clock.now();
+            store_file::create(&path, |conn| {
+                schema::migrate(conn, schema::latest_version())?;
+                load_or_create_device_key(conn, now).map(|_| ())
+            })?;
+        }
         let mut conn = open_connection(&path)?;
         let version_before = schema::current_version(&conn)?;
         let rebuild = schema::migrate(&mut conn, schema::latest_version())?;
@@ -203,21 +230,25 @@ impl Store {
     /// Opens the change journal and applies the records the store lost (a power loss after
     /// they were acknowledged), then starts the journal over.
     fn open_journal(&mut self) -> Result<()> {
-        let (journal, records) = journal::Journal::open(journal::path_for(&self.path))?;
+        let journal_path = journal::path_for(&self.path);
+        let (mut journal, mut records) = journal::Journal::open(journal_path.clone())?;
         let applied: i64 =
             self.conn.query_row("SELECT journal_seq FROM local_device WHERE id = 1", [], |r| r.get(0))?;
         let stored = u64::try_from(applied).unwrap_or(0);
+        if records.iter().any(|r| r.seq > stored && r.device != self.device.as_str()) {
+            // Written by another identity (its store file was replaced): it cannot be
+            // applied here, and is kept aside, unchanged, rather than discarded.
+            drop(journal);
+            let aside = store_file::with_suffix(&journal_path, &format!(".foreign-{}", self.now().0));
+            tracing::warn!(aside = %aside.display(), "the change journal was written by another device; kept aside");
+            std::fs::rename(&journal_path, &aside)
+                .map_err(|e| StoreError::Io { path: journal_path.display().to_string(), message: e.to_string() })?;
+            (journal, records) = journal::Journal::open(journal_path)?;
+        }
         let mut applied = stored;
         let held = journal.len();
         self.journal = Some(journal_writer::JournalWriter::start(journal, self.signing_key.clone())?);
         for record in records.into_iter().filter(|r| r.seq > stored) {
-            if record.device != self.device.as_str() {
-                tracing::warn!(seq = record.seq, "the change journal was written by another device; not applied");
-                if let Some(journal) = self.journal.as_mut() {
-                    journal.reset()?;
-                }
-                break;
-            }
             let group = GroupId::parse(&record.group).map_err(|_| StoreError::Corrupt {
                 reason: format!("the change journal names a bad group id '{}'", record.group),
             })?;
@@ -537,13 +568,15 @@ impl Store {
             }
             _ => false,
         };
-        let staged = stage_write(&mut self.conn, &mut self.cache, &self.device, group, &changed, now);
+        let staged = stage_write(&mut self.conn, &mut self.cache, (&self.path, &self.device), group, &changed, now);
         let appended = match (journalled, self.journal.as_mut()) {
             (true, Some(journal)) => Some(journal.wait_appended()),
             _ => None,
         };
-        let outcome = (|| -> Result<Vec<i64>> {
-            let (tx, notified) = staged?;
+        // A failed `COMMIT` carries the notifications too: SQLite can report an error from
+        // the WAL step that follows a commit that took place.
+        let outcome = (|| -> Result<Vec<i64>, (Error, Vec<i64>)> {
+            let (tx, notified) = staged.map_err(|e| (e, Vec::new()))?;
             let attestations: Vec<(usize, attest::Attestation)> = match &appended {
                 Some(Ok(a)) => a
                     .attestations
@@ -560,21 +593,35 @@ impl Store {
                     })
                     .collect(),
             };
-            for (i, a) in attestations {
-                if let Some(Changed { key, own: Some((hash, seq)), .. }) = changed.get(i) {
-                    attest::record(&tx, group, *key, &self.device, hash, *seq, &a.signature)?;
+            let before_commit = || -> Result<()> {
+                for (i, a) in attestations {
+                    if let Some(Changed { key, own: Some((hash, seq)), .. }) = changed.get(i) {
+                        attest::record(&tx, group, *key, &self.device, hash, *seq, &a.signature)?;
+                    }
                 }
+                if journalled {
+                    tx.prepare_cached("UPDATE local_device SET journal_seq = ?1 WHERE id = 1")?
+                        .execute([seq as i64])?;
+                }
+                Ok(())
+            };
+            before_commit().map_err(|e| (e, Vec::new()))?;
+            match tx.commit() {
+                Ok(()) => Ok(notified),
+                Err(e) => Err((e.into(), notified)),
             }
-            if journalled {
-                tx.prepare_cached("UPDATE local_device SET journal_seq = ?1 WHERE id = 1")?.execute([seq as i64])?;
-            }
-            tx.commit()?;
-            Ok(notified)
         })();
         let notified = match (outcome, appended) {
             (_, Some(Err(e))) => return Err(e.into()),
             (Ok(notified), _) => notified,
-            (Err(e), _) => {
+            // The commit reported an error after the transaction reached the WAL (the
+            // checkpoint SQLite runs after a commit failed): the write is in the store and
+            // its record synced, so it is acknowledged, never reported as failed.
+            (Err((e, notified)), _) if journalled && self.committed_journal_seq() == Some(seq) => {
+                tracing::warn!(%e, "the write committed but SQLite reported an error after its commit");
+                notified
+            }
+            (Err((e, _)), _) => {
                 self.take_back_unsettled_record();
                 return Err(e);
             }
@@ -593,6 +640,13 @@ impl Store {
             self.note_compaction(group, c.key);
         }
         Ok(notified)
+    }
+
+    /// The journal sequence number the store's committed state holds, as read now.
+    fn committed_journal_seq(&self) -> Option<u64> {
+        let seq: i64 =
+            self.conn.query_row("SELECT journal_seq FROM local_device WHERE id = 1", [], |r| r.get(0)).ok()?;
+        u64::try_from(seq).ok()
     }
 
     /// After a local write: a document whose chunks have grown is noted for
@@ -734,7 +788,7 @@ struct Changed<'a> {
 fn stage_write<'c>(
     conn: &'c mut Connection,
     cache: &mut DocCache,
-    device: &DeviceId,
+    (path, device): (&Path, &DeviceId),
     group: &GroupId,
     changed: &[Changed<'_>],
     now: Timestamp,
@@ -745,6 +799,9 @@ fn stage_write<'c>(
     for c in changed {
         if !c.data.is_empty() {
             doc_log::append_chunk(&tx, group, c.key, &c.data, &c.heads)?;
+            if faults::hit(path, faults::FaultPoint::SqliteWrite) {
+                return Err(StoreError::Storage { message: "disk I/O error (injected)".into() }.into());
+            }
         }
         let loaded = cache.get(&tx, group, c.key, device, Missing::Skip)?.ok_or_else(|| {
             Error::Store(StoreError::MalformedDocument { reason: format!("document {} missing", c.key) })

@@ -2,7 +2,9 @@
 //! first group until it is killed: adds items, books them, moves bookings along their
 //! lifecycle. After each write call returns `Ok` it prints `ACK <kind> <id> [state]` and
 //! flushes; before acting on a booking it prints `TRY act <id> <state>` so the parent knows
-//! which single write may be in flight when the kill lands.
+//! which single write may be in flight when the kill lands. A write the domain refuses (no
+//! units free, a loan rule) is skipped; any other failure (the store could not read or write)
+//! prints `FAIL <kind> <error>` and ends the writer with exit code 1, which fails the test.
 //!
 //! Usage: `kill_writer <store path> <seed> [writes]`; with `writes` it exits by itself after
 //! that many acknowledged writes.
@@ -10,6 +12,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use delbar_core::Error;
 use delbar_core::domain::{BookingState, ItemDraft};
 use delbar_core::ids::{BookingId, ItemId};
 use delbar_core::store::{BookingFilter, ItemFilter};
@@ -20,6 +23,21 @@ const NAMES: &[&str] = &["Såg", "Jordfräs", "Øksa", "Stege", "Skottkärra", "
 
 /// Stops on its own if nobody kills it (the parent died).
 const SELF_LIMIT: Duration = Duration::from_secs(20);
+
+/// Reports a write that failed and ends the writer with exit code 1.
+fn fail(out: &mut impl Write, kind: &str, error: &Error) -> ! {
+    writeln!(out, "FAIL {kind} {error}").unwrap();
+    out.flush().unwrap();
+    std::process::exit(1);
+}
+
+/// Skips a write the domain refused (expected with random bookings); any other failure (the
+/// store could not read or write) is reported and ends the writer.
+fn refused_by_rules(out: &mut impl Write, kind: &str, error: Error) {
+    if !matches!(error, Error::Domain(_)) {
+        fail(out, kind, &error);
+    }
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -55,22 +73,29 @@ fn main() {
             0..=2 => {
                 let mut draft = ItemDraft::named(&format!("{} {}", rng.pick(NAMES), rng.below(1000)));
                 draft.quantity = rng.range(1, 3);
-                if let Ok(item) = store.add_item(&group, draft) {
-                    writeln!(out, "ACK item {}", item.id).unwrap();
-                    out.flush().unwrap();
-                    acked += 1;
-                    items.push(item.id);
+                match store.add_item(&group, draft) {
+                    Ok(item) => {
+                        writeln!(out, "ACK item {}", item.id).unwrap();
+                        out.flush().unwrap();
+                        acked += 1;
+                        items.push(item.id);
+                    }
+                    // Adding an item has no rule a random draft breaks: any error is a failure.
+                    Err(e) => fail(&mut out, "item", &e),
                 }
             }
             3..=6 if !items.is_empty() => {
                 let item = rng.pick(&items).clone();
                 let from = rng.range(1, 80 * 24);
                 let until = at_hours(from).plus_ms(rng.range(1, 24) * HOUR_MS);
-                if let Ok(b) = store.book(&group, &request(&item, at_hours(from), until, 1)) {
-                    writeln!(out, "ACK book {} {}", b.id, b.state.as_str()).unwrap();
-                    out.flush().unwrap();
-                    acked += 1;
-                    open.push((b.id, b.state));
+                match store.book(&group, &request(&item, at_hours(from), until, 1)) {
+                    Ok(b) => {
+                        writeln!(out, "ACK book {} {}", b.id, b.state.as_str()).unwrap();
+                        out.flush().unwrap();
+                        acked += 1;
+                        open.push((b.id, b.state));
+                    }
+                    Err(e) => refused_by_rules(&mut out, "book", e),
                 }
             }
             _ if !open.is_empty() => {
@@ -80,15 +105,18 @@ fn main() {
                 let next = action.next_state(state).unwrap();
                 writeln!(out, "TRY act {id} {}", next.as_str()).unwrap();
                 out.flush().unwrap();
-                if let Ok(b) = store.act_on_booking(&group, &id, action) {
-                    writeln!(out, "ACK act {} {}", b.id, b.state.as_str()).unwrap();
-                    out.flush().unwrap();
-                    acked += 1;
-                    if b.state.is_open() {
-                        open[index].1 = b.state;
-                    } else {
-                        open.swap_remove(index);
+                match store.act_on_booking(&group, &id, action) {
+                    Ok(b) => {
+                        writeln!(out, "ACK act {} {}", b.id, b.state.as_str()).unwrap();
+                        out.flush().unwrap();
+                        acked += 1;
+                        if b.state.is_open() {
+                            open[index].1 = b.state;
+                        } else {
+                            open.swap_remove(index);
+                        }
                     }
+                    Err(e) => refused_by_rules(&mut out, "act", e),
                 }
             }
             _ => {}
