@@ -36,36 +36,24 @@ pub(crate) enum FaultPoint {
     WalSync,
 }
 
+/// Armed faults by the file they belong to (a store's path or its journal's).
 #[cfg(test)]
-mod armed {
-    use std::collections::BTreeSet;
-    use std::path::{Path, PathBuf};
-    use std::sync::Mutex;
+static ARMED: std::sync::Mutex<std::collections::BTreeSet<(std::path::PathBuf, FaultPoint)>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
 
-    use super::FaultPoint;
-
-    /// Armed faults by the file they belong to (a store's path or its journal's).
-    static ARMED: Mutex<BTreeSet<(PathBuf, FaultPoint)>> = Mutex::new(BTreeSet::new());
-
-    pub(crate) fn arm(path: &Path, point: FaultPoint) {
-        if let Ok(mut armed) = ARMED.lock() {
-            armed.insert((path.to_path_buf(), point));
-        }
-    }
-
-    pub(crate) fn hit(path: &Path, point: FaultPoint) -> bool {
-        ARMED.lock().map(|mut armed| armed.remove(&(path.to_path_buf(), point))).unwrap_or(false)
+/// Makes the write path fail once at `point` for the file at `path`.
+#[cfg(test)]
+pub(crate) fn arm(path: &Path, point: FaultPoint) {
+    if let Ok(mut armed) = ARMED.lock() {
+        armed.insert((path.to_path_buf(), point));
     }
 }
-
-#[cfg(test)]
-pub(crate) use armed::arm;
 
 /// Whether the write path at `point` for the file at `path` must fail now (consumes the
 /// armed fault). Always `false` outside tests.
 #[cfg(test)]
 pub(crate) fn hit(path: &Path, point: FaultPoint) -> bool {
-    armed::hit(path, point)
+    ARMED.lock().map(|mut armed| armed.remove(&(path.to_path_buf(), point))).unwrap_or(false)
 }
 
 /// Whether the write path at `point` for the file at `path` must fail now (consumes the
