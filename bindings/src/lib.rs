@@ -23,6 +23,7 @@
 mod error;
 mod listener;
 mod locale;
+pub mod maintenance;
 mod pipe;
 pub mod records;
 mod store;

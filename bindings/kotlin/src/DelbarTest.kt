@@ -462,6 +462,14 @@ fun main() {
             TestCase("two_stores_sync_through_a_pipe_written_in_kotlin", ::twoStoresSyncThroughAPipeWrittenInKotlin),
             TestCase("a_stranger_is_refused_through_the_pipe", ::aStrangerIsRefusedThroughThePipe),
             TestCase("a_tampered_byte_is_refused_through_the_pipe", ::aTamperedByteIsRefusedThroughThePipe),
+            TestCase(
+                "maintenance_plans_block_bookings_until_maintenance_is_logged",
+                ::maintenancePlansBlockBookingsUntilMaintenanceIsLogged,
+            ),
+            TestCase(
+                "a_return_reporting_needs_repair_keeps_the_item_from_being_booked",
+                ::aReturnReportingNeedsRepairKeepsTheItemFromBeingBooked,
+            ),
         ),
     )
 }

@@ -8,6 +8,7 @@ mod group;
 mod history;
 mod invite;
 pub(crate) mod item;
+pub(crate) mod maintenance;
 mod member;
 pub(crate) mod notify;
 mod pipe;
@@ -50,6 +51,7 @@ fn run_on_store(ctx: &mut Ctx, command: Command) -> CliResult<Outcome> {
         Command::Check => check::run(ctx),
         Command::Device => device(ctx),
         Command::Bundle(c) => bundle::run(ctx, c),
+        Command::Maintenance(c) => maintenance::run(ctx, c),
         Command::Address(_) | Command::Sync(_) | Command::Invite(_) | Command::Hub(_) | Command::Pipe(_) => {
             Err(crate::error::CliError::input("this command does not run on an open store"))
         }

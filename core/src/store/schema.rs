@@ -105,6 +105,13 @@ pub const MIGRATIONS: &[Migration] = &[
         then: Some(migration_steps::place_booking_activity),
         rebuilds_projection: false,
     },
+    Migration {
+        version: 11,
+        description: "returns with the condition reported, and maintenance plans",
+        sql: include_str!("migrations/011_maintenance.sql"),
+        then: None,
+        rebuilds_projection: false,
+    },
 ];
 
 /// The schema version this code writes.
@@ -127,6 +134,8 @@ pub const PROJECTION_TABLES: &[(&str, &str)] = &[
     ("qualifications", "group_id, item_id, member_id"),
     ("activity", "group_id, id"),
     ("withheld", "group_id, entity"),
+    ("returns", "group_id, booking_id"),
+    ("maintenance_plans", "group_id, item_id, plan_id"),
 ];
 
 /// Reads the schema version of an open connection.
