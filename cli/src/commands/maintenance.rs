@@ -82,7 +82,9 @@ pub fn run(ctx: &mut Ctx, command: MaintenanceCommand) -> CliResult<Outcome> {
                 (_, _, true, _) => Schedule::AfterEachLoan,
                 (_, _, _, Some(date)) => Schedule::yearly(date).map_err(delbar_core::Error::from)?,
                 _ => {
-                    return Err(CliError::input("give one of --every-days, --every-loans, --after-each-loan, --yearly"));
+                    return Err(CliError::input(
+                        "give one of --every-days, --every-loans, --after-each-loan, --yearly",
+                    ));
                 }
             };
             let plan = ctx.store.add_maintenance_plan(&group.id, &item.id, schedule, a.blocks, &a.note)?;
