@@ -152,7 +152,7 @@ pub fn confirmed_booking(
     (start, end): (Timestamp, Timestamp),
     at: Timestamp,
 ) -> BookingRecord {
-    let stamp = BookingEvent { at, by: member.clone(), device: device.clone() };
+    let stamp = BookingEvent::new(at, member.clone(), device.clone());
     BookingRecord {
         // As a device makes it: ordered by the instant it was made, naming its document.
         id: BookingId::generate_in(at, DocKey::bookings_at(start)),
@@ -273,7 +273,7 @@ pub fn build(dir: &Path, plan: &Plan, cat: &mut Catalogue) -> Result<Built> {
         let (member, device) = &cat.members[rng.below(cat.members.len() as u64) as usize];
         let created = start.plus_ms(-(1 + rng.below(10) as i64) * DAY_MS);
         hlc = hlc.tick(created);
-        let stamp = |at: Timestamp| BookingEvent { at, by: member.clone(), device: device.clone() };
+        let stamp = |at: Timestamp| BookingEvent::new(at, member.clone(), device.clone());
         let mut record = confirmed_booking(item.id.clone(), member, device, (start, end), created);
         record.hlc = hlc.stamp(device);
         // The lifecycle up to now: (when, event, activity action).

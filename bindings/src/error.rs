@@ -313,6 +313,7 @@ impl From<delbar_core::Error> for DelbarError {
             E::ItemNotFound { id } => not_found("item", id, text),
             E::BookingNotFound { id } => not_found("booking", id, text),
             E::MemberNotFound { id } => not_found("member", id, text),
+            E::PlanNotFound { id } => not_found("maintenance plan", id, text),
             E::NotAMember { group } => DelbarError::NotAMember { group_id: group, text },
             E::Inventory(inventory) => from_inventory(inventory, text),
         }
@@ -354,11 +355,12 @@ fn from_domain(error: DomainError, text: String) -> DelbarError {
         | D::InvalidPhotoHash { .. }
         | D::InvalidRule { .. }
         | D::DateOutOfRange { .. }
-        | D::InvalidKit { .. } => DelbarError::InvalidInput { reason, text },
+        | D::InvalidKit { .. }
+        | D::InvalidDate { .. } => DelbarError::InvalidInput { reason, text },
         D::NotQualified { item } => DelbarError::NotQualified { item_name: item, text },
         D::NoNeedToWait { item } => DelbarError::NoNeedToWait { item_name: item, text },
         D::NoOffer { .. } => DelbarError::NoOffer { reason, text },
-        D::NotEnoughUnits { .. } | D::Unavailable { .. } | D::ItemNotBookable { .. } => {
+        D::NotEnoughUnits { .. } | D::Unavailable { .. } | D::ItemNotBookable { .. } | D::MaintenanceDue { .. } => {
             DelbarError::Unavailable { reason, text }
         }
         D::LoanTooLong { .. } | D::TooFarAhead { .. } | D::NoticeTooShort { .. } | D::TooManyBookings { .. } => {

@@ -26,6 +26,7 @@ mod error;
 mod inventory;
 mod listener;
 mod locale;
+pub mod maintenance;
 mod pipe;
 pub mod records;
 mod repair;

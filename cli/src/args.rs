@@ -98,6 +98,10 @@ pub enum Command {
     Hub(HubArgs),
     /// Run a realistic scenario on a temporary store and tell what happened
     Demo,
+    /// Maintenance plans (every N days, every N loans, after each loan, yearly) and what is
+    /// due
+    #[command(subcommand)]
+    Maintenance(crate::commands::maintenance::MaintenanceCommand),
     /// Bring items in from a spreadsheet's CSV file: reports what it would do row by row and
     /// writes nothing, unless --commit
     #[command(subcommand)]
@@ -579,11 +583,22 @@ pub enum BookingCommand {
         /// The booking (id or id prefix)
         booking: String,
     },
-    /// Take the gear back
+    /// Take the gear back, saying what condition it came back in
     #[command(alias = "checkin", alias = "check-in")]
     Return {
         /// The booking (id or id prefix)
         booking: String,
+        /// The condition it came back in: good, worn, needs-repair (no new bookings until
+        /// maintenance is logged), out-of-service (its upcoming bookings are bumped)
+        #[arg(long, value_parser = parse_condition)]
+        condition: Option<Condition>,
+        /// What was noticed ("the chain is blunt")
+        #[arg(long, requires = "condition")]
+        note: Option<String>,
+        /// A photo of it: an image file (its blake3 hash is recorded) or a blake3 hash
+        /// (64 hex digits)
+        #[arg(long, value_name = "FILE-OR-HASH", requires = "condition")]
+        photo: Option<String>,
     },
     /// Take the units a waitlist offer holds for you
     Claim {

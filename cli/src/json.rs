@@ -48,7 +48,11 @@ pub fn member(m: &Member) -> CliResult<Value> {
 
 /// An item.
 pub fn item(i: &Item) -> CliResult<Value> {
-    Ok(with(value(i)?, vec![("created_utc", iso(i.created))]))
+    let mut extra = vec![("created_utc", iso(i.created)), ("current_condition", value(&i.current_condition())?)];
+    if let Some(report) = &i.reported {
+        extra.push(("reported", value(report)?));
+    }
+    Ok(with(value(i)?, extra))
 }
 
 /// Items.

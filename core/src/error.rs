@@ -49,6 +49,12 @@ pub enum Error {
         /// The id asked for.
         id: String,
     },
+    /// No maintenance plan with this id on the item.
+    #[error("no maintenance plan with id {id}")]
+    PlanNotFound {
+        /// The id asked for.
+        id: String,
+    },
     /// This device does not belong to a current member of the group.
     #[error("this device is not a member's device in group {group}")]
     NotAMember {

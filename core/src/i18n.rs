@@ -161,6 +161,9 @@ pub fn notification_title(kind: NotificationKind, locale: Locale) -> &'static st
             locale.pick("Item no longer available", "Kan inte längre lånas", "Kan ikke lenger lånes")
         }
         K::ApprovalNeeded => locale.pick("Booking to approve", "Bokning att godkänna", "Booking som må godkjennes"),
+        K::LoanOverdue => locale.pick("Loan overdue", "Lån inte tillbakalämnat", "Lån ikke levert tilbake"),
+        K::MaintenanceDue => locale.pick("Maintenance due", "Dags för underhåll", "Tid for vedlikehold"),
+        K::NeedsRepair => locale.pick("Needs repair", "Behöver lagas", "Må repareres"),
     }
 }
 
@@ -284,6 +287,67 @@ pub fn notification_body_at_offset(notification: &Notification, locale: Locale, 
                 Locale::Nb => format!("{who} vil låne {item}{window}. Godkjenn eller avslå forespørselen."),
             }
         }
+        K::LoanOverdue => {
+            let who = d
+                .member_name
+                .clone()
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| locale.pick("A member", "En medlem", "Et medlem").to_owned());
+            let end = d.end.map(|e| clock.instant(e));
+            match (locale, end) {
+                (Locale::En, Some(end)) => format!("{who} has not brought back {item}, due by {end}."),
+                (Locale::Sv, Some(end)) => {
+                    format!("{who} har inte lämnat tillbaka {item}, som skulle tillbaka senast {end}.")
+                }
+                (Locale::Nb, Some(end)) => {
+                    format!("{who} har ikke levert tilbake {item}, som skulle tilbake senest {end}.")
+                }
+                (Locale::En, None) => format!("{who} has not brought back {item} in time."),
+                (Locale::Sv, None) => format!("{who} har inte lämnat tillbaka {item} i tid."),
+                (Locale::Nb, None) => format!("{who} har ikke levert tilbake {item} i tide."),
+            }
+        }
+        K::MaintenanceDue => {
+            let since = d.due.map(|t| clock.instant(t));
+            let todo = d.note.as_deref().filter(|n| !n.is_empty()).map(|n| format!(" ({n})")).unwrap_or_default();
+            match (locale, since) {
+                (Locale::En, Some(t)) => format!("{item} is due for maintenance since {t}{todo}. Log it when done."),
+                (Locale::Sv, Some(t)) => {
+                    format!("{item} ska underhållas sedan {t}{todo}. För in underhållet när det är gjort.")
+                }
+                (Locale::Nb, Some(t)) => {
+                    format!("{item} skal vedlikeholdes siden {t}{todo}. Før inn vedlikeholdet når det er gjort.")
+                }
+                (Locale::En, None) => format!("{item} is due for maintenance{todo}. Log it when done."),
+                (Locale::Sv, None) => format!("{item} ska underhållas{todo}. För in underhållet när det är gjort."),
+                (Locale::Nb, None) => {
+                    format!("{item} skal vedlikeholdes{todo}. Før inn vedlikeholdet når det er gjort.")
+                }
+            }
+        }
+        K::NeedsRepair => {
+            let what = d.note.as_deref().filter(|n| !n.is_empty()).map(|n| format!(" ({n})")).unwrap_or_default();
+            match (locale, d.start.is_some()) {
+                (Locale::En, true) => format!(
+                    "{item} needs repair{what} and cannot be lent until it is mended. Your booking{window} may not go ahead."
+                ),
+                (Locale::Sv, true) => format!(
+                    "{item} behöver lagas{what} och kan inte lånas ut förrän det är lagat. Din bokning{window} kanske inte kan genomföras."
+                ),
+                (Locale::Nb, true) => format!(
+                    "{item} må repareres{what} og kan ikke lånes ut før den er reparert. Bookingen din{window} kan kanskje ikke gjennomføres."
+                ),
+                (Locale::En, false) => {
+                    format!("{item} needs repair{what}. It cannot be booked until maintenance is logged.")
+                }
+                (Locale::Sv, false) => {
+                    format!("{item} behöver lagas{what}. Det kan inte bokas förrän underhållet är infört.")
+                }
+                (Locale::Nb, false) => {
+                    format!("{item} må repareres{what}. Den kan ikke bookes før vedlikeholdet er ført inn.")
+                }
+            }
+        }
     }
 }
 
@@ -313,6 +377,11 @@ pub fn bump_reason(reason: BumpReason, locale: Locale) -> &'static str {
             "the borrower was removed from the group",
             "låntagaren har tagits bort ur gruppen",
             "låntakeren er fjernet fra gruppen",
+        ),
+        R::MaintenanceDue => locale.pick(
+            "the item is due for maintenance",
+            "föremålet ska underhållas",
+            "gjenstanden skal vedlikeholdes",
         ),
     }
 }
@@ -349,6 +418,13 @@ pub fn error_message_at_offset(error: &Error, locale: Locale, utc_offset_minutes
         Error::MemberNotFound { .. } => {
             locale.pick("The member was not found.", "Medlemmen hittades inte.", "Fant ikke medlemmen.").to_owned()
         }
+        Error::PlanNotFound { .. } => locale
+            .pick(
+                "The maintenance plan was not found.",
+                "Underhållsplanen hittades inte.",
+                "Fant ikke vedlikeholdsplanen.",
+            )
+            .to_owned(),
         Error::NotAMember { .. } => locale
             .pick(
                 "This device does not belong to a member of the group.",
@@ -810,6 +886,7 @@ fn not_bookable(reason: &'static str, locale: Locale) -> &'static str {
     match reason {
         "it is retired" => bump_reason(BumpReason::ItemRetired, locale),
         "it is out of service" => bump_reason(BumpReason::ItemOutOfService, locale),
+        "it needs repair" => locale.pick("it needs repair", "det behöver lagas", "den må repareres"),
         other => locale.pick(other, other, other),
     }
 }
@@ -1051,6 +1128,25 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
                 "En gruppe må ha minst én gruppeansvarlig.",
             )
             .to_owned(),
+        D::InvalidDate { given } => match l {
+            Locale::En => format!("{} is not a month and day; write MM-DD, such as 03-15.", quoted(given, l)),
+            Locale::Sv => format!("{} är inte en månad och dag; skriv MM-DD, till exempel 03-15.", quoted(given, l)),
+            Locale::Nb => format!("{} er ikke en måned og dag; skriv MM-DD, for eksempel 03-15.", quoted(given, l)),
+        },
+        D::MaintenanceDue { item, due } => {
+            let from = clock.instant(*due);
+            match l {
+                Locale::En => format!(
+                    "{item} is due for maintenance from {from}: it cannot be booked from then until a steward logs the maintenance."
+                ),
+                Locale::Sv => format!(
+                    "{item} ska underhållas från {from}: det kan inte bokas från dess förrän en gruppansvarig har fört in underhållet."
+                ),
+                Locale::Nb => format!(
+                    "{item} skal vedlikeholdes fra {from}: den kan ikke bookes fra da før en gruppeansvarlig har ført inn vedlikeholdet."
+                ),
+            }
+        }
     }
 }
 

@@ -135,6 +135,11 @@ id_type!(
     "maintenance entry"
 );
 id_type!(
+    /// Identifies a maintenance plan of an item.
+    PlanId,
+    "maintenance plan"
+);
+id_type!(
     /// A device: the lowercase hex of its ed25519 public key (64 characters).
     DeviceId,
     "device"

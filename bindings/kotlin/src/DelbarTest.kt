@@ -466,6 +466,14 @@ fun main() {
             TestCase("a_file_with_bad_rows_is_refused_whole", ::aFileWithBadRowsIsRefusedWhole),
             TestCase("stats_count_loans_and_draw_a_chart", ::statsCountLoansAndDrawAChart),
             TestCase("a_store_is_repaired_keeping_its_device_and_items", ::aStoreIsRepairedKeepingItsDeviceAndItems),
+            TestCase(
+                "maintenance_plans_block_bookings_until_maintenance_is_logged",
+                ::maintenancePlansBlockBookingsUntilMaintenanceIsLogged,
+            ),
+            TestCase(
+                "a_return_reporting_needs_repair_keeps_the_item_from_being_booked",
+                ::aReturnReportingNeedsRepairKeepsTheItemFromBeingBooked,
+            ),
         ),
     )
 }

@@ -133,6 +133,8 @@ pub enum BumpReason {
     ItemOutOfService,
     /// The borrower was removed from the group while holding the booking.
     MemberRemoved,
+    /// A maintenance plan that blocks bookings fell due before the booking starts.
+    MaintenanceDue,
 }
 
 impl From<core::BumpReason> for BumpReason {
@@ -143,6 +145,7 @@ impl From<core::BumpReason> for BumpReason {
             core::BumpReason::ItemRetired => BumpReason::ItemRetired,
             core::BumpReason::ItemOutOfService => BumpReason::ItemOutOfService,
             core::BumpReason::MemberRemoved => BumpReason::MemberRemoved,
+            core::BumpReason::MaintenanceDue => BumpReason::MaintenanceDue,
         }
     }
 }
@@ -155,6 +158,7 @@ impl From<BumpReason> for core::BumpReason {
             BumpReason::ItemRetired => core::BumpReason::ItemRetired,
             BumpReason::ItemOutOfService => core::BumpReason::ItemOutOfService,
             BumpReason::MemberRemoved => core::BumpReason::MemberRemoved,
+            BumpReason::MaintenanceDue => core::BumpReason::MaintenanceDue,
         }
     }
 }

@@ -17,7 +17,7 @@ pub enum Condition {
     Good,
     /// Works, shows wear.
     Worn,
-    /// Usable with care; needs a repair soon.
+    /// Needs a repair before it is lent again: new bookings are refused.
     NeedsRepair,
     /// Not to be lent until repaired.
     OutOfService,
@@ -245,10 +245,20 @@ pub struct Item {
     pub created: TimestampMs,
     /// When the item is a kit: its parts, by part id; empty for a plain item.
     pub kit_parts: Vec<KitPart>,
+    /// Its condition now: `condition` (the steward's), or the worse one reported at a return
+    /// since the newest maintenance (`NEEDS_REPAIR` and `OUT_OF_SERVICE` keep it from being
+    /// booked).
+    pub current_condition: Condition,
+    /// The report behind a `currentCondition` worse than `condition`.
+    pub reported: Option<crate::maintenance::ConditionReport>,
+    /// Its maintenance plans in force.
+    pub plans: Vec<crate::maintenance::MaintenancePlan>,
 }
 
 impl From<core::Item> for Item {
     fn from(i: core::Item) -> Self {
+        let current_condition = i.current_condition().into();
+        let plans = i.active_plans().into_iter().cloned().map(Into::into).collect();
         Self {
             maintenance: i.maintenance_log().into_iter().map(MaintenanceEntry::from).collect(),
             id: i.id.to_string(),
@@ -264,6 +274,9 @@ impl From<core::Item> for Item {
             rules: i.rules.into(),
             retired: i.retired,
             created: i.created.into(),
+            current_condition,
+            plans,
+            reported: i.reported.map(|r| (*r).into()),
             kit_parts: kit_parts_out(i.kit_parts),
         }
     }

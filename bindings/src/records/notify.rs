@@ -27,6 +27,12 @@ pub enum NotificationKind {
     ItemOutOfService,
     /// (Stewards) a member asks for a booking that needs approval.
     ApprovalNeeded,
+    /// (Stewards) a member's loan is overdue (`detail.memberName`).
+    LoanOverdue,
+    /// (Stewards) an item's maintenance plan fell due (`detail.due`, `detail.schedule`).
+    MaintenanceDue,
+    /// An item needs repair: sent to stewards and to the holders of its upcoming bookings.
+    NeedsRepair,
 }
 
 impl From<CoreKind> for NotificationKind {
@@ -40,6 +46,9 @@ impl From<CoreKind> for NotificationKind {
             CoreKind::Overdue => NotificationKind::Overdue,
             CoreKind::ItemOutOfService => NotificationKind::ItemOutOfService,
             CoreKind::ApprovalNeeded => NotificationKind::ApprovalNeeded,
+            CoreKind::LoanOverdue => NotificationKind::LoanOverdue,
+            CoreKind::MaintenanceDue => NotificationKind::MaintenanceDue,
+            CoreKind::NeedsRepair => NotificationKind::NeedsRepair,
         }
     }
 }
@@ -55,6 +64,9 @@ impl From<NotificationKind> for CoreKind {
             NotificationKind::Overdue => CoreKind::Overdue,
             NotificationKind::ItemOutOfService => CoreKind::ItemOutOfService,
             NotificationKind::ApprovalNeeded => CoreKind::ApprovalNeeded,
+            NotificationKind::LoanOverdue => CoreKind::LoanOverdue,
+            NotificationKind::MaintenanceDue => CoreKind::MaintenanceDue,
+            NotificationKind::NeedsRepair => CoreKind::NeedsRepair,
         }
     }
 }
@@ -80,8 +92,18 @@ pub struct NotificationDetail {
     pub suggested_end: Option<TimestampMs>,
     /// Until when a waitlist offer stands (`WAITLIST_OFFER`).
     pub offer_until: Option<TimestampMs>,
-    /// The name of the member concerned (the borrower, in `APPROVAL_NEEDED`).
+    /// The name of the member concerned (the borrower, in `APPROVAL_NEEDED` and
+    /// `LOAN_OVERDUE`).
     pub member_name: Option<String>,
+    /// When a maintenance plan fell due (`MAINTENANCE_DUE`).
+    #[uniffi(default = None)]
+    pub due: Option<TimestampMs>,
+    /// The plan's schedule (`MAINTENANCE_DUE`).
+    #[uniffi(default = None)]
+    pub schedule: Option<crate::maintenance::Schedule>,
+    /// What is to be done (`MAINTENANCE_DUE`) or what was reported (`NEEDS_REPAIR`).
+    #[uniffi(default = None)]
+    pub note: Option<String>,
 }
 
 impl From<CoreDetail> for NotificationDetail {
@@ -97,6 +119,9 @@ impl From<CoreDetail> for NotificationDetail {
             suggested_end: d.suggested_end.map(Into::into),
             offer_until: d.offer_until.map(Into::into),
             member_name: d.member_name,
+            due: d.due.map(Into::into),
+            schedule: d.schedule.map(Into::into),
+            note: d.note,
         }
     }
 }
@@ -116,6 +141,9 @@ impl TryFrom<NotificationDetail> for CoreDetail {
             suggested_end: d.suggested_end.map(Into::into),
             offer_until: d.offer_until.map(Into::into),
             member_name: d.member_name,
+            due: d.due.map(Into::into),
+            schedule: d.schedule.map(TryInto::try_into).transpose()?,
+            note: d.note,
         })
     }
 }

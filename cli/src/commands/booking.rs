@@ -1,7 +1,7 @@
 //! `delbar book`, `delbar booking confirm|decline|cancel|checkout|return|claim|extend|show`,
 //! `delbar bookings` and `delbar availability`.
 
-use delbar_core::domain::{Booking, BookingAction, BookingState, NewBooking};
+use delbar_core::domain::{Booking, BookingAction, BookingState, NewBooking, ReturnReport};
 use delbar_core::ids::GroupId;
 use delbar_core::store::BookingFilter;
 use delbar_core::time::Timestamp;
@@ -60,7 +60,7 @@ pub fn run(ctx: &mut Ctx, command: BookingCommand) -> CliResult<Outcome> {
         BookingCommand::Decline { booking } => (booking, Some(BookingAction::Decline)),
         BookingCommand::Cancel { booking } => (booking, Some(BookingAction::Cancel)),
         BookingCommand::Checkout { booking } => (booking, Some(BookingAction::CheckOut)),
-        BookingCommand::Return { booking } => (booking, Some(BookingAction::Return)),
+        BookingCommand::Return { booking, .. } => (booking, Some(BookingAction::Return)),
         BookingCommand::Claim { booking } => (booking, Some(BookingAction::Claim)),
         BookingCommand::Extend { booking, .. } | BookingCommand::Show { booking } => (booking, None),
     };
@@ -73,6 +73,11 @@ pub fn run(ctx: &mut Ctx, command: BookingCommand) -> CliResult<Outcome> {
             }
             let end = ctx.when(to, Edge::End)?;
             ctx.store.extend_booking(&group.id, &found.id, end)?
+        }
+        (BookingCommand::Return { condition: Some(condition), note, photo, .. }, _) => {
+            let photo = photo.as_deref().map(super::maintenance::photo_hash).transpose()?;
+            let report = ReturnReport { condition: *condition, note: note.clone().unwrap_or_default(), photo };
+            ctx.store.return_booking(&group.id, &found.id, &report)?
         }
         (_, Some(action)) => ctx.store.act_on_booking(&group.id, &found.id, action)?,
         _ => found,

@@ -54,6 +54,23 @@ fn changed(ctx: &Ctx, group: &GroupId, item: &Item, message: String) -> CliResul
     show(ctx, group, item, Some(message))
 }
 
+/// An item's current condition, with the return that reported it when it is worse than the
+/// steward's.
+fn condition_line(item: &Item, names: &Names) -> String {
+    match &item.reported {
+        Some(r) if item.current_condition() != item.condition => {
+            let note = if r.note.is_empty() { String::new() } else { format!(": {}", r.note) };
+            format!(
+                "{} (reported by {} at the return on {}{note})",
+                condition_text(item.current_condition()),
+                names.member(&r.by),
+                local(r.at)
+            )
+        }
+        _ => condition_text(item.condition),
+    }
+}
+
 /// A condition as typed on the command line (`needs-repair`).
 pub fn condition_text(c: Condition) -> String {
     c.as_str().replace('_', "-")
@@ -335,7 +352,7 @@ fn show(ctx: &Ctx, group: &GroupId, item: &Item, message: Option<String>) -> Cli
         ("Category", item.category.clone()),
         ("Tags", item.tags.join(", ")),
         ("Quantity", item.quantity.to_string()),
-        ("Condition", condition_text(item.condition)),
+        ("Condition", condition_line(item, &names)),
         ("Location", location_text(&item.location)),
         ("Owner", owner),
         ("Photos", item.photos.join(", ")),

@@ -9,6 +9,7 @@ mod history;
 pub(crate) mod inventory;
 mod invite;
 pub(crate) mod item;
+pub(crate) mod maintenance;
 mod member;
 pub(crate) mod notify;
 mod pipe;
@@ -52,6 +53,7 @@ fn run_on_store(ctx: &mut Ctx, command: Command) -> CliResult<Outcome> {
         Command::Check => check::run(ctx),
         Command::Device => device(ctx),
         Command::Bundle(c) => bundle::run(ctx, c),
+        Command::Maintenance(c) => maintenance::run(ctx, c),
         Command::Address(_)
         | Command::Sync(_)
         | Command::Invite(_)

@@ -50,6 +50,18 @@ pub fn message(n: &Notification, at: &dyn Fn(Timestamp) -> String) -> String {
             "{} asks to borrow {item}{window}: please confirm or decline.",
             d.member_name.as_deref().unwrap_or("A member")
         ),
+        NotificationKind::LoanOverdue => {
+            format!("{} has not brought back {item}{window}.", d.member_name.as_deref().unwrap_or("A member"))
+        }
+        NotificationKind::MaintenanceDue => {
+            let since = d.due.map(|t| format!(" since {}", at(t))).unwrap_or_default();
+            let todo = d.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+            format!("{item} is due for maintenance{since}{todo}. Log it with `delbar item maintain` when done.")
+        }
+        NotificationKind::NeedsRepair => {
+            let what = d.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+            format!("{item} needs repair{what}; it cannot be booked until maintenance is logged{window}.")
+        }
     }
 }
 

@@ -306,7 +306,7 @@ mod tests {
             end: at.plus_ms(7_200_000),
             note: String::new(),
             waitlisted: false,
-            events: [(event::CONFIRMED.to_owned(), BookingEvent { at, by: member, device: device.clone() })]
+            events: [(event::CONFIRMED.to_owned(), BookingEvent::new(at, member, device.clone()))]
                 .into_iter()
                 .collect(),
             created: at,
@@ -335,7 +335,7 @@ mod tests {
 
         // Checking out: the event and `updated`; `end` still reads from the packed fields.
         let by = b.member.clone();
-        b.events.insert(event::CHECKED_OUT.to_owned(), BookingEvent { at: b.start, by, device: b.created_by.clone() });
+        b.events.insert(event::CHECKED_OUT.to_owned(), BookingEvent::new(b.start, by, b.created_by.clone()));
         b.updated = b.start;
         write_entity(&mut doc, &KEY, &Entity::Booking(b.clone())).unwrap();
         assert_eq!(doc.pending_ops(), 2);

@@ -175,6 +175,9 @@ pub enum BumpReason {
     ItemOutOfService,
     /// The borrower was removed from the group while holding the booking.
     MemberRemoved,
+    /// A maintenance plan that blocks bookings fell due before the booking starts (the item,
+    /// or a part of the kit booked).
+    MaintenanceDue,
 }
 
 impl BumpReason {
@@ -186,6 +189,7 @@ impl BumpReason {
             BumpReason::ItemRetired => "item_retired",
             BumpReason::ItemOutOfService => "item_out_of_service",
             BumpReason::MemberRemoved => "member_removed",
+            BumpReason::MaintenanceDue => "maintenance_due",
         }
     }
 
@@ -197,6 +201,7 @@ impl BumpReason {
             BumpReason::ItemRetired,
             BumpReason::ItemOutOfService,
             BumpReason::MemberRemoved,
+            BumpReason::MaintenanceDue,
         ]
         .into_iter()
         .find(|r| r.as_str() == s)
@@ -211,6 +216,7 @@ impl fmt::Display for BumpReason {
             BumpReason::ItemRetired => "the item was retired",
             BumpReason::ItemOutOfService => "the item went out of service",
             BumpReason::MemberRemoved => "the borrower was removed from the group",
+            BumpReason::MaintenanceDue => "the item is due for maintenance",
         })
     }
 }
@@ -279,6 +285,22 @@ pub struct BookingEvent {
     pub by: MemberId,
     /// The device it was done on.
     pub device: DeviceId,
+    /// On a return: the condition the gear came back in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<crate::domain::Condition>,
+    /// On a return: what was noted about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// On a return: a photo's blake3 hash (hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+}
+
+impl BookingEvent {
+    /// An event done by `by` on `device` at `at`, with nothing reported.
+    pub fn new(at: Timestamp, by: MemberId, device: DeviceId) -> Self {
+        Self { at, by, device, condition: None, note: None, photo: None }
+    }
 }
 
 /// Names of the stored lifecycle events.

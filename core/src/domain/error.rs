@@ -202,4 +202,19 @@ pub enum DomainError {
     /// The last steward cannot be removed or demoted.
     #[error("a group must keep at least one steward")]
     LastSteward,
+    /// A date given as month and day (`MM-DD`) does not exist.
+    #[error("'{given}' is not a month and day (MM-DD)")]
+    InvalidDate {
+        /// What was given.
+        given: String,
+    },
+    /// A maintenance plan that blocks bookings falls due before the booking would start, and
+    /// no maintenance has been logged since.
+    #[error("'{item}' is due for maintenance from {due}: it cannot be booked from then until maintenance is logged")]
+    MaintenanceDue {
+        /// The item's name (the kit part's, when a part is due).
+        item: String,
+        /// When the plan fell (or falls) due.
+        due: Timestamp,
+    },
 }

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::domain::DomainError;
-use crate::ids::{ItemId, MaintenanceId, MemberId};
+use crate::domain::maintenance::MaintenancePlan;
+use crate::ids::{BookingId, ItemId, MaintenanceId, MemberId, PlanId};
 use crate::time::Timestamp;
 
 /// Longest name accepted, in characters.
@@ -21,7 +22,8 @@ pub enum Condition {
     Good,
     /// Works, shows wear.
     Worn,
-    /// Usable with care; needs a repair soon.
+    /// Needs a repair before it is lent again: new bookings are refused (the bookings
+    /// already made stand, and their holders are told).
     NeedsRepair,
     /// Not to be lent until repaired.
     OutOfService,
@@ -208,6 +210,33 @@ pub struct Item {
     /// kit books its parts; a part booked alone makes the kit unavailable for that window.
     #[serde(default)]
     pub kit_parts: BTreeMap<ItemId, u32>,
+    /// Its maintenance plans by id (removed ones included, marked).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub plans: BTreeMap<PlanId, MaintenancePlan>,
+    /// The worst condition reported at a return since the newest maintenance, when one was
+    /// reported. Derived from the bookings (never written to the catalogue); see
+    /// [`Item::current_condition`].
+    #[serde(skip)]
+    pub reported: Option<Box<ConditionReport>>,
+}
+
+/// A condition reported when a loan came back (on the booking's `returned` event).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConditionReport {
+    /// The booking returned.
+    pub booking: BookingId,
+    /// When it came back.
+    pub at: Timestamp,
+    /// Who took it back (the borrower or a steward).
+    pub by: MemberId,
+    /// The condition reported.
+    pub condition: Condition,
+    /// What was noted.
+    #[serde(default)]
+    pub note: String,
+    /// A photo's blake3 hash (hex), when one was taken.
+    #[serde(default)]
+    pub photo: Option<String>,
 }
 
 impl Item {
@@ -215,11 +244,29 @@ impl Item {
     pub fn not_bookable_reason(&self) -> Option<&'static str> {
         if self.retired {
             Some("it is retired")
-        } else if self.condition == Condition::OutOfService {
-            Some("it is out of service")
         } else {
-            None
+            match self.current_condition() {
+                Condition::OutOfService => Some("it is out of service"),
+                Condition::NeedsRepair => Some("it needs repair"),
+                Condition::Good | Condition::Worn => None,
+            }
         }
+    }
+
+    /// The item's condition now: the one a steward set (or the newest maintenance left), or
+    /// the worse condition reported at a return since the newest maintenance.
+    pub fn current_condition(&self) -> Condition {
+        self.reported.as_ref().map_or(self.condition, |r| r.condition.max(self.condition))
+    }
+
+    /// The instant of the newest maintenance-log entry.
+    pub fn last_maintenance(&self) -> Option<Timestamp> {
+        self.maintenance.values().map(|e| e.at).max()
+    }
+
+    /// The plans in force, by id.
+    pub fn active_plans(&self) -> Vec<&MaintenancePlan> {
+        self.plans.values().filter(|p| p.is_active()).collect()
     }
 
     /// The maintenance log, newest first.
@@ -360,17 +407,17 @@ fn check_location(loc: &Location) -> Result<Location, DomainError> {
 }
 
 fn check_photos(photos: &[String]) -> Result<Vec<String>, DomainError> {
-    photos
-        .iter()
-        .map(|p| {
-            let p = p.trim().to_ascii_lowercase();
-            if p.len() == 64 && p.bytes().all(|b| b.is_ascii_hexdigit()) {
-                Ok(p)
-            } else {
-                Err(DomainError::InvalidPhotoHash { given: p })
-            }
-        })
-        .collect()
+    photos.iter().map(|p| check_photo_hash(p)).collect()
+}
+
+/// Checks a photo reference: a blake3 hash as 64 hex digits (returned in lowercase).
+pub fn check_photo_hash(p: &str) -> Result<String, DomainError> {
+    let p = p.trim().to_ascii_lowercase();
+    if p.len() == 64 && p.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(p)
+    } else {
+        Err(DomainError::InvalidPhotoHash { given: p })
+    }
 }
 
 fn check_kit_parts(parts: BTreeMap<ItemId, u32>) -> Result<BTreeMap<ItemId, u32>, DomainError> {
@@ -402,6 +449,8 @@ impl ItemDraft {
             retired: false,
             created,
             kit_parts: check_kit_parts(self.kit_parts)?,
+            plans: BTreeMap::new(),
+            reported: None,
         })
     }
 }

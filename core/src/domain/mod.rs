@@ -9,6 +9,7 @@ mod error;
 mod group;
 pub mod hlc;
 pub mod item;
+pub mod maintenance;
 pub mod permissions;
 pub mod resolution;
 pub mod text;
@@ -19,4 +20,5 @@ pub use booking::{
 };
 pub use error::DomainError;
 pub use group::{Device, Founder, Group, Member, Role, RoleChange};
-pub use item::{Condition, Item, ItemDraft, ItemPatch, LoanRules, Location, MaintenanceEntry, Owner};
+pub use item::{Condition, ConditionReport, Item, ItemDraft, ItemPatch, LoanRules, Location, MaintenanceEntry, Owner};
+pub use maintenance::{MaintenanceDue, MaintenancePlan, PlanStatus, ReturnReport, Schedule};

@@ -7,8 +7,9 @@
 //! device clock, so every device that has the same changes derives the same bumped set.
 //!
 //! The rule:
-//! 1. a booking whose borrower was removed, or whose item was retired or is out of service,
-//!    loses unless the gear is already out (physical facts stand);
+//! 1. a booking whose borrower was removed, or whose item (or a part of the kit booked) was
+//!    retired, is out of service, or is blocked by a maintenance plan that fell due before the
+//!    booking starts, loses unless the gear is already out (physical facts stand);
 //! 2. the rest are served in priority order: checked out, then confirmed, then requested;
 //!    within a class the earliest request by hybrid logical clock ([`super::hlc`]); then the
 //!    booking id. A booking is admitted if, with the bookings admitted before it, no item it
@@ -51,6 +52,9 @@ pub struct Capacity {
     pub out_of_service: bool,
     /// Buffer kept around each loan (ms).
     pub buffer_ms: i64,
+    /// From when a blocking maintenance plan blocks the item (ms): bookings that start at or
+    /// after it lose, until maintenance is logged (`domain::maintenance`).
+    pub blocked_from: Option<i64>,
 }
 
 fn class(state: BookingState) -> u8 {
@@ -73,6 +77,12 @@ pub fn resolve(candidates: &[Candidate], items: &BTreeMap<ItemId, Capacity>) -> 
             Some(BumpReason::ItemRetired)
         } else if c.holds.iter().any(|(i, _)| items.get(i).is_some_and(|cap| cap.out_of_service)) {
             Some(BumpReason::ItemOutOfService)
+        } else if c
+            .holds
+            .iter()
+            .any(|(i, _)| items.get(i).and_then(|cap| cap.blocked_from).is_some_and(|b| c.start >= b))
+        {
+            Some(BumpReason::MaintenanceDue)
         } else {
             None
         };
@@ -168,7 +178,7 @@ mod tests {
     fn one_tiller() -> BTreeMap<ItemId, Capacity> {
         BTreeMap::from([(
             ItemId::parse("tiller").unwrap(),
-            Capacity { quantity: 1, retired: false, out_of_service: false, buffer_ms: 0 },
+            Capacity { quantity: 1, retired: false, out_of_service: false, buffer_ms: 0, blocked_from: None },
         )])
     }
 
@@ -199,6 +209,23 @@ mod tests {
         let a = cand("a", BookingState::Confirmed, "1", 0, 10);
         let b = cand("b", BookingState::Confirmed, "2", 10, 20);
         assert!(resolve(&[a, b], &one_tiller()).is_empty());
+    }
+
+    #[test]
+    fn a_due_blocking_plan_bumps_bookings_that_start_from_then_unless_out() {
+        let mut items = one_tiller();
+        if let Some(cap) = items.values_mut().next() {
+            cap.blocked_from = Some(20);
+        }
+        let before = cand("a", BookingState::Confirmed, "1", 0, 30);
+        let from = cand("b", BookingState::Requested, "2", 20, 25);
+        let later = cand("c", BookingState::Confirmed, "3", 40, 50);
+        let out = cand("d", BookingState::CheckedOut, "4", 60, 70);
+        let r = resolve(&[later, out, from, before], &items);
+        assert_eq!(r.len(), 2);
+        for id in ["b", "c"] {
+            assert_eq!(r[&BookingId::parse(id).unwrap()].reason, BumpReason::MaintenanceDue);
+        }
     }
 
     #[test]

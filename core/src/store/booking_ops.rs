@@ -7,12 +7,12 @@ use crate::domain::item::{MAX_TEXT_CHARS, check_len};
 use crate::domain::permissions::{may_act_on_booking, may_book_for_other, require_steward};
 use crate::domain::{
     ActivityAction, Booking, BookingAction, BookingEvent, BookingRecord, BookingState, DomainError, Item, Member,
-    NewBooking, Role, event,
+    NewBooking, ReturnReport, Role, event,
 };
 use crate::error::{Error, Result};
 use crate::ids::{BookingId, GroupId, ItemId};
-use crate::store::Store;
 use crate::store::queries::{self, Availability, BookingFilter, BusyInterval, WaitlistEntry};
+use crate::store::{Store, care};
 use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp};
 
 /// How far in the past a booking may start (a loan that begins "now" while the request is
@@ -64,10 +64,7 @@ impl Store {
         let mut events = BTreeMap::new();
         let needs_approval = item.rules.requires_approval && me.role != Role::Steward;
         if !waitlist && !needs_approval {
-            events.insert(
-                event::CONFIRMED.to_owned(),
-                BookingEvent { at: now, by: me.id.clone(), device: self.device_id().clone() },
-            );
+            events.insert(event::CONFIRMED.to_owned(), BookingEvent::new(now, me.id.clone(), self.device_id().clone()));
         }
         let record = BookingRecord {
             id: BookingId::generate_in(now, DocKey::bookings_at(request.start)),
@@ -145,6 +142,17 @@ impl Store {
         if rules.requires_qualification && !borrower.qualifications.contains_key(&item.id) {
             return Err(DomainError::NotQualified { item: item.name.clone() }.into());
         }
+        // Every rule that holds for an item holds for it as a part of the kit booked.
+        for part in item.kit_parts.keys() {
+            let part = self.item(group, part)?;
+            if let Some(reason) = part.not_bookable_reason() {
+                return Err(DomainError::ItemNotBookable { item: part.name.clone(), reason }.into());
+            }
+            if part.rules.requires_qualification && !borrower.qualifications.contains_key(&part.id) {
+                return Err(DomainError::NotQualified { item: part.name.clone() }.into());
+            }
+        }
+        self.check_care(group, item, r.start)?;
         check_loan_length(item, r.start, r.end)?;
         if let Some(days) = rules.max_advance_days
             && r.start.0 - now.0 > days * DAY_MS
@@ -164,9 +172,37 @@ impl Store {
         Ok(())
     }
 
+    /// Refuses a booking that would start when a blocking maintenance plan of the item (or
+    /// of a part of the kit) has fallen due: the rule resolution applies after merges.
+    fn check_care(&self, group: &GroupId, item: &Item, start: Timestamp) -> Result<()> {
+        let mut ids = vec![item.id.clone()];
+        ids.extend(item.kit_parts.keys().cloned());
+        for id in ids {
+            if let Some(due) = care::blocked_from(self.conn(), group, id.as_str())?
+                && start >= due
+            {
+                let name = if id == item.id { item.name.clone() } else { self.item(group, &id)?.name };
+                return Err(DomainError::MaintenanceDue { item: name, due }.into());
+            }
+        }
+        Ok(())
+    }
+
     /// Moves a booking along its lifecycle (confirm, decline, cancel, check out, return,
     /// claim a waitlist offer).
     pub fn act_on_booking(&mut self, group: &GroupId, id: &BookingId, action: BookingAction) -> Result<Booking> {
+        self.act_on_booking_with(group, id, action, None)
+    }
+
+    /// [`Store::act_on_booking`], with what was reported at a return recorded on the
+    /// `returned` event.
+    pub(crate) fn act_on_booking_with(
+        &mut self,
+        group: &GroupId,
+        id: &BookingId,
+        action: BookingAction,
+        report: Option<&ReturnReport>,
+    ) -> Result<Booking> {
         let checks = self.read_transaction()?;
         let me = self.me(group)?;
         let (booking, mut record) =
@@ -174,10 +210,16 @@ impl Store {
         let item = self.item(group, &booking.item)?;
         let is_borrower = booking.member == me.id;
         may_act_on_booking(me.role, is_borrower, action, &item.rules)?;
-        if action == BookingAction::CheckOut
-            && let Some(reason) = item.not_bookable_reason()
-        {
-            return Err(DomainError::ItemNotBookable { item: item.name.clone(), reason }.into());
+        if action == BookingAction::CheckOut {
+            if let Some(reason) = item.not_bookable_reason() {
+                return Err(DomainError::ItemNotBookable { item: item.name.clone(), reason }.into());
+            }
+            for part in item.kit_parts.keys() {
+                let part = self.item(group, part)?;
+                if let Some(reason) = part.not_bookable_reason() {
+                    return Err(DomainError::ItemNotBookable { item: part.name.clone(), reason }.into());
+                }
+            }
         }
         action.next_state(booking.state)?;
         let now = self.now();
@@ -204,10 +246,18 @@ impl Store {
                         DomainError::NoOffer { reason: "no units are offered to this booking right now" }.into()
                     );
                 }
+                self.check_care(group, &item, record.start)?;
             }
             _ => {}
         }
-        let stamp = BookingEvent { at: now, by: me.id.clone(), device: self.device_id().clone() };
+        let mut stamp = BookingEvent::new(now, me.id.clone(), self.device_id().clone());
+        if action == BookingAction::Return
+            && let Some(report) = report
+        {
+            stamp.condition = Some(report.condition);
+            stamp.note = Some(report.note.clone()).filter(|n| !n.is_empty());
+            stamp.photo = report.photo.clone();
+        }
         record.events.insert(BookingRecord::event_of(action).to_owned(), stamp.clone());
         if action == BookingAction::Claim && !(item.rules.requires_approval && me.role != Role::Steward) {
             record.events.insert(event::CONFIRMED.to_owned(), stamp);

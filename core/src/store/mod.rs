@@ -19,6 +19,7 @@
 //! - `faults`: injectable failures of the write path's I/O steps, for tests.
 
 mod booking_ops;
+pub(crate) mod care;
 mod catalogue_ops;
 mod check;
 pub(crate) mod doc_log;
@@ -29,6 +30,7 @@ pub(crate) mod faults;
 mod faults_tests;
 mod journal;
 mod journal_writer;
+mod maintenance_ops;
 mod merge;
 mod migration_steps;
 pub mod notify;
@@ -842,6 +844,34 @@ fn finish_changes(
     for item in items {
         if let Ok(item) = ItemId::parse(&item) {
             ids.extend(notify::notify_offers(conn, group, Some(&item), now)?);
+        }
+    }
+    // Items that need repair now: the ones written, and those of the bookings written (a
+    // return may have reported it).
+    let mut written = BTreeSet::new();
+    for r in refs {
+        match r {
+            EntityRef::Item(id) => {
+                written.insert(id.as_str().to_owned());
+            }
+            EntityRef::Booking(id) => {
+                if let Some(item) =
+                    item_of.query_row([group.as_str(), id.as_str()], |r| r.get::<_, String>(0)).optional()?
+                {
+                    written.insert(item);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut repair =
+        conn.prepare_cached("SELECT condition = 'needs_repair' FROM items WHERE group_id = ?1 AND id = ?2")?;
+    for item in written {
+        let needs: Option<bool> = repair.query_row([group.as_str(), item.as_str()], |r| r.get(0)).optional()?;
+        if needs == Some(true)
+            && let Ok(item) = ItemId::parse(&item)
+        {
+            ids.extend(notify::notify_needs_repair(conn, group, &item, now)?);
         }
     }
     Ok(ids)

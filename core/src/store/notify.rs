@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
 
-use crate::domain::{BookingState, BumpReason};
+use crate::domain::{BookingState, BumpReason, Condition, Schedule};
 use crate::error::Result;
 use crate::ids::{BookingId, GroupId, ItemId, MemberId};
 use crate::store::resolve::StateChange;
@@ -38,11 +38,17 @@ pub enum NotificationKind {
     ItemOutOfService,
     /// (Stewards) a member asks for a booking that needs approval.
     ApprovalNeeded,
+    /// (Stewards) a member's loan is overdue.
+    LoanOverdue,
+    /// (Stewards) an item's maintenance plan fell due.
+    MaintenanceDue,
+    /// An item needs repair: stewards, and the holders of its upcoming bookings, are told.
+    NeedsRepair,
 }
 
 impl NotificationKind {
     /// Every kind.
-    pub const ALL: [NotificationKind; 8] = [
+    pub const ALL: [NotificationKind; 11] = [
         NotificationKind::BookingConfirmed,
         NotificationKind::BookingDeclined,
         NotificationKind::Bumped,
@@ -51,6 +57,9 @@ impl NotificationKind {
         NotificationKind::Overdue,
         NotificationKind::ItemOutOfService,
         NotificationKind::ApprovalNeeded,
+        NotificationKind::LoanOverdue,
+        NotificationKind::MaintenanceDue,
+        NotificationKind::NeedsRepair,
     ];
 
     /// The stored name.
@@ -64,6 +73,9 @@ impl NotificationKind {
             NotificationKind::Overdue => "overdue",
             NotificationKind::ItemOutOfService => "item_out_of_service",
             NotificationKind::ApprovalNeeded => "approval_needed",
+            NotificationKind::LoanOverdue => "loan_overdue",
+            NotificationKind::MaintenanceDue => "maintenance_due",
+            NotificationKind::NeedsRepair => "needs_repair",
         }
     }
 
@@ -112,6 +124,15 @@ pub struct NotificationDetail {
     /// The member concerned (the borrower, for stewards' notifications).
     #[serde(default)]
     pub member_name: Option<String>,
+    /// When a maintenance plan fell due.
+    #[serde(default)]
+    pub due: Option<Timestamp>,
+    /// The maintenance plan's schedule.
+    #[serde(default)]
+    pub schedule: Option<Schedule>,
+    /// What is to be done, or what was reported.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// One notification for one member.
@@ -171,6 +192,16 @@ impl Notification {
                 d.member_name.as_deref().unwrap_or("A member"),
                 d.item_name
             ),
+            NotificationKind::LoanOverdue => format!(
+                "{} has not brought back {}{window}.",
+                d.member_name.as_deref().unwrap_or("A member"),
+                d.item_name
+            ),
+            NotificationKind::MaintenanceDue => {
+                let due = d.due.map(|t| format!(" since {t}")).unwrap_or_default();
+                format!("{} is due for maintenance{due}.", d.item_name)
+            }
+            NotificationKind::NeedsRepair => format!("{} needs repair{window}.", d.item_name),
         }
     }
 }
@@ -306,7 +337,9 @@ pub(crate) fn notify_changes(
                     detail.suggested_end = Some(e);
                 }
                 let kind = match reason {
-                    Some(BumpReason::ItemRetired | BumpReason::ItemOutOfService) => NotificationKind::ItemOutOfService,
+                    Some(BumpReason::ItemRetired | BumpReason::ItemOutOfService | BumpReason::MaintenanceDue) => {
+                        NotificationKind::ItemOutOfService
+                    }
                     _ => NotificationKind::Bumped,
                 };
                 let winner = f.bump_winner.clone().unwrap_or_default();
@@ -358,6 +391,72 @@ pub(crate) fn notify_changes(
         }
     }
     Ok(out)
+}
+
+/// Tells the stewards, and the holders of its upcoming bookings, that an item needs repair
+/// (when it does now). Once per report (or steward's setting) and maintenance cycle: the
+/// dedupe key names what made it so and the newest maintenance.
+pub(crate) fn notify_needs_repair(
+    conn: &Connection,
+    group: &GroupId,
+    item: &ItemId,
+    now: Timestamp,
+) -> Result<Vec<i64>, StoreError> {
+    let g = group.as_str();
+    let Some(it) = queries::item(conn, group, item)? else { return Ok(Vec::new()) };
+    if it.current_condition() != Condition::NeedsRepair {
+        return Ok(Vec::new());
+    }
+    let cause = it.reported.as_ref().map_or_else(|| "set".to_owned(), |r| r.booking.to_string());
+    let cycle = it.last_maintenance().map_or(0, |t| t.0);
+    let dedupe = format!("needs_repair:{}:{cause}:{cycle}", item.as_str());
+    let note = it.reported.as_ref().map(|r| r.note.clone()).filter(|n| !n.is_empty());
+    let mut ids = Vec::new();
+    let detail = NotificationDetail { item_name: it.name.clone(), note: note.clone(), ..NotificationDetail::default() };
+    for steward in stewards(conn, g)? {
+        ids.extend(emit(
+            conn,
+            group,
+            &steward,
+            NotificationKind::NeedsRepair,
+            &dedupe,
+            None,
+            Some(item.as_str()),
+            &detail,
+            now,
+        )?);
+    }
+    // The holders of upcoming bookings that hold the item (a kit's bookings hold its parts).
+    let holders: Vec<(String, String, i64, i64)> = conn
+        .prepare_cached(
+            "SELECT h.booking_id, b.member_id, h.start_ms, h.end_ms FROM holds h INDEXED BY holds_by_item
+             JOIN bookings b ON b.group_id = h.group_id AND b.id = h.booking_id
+             WHERE h.group_id = ?1 AND h.item_id = ?2 AND h.state IN ('requested', 'confirmed') AND h.end_ms > ?3",
+        )?
+        .query_map(params![g, item.as_str(), now.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    for (booking, member, s, e) in holders {
+        let detail = NotificationDetail {
+            item_name: it.name.clone(),
+            start: Some(Timestamp(s)),
+            end: Some(Timestamp(e)),
+            note: note.clone(),
+            ..NotificationDetail::default()
+        };
+        let dedupe = format!("{dedupe}:{booking}");
+        ids.extend(emit(
+            conn,
+            group,
+            &member,
+            NotificationKind::NeedsRepair,
+            &dedupe,
+            Some(&booking),
+            Some(item.as_str()),
+            &detail,
+            now,
+        )?);
+    }
+    Ok(ids)
 }
 
 /// A notification as stored: id, group, member, kind, booking, item, payload, created, acked.
@@ -465,33 +564,83 @@ impl Store {
     pub fn tick(&mut self) -> Result<Vec<Notification>> {
         let now = self.now();
         let groups = queries::groups(self.conn())?;
+        let mut dues = Vec::new();
+        for group in &groups {
+            dues.push(self.maintenance_due(&group.id, now)?);
+        }
         let tx = self.conn.transaction()?;
         let mut ids = Vec::new();
-        for group in &groups {
+        for (group, due) in groups.iter().zip(dues) {
             let g = group.id.as_str();
-            let rows: Vec<(String, String, String, i64, i64, String)> = tx
+            let stewards = stewards(&tx, g)?;
+            for d in due {
+                let detail = NotificationDetail {
+                    item_name: d.item_name.clone(),
+                    due: Some(d.due),
+                    schedule: Some(d.schedule),
+                    note: Some(d.note.clone()).filter(|n| !n.is_empty()),
+                    ..NotificationDetail::default()
+                };
+                let dedupe = format!("maintenance:{}:{}:{}", d.item, d.plan, d.due.0);
+                for steward in &stewards {
+                    ids.extend(emit(
+                        &tx,
+                        &group.id,
+                        steward,
+                        NotificationKind::MaintenanceDue,
+                        &dedupe,
+                        None,
+                        Some(d.item.as_str()),
+                        &detail,
+                        now,
+                    )?);
+                }
+            }
+            let rows: Vec<(String, String, String, i64, i64, String, String)> = tx
                 .prepare_cached(
-                    "SELECT b.id, b.member_id, b.item_id, b.start_ms, b.end_ms, COALESCE(i.name, '') FROM bookings b
+                    "SELECT b.id, b.member_id, b.item_id, b.start_ms, b.end_ms, COALESCE(i.name, ''),
+                            COALESCE(m.name, '')
+                     FROM bookings b
                      LEFT JOIN items i ON i.group_id = b.group_id AND i.id = b.item_id
+                     LEFT JOIN members m ON m.group_id = b.group_id AND m.id = b.member_id
                      WHERE b.group_id = ?1 AND b.state = 'checked_out' AND b.end_ms < ?2",
                 )?
                 .query_map(params![g, now.0 + DAY_MS], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
                 })?
                 .collect::<Result<_, _>>()?;
-            for (b, member, item, s, e, name) in rows {
-                let (kind, dedupe) = if e < now.0 {
+            for (b, member, item, s, e, name, member_name) in rows {
+                let overdue = e < now.0;
+                let (kind, dedupe) = if overdue {
                     (NotificationKind::Overdue, format!("overdue:{b}:{e}"))
                 } else {
                     (NotificationKind::DueTomorrow, format!("due:{b}:{e}"))
                 };
-                let detail = NotificationDetail {
+                let mut detail = NotificationDetail {
                     item_name: name,
                     start: Some(Timestamp(s)),
                     end: Some(Timestamp(e)),
                     ..NotificationDetail::default()
                 };
                 ids.extend(emit(&tx, &group.id, &member, kind, &dedupe, Some(&b), Some(&item), &detail, now)?);
+                if overdue {
+                    // The stewards are told too: they are the ones who chase the gear.
+                    detail.member_name = Some(member_name);
+                    let dedupe = format!("loan_overdue:{b}:{e}");
+                    for steward in stewards.iter().filter(|s| **s != member) {
+                        ids.extend(emit(
+                            &tx,
+                            &group.id,
+                            steward,
+                            NotificationKind::LoanOverdue,
+                            &dedupe,
+                            Some(&b),
+                            Some(&item),
+                            &detail,
+                            now,
+                        )?);
+                    }
+                }
             }
             ids.extend(notify_offers(&tx, &group.id, None, now)?);
         }

@@ -8,7 +8,7 @@ use rusqlite::{Connection, params};
 use crate::docs::{DocKey, Entity, EntityRef};
 use crate::domain::{ActivityEntry, BookingRecord, Group, Item, Member, text};
 use crate::ids::GroupId;
-use crate::store::StoreError;
+use crate::store::{StoreError, care};
 use crate::trust::Judge;
 
 /// Re-projects the given entities of one document: each is read from the document as its
@@ -91,6 +91,9 @@ fn remove(conn: &Connection, group: &GroupId, r: &EntityRef) -> Result<(), Store
         EntityRef::Booking(id) => {
             conn.execute("DELETE FROM bookings WHERE group_id = ?1 AND id = ?2", [g, id.as_str()])?;
             conn.execute("DELETE FROM holds WHERE group_id = ?1 AND booking_id = ?2", [g, id.as_str()])?;
+            if let Some(item) = care::remove_return(conn, g, id.as_str())? {
+                care::refresh_condition(conn, g, &item)?;
+            }
         }
         EntityRef::Activity(id) => {
             conn.execute("DELETE FROM activity WHERE group_id = ?1 AND id = ?2", [g, id.as_str()])?;
@@ -167,6 +170,7 @@ fn remove_item(conn: &Connection, g: &str, id: &str) -> Result<(), StoreError> {
     conn.prepare_cached("DELETE FROM items WHERE group_id = ?1 AND id = ?2")?.execute([g, id])?;
     conn.prepare_cached("DELETE FROM item_tags WHERE group_id = ?1 AND item_id = ?2")?.execute([g, id])?;
     conn.prepare_cached("DELETE FROM kit_parts WHERE group_id = ?1 AND kit_id = ?2")?.execute([g, id])?;
+    conn.prepare_cached("DELETE FROM maintenance_plans WHERE group_id = ?1 AND item_id = ?2")?.execute([g, id])?;
     Ok(())
 }
 
@@ -232,7 +236,10 @@ fn upsert_item(conn: &Connection, group: &GroupId, i: &Item) -> Result<(), Store
             write_holds(conn, g, &record)?;
         }
     }
-    Ok(())
+    care::project_plans(conn, g, i)?;
+    // The row holds the steward's condition; returns since the newest maintenance may make
+    // the current one worse.
+    care::refresh_condition(conn, g, i.id.as_str())
 }
 
 /// Rewrites the units a booking holds: its item and, for a kit, the kit's parts. Only
@@ -288,7 +295,11 @@ fn upsert_booking(conn: &Connection, group: &GroupId, key: DocKey, b: &BookingRe
         b.queue_rank,
         data
     ])?;
-    write_holds(conn, group.as_str(), b)
+    write_holds(conn, group.as_str(), b)?;
+    if care::project_return(conn, group.as_str(), b)? {
+        care::refresh_condition(conn, group.as_str(), b.item.as_str())?;
+    }
+    Ok(())
 }
 
 fn upsert_activity(conn: &Connection, group: &GroupId, key: DocKey, a: &ActivityEntry) -> Result<(), StoreError> {
@@ -332,6 +343,8 @@ pub(crate) fn clear_group(conn: &Connection, group: &GroupId) -> Result<(), Stor
         "qualifications",
         "activity",
         "withheld",
+        "returns",
+        "maintenance_plans",
     ] {
         conn.execute(&format!("DELETE FROM {table} WHERE group_id = ?1"), [g])?;
     }

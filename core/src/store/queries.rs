@@ -230,13 +230,18 @@ fn item_from_data(data: &str) -> Result<Item, StoreError> {
         .map_err(|e| StoreError::Corrupt { reason: format!("unreadable item in the projection: {e}") })
 }
 
+/// An item from its row: its catalogue entry (`data`) and its current condition.
+fn item_from_row(conn: &Connection, group: &GroupId, data: &str, condition: &str) -> Result<Item, StoreError> {
+    crate::store::care::with_report(conn, group.as_str(), item_from_data(data)?, condition)
+}
+
 /// One item.
 pub(crate) fn item(conn: &Connection, group: &GroupId, id: &ItemId) -> Result<Option<Item>, StoreError> {
-    let data: Option<String> = conn
-        .prepare_cached("SELECT data FROM items WHERE group_id = ?1 AND id = ?2")?
-        .query_row([group.as_str(), id.as_str()], |r| r.get(0))
+    let row: Option<(String, String)> = conn
+        .prepare_cached("SELECT data, condition FROM items WHERE group_id = ?1 AND id = ?2")?
+        .query_row([group.as_str(), id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    data.map(|d| item_from_data(&d)).transpose()
+    row.map(|(d, c)| item_from_row(conn, group, &d, &c)).transpose()
 }
 
 /// Items matching a filter. With text, best matches first (whole-word prefix matches, then
@@ -274,15 +279,18 @@ pub(crate) fn items(conn: &Connection, group: &GroupId, filter: &ItemFilter) -> 
     let words = filter.text.as_deref().map(text::query_words).unwrap_or_default();
     if words.is_empty() {
         let sql = format!(
-            "SELECT i.data FROM items i WHERE {} ORDER BY i.name COLLATE NOCASE, i.id LIMIT {limit} OFFSET {offset}",
+            "SELECT i.data, i.condition FROM items i WHERE {} ORDER BY i.name COLLATE NOCASE, i.id LIMIT {limit} OFFSET {offset}",
             conds.join(" AND ")
         );
         let sql = number_params(&sql);
         let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, String>(0))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
-            out.push(item_from_data(&row?)?);
+            let (data, condition) = row?;
+            out.push(item_from_row(conn, group, &data, &condition)?);
         }
         return Ok(out);
     }
@@ -330,11 +338,11 @@ pub(crate) fn items(conn: &Connection, group: &GroupId, filter: &ItemFilter) -> 
         ));
         ids = row_ids(conn, &sql, &args)?;
     }
-    let mut stmt = conn.prepare_cached("SELECT data FROM items WHERE rowid = ?1")?;
+    let mut stmt = conn.prepare_cached("SELECT data, condition FROM items WHERE rowid = ?1")?;
     let mut out = Vec::new();
     for id in ids.into_iter().skip(usize::try_from(offset).unwrap_or(usize::MAX)) {
-        let data: String = stmt.query_row([id], |r| r.get(0))?;
-        out.push(item_from_data(&data)?);
+        let (data, condition): (String, String) = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        out.push(item_from_row(conn, group, &data, &condition)?);
     }
     Ok(out)
 }

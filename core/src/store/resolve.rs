@@ -8,7 +8,7 @@ use crate::docs::EntityRef;
 use crate::domain::resolution::{Candidate, Capacity, resolve};
 use crate::domain::{BookingState, Bump, BumpReason};
 use crate::ids::{BookingId, GroupId, ItemId};
-use crate::store::StoreError;
+use crate::store::{StoreError, care};
 
 /// A booking's resolved state before and after a change.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,17 +162,30 @@ fn kit_closure(conn: &Connection, g: &str, items: &BTreeSet<String>) -> Result<B
 
 /// What resolution needs to know of an item, read from its row (its loan rules' buffer
 /// from the stored JSON by SQLite, without decoding the whole item).
-fn capacity_of(stmt: &mut rusqlite::CachedStatement<'_>, g: &str, item: &str) -> Result<Option<Capacity>, StoreError> {
-    Ok(stmt
-        .query_row([g, item], |r| {
+fn capacity_of(
+    conn: &Connection,
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    group: &GroupId,
+    item: &str,
+) -> Result<Option<Capacity>, StoreError> {
+    let capacity = stmt
+        .query_row([group.as_str(), item], |r| {
             Ok(Capacity {
                 quantity: r.get(0)?,
                 retired: r.get(1)?,
                 out_of_service: r.get(2)?,
                 buffer_ms: r.get::<_, i64>(3)?.saturating_mul(crate::time::MINUTE_MS),
+                blocked_from: None,
             })
         })
-        .optional()?)
+        .optional()?;
+    match capacity {
+        Some(mut c) => {
+            c.blocked_from = care::blocked_from(conn, group, item)?.map(|t| t.0);
+            Ok(Some(c))
+        }
+        None => Ok(None),
+    }
 }
 
 /// Resolves the open bookings of `items` (and of everything tied to them by kits) and writes
@@ -209,7 +222,7 @@ pub(crate) fn resolve_items(
     // What each candidate's rows hold now: its booking's state and bump, its holds' states.
     let mut stored_rows: BTreeMap<BookingId, StoredRows> = BTreeMap::new();
     for item in &component {
-        if let Some(capacity) = capacity_of(&mut item_stmt, g, item)?
+        if let Some(capacity) = capacity_of(conn, &mut item_stmt, group, item)?
             && let Ok(id) = ItemId::parse(item)
         {
             capacities.insert(id, capacity);
@@ -254,7 +267,7 @@ pub(crate) fn resolve_items(
     for c in candidates.values() {
         for (item, _) in &c.holds {
             if !capacities.contains_key(item)
-                && let Some(capacity) = capacity_of(&mut item_stmt, g, item.as_str())?
+                && let Some(capacity) = capacity_of(conn, &mut item_stmt, group, item.as_str())?
             {
                 capacities.insert(item.clone(), capacity);
             }

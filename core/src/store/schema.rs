@@ -112,6 +112,13 @@ pub const MIGRATIONS: &[Migration] = &[
         then: None,
         rebuilds_projection: false,
     },
+    Migration {
+        version: 12,
+        description: "returns with the condition reported, and maintenance plans",
+        sql: include_str!("migrations/012_maintenance.sql"),
+        then: None,
+        rebuilds_projection: false,
+    },
 ];
 
 /// The schema version this code writes.
@@ -134,6 +141,8 @@ pub const PROJECTION_TABLES: &[(&str, &str)] = &[
     ("qualifications", "group_id, item_id, member_id"),
     ("activity", "group_id, id"),
     ("withheld", "group_id, entity"),
+    ("returns", "group_id, booking_id"),
+    ("maintenance_plans", "group_id, item_id, plan_id"),
 ];
 
 /// Reads the schema version of an open connection.

@@ -199,7 +199,7 @@ fn a_booking_written_field_by_field_reads_like_a_packed_one() {
     run(&mut maja, &mut steward, &g);
     let start = lab.at(30);
     let now = lab.at(0);
-    let by = BookingEvent { at: now, by: maja_id.clone(), device: maja.device_id().clone() };
+    let by = BookingEvent::new(now, maja_id.clone(), maja.device_id().clone());
     let old = BookingRecord {
         id: BookingId::generate(),
         item: item.clone(),

@@ -1,0 +1,296 @@
+//! Gear care on `DelbarStore`: maintenance plans, what is due, returns with the condition the
+//! gear came back in, and the condition reports since the newest maintenance. Records mirror
+//! the core's `domain::maintenance` types; every method delegates to one core call.
+
+use delbar_core::domain as core;
+use delbar_core::ids::PlanId;
+
+use crate::records::{Booking, Condition, TimestampMs, ids};
+use crate::{DelbarError, DelbarStore};
+
+/// When a maintenance plan wants the item looked after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Schedule {
+    /// Every `days` days after the newest maintenance (1 to 10,000).
+    EveryDays {
+        /// The interval in days.
+        days: u32,
+    },
+    /// After every `loans` loans returned since the newest maintenance (1 to 10,000).
+    EveryLoans {
+        /// The number of loans.
+        loans: u32,
+    },
+    /// After each loan (at its return).
+    AfterEachLoan,
+    /// Once a year on a month and day, 00:00 UTC (02-29 falls on 02-28 in other years).
+    Yearly {
+        /// The month (1 to 12).
+        month: u8,
+        /// The day of the month.
+        day: u8,
+    },
+}
+
+impl From<core::Schedule> for Schedule {
+    fn from(s: core::Schedule) -> Self {
+        match s {
+            core::Schedule::EveryDays { days } => Schedule::EveryDays { days },
+            core::Schedule::EveryLoans { loans } => Schedule::EveryLoans { loans },
+            core::Schedule::AfterEachLoan => Schedule::AfterEachLoan,
+            core::Schedule::Yearly { month, day } => Schedule::Yearly { month, day },
+        }
+    }
+}
+
+impl TryFrom<Schedule> for core::Schedule {
+    type Error = DelbarError;
+
+    fn try_from(s: Schedule) -> Result<Self, DelbarError> {
+        let schedule = match s {
+            Schedule::EveryDays { days } => core::Schedule::EveryDays { days },
+            Schedule::EveryLoans { loans } => core::Schedule::EveryLoans { loans },
+            Schedule::AfterEachLoan => core::Schedule::AfterEachLoan,
+            Schedule::Yearly { month, day } => core::Schedule::Yearly { month, day },
+        };
+        schedule.validate()?;
+        Ok(schedule)
+    }
+}
+
+/// A maintenance plan of an item.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct MaintenancePlan {
+    /// Its id.
+    pub id: String,
+    /// When it falls due.
+    pub schedule: Schedule,
+    /// Whether the item may not be booked while the plan is overdue.
+    pub blocks: bool,
+    /// What to do.
+    pub note: String,
+    /// When it was made.
+    pub created: TimestampMs,
+    /// The steward who made it.
+    pub created_by_member_id: String,
+    /// When it was removed (a removed plan never falls due).
+    pub removed: Option<TimestampMs>,
+}
+
+impl From<core::MaintenancePlan> for MaintenancePlan {
+    fn from(p: core::MaintenancePlan) -> Self {
+        Self {
+            id: p.id.to_string(),
+            schedule: p.schedule.into(),
+            blocks: p.blocks,
+            note: p.note,
+            created: p.created.into(),
+            created_by_member_id: p.created_by.to_string(),
+            removed: p.removed.map(Into::into),
+        }
+    }
+}
+
+/// A plan of an item with when it falls due.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct PlanStatus {
+    /// The item.
+    pub item_id: String,
+    /// Its name.
+    pub item_name: String,
+    /// The plan.
+    pub plan: MaintenancePlan,
+    /// When it falls (or fell) due; `null` while a loan-counting plan is short of loans.
+    pub due: Option<TimestampMs>,
+    /// Loans returned since the newest maintenance (or the plan's creation).
+    pub loans_since: u32,
+    /// The newest maintenance.
+    pub last_maintenance: Option<TimestampMs>,
+}
+
+impl From<core::PlanStatus> for PlanStatus {
+    fn from(s: core::PlanStatus) -> Self {
+        Self {
+            item_id: s.item.to_string(),
+            item_name: s.item_name,
+            plan: s.plan.into(),
+            due: s.due.map(Into::into),
+            loans_since: s.loans_since,
+            last_maintenance: s.last_maintenance.map(Into::into),
+        }
+    }
+}
+
+/// A plan that has fallen due and not been completed by maintenance since.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct MaintenanceDue {
+    /// The item.
+    pub item_id: String,
+    /// Its name.
+    pub item_name: String,
+    /// The plan.
+    pub plan_id: String,
+    /// Its schedule.
+    pub schedule: Schedule,
+    /// Whether it blocks bookings while overdue.
+    pub blocks: bool,
+    /// What to do.
+    pub note: String,
+    /// When it fell due.
+    pub due: TimestampMs,
+    /// Loans returned since the newest maintenance (or the plan's creation).
+    pub loans_since: u32,
+    /// The newest maintenance.
+    pub last_maintenance: Option<TimestampMs>,
+}
+
+impl From<core::MaintenanceDue> for MaintenanceDue {
+    fn from(d: core::MaintenanceDue) -> Self {
+        Self {
+            item_id: d.item.to_string(),
+            item_name: d.item_name,
+            plan_id: d.plan.to_string(),
+            schedule: d.schedule.into(),
+            blocks: d.blocks,
+            note: d.note,
+            due: d.due.into(),
+            loans_since: d.loans_since,
+            last_maintenance: d.last_maintenance.map(Into::into),
+        }
+    }
+}
+
+/// A condition reported when a loan came back.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ConditionReport {
+    /// The booking returned.
+    pub booking_id: String,
+    /// When it came back.
+    pub at: TimestampMs,
+    /// Who took it back.
+    pub by_member_id: String,
+    /// The condition reported.
+    pub condition: Condition,
+    /// What was noted.
+    pub note: String,
+    /// A photo's blake3 hash (hex).
+    pub photo: Option<String>,
+}
+
+impl From<core::ConditionReport> for ConditionReport {
+    fn from(r: core::ConditionReport) -> Self {
+        Self {
+            booking_id: r.booking.to_string(),
+            at: r.at.into(),
+            by_member_id: r.by.to_string(),
+            condition: r.condition.into(),
+            note: r.note,
+            photo: r.photo,
+        }
+    }
+}
+
+/// What a person reports when a loan comes back.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ReturnReport {
+    /// The condition it came back in.
+    pub condition: Condition,
+    /// What they noted.
+    #[uniffi(default = "")]
+    pub note: String,
+    /// A photo's blake3 hash (64 hex digits).
+    #[uniffi(default = None)]
+    pub photo: Option<String>,
+}
+
+impl From<ReturnReport> for core::ReturnReport {
+    fn from(r: ReturnReport) -> Self {
+        Self { condition: r.condition.into(), note: r.note, photo: r.photo }
+    }
+}
+
+fn plan_id(s: &str) -> Result<PlanId, DelbarError> {
+    Ok(PlanId::parse(s)?)
+}
+
+#[uniffi::export]
+impl DelbarStore {
+    /// Adds a maintenance plan to an item (stewards). With `blocks`, the item may not be
+    /// booked from the instant the plan falls due until maintenance is logged
+    /// (`logMaintenance` completes every plan of the item).
+    #[uniffi::method(default(note = ""))]
+    pub fn add_maintenance_plan(
+        &self,
+        group_id: String,
+        item_id: String,
+        schedule: Schedule,
+        blocks: bool,
+        note: String,
+    ) -> Result<MaintenancePlan, DelbarError> {
+        self.with(|s| {
+            let schedule = schedule.try_into()?;
+            Ok(s.add_maintenance_plan(&ids::group(&group_id)?, &ids::item(&item_id)?, schedule, blocks, &note)?.into())
+        })
+    }
+
+    /// Removes a maintenance plan of an item (stewards).
+    pub fn remove_maintenance_plan(
+        &self,
+        group_id: String,
+        item_id: String,
+        plan_id: String,
+    ) -> Result<MaintenancePlan, DelbarError> {
+        self.with(|s| {
+            Ok(s.remove_maintenance_plan(&ids::group(&group_id)?, &ids::item(&item_id)?, &self::plan_id(&plan_id)?)?
+                .into())
+        })
+    }
+
+    /// The plans in force (of one item, or of every item when `itemId` is null), with when
+    /// each falls due.
+    #[uniffi::method(default(item_id = None))]
+    pub fn maintenance_plans(&self, group_id: String, item_id: Option<String>) -> Result<Vec<PlanStatus>, DelbarError> {
+        self.with(|s| {
+            let item = ids::opt(item_id.as_deref(), ids::item)?;
+            Ok(s.maintenance_plans(&ids::group(&group_id)?, item.as_ref())?.into_iter().map(Into::into).collect())
+        })
+    }
+
+    /// The plans due at `now` (default: the device clock), earliest first.
+    #[uniffi::method(default(now = None))]
+    pub fn maintenance_due(
+        &self,
+        group_id: String,
+        now: Option<TimestampMs>,
+    ) -> Result<Vec<MaintenanceDue>, DelbarError> {
+        self.with(|s| {
+            let now = now.map_or_else(|| s.now(), Into::into);
+            Ok(s.maintenance_due(&ids::group(&group_id)?, now)?.into_iter().map(Into::into).collect())
+        })
+    }
+
+    /// Takes a loan back with the condition it came back in (the borrower of self-service
+    /// gear, or a steward). `NEEDS_REPAIR` keeps the item from being booked until maintenance
+    /// is logged; `OUT_OF_SERVICE` bumps its upcoming bookings.
+    pub fn return_booking(
+        &self,
+        group_id: String,
+        booking_id: String,
+        report: ReturnReport,
+    ) -> Result<Booking, DelbarError> {
+        self.with(|s| {
+            Ok(s.return_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, &report.into())?.into())
+        })
+    }
+
+    /// The conditions reported at an item's returns since its newest maintenance, newest
+    /// first.
+    pub fn condition_reports(&self, group_id: String, item_id: String) -> Result<Vec<ConditionReport>, DelbarError> {
+        self.with(|s| {
+            Ok(s.condition_reports(&ids::group(&group_id)?, &ids::item(&item_id)?)?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+    }
+}
