@@ -332,7 +332,9 @@ fn from_domain(error: DomainError, text: String) -> DelbarError {
         | D::InvalidPhotoHash { .. }
         | D::InvalidRule { .. }
         | D::DateOutOfRange { .. }
-        | D::InvalidKit { .. } => DelbarError::InvalidInput { reason, text },
+        | D::InvalidKit { .. }
+        | D::LabelCount { .. }
+        | D::LabelText { .. } => DelbarError::InvalidInput { reason, text },
         D::NotQualified { item } => DelbarError::NotQualified { item_name: item, text },
         D::NoNeedToWait { item } => DelbarError::NoNeedToWait { item_name: item, text },
         D::NoOffer { .. } => DelbarError::NoOffer { reason, text },

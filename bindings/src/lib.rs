@@ -19,6 +19,7 @@
 //! Generate bindings with the workspace's `uniffi-bindgen` binary; see `bindings/README.md`.
 
 mod error;
+mod labels;
 mod listener;
 mod locale;
 pub mod records;
@@ -28,6 +29,7 @@ mod sync;
 mod tests;
 
 pub use error::DelbarError;
+pub use labels::{ScanAction, ScanMatch, ScanNote, ScanNoteKind, ScanOutcome, item_code, label_text};
 pub use listener::NotificationListener;
 pub use locale::{bump_reason_text, current_locale, notification_text, set_locale};
 pub use records::*;

@@ -24,6 +24,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod label_sheet;
 pub mod net;
 pub mod store;
 pub mod sync;

@@ -459,6 +459,7 @@ fun main() {
             TestCase("a_corrupted_bundle_is_a_typed_error_and_applies_nothing", ::aCorruptedBundleIsATypedErrorAndAppliesNothing),
             TestCase("expired_revoked_and_used_up_invites_are_typed_errors", ::expiredRevokedAndUsedUpInvitesAreTypedErrors),
             TestCase("invite_qr_codes_come_as_png_and_svg", ::inviteQrCodesComeAsPngAndSvg),
+            TestCase("labels_print_and_scans_resolve", ::labelsPrintAndScansResolve),
         ),
     )
 }

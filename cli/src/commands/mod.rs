@@ -8,6 +8,7 @@ mod group;
 mod history;
 mod invite;
 pub(crate) mod item;
+mod labels;
 mod member;
 pub(crate) mod notify;
 pub(crate) mod sync;
@@ -52,6 +53,8 @@ fn run_on_store(ctx: &mut Ctx, command: Command) -> CliResult<Outcome> {
             Err(crate::error::CliError::input("this command does not run on an open store"))
         }
         Command::Demo => crate::demo::run(ctx.json),
+        Command::Label(a) => labels::label(ctx, &a),
+        Command::Scan(a) => labels::scan(ctx, &a),
     }
 }
 

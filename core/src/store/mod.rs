@@ -22,6 +22,7 @@ pub(crate) mod doc_log;
 mod error;
 mod journal;
 mod journal_writer;
+mod label_ops;
 mod merge;
 mod migration_steps;
 pub mod notify;
@@ -35,6 +36,7 @@ mod tests;
 
 pub use check::{CheckReport, Difference};
 pub use error::StoreError;
+pub use label_ops::ScanOutcome;
 pub use merge::{DocumentExport, MergeReport};
 pub use notify::{Notification, NotificationDetail, NotificationKind, NotificationListener};
 pub use queries::{ActivityFilter, ActivityPage, Availability, BookingFilter, BusyInterval, ItemFilter, WaitlistEntry};
