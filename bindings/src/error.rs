@@ -356,7 +356,9 @@ fn from_domain(error: DomainError, text: String) -> DelbarError {
         | D::InvalidRule { .. }
         | D::DateOutOfRange { .. }
         | D::InvalidKit { .. }
-        | D::InvalidDate { .. } => DelbarError::InvalidInput { reason, text },
+        | D::InvalidDate { .. }
+        | D::LabelCount { .. }
+        | D::LabelText { .. } => DelbarError::InvalidInput { reason, text },
         D::NotQualified { item } => DelbarError::NotQualified { item_name: item, text },
         D::NoNeedToWait { item } => DelbarError::NoNeedToWait { item_name: item, text },
         D::NoOffer { .. } => DelbarError::NoOffer { reason, text },

@@ -24,6 +24,7 @@
 
 mod error;
 mod inventory;
+mod labels;
 mod listener;
 mod locale;
 pub mod maintenance;
@@ -40,6 +41,7 @@ pub use inventory::{
     AttentionItem, CategoryUsage, ExportKind, ImportPlan, ImportRow, ImportRowKind, ItemUsage, MonthLoans,
     OverdueMember, Stats,
 };
+pub use labels::{ScanAction, ScanMatch, ScanNote, ScanNoteKind, ScanOutcome, item_code, label_text};
 pub use listener::NotificationListener;
 pub use locale::{bump_reason_text, current_locale, notification_text, set_locale};
 pub use pipe::{PipeReport, PipeSession, pipe_max_frame};

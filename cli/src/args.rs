@@ -98,6 +98,12 @@ pub enum Command {
     Hub(HubArgs),
     /// Run a realistic scenario on a temporary store and tell what happened
     Demo,
+    /// Print item labels to stick on the gear: an A4 sheet (PDF or SVG) of 24 labels a page,
+    /// each with a QR code, the item's name and a code a person can type
+    Label(LabelArgs),
+    /// What a scanned label's text (or an item code typed from a label) offers you now:
+    /// check out your booking, return a loan, or (stewards) lend it on the spot; `--do` does it
+    Scan(ScanArgs),
     /// Maintenance plans (every N days, every N loans, after each loan, yearly) and what is
     /// due
     #[command(subcommand)]
@@ -868,6 +874,54 @@ mod tests {
         assert!(net(&["--listen", "loopback", "--mdns"]).mdns);
         assert!(!net(&["--no-mdns"]).mdns);
     }
+}
+
+/// `delbar label`.
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    /// Items to label (id, id prefix or name)
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub items: Vec<String>,
+    /// Every item that is not retired
+    #[arg(long)]
+    pub all: bool,
+    /// The file to write: `labels.pdf` (every page in one file) or `labels.svg` (one file a
+    /// page: `labels.svg`, `labels-2.svg`, ...)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// `delbar scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The text a scanner read from a label (`DELBAR:...`), or the code printed under the QR
+    /// (`X9D4-T0BC`, any case)
+    pub text: String,
+    /// Do what the scan offers: the first action listed, or the one named
+    #[arg(long = "do", value_enum, value_name = "ACTION", num_args = 0..=1, default_missing_value = "first")]
+    pub perform: Option<ScanDo>,
+    /// Walk-up loan: the member who borrows (default: you)
+    #[arg(long = "for", value_name = "MEMBER")]
+    pub for_member: Option<String>,
+    /// Walk-up loan: units to lend [default: 1]
+    #[arg(long)]
+    pub units: Option<u32>,
+    /// Walk-up loan: when it is due back [default: the end the scan offers]
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+}
+
+/// Which offered action `delbar scan --do` performs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanDo {
+    /// The first action listed
+    First,
+    /// Check out a booking that starts within the pickup window
+    Checkout,
+    /// Take back a loan
+    Return,
+    /// A steward's walk-up loan: book from now and check out in one step
+    WalkUp,
 }
 
 /// `delbar import ...`

@@ -11,6 +11,7 @@
 
 use std::fmt;
 
+use crate::domain::label::ScanNote;
 use crate::domain::{BookingAction, BookingState, BumpReason, DomainError};
 use crate::error::Error;
 use crate::inventory::{InventoryError, RowProblem};
@@ -802,6 +803,7 @@ fn action_phrase(action: &'static str, locale: Locale) -> &'static str {
         "remove members" => ("ta bort medlemmar", "fjerne medlemmer"),
         "reorder a waitlist" => ("ändra ordningen i en kö", "endre rekkefølgen i en kø"),
         "book for another member" => ("boka åt en annan medlem", "booke for et annet medlem"),
+        "lend gear at the shelf" => ("låna ut utrustning direkt vid hyllan", "låne ut utstyr direkte ved hylla"),
         "confirm a booking" => ("bekräfta en bokning", "bekrefte en booking"),
         "decline a booking" => ("avböja en bokning", "avslå en booking"),
         "cancel another member's booking" => ("avboka en annan medlems bokning", "avbestille et annet medlems booking"),
@@ -1147,6 +1149,85 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
                 ),
             }
         }
+        D::LabelCount { given, max } => match l {
+            Locale::En => format!("A label sheet holds 1 to {max} items ({given} chosen)."),
+            Locale::Sv => format!("Ett etikettark rymmer 1 till {max} föremål ({given} valda)."),
+            Locale::Nb => format!("Et etikettark har plass til 1 til {max} gjenstander ({given} valgt)."),
+        },
+        D::LabelText { .. } => l
+            .pick(
+                "The label's QR code could not be made.",
+                "Etikettens QR-kod gick inte att skapa.",
+                "Etikettens QR-kode kunne ikke lages.",
+            )
+            .to_owned(),
+    }
+}
+
+// ---- scanning a label ----
+
+/// Why a scanned label offers nothing (more), as a sentence, with instants in UTC.
+pub fn scan_note(note: &ScanNote, locale: Locale) -> String {
+    scan_note_at_offset(note, locale, 0)
+}
+
+/// Why a scanned label offers nothing (more), with instants shifted by the person's UTC
+/// offset in minutes.
+pub fn scan_note_at_offset(note: &ScanNote, locale: Locale, utc_offset_minutes: i32) -> String {
+    let clock = Clock { locale, offset_minutes: utc_offset_minutes };
+    let l = locale;
+    match note {
+        ScanNote::Retired => {
+            l.pick("This item is retired.", "Föremålet är pensionerat.", "Gjenstanden er tatt ut av bruk.").to_owned()
+        }
+        ScanNote::OutOfService => l
+            .pick("This item is out of service.", "Föremålet är ur funktion.", "Gjenstanden er ute av drift.")
+            .to_owned(),
+        ScanNote::NothingBooked => l
+            .pick(
+                "You have no booking of this item to pick up or return now.",
+                "Du har ingen bokning av föremålet att hämta ut eller lämna tillbaka nu.",
+                "Du har ingen booking av gjenstanden å hente eller levere tilbake nå.",
+            )
+            .to_owned(),
+        ScanNote::BookedLater { start, .. } => {
+            let at = clock.instant(*start);
+            match l {
+                Locale::En => format!("Your booking starts {at}; come back closer to then."),
+                Locale::Sv => format!("Din bokning börjar {at}; kom tillbaka närmare den tiden."),
+                Locale::Nb => format!("Bookingen din starter {at}; kom tilbake nærmere det tidspunktet."),
+            }
+        }
+        ScanNote::AwaitingApproval { .. } => l
+            .pick(
+                "Your booking still waits for a steward's approval.",
+                "Din bokning väntar fortfarande på att en gruppansvarig godkänner den.",
+                "Bookingen din venter fortsatt på godkjenning fra en gruppeansvarlig.",
+            )
+            .to_owned(),
+        ScanNote::NotSelfService => l
+            .pick(
+                "A steward hands this item out and takes it back.",
+                "En gruppansvarig lämnar ut och tar emot det här föremålet.",
+                "En gruppeansvarlig leverer ut og tar imot denne gjenstanden.",
+            )
+            .to_owned(),
+        ScanNote::TakenUntilStart { start, .. } => {
+            let at = clock.instant(*start);
+            match l {
+                Locale::En => format!("The units are taken until your booking starts ({at})."),
+                Locale::Sv => format!("Exemplaren är upptagna tills din bokning börjar ({at})."),
+                Locale::Nb => format!("Eksemplarene er opptatt til bookingen din starter ({at})."),
+            }
+        }
+        ScanNote::NoFreeUnits => l
+            .pick(
+                "No unit is free to lend now.",
+                "Inget exemplar är ledigt att låna ut nu.",
+                "Ingen eksemplarer er ledige til utlån nå.",
+            )
+            .to_owned(),
+        ScanNote::WalkUpRefused { error } => domain_message(error, clock),
     }
 }
 
@@ -1407,6 +1488,7 @@ mod tests {
             "remove members",
             "reorder a waitlist",
             "book for another member",
+            "lend gear at the shelf",
             "revoke another member's invite",
         ] {
             refusals.extend(require_steward(Role::Member, action).err());

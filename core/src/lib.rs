@@ -30,6 +30,7 @@ pub mod fuzzing;
 pub mod i18n;
 pub mod ids;
 pub mod inventory;
+pub mod label_sheet;
 pub mod net;
 pub mod store;
 pub mod sync;

@@ -20,6 +20,8 @@
 //! - `check`: random workloads keep the projection equal to its rebuild; compaction.
 //! - `lifecycle`: every booking state × action × role, with and without self-service.
 //! - `loan_rules`, `kits`, `waitlist`: the rules a booking keeps when it is made.
+//! - `labels`: label sheets (SVG and PDF) decoded back to their items with a QR decoder;
+//!   what scanning a label offers; walk-up loans.
 //! - `conflicts`: conflicts found after a merge resolve alike on every device, and the
 //!   people concerned are notified.
 //! - `convergence`: a property test of partitioned devices acting on bookings.
@@ -47,6 +49,7 @@ mod inventory;
 #[cfg(unix)]
 mod kill;
 mod kits;
+mod labels;
 mod lifecycle;
 mod loan_rules;
 mod maintenance;

@@ -474,6 +474,7 @@ fun main() {
                 "a_return_reporting_needs_repair_keeps_the_item_from_being_booked",
                 ::aReturnReportingNeedsRepairKeepsTheItemFromBeingBooked,
             ),
+            TestCase("labels_print_and_scans_resolve", ::labelsPrintAndScansResolve),
         ),
     )
 }

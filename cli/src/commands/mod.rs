@@ -9,6 +9,7 @@ mod history;
 pub(crate) mod inventory;
 mod invite;
 pub(crate) mod item;
+mod labels;
 pub(crate) mod maintenance;
 mod member;
 pub(crate) mod notify;
@@ -64,6 +65,8 @@ fn run_on_store(ctx: &mut Ctx, command: Command) -> CliResult<Outcome> {
         Command::Import(c) => inventory::import(ctx, c),
         Command::Export(a) => inventory::export(ctx, &a),
         Command::Stats(a) => inventory::stats(ctx, &a),
+        Command::Label(a) => labels::label(ctx, &a),
+        Command::Scan(a) => labels::scan(ctx, &a),
     }
 }
 

@@ -217,4 +217,18 @@ pub enum DomainError {
         /// When the plan fell (or falls) due.
         due: Timestamp,
     },
+    /// A label sheet was asked for no items or too many.
+    #[error("a label sheet holds 1 to {max} items ({given} asked for)")]
+    LabelCount {
+        /// Items asked for.
+        given: usize,
+        /// The most one sheet holds.
+        max: usize,
+    },
+    /// A label's text could not be made into a QR code.
+    #[error("cannot make a QR code of the label: {reason}")]
+    LabelText {
+        /// Why.
+        reason: String,
+    },
 }

@@ -9,6 +9,7 @@ mod error;
 mod group;
 pub mod hlc;
 pub mod item;
+pub mod label;
 pub mod maintenance;
 pub mod permissions;
 pub mod resolution;

@@ -92,7 +92,7 @@ impl Store {
     }
 
     /// The member a request books for: the actor, or (stewards only) another member.
-    fn borrower_for(&self, group: &GroupId, me: &Member, request: &NewBooking) -> Result<Member> {
+    pub(super) fn borrower_for(&self, group: &GroupId, me: &Member, request: &NewBooking) -> Result<Member> {
         match &request.for_member {
             Some(m) if *m != me.id => {
                 may_book_for_other(me.role)?;
@@ -107,7 +107,7 @@ impl Store {
     }
 
     /// Checks a request against the item's state and loan rules (everything but capacity).
-    fn validate_rules(
+    pub(super) fn validate_rules(
         &self,
         group: &GroupId,
         item: &Item,

@@ -24,12 +24,13 @@ mod catalogue_ops;
 mod check;
 pub(crate) mod doc_log;
 mod error;
-mod inventory_ops;
 pub(crate) mod faults;
 #[cfg(test)]
 mod faults_tests;
+mod inventory_ops;
 mod journal;
 mod journal_writer;
+mod label_ops;
 mod maintenance_ops;
 mod merge;
 mod migration_steps;
@@ -47,6 +48,7 @@ mod tests;
 
 pub use check::{CheckReport, Difference, FileProblem};
 pub use error::StoreError;
+pub use label_ops::ScanOutcome;
 pub use merge::{DocumentExport, MergeReport};
 pub use notify::{Notification, NotificationDetail, NotificationKind, NotificationListener};
 pub use queries::{ActivityFilter, ActivityPage, Availability, BookingFilter, BusyInterval, ItemFilter, WaitlistEntry};
