@@ -194,6 +194,10 @@ fn across_a_veth_link_a_phone_finds_the_hub_by_mdns_and_reaches_it() {
     phone.ok(&["--group", &group, "book", "Bandsåg", "--from", "2026-11-28T10:00", "--to", "2026-11-28T12:00"]);
     let run = phone.run(&["--json", "--group", &group, "sync", "--listen", "all", "--no-mdns", "--peer", &address]);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    // A stranger on the same link is refused.
+    let stranger = Device { dir: root.path().join("stranger"), ns: Some(link.names[1].clone()) };
+    let err = stranger.fails(&["--group", &group, "sync", "--listen", "all", "--no-mdns", "--peer", &address]);
+    assert!(err.contains("refused to sync: not authorized"), "{err}");
     drop(_hub);
     let on_hub = hub_device.json(&["--group", &group, "bookings"]);
     assert_eq!(on_hub.as_array().unwrap().len(), 1, "{on_hub}");
