@@ -58,7 +58,8 @@ impl SyncLimits {
     }
 }
 
-/// Runs `f` for at most `limit`; a timeout is a [`SyncError::TimedOut`] naming `what`.
+/// Runs `f` for at most `limit`; a timeout is a [`SyncError::TimedOut`] (`what` goes to the
+/// log).
 pub(crate) async fn within<T>(
     limit: Duration,
     what: &'static str,
@@ -67,7 +68,8 @@ pub(crate) async fn within<T>(
     match tokio::time::timeout(limit, f).await {
         Ok(result) => result,
         Err(_) => {
-            Err(SyncError::TimedOut { waiting_for: what, ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX) })
+            tracing::debug!(waiting_for = what, "sync peer timed out");
+            Err(SyncError::TimedOut { idle_ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX) })
         }
     }
 }
