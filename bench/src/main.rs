@@ -10,13 +10,16 @@
 //!
 //! It prints a table and writes the same figures as JSON (`--json PATH`, default
 //! `target/bench.json`). Cold opens run in a child process of this same binary, so they
-//! include loading from disk into a process that has nothing cached.
+//! include loading from disk into a process that has nothing cached; so do the peak memory
+//! rows of a new device receiving the whole group (first contact over iroh, full bundle
+//! import).
 
 mod history;
 mod kept;
 mod naive;
 mod probe;
 mod report;
+mod rss;
 mod stats;
 mod sync;
 mod turns;
@@ -107,6 +110,9 @@ fn parse_args() -> Result<Args, String> {
 fn main() -> ExitCode {
     if std::env::args().nth(1).as_deref() == Some("--probe") {
         return probe::run_child();
+    }
+    if std::env::args().nth(1).as_deref() == Some("--rss") {
+        return rss::run_child();
     }
     let args = match parse_args() {
         Ok(a) => a,
@@ -221,6 +227,7 @@ fn measure_size(
     ));
     drop(delbar);
     sync_rows(&mut rows, &built, dir.path(), args.week)?;
+    rows.extend(rss::rows(&built, dir.path(), args.probe_in_process)?);
     let mut delbar = history::reopen(&built).map_err(|e| e.to_string())?;
     // The fast-built history must be what the store's own writes would have made: the
     // projection rebuilt from the documents equals the incremental one (small sizes only, the
@@ -348,6 +355,8 @@ mod tests {
             let row = rows.iter().find(|r| r["what"] == what).unwrap();
             assert!(row["delbar"][0][1].as_f64().unwrap() > 0.0, "{row}");
         }
+        assert!(rows.iter().any(|r| r["what"] == rss::FIRST_CONTACT_RSS));
+        assert!(rows.iter().any(|r| r["what"] == rss::IMPORT_RSS));
         // The growth pass ran for both sizes.
         for size in sizes {
             let turns = size["rows"].as_array().unwrap().iter().find(|r| r["what"] == turns::TURNS_WRITE).unwrap();

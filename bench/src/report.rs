@@ -108,6 +108,8 @@ pub fn targets(reports: &[SizeReport]) -> Vec<TargetResult> {
     at_most("week offline: time growth <= 1.5x", growth(week_time, "value"), 1.5);
     at_most("first contact: wire <= 1.2x saved size", d(last, FIRST, "value"), 1.2);
     at_most("peak RSS, open + queries (MB) <= 64", d(last, RSS, "value"), 64.0);
+    at_most("first contact over iroh: peak RSS (MB) <= 128", d(last, crate::rss::FIRST_CONTACT_RSS, "value"), 128.0);
+    at_most("full bundle import: peak RSS (MB) <= 128", d(last, crate::rss::IMPORT_RSS, "value"), 128.0);
     let ratio = |what: &str, stat: &str| last.get(what, stat, true) / d(last, what, stat);
     let mut at_least = |target: &str, value: f64, limit: f64| {
         out.push(TargetResult {

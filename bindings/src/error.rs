@@ -389,7 +389,7 @@ fn from_sync(error: SyncError, text: String) -> DelbarError {
         | S::BadSignature { .. }
         | S::ForeignGroup { .. } => DelbarError::BadBundle { reason, text },
         S::Refused { .. } | S::NotAMemberDevice { .. } => DelbarError::SyncRefused { reason, text },
-        S::Network { .. } => DelbarError::Network { reason, text },
+        S::Network { .. } | S::TimedOut { .. } => DelbarError::Network { reason, text },
         S::NotRunning => DelbarError::SyncNotRunning { text },
         _ => DelbarError::Sync { reason, text },
     }

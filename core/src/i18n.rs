@@ -595,7 +595,7 @@ fn sync_message(error: &SyncError, locale: Locale) -> &'static str {
             "Den andra enheten godtog inte den här som en medlems enhet i gruppen.",
             "Den andre enheten godtok ikke denne som et medlems enhet i gruppen.",
         ),
-        S::Network { .. } => locale.pick(
+        S::Network { .. } | S::TimedOut { .. } => locale.pick(
             "The other device could not be reached. Check that both are on the same network and try again.",
             "Det gick inte att nå den andra enheten. Kontrollera att båda är på samma nätverk och försök igen.",
             "Kunne ikke nå den andre enheten. Sjekk at begge er på samme nettverk, og prøv igjen.",

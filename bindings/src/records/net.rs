@@ -54,6 +54,7 @@ impl From<SyncConfig> for core::SyncConfig {
             bind: if c.all_interfaces { core::BindMode::AllInterfaces } else { core::BindMode::Loopback },
             mdns: c.mdns,
             relay: c.relay.into(),
+            ..core::SyncConfig::default()
         }
     }
 }

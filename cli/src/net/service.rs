@@ -23,7 +23,7 @@ impl NetArgs {
             "public" => RelayChoice::Public,
             url => RelayChoice::Url(url.to_owned()),
         };
-        SyncConfig { bind, mdns, relay }
+        SyncConfig { bind, mdns, relay, ..SyncConfig::default() }
     }
 
     /// `all interfaces` or `loopback`, with `, mDNS` when it is on.

@@ -64,7 +64,9 @@ impl FailureKind {
     /// The kind of a session's error.
     pub fn of(error: &Error) -> Self {
         match error {
-            Error::Sync(SyncError::Network { .. } | SyncError::NotRunning) => FailureKind::Network,
+            Error::Sync(SyncError::Network { .. } | SyncError::NotRunning | SyncError::TimedOut { .. }) => {
+                FailureKind::Network
+            }
             Error::Sync(
                 SyncError::UnexpectedMessage { .. } | SyncError::FrameTooLarge { .. } | SyncError::Malformed { .. },
             ) => FailureKind::Protocol,

@@ -1,15 +1,28 @@
 //! Length-prefixed frames on an iroh stream: a 4-byte big-endian length, then the postcard
 //! encoding of a [`Frame`].
+//!
+//! The length is read first and checked against the bound of where the session is (a few
+//! KB before the peer is authorised, [`MAX_FRAME`] after); a larger length is refused
+//! before anything is allocated for it. Every read and write is timed by the service's
+//! [`SyncLimits`].
+
+use std::time::Duration;
 
 use iroh::endpoint::{RecvStream, SendStream};
 use serde::{Deserialize, Serialize};
 
+use crate::net::limits::{SyncLimits, within};
 use crate::sync::{Message, SyncError};
 
 /// The protocol version a hello announces.
-pub const PROTOCOL_VERSION: u16 = 1;
-/// The largest frame accepted (a first contact carries whole documents).
-pub const MAX_FRAME: usize = 64 * 1024 * 1024;
+pub const PROTOCOL_VERSION: u16 = 2;
+/// The largest frame accepted from an authorised peer. Changes travel in frames of about
+/// [`CHANGES_CHUNK`](crate::sync::protocol::CHANGES_CHUNK) bytes, so only a single document
+/// larger than this cannot be sent.
+pub const MAX_FRAME: usize = 16 * 1024 * 1024;
+/// The largest frame accepted before the peer is authorised: a hello or an invite
+/// redemption (a name of 200 characters and a device label of 100 fit several times).
+pub const MAX_HANDSHAKE_FRAME: usize = 4 * 1024;
 
 /// Why the accepting side refused a session or an invite. Deliberately uninformative about
 /// the group: a sync refusal says nothing about whether the group exists, and the invite
@@ -95,29 +108,50 @@ impl Frame {
     }
 }
 
-/// Writes one frame; returns the bytes written (prefix included).
-pub(crate) async fn write_frame(send: &mut SendStream, frame: &Frame) -> Result<usize, SyncError> {
+/// Writes one frame; returns the bytes written (prefix included). The peer must take it
+/// within `wait` plus its length at the minimum rate of `limits`.
+pub(crate) async fn write_frame(
+    send: &mut SendStream,
+    frame: &Frame,
+    limits: &SyncLimits,
+    wait: Duration,
+) -> Result<usize, SyncError> {
     let payload = frame.encode()?;
     if payload.len() > MAX_FRAME {
         return Err(SyncError::FrameTooLarge { len: payload.len(), max: MAX_FRAME });
     }
     let len =
         u32::try_from(payload.len()).map_err(|_| SyncError::FrameTooLarge { len: payload.len(), max: MAX_FRAME })?;
-    send.write_all(&len.to_be_bytes()).await.map_err(SyncError::network)?;
-    send.write_all(&payload).await.map_err(SyncError::network)?;
+    within(limits.transfer_time(wait, payload.len()), "the peer to take a frame", async {
+        send.write_all(&len.to_be_bytes()).await.map_err(SyncError::network)?;
+        send.write_all(&payload).await.map_err(SyncError::network)
+    })
+    .await?;
     Ok(payload.len() + 4)
 }
 
-/// Reads one frame; returns it and the bytes read (prefix included).
-pub(crate) async fn read_frame(recv: &mut RecvStream) -> Result<(Frame, usize), SyncError> {
+/// Reads one frame of at most `max` bytes; returns it and the bytes read (prefix
+/// included). Its length must arrive within `wait`, its payload within `wait` plus its
+/// length at the minimum rate of `limits`. A longer announced length is refused before
+/// anything is read or allocated for it.
+pub(crate) async fn read_frame(
+    recv: &mut RecvStream,
+    max: usize,
+    limits: &SyncLimits,
+    wait: Duration,
+) -> Result<(Frame, usize), SyncError> {
     let mut len = [0u8; 4];
-    recv.read_exact(&mut len).await.map_err(SyncError::network)?;
+    within(wait, "a frame from the peer", async { recv.read_exact(&mut len).await.map_err(SyncError::network) })
+        .await?;
     let len = u32::from_be_bytes(len) as usize;
-    if len > MAX_FRAME {
-        return Err(SyncError::FrameTooLarge { len, max: MAX_FRAME });
+    if len > max {
+        return Err(SyncError::FrameTooLarge { len, max });
     }
     let mut payload = vec![0u8; len];
-    recv.read_exact(&mut payload).await.map_err(SyncError::network)?;
+    within(limits.transfer_time(wait, len), "the rest of a frame from the peer", async {
+        recv.read_exact(&mut payload).await.map_err(SyncError::network)
+    })
+    .await?;
     let frame = postcard::from_bytes(&payload).map_err(SyncError::malformed)?;
     Ok((frame, len + 4))
 }

@@ -12,7 +12,8 @@ use crate::Store;
 use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
 use crate::net::events::{Direction, Events, SyncEvent};
-use crate::net::frame::{Frame, MAX_FRAME, PROTOCOL_VERSION, Refusal, read_frame, write_frame};
+use crate::net::frame::{Frame, MAX_HANDSHAKE_FRAME, PROTOCOL_VERSION, Refusal, read_frame, write_frame};
+use crate::net::limits::{Admission, SyncLimits};
 use crate::net::session::{Meter, SessionContext, failure_event};
 use crate::sync::{Session, SessionReport, SyncError, is_member_device, knows_group};
 
@@ -23,6 +24,8 @@ pub(crate) struct Stats {
     pub dialled: AtomicU64,
     pub refused: AtomicU64,
     pub failed: AtomicU64,
+    /// Connections closed at once because the service or the peer held too many.
+    pub turned_away: AtomicU64,
 }
 
 /// Locks the store. A panic while it was held (a bug) leaves no half-written state behind
@@ -51,28 +54,58 @@ pub(crate) struct SyncHandler {
     pub store: Arc<Mutex<Store>>,
     pub stats: Arc<Stats>,
     pub events: Arc<Events>,
+    pub limits: SyncLimits,
+    pub admission: Arc<Admission>,
 }
 
 /// How one served stream ended.
 enum Served {
     Done,
+    Failed,
     Refused,
+}
+
+/// The application code a connection is closed with when the service or the peer holds too
+/// many connections.
+pub(crate) const BUSY: u32 = 2;
+
+/// Closes a connection the admission refused.
+fn turn_away(connection: &Connection, stats: &Stats) {
+    stats.turned_away.fetch_add(1, Ordering::Relaxed);
+    connection.close(BUSY.into(), b"busy");
+}
+
+/// Waits (briefly) for the peer to close after the last frame, so that it reads it.
+async fn linger(connection: &Connection) {
+    let _ = tokio::time::timeout(Duration::from_secs(5), connection.closed()).await;
 }
 
 impl ProtocolHandler for SyncHandler {
     async fn accept(&self, connection: Connection) -> Result<(), AcceptError> {
         // The peer's identity comes from its TLS certificate: it holds this key.
         let peer = DeviceId::from_public_key(connection.remote_id().as_bytes());
+        let Some(_admitted) = self.admission.admit(&peer) else {
+            turn_away(&connection, &self.stats);
+            return Ok(());
+        };
+        let mut wait = self.limits.handshake_timeout;
         loop {
-            let Ok((mut send, mut recv)) = connection.accept_bi().await else {
+            // A connection that opens no stream (iroh's keep-alives hold it) is closed.
+            let Ok(Ok((mut send, mut recv))) = tokio::time::timeout(wait, connection.accept_bi()).await else {
+                connection.close(0u32.into(), b"idle");
                 return Ok(());
             };
             match self.serve(&peer, &mut send, &mut recv).await {
-                Served::Done => {}
+                Served::Done => wait = self.limits.idle_timeout,
+                Served::Failed => {
+                    // A failed session closes the connection.
+                    connection.close(1u32.into(), b"failed");
+                    return Ok(());
+                }
                 Served::Refused => {
                     self.stats.refused.fetch_add(1, Ordering::Relaxed);
                     // Let the refusal reach the peer, which closes the connection.
-                    let _ = tokio::time::timeout(Duration::from_secs(5), connection.closed()).await;
+                    linger(&connection).await;
                     return Ok(());
                 }
             }
@@ -99,6 +132,7 @@ impl SyncHandler {
                 if result.is_err() {
                     // The peer sees the stream end; nothing more to say on this connection.
                     let _ = send.reset(1u32.into());
+                    return Served::Failed;
                 }
                 Served::Done
             }
@@ -114,7 +148,7 @@ impl SyncHandler {
             Err(e) => {
                 self.stats.failed.fetch_add(1, Ordering::Relaxed);
                 self.events.emit(failure_event(peer, group.as_ref(), Direction::Served, &e));
-                Served::Refused
+                Served::Failed
             }
         }
     }
@@ -129,17 +163,19 @@ impl SyncHandler {
         send: &mut SendStream,
         recv: &mut RecvStream,
     ) -> Result<Option<SessionContext>> {
-        let (hello, _) = read_frame(recv).await?;
+        let limits = &self.limits;
+        // Before the member check: a few KB, within the handshake's time.
+        let (hello, _) = read_frame(recv, MAX_HANDSHAKE_FRAME, limits, limits.handshake_timeout).await?;
         let Frame::Hello { version, group } = hello else {
-            refuse(send, Refusal::NotAuthorized).await?;
+            refuse(send, Refusal::NotAuthorized, limits).await?;
             return Ok(None);
         };
         if version != PROTOCOL_VERSION {
-            refuse(send, Refusal::UnsupportedVersion).await?;
+            refuse(send, Refusal::UnsupportedVersion, limits).await?;
             return Ok(None);
         }
         let Ok(group) = GroupId::parse(&group) else {
-            refuse(send, Refusal::NotAuthorized).await?;
+            refuse(send, Refusal::NotAuthorized, limits).await?;
             return Ok(None);
         };
         *group_seen = Some(group.clone());
@@ -150,7 +186,7 @@ impl SyncHandler {
         })
         .await??;
         if !allowed {
-            refuse(send, Refusal::NotAuthorized).await?;
+            refuse(send, Refusal::NotAuthorized, limits).await?;
             return Ok(None);
         }
         Ok(Some(SessionContext {
@@ -159,6 +195,7 @@ impl SyncHandler {
             group,
             peer: peer.clone(),
             direction: Direction::Served,
+            limits: self.limits,
         }))
     }
 }
@@ -178,12 +215,12 @@ async fn run_served(
     send.finish().map_err(SyncError::network)?;
     // The dialling side finishes its half once it is done too, then closes the connection;
     // the session is complete either way.
-    let _ = recv.read_to_end(MAX_FRAME).await;
+    let _ = tokio::time::timeout(context.limits.idle_timeout, recv.read_to_end(MAX_HANDSHAKE_FRAME)).await;
     Ok(session.report().clone())
 }
 
-async fn refuse(send: &mut SendStream, why: Refusal) -> Result<()> {
-    write_frame(send, &Frame::Refused(why)).await?;
+async fn refuse(send: &mut SendStream, why: Refusal, limits: &SyncLimits) -> Result<()> {
+    write_frame(send, &Frame::Refused(why), limits, limits.handshake_timeout).await?;
     send.finish().map_err(SyncError::network)?;
     Ok(())
 }
@@ -193,20 +230,34 @@ async fn refuse(send: &mut SendStream, why: Refusal) -> Result<()> {
 #[derive(Debug, Clone)]
 pub(crate) struct InviteHandler {
     pub store: Arc<Mutex<Store>>,
+    pub stats: Arc<Stats>,
+    pub limits: SyncLimits,
+    pub admission: Arc<Admission>,
 }
 
 impl ProtocolHandler for InviteHandler {
     async fn accept(&self, connection: Connection) -> Result<(), AcceptError> {
         let peer = DeviceId::from_public_key(connection.remote_id().as_bytes());
-        let Ok((mut send, mut recv)) = connection.accept_bi().await else {
+        let Some(_admitted) = self.admission.admit(&peer) else {
+            turn_away(&connection, &self.stats);
             return Ok(());
         };
-        match redeem(&self.store, peer.clone(), &mut send, &mut recv).await {
+        let Ok(Ok((mut send, mut recv))) =
+            tokio::time::timeout(self.limits.handshake_timeout, connection.accept_bi()).await
+        else {
+            connection.close(0u32.into(), b"idle");
+            return Ok(());
+        };
+        match redeem(&self.store, peer.clone(), &self.limits, &mut send, &mut recv).await {
             Ok(None) => tracing::info!(peer = peer.short(), "invite redeemed"),
             Ok(Some(refusal)) => tracing::info!(peer = peer.short(), reason = refusal.as_str(), "invite refused"),
-            Err(e) => tracing::info!(peer = peer.short(), %e, "invite redemption failed"),
+            Err(e) => {
+                tracing::info!(peer = peer.short(), %e, "invite redemption failed");
+                connection.close(1u32.into(), b"failed");
+                return Ok(());
+            }
         }
-        let _ = tokio::time::timeout(Duration::from_secs(5), connection.closed()).await;
+        linger(&connection).await;
         Ok(())
     }
 }
@@ -215,10 +266,12 @@ impl ProtocolHandler for InviteHandler {
 async fn redeem(
     store: &Arc<Mutex<Store>>,
     peer: DeviceId,
+    limits: &SyncLimits,
     send: &mut SendStream,
     recv: &mut RecvStream,
 ) -> Result<Option<Refusal>> {
-    let (frame, _) = read_frame(recv).await?;
+    // The redeeming device is not authorised yet: a few KB, within the handshake's time.
+    let (frame, _) = read_frame(recv, MAX_HANDSHAKE_FRAME, limits, limits.handshake_timeout).await?;
     let refusal = match frame {
         Frame::Redeem { group, secret, name, label } => match GroupId::parse(&group) {
             Ok(group) => {
@@ -230,10 +283,11 @@ async fn redeem(
         },
         _ => Some(Refusal::InviteUnknown),
     };
-    match refusal {
-        None => write_frame(send, &Frame::Welcome).await?,
-        Some(r) => write_frame(send, &Frame::Refused(r)).await?,
+    let answer = match refusal {
+        None => Frame::Welcome,
+        Some(r) => Frame::Refused(r),
     };
+    write_frame(send, &answer, limits, limits.handshake_timeout).await?;
     send.finish().map_err(SyncError::network)?;
     Ok(refusal)
 }

@@ -14,6 +14,8 @@
 //!   since (kept in the store).
 //! - [`relay`]: relays are off by default; a named relay, the groups' relays, or iroh's
 //!   public ones.
+//! - [`limits`]: [`SyncLimits`], the bounds on connections, frame sizes and waits that keep
+//!   a hostile or broken peer from exhausting the device.
 //! - [`peer_addr`]: a peer's address as text; [`qr`]: QR codes as SVG, PNG or terminal text.
 //!
 //! A session runs on one bidirectional stream per group. The dialling side sends a hello
@@ -27,6 +29,7 @@ pub mod events;
 pub mod frame;
 mod handler;
 pub mod invite;
+pub mod limits;
 pub mod peer_addr;
 pub mod qr;
 pub mod relay;
@@ -37,6 +40,7 @@ pub mod status;
 pub use error::NetError;
 pub use events::{Direction, FailureKind, SyncEvent, SyncEventListener, SyncedReport};
 pub use invite::{INVITE_ALPN, Invite, InviteInfo, create_invite, list_invites, revoke_invite};
+pub use limits::SyncLimits;
 pub use peer_addr::{PEER_PREFIX, format_peer_addr, parse_peer_addr};
 pub use relay::{RelayChoice, Relays};
 pub use service::{BindMode, Dialer, ServiceStatus, SyncConfig, SyncService};

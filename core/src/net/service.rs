@@ -13,9 +13,11 @@ use crate::Store;
 use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
 use crate::net::events::{Direction, Events, SyncEventListener};
+use crate::net::frame::MAX_HANDSHAKE_FRAME;
 use crate::net::frame::{Frame, PROTOCOL_VERSION, Refusal, read_frame, write_frame};
 use crate::net::handler::{InviteHandler, Stats, SyncHandler, lock, with_store};
 use crate::net::invite::{INVITE_ALPN, Invite};
+use crate::net::limits::{Admission, SyncLimits};
 use crate::net::relay::{RelayChoice, Relays};
 use crate::net::session::{Meter, SessionContext};
 use crate::net::status::{self, PeerStatus};
@@ -42,6 +44,8 @@ pub struct SyncConfig {
     pub mdns: bool,
     /// Which relays to use; none by default.
     pub relay: RelayChoice,
+    /// Bounds on connections, frame sizes and waits.
+    pub limits: SyncLimits,
 }
 
 /// What the service is doing.
@@ -57,8 +61,11 @@ pub struct ServiceStatus {
     pub sessions_dialled: u64,
     /// Sessions refused (strangers, removed members, unknown groups).
     pub sessions_refused: u64,
-    /// Sessions that failed midway (network, protocol errors), served or dialled.
+    /// Sessions that failed midway (network, protocol errors, timeouts), served or dialled.
     pub sessions_failed: u64,
+    /// Connections closed at once because the service, or the dialling device, already held
+    /// as many as [`SyncLimits`] allows.
+    pub connections_turned_away: u64,
     /// The relays the endpoint uses (empty: none).
     pub relays: Vec<String>,
 }
@@ -79,6 +86,7 @@ pub struct SyncService {
     stats: Arc<Stats>,
     events: Arc<Events>,
     relays: Relays,
+    limits: SyncLimits,
     running: Option<Running>,
 }
 
@@ -107,8 +115,16 @@ impl SyncService {
             .map_err(SyncError::network)?;
         let stats = Arc::new(Stats::default());
         let events = Arc::new(Events::default());
-        let handler = SyncHandler { store: store.clone(), stats: stats.clone(), events: events.clone() };
-        let invites = InviteHandler { store: store.clone() };
+        let limits = config.limits;
+        let admission = Admission::new(limits);
+        let handler = SyncHandler {
+            store: store.clone(),
+            stats: stats.clone(),
+            events: events.clone(),
+            limits,
+            admission: admission.clone(),
+        };
+        let invites = InviteHandler { store: store.clone(), stats: stats.clone(), limits, admission };
         let relay_mode = relays.relay_mode();
         let router = runtime.block_on(async move {
             let mut builder = Endpoint::builder(presets::Minimal).secret_key(secret).relay_mode(relay_mode);
@@ -122,7 +138,7 @@ impl SyncService {
             Ok::<_, SyncError>(Router::builder(endpoint).accept(ALPN, handler).accept(INVITE_ALPN, invites).spawn())
         })?;
         tracing::info!(device = device.short(), relays = ?relays.urls(), "sync service started");
-        Ok(SyncService { store, device, stats, events, relays, running: Some(Running { runtime, router }) })
+        Ok(SyncService { store, device, stats, events, relays, limits, running: Some(Running { runtime, router }) })
     }
 
     /// This device's id, also its iroh endpoint id.
@@ -160,6 +176,7 @@ impl SyncService {
             store: self.store.clone(),
             events: self.events.clone(),
             stats: self.stats.clone(),
+            limits: self.limits,
         })
     }
 
@@ -189,6 +206,7 @@ impl SyncService {
             sessions_dialled: self.stats.dialled.load(Ordering::Relaxed),
             sessions_refused: self.stats.refused.load(Ordering::Relaxed),
             sessions_failed: self.stats.failed.load(Ordering::Relaxed),
+            connections_turned_away: self.stats.turned_away.load(Ordering::Relaxed),
             relays: self.relays.urls(),
         }
     }
@@ -233,6 +251,7 @@ pub struct Dialer {
     store: Arc<Mutex<Store>>,
     events: Arc<Events>,
     stats: Arc<Stats>,
+    limits: SyncLimits,
 }
 
 impl std::fmt::Debug for Dialer {
@@ -275,9 +294,10 @@ impl Dialer {
             self.endpoint.connect(invite.inviter.clone(), INVITE_ALPN).await.map_err(SyncError::network)?;
         let answer = async {
             let (mut send, mut recv) = connection.open_bi().await.map_err(SyncError::network)?;
-            write_frame(&mut send, &request).await?;
+            let limits = &self.limits;
+            write_frame(&mut send, &request, limits, limits.handshake_timeout).await?;
             send.finish().map_err(SyncError::network)?;
-            read_frame(&mut recv).await
+            read_frame(&mut recv, MAX_HANDSHAKE_FRAME, limits, limits.idle_timeout).await
         }
         .await;
         connection.close(0u32.into(), b"done");
@@ -300,6 +320,7 @@ impl Dialer {
             group,
             peer: DeviceId::from_public_key(addr.id.as_bytes()),
             direction: Direction::Dialled,
+            limits: self.limits,
         };
         let mut meter = Meter::default();
         let result = self.run(&context, &mut meter, addr).await;
@@ -323,7 +344,7 @@ impl Dialer {
             send.finish().map_err(SyncError::network)?;
             // The accepting side finishes its half once it has everything it needs: wait for
             // that before closing, so that the close cannot overtake the last frames.
-            let _ = recv.read_to_end(1024).await;
+            let _ = tokio::time::timeout(self.limits.idle_timeout, recv.read_to_end(1024)).await;
             Ok::<_, crate::Error>(session.report().clone())
         }
         .await;

@@ -9,8 +9,9 @@ use crate::Store;
 use crate::error::{Error, Result};
 use crate::ids::{DeviceId, GroupId};
 use crate::net::events::{Direction, Events, FailureKind, SyncEvent, SyncedReport};
-use crate::net::frame::{Frame, Refusal, read_frame, write_frame};
+use crate::net::frame::{Frame, MAX_FRAME, Refusal, read_frame, write_frame};
 use crate::net::handler::with_store;
+use crate::net::limits::SyncLimits;
 use crate::net::status;
 use crate::sync::{Message, Session, SessionReport, SyncError};
 
@@ -21,6 +22,7 @@ pub(crate) struct SessionContext {
     pub group: GroupId,
     pub peer: DeviceId,
     pub direction: Direction,
+    pub limits: SyncLimits,
 }
 
 /// Bytes moved on a session's stream, frames included.
@@ -45,7 +47,7 @@ impl SessionContext {
 
     /// Writes a frame, counting its bytes.
     pub(crate) async fn write(&self, meter: &mut Meter, send: &mut SendStream, frame: &Frame) -> Result<()> {
-        meter.sent += write_frame(send, frame).await? as u64;
+        meter.sent += write_frame(send, frame, &self.limits, self.limits.idle_timeout).await? as u64;
         Ok(())
     }
 
@@ -58,7 +60,7 @@ impl SessionContext {
         recv: &mut RecvStream,
     ) -> Result<Session> {
         while !session.is_done() {
-            let (frame, n) = read_frame(recv).await?;
+            let (frame, n) = read_frame(recv, MAX_FRAME, &self.limits, self.limits.idle_timeout).await?;
             meter.received += n as u64;
             let message: Message = match frame {
                 Frame::Sync(m) => m,
@@ -71,7 +73,7 @@ impl SessionContext {
             };
             let (group, peer) = (self.group.clone(), self.peer.clone());
             let (back, out) = with_store(&self.store, move |s| {
-                let out = session.receive(s, message);
+                let out = session.handle(s, message);
                 if out.is_ok() && session.is_done() {
                     // Both sides now hold the same documents; a failure to note it only
                     // costs the status display.
@@ -84,6 +86,18 @@ impl SessionContext {
             .await?;
             session = back;
             for m in out? {
+                self.write(meter, send, &Frame::Sync(m)).await?;
+            }
+            // Changes go one chunk at a time, each computed once the previous one has gone,
+            // so a large first contact is never held whole.
+            loop {
+                let (back, next) = with_store(&self.store, move |s| {
+                    let next = session.next_message(s);
+                    (session, next)
+                })
+                .await?;
+                session = back;
+                let Some(m) = next? else { break };
                 self.write(meter, send, &Frame::Sync(m)).await?;
             }
             let total = session.report().documents_differing;

@@ -9,7 +9,12 @@
 //! 3. each side answers the other's heads with the changes the other lacks, compressed (a
 //!    full save if the other holds nothing of the document, else an automerge bundle of the
 //!    missing changes), with their authors' attestations, and applies what it receives
-//!    through [`Store::merge_documents`] after the same checks a bundle gets.
+//!    through [`Store::merge_documents`] after the same checks a bundle gets. The changes
+//!    travel in messages of about [`CHANGES_CHUNK`] bytes, the catalogue first: zero or more
+//!    [`Message::MoreChanges`], then one [`Message::Changes`]. Each is merged as it arrives,
+//!    and the sender computes each only when the previous one has gone
+//!    ([`Session::next_message`]), so neither side holds more than about one chunk of a
+//!    large first contact.
 //!
 //! So the wire carries the compact changes plus a few dozen bytes per differing document,
 //! instead of the stock automerge sync protocol's uncompressed changes and bloom filters.
@@ -21,7 +26,7 @@
 
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 
 use crate::Store;
 use crate::docs::DocKey;
@@ -43,12 +48,23 @@ pub enum Message {
         docs: Vec<(String, Vec<[u8; 32]>)>,
     },
     /// The changes the receiver lacks, per document (compressed automerge changes), with
-    /// their authors' attestations.
+    /// their authors' attestations: the last such message of the session.
     Changes {
         /// Document key -> changes, attestations.
         docs: Vec<(String, Vec<u8>, Vec<Attestation>)>,
     },
+    /// Some of the changes the receiver lacks, as in [`Message::Changes`]; more follow.
+    MoreChanges {
+        /// Document key -> changes, attestations.
+        docs: Vec<(String, Vec<u8>, Vec<Attestation>)>,
+    },
 }
+
+/// About how many bytes of changes one message carries (a larger document travels alone).
+pub const CHANGES_CHUNK: usize = 512 * 1024;
+
+/// One document's changes as they travel.
+type DocChanges = (String, Vec<u8>, Vec<Attestation>);
 
 impl Message {
     /// The message as bytes.
@@ -66,6 +82,7 @@ impl Message {
             Message::Summary(_) => "summary",
             Message::Heads { .. } => "heads",
             Message::Changes { .. } => "changes",
+            Message::MoreChanges { .. } => "more changes",
         }
     }
 }
@@ -98,6 +115,15 @@ pub struct Session {
     peer: DeviceId,
     mine: Summary,
     differing: BTreeSet<String>,
+    /// Documents whose changes arrived (each may arrive once).
+    received: BTreeSet<String>,
+    /// Documents whose changes are still to be sent, with the heads the peer announced now
+    /// and in the previous session.
+    outbox: VecDeque<(String, DocKey, Vec<ChangeHash>, Vec<ChangeHash>)>,
+    /// A document computed for the next message (it did not fit the previous one).
+    carry: Option<DocChanges>,
+    /// Whether the closing [`Message::Changes`] is still to be sent.
+    sending: bool,
     state: State,
     report: SessionReport,
 }
@@ -117,6 +143,10 @@ impl Session {
             peer: peer.clone(),
             mine: mine.clone(),
             differing: BTreeSet::new(),
+            received: BTreeSet::new(),
+            outbox: VecDeque::new(),
+            carry: None,
+            sending: false,
             state: State::AwaitSummary,
             report: SessionReport::default(),
         };
@@ -125,7 +155,7 @@ impl Session {
 
     /// Whether the session is over (nothing more to send or receive).
     pub fn is_done(&self) -> bool {
-        self.state == State::Done
+        self.state == State::Done && !self.sending
     }
 
     /// What the session did so far.
@@ -133,14 +163,100 @@ impl Session {
         &self.report
     }
 
-    /// Handles a message from the peer and returns the messages to send in answer. On an
-    /// error the session is over and nothing of that message was applied.
+    /// Handles a message from the peer and returns every message to send in answer (all
+    /// chunks of changes at once; [`Session::handle`] and [`Session::next_message`] send
+    /// them one at a time). On an error the session is over and nothing of that message was
+    /// applied.
     pub fn receive(&mut self, store: &mut Store, message: Message) -> Result<Vec<Message>> {
+        let mut out = self.handle(store, message)?;
+        while let Some(m) = self.next_message(store)? {
+            out.push(m);
+        }
+        Ok(out)
+    }
+
+    /// Handles a message from the peer and returns the messages to send at once; the
+    /// changes that follow come from [`Session::next_message`]. On an error the session is
+    /// over and nothing of that message was applied.
+    pub fn handle(&mut self, store: &mut Store, message: Message) -> Result<Vec<Message>> {
         let result = self.step(store, message);
         if result.is_err() {
-            self.state = State::Done;
+            self.fail();
         }
         result
+    }
+
+    /// The next message of changes to send, computed now (about [`CHANGES_CHUNK`] bytes),
+    /// or `None` when there is nothing more to send until the peer answers.
+    pub fn next_message(&mut self, store: &Store) -> Result<Option<Message>> {
+        if !self.sending {
+            return Ok(None);
+        }
+        match self.next_chunk(store) {
+            Ok(m) => Ok(Some(m)),
+            Err(e) => {
+                self.fail();
+                Err(e)
+            }
+        }
+    }
+
+    fn fail(&mut self) {
+        self.state = State::Done;
+        self.sending = false;
+        self.outbox.clear();
+        self.carry = None;
+    }
+
+    fn next_chunk(&mut self, store: &Store) -> Result<Message> {
+        let mut docs: Vec<DocChanges> = Vec::new();
+        let mut bytes = 0usize;
+        if let Some(carried) = self.carry.take() {
+            bytes += carried.1.len();
+            docs.push(carried);
+        }
+        while bytes < CHANGES_CHUNK {
+            let Some((name, key, theirs, recorded)) = self.outbox.pop_front() else { break };
+            let (data, attestations) = changes_after_with(store, &self.group, key, &theirs, &recorded)?;
+            if data.is_empty() {
+                continue;
+            }
+            self.report.change_bytes_sent += data.len() as u64;
+            if !docs.is_empty() && bytes + data.len() > CHANGES_CHUNK {
+                self.carry = Some((name, data, attestations));
+                break;
+            }
+            bytes += data.len();
+            docs.push((name, data, attestations));
+        }
+        if self.outbox.is_empty() && self.carry.is_none() {
+            self.sending = false;
+            Ok(Message::Changes { docs })
+        } else {
+            Ok(Message::MoreChanges { docs })
+        }
+    }
+
+    /// Checks and merges one message of changes.
+    fn merge_changes(&mut self, store: &mut Store, docs: Vec<DocChanges>) -> Result<()> {
+        for (name, _, _) in &docs {
+            self.differing_key(name)?;
+            if !self.received.insert(name.clone()) {
+                return Err(SyncError::Malformed { reason: format!("document {name} arrived twice") }.into());
+            }
+        }
+        let documents: Vec<DocumentExport> =
+            docs.into_iter().map(|(key, data, attestations)| DocumentExport { key, data, attestations }).collect();
+        self.report.change_bytes_received += documents.iter().map(|d| d.data.len() as u64).sum::<u64>();
+        let documents = validate_documents(documents)?;
+        if documents.is_empty() {
+            return Ok(());
+        }
+        authorize_sender(store, &self.group, &self.peer, &documents)?;
+        let merged = merge_received(store, &self.group, &documents)?;
+        self.report.merged.documents_changed += merged.documents_changed;
+        self.report.merged.entities_updated += merged.entities_updated;
+        Ok(())
     }
 
     fn step(&mut self, store: &mut Store, message: Message) -> Result<Vec<Message>> {
@@ -168,35 +284,33 @@ impl Session {
                 Ok(vec![Message::Heads { docs }])
             }
             (State::AwaitHeads, Message::Heads { docs }) => {
-                let mut out = Vec::new();
+                let mut outbox = Vec::new();
+                let mut named = BTreeSet::new();
                 for (name, theirs) in docs {
                     let key = self.differing_key(&name)?;
+                    if !named.insert(key) {
+                        return Err(SyncError::Malformed { reason: format!("heads of {name} given twice") }.into());
+                    }
                     let theirs: Vec<ChangeHash> = theirs.into_iter().map(ChangeHash).collect();
                     // What the peer announced last time counts when its heads name changes
                     // this device has not seen (see `changes_after_with`).
                     let recorded = peer_heads(store, &self.group, &self.peer, key)?;
-                    let (data, attestations) = changes_after_with(store, &self.group, key, &theirs, &recorded)?;
                     record_peer_heads(store, &self.group, &self.peer, key, &theirs)?;
-                    if !data.is_empty() {
-                        self.report.change_bytes_sent += data.len() as u64;
-                        out.push((name, data, attestations));
-                    }
+                    outbox.push((name, key, theirs, recorded));
                 }
+                // The catalogue first: a device meeting the group learns from it who may send.
+                outbox.sort_by_key(|(_, key, _, _)| *key != DocKey::Catalogue);
+                self.outbox = outbox.into();
+                self.sending = true;
                 self.state = State::AwaitChanges;
-                Ok(vec![Message::Changes { docs: out }])
+                Ok(Vec::new())
+            }
+            (State::AwaitChanges, Message::MoreChanges { docs }) => {
+                self.merge_changes(store, docs)?;
+                Ok(Vec::new())
             }
             (State::AwaitChanges, Message::Changes { docs }) => {
-                for (name, _, _) in &docs {
-                    self.differing_key(name)?;
-                }
-                let documents: Vec<DocumentExport> = docs
-                    .into_iter()
-                    .map(|(key, data, attestations)| DocumentExport { key, data, attestations })
-                    .collect();
-                self.report.change_bytes_received = documents.iter().map(|d| d.data.len() as u64).sum();
-                let documents = validate_documents(documents)?;
-                authorize_sender(store, &self.group, &self.peer, &documents)?;
-                self.report.merged = merge_received(store, &self.group, &documents)?;
+                self.merge_changes(store, docs)?;
                 self.state = State::Done;
                 Ok(Vec::new())
             }

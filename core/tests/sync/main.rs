@@ -9,6 +9,7 @@ mod bundle;
 mod corpus;
 mod events;
 mod fixtures;
+mod hostile;
 mod invites;
 mod net;
 mod pipe;

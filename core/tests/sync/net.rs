@@ -177,30 +177,6 @@ fn an_invite_code_joins_a_new_device_and_then_expires() {
 }
 
 #[test]
-fn with_mdns_a_member_is_dialled_by_device_id_alone() {
-    use delbar_core::net::BindMode;
-    let mut lab = Lab::new();
-    let (mut s, g, _) = lab.steward();
-    let phone = lab.device();
-    add_member(&mut s, &g, &phone, "Olle", Role::Member);
-    let config = SyncConfig { bind: BindMode::AllInterfaces, mdns: true, ..SyncConfig::default() };
-    let steward = SyncService::start(Arc::new(Mutex::new(s)), config.clone()).unwrap();
-    let phone = SyncService::start(Arc::new(Mutex::new(phone)), config).unwrap();
-    let id = iroh::PublicKey::from_bytes(&store(&steward).device_signing_key().verifying_key().to_bytes()).unwrap();
-    // Only the id: the address comes from mDNS.
-    let mut result = phone.sync_with(iroh::EndpointAddr::new(id), &g);
-    for _ in 0..20 {
-        if result.is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(250));
-        result = phone.sync_with(iroh::EndpointAddr::new(id), &g);
-    }
-    result.unwrap();
-    assert_converged(&mut store(&steward), &mut store(&phone), &g);
-}
-
-#[test]
 fn two_phones_booking_the_last_unit_offline_resolve_alike_through_the_hub() {
     let w = workshop();
     let g = &w.g;
