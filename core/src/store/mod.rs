@@ -23,10 +23,10 @@ mod catalogue_ops;
 mod check;
 pub(crate) mod doc_log;
 mod error;
-mod inventory_ops;
 pub(crate) mod faults;
 #[cfg(test)]
 mod faults_tests;
+mod inventory_ops;
 mod journal;
 mod journal_writer;
 mod merge;
