@@ -454,8 +454,9 @@ fn the_demo_tells_the_whole_story() {
         "   He joins the waitlist instead: his booking is waitlisted.",
         "Claim it by Sat 05 Dec 08:30.",
         "   Fri 04 Dec 09:15: Erik claims the offer on his phone; his booking is confirmed.",
-        "Erik  overdue       Såmaskin Earthway is overdue",
-        "Erik  due tomorrow  Bågsåg is due back within a day",
+        "Erik   overdue       Såmaskin Earthway is overdue",
+        "Karin  loan overdue  Erik has not brought back Såmaskin Earthway",
+        "Erik   due tomorrow  Bågsåg is due back within a day",
         "   Ticking again at once creates 0 more: each is told once.",
         "   All three devices show the same 7 bookings.",
         "16. Thu 10 Dec 18:00: a hub in the barn.",
@@ -803,11 +804,16 @@ fn tick_tells_of_loans_due_and_overdue_once() {
     assert!(out.contains("Anna  due tomorrow  "), "{out}");
     assert!(out.contains("Spade is due back within a day (2026-11-23 09:00 to 2026-11-24 08:00)."), "{out}");
     assert_eq!(d.ok(&["tick"]), "0 new notifications at 2026-11-23 09:00.\n");
+    // Overdue: the borrower is told, and so are the stewards.
     let later = d.json(&["--now", "2026-11-24T10:00:00Z", "tick"]);
-    assert_eq!(later.as_array().unwrap().len(), 1);
-    assert_eq!(later[0]["kind"], "overdue");
-    assert_eq!(later[0]["member_name"], "Anna");
-    assert_eq!(later[0]["booking"], b["id"]);
+    let later = later.as_array().unwrap();
+    assert_eq!(later.len(), 2, "{later:?}");
+    let anna_told = later.iter().find(|n| n["kind"] == "overdue").unwrap();
+    assert_eq!(anna_told["member_name"], "Anna");
+    assert_eq!(anna_told["booking"], b["id"]);
+    let steward_told = later.iter().find(|n| n["kind"] == "loan_overdue").unwrap();
+    assert_eq!(steward_told["booking"], b["id"]);
+    assert_ne!(steward_told["member_name"], "Anna");
     let anna = d.json(&["notifications", "--member", "anna"]);
     let kinds: Vec<&str> = anna.as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, vec!["due_tomorrow", "overdue"]);

@@ -90,7 +90,7 @@ fn scan_at_the_shelf_lends_on_the_spot_and_takes_it_back() {
     let scanned = d.json(&["scan", &text]);
     assert_eq!(scanned["outcome"], "item");
     assert_eq!(scanned["actions"][0]["action"], "return");
-    assert_eq!(scanned["actions"][0]["booking"]["member_id"], member.as_str());
+    assert_eq!(scanned["actions"][0]["booking"]["member"], member.as_str());
     assert_eq!(scanned["note"], "No unit is free to lend now.");
     let out = d.ok(&["scan", &text, "--do"]);
     assert!(out.starts_with("Returned: Stige for Nils"), "{out}");

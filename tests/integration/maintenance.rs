@@ -10,6 +10,7 @@ use delbar_core::domain::{
     BookingAction, BookingState, BumpReason, Condition, DomainError, ItemDraft, LoanRules, ReturnReport, Role, Schedule,
 };
 use delbar_core::ids::{BookingId, GroupId, ItemId};
+use delbar_core::inventory::stats::AttentionReason;
 use delbar_core::store::{BookingFilter, NotificationKind};
 use delbar_core::time::{DAY_MS, HOUR_MS, ManualClock};
 use delbar_core::{Error, Result};
@@ -168,6 +169,28 @@ fn a_plan_every_n_days_falls_due_with_time_and_a_removed_plan_never_does() {
     assert_eq!(left[0].due, delbar_core::time::Timestamp::from_civil(2027, 3, 15, 0, 0));
     fx.book(&tiller.id, 31 * 24, 31 * 24 + 4, 1).unwrap();
     assert!(matches!(fx.store.remove_maintenance_plan(&g, &tiller.id, &plan.id), Err(Error::PlanNotFound { .. })));
+    assert_clean(&mut fx.store);
+}
+
+#[test]
+fn the_stewards_numbers_list_gear_due_for_maintenance_until_it_is_maintained() {
+    let mut fx = Fixture::new();
+    let tiller = fx.item_from(ItemDraft { rules: open_rules(), ..ItemDraft::named("Jordfräs") });
+    let saw = fx.item_from(ItemDraft { rules: open_rules(), ..ItemDraft::named("Såg") });
+    let g = fx.group.clone();
+    fx.store.add_maintenance_plan(&g, &tiller.id, Schedule::EveryDays { days: 30 }, false, "").unwrap();
+    let attention = |fx: &Fixture| {
+        let now = fx.store.now();
+        let stats = fx.store.stats(&g, now.plus_ms(-30 * DAY_MS), now.plus_ms(DAY_MS)).unwrap();
+        stats.attention.into_iter().map(|a| (a.name, a.reasons)).collect::<Vec<_>>()
+    };
+    assert!(attention(&fx).is_empty(), "nothing is due yet");
+    fx.clock.advance(31 * DAY_MS);
+    assert_eq!(attention(&fx), vec![("Jordfräs".to_owned(), vec![AttentionReason::MaintenanceDue])]);
+    // Maintenance logged completes the plan; the saw, with no plan, never shows.
+    fx.store.log_maintenance(&g, &tiller.id, "serviced", Condition::Good, None).unwrap();
+    assert!(attention(&fx).is_empty(), "maintained");
+    assert!(!attention(&fx).iter().any(|(name, _)| name == &saw.name));
     assert_clean(&mut fx.store);
 }
 

@@ -109,12 +109,19 @@ fn an_old_bundle_never_re_adds_a_removed_member() {
     session(&mut fx.store, &mut hub.store, &g).unwrap();
     session(&mut hub.store, &mut eva.store, &g).unwrap();
 
-    // Karin's old bundle changes nothing where the removal is known.
+    // Karin's old bundle changes nothing where the removal is known. (What the store
+    // records of the heads Karin held, `sync_peer_heads`, may move back to the bundle's:
+    // that only makes the next bundle exported for Karin larger, never wrong.)
+    let shared = |path: &std::path::Path| {
+        let mut rows = fingerprint(path);
+        rows.remove("sync_peer_heads");
+        rows
+    };
     for (store, path) in [(&mut hub.store, &hub.path), (&mut eva.store, &eva.path)] {
-        let rows = fingerprint(path);
+        let rows = shared(path);
         let report = import_bundle(store, &g, &karins_old).unwrap();
         assert_eq!(report.documents_changed, 0);
-        assert_eq!(fingerprint(path), rows);
+        assert_eq!(shared(path), rows);
         assert!(!member(store, &g, &olle.member).is_active());
     }
     // Olle's old bundle: its signer is no longer a member's device; refused, nothing applied.

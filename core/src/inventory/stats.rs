@@ -122,6 +122,8 @@ pub enum AttentionReason {
     NeedsRepair,
     /// Its condition is `out_of_service`.
     OutOfService,
+    /// A maintenance plan of it has fallen due and no maintenance has been logged since.
+    MaintenanceDue,
     /// Some of its units are out past their loan's end.
     Overdue,
 }
@@ -132,6 +134,7 @@ impl AttentionReason {
         match self {
             AttentionReason::NeedsRepair => "needs_repair",
             AttentionReason::OutOfService => "out_of_service",
+            AttentionReason::MaintenanceDue => "maintenance_due",
             AttentionReason::Overdue => "overdue",
         }
     }

@@ -124,7 +124,7 @@ impl Store {
 
         let now = self.now();
         let (overdue_members, overdue_items) = self.stats_overdue(group, now)?;
-        let attention = self.stats_attention(group, &overdue_items)?;
+        let attention = self.stats_attention(group, now, &overdue_items)?;
         drop(tx);
         Ok(Stats {
             from,
@@ -169,8 +169,14 @@ impl Store {
         Ok((members, items))
     }
 
-    /// Items needing attention: needing repair, out of service, or out overdue.
-    fn stats_attention(&self, group: &GroupId, overdue_items: &BTreeMap<String, String>) -> Result<Vec<AttentionItem>> {
+    /// Items needing attention: needing repair, out of service, due for maintenance (a plan
+    /// fell due at or before `now` with no maintenance logged since), or out overdue.
+    fn stats_attention(
+        &self,
+        group: &GroupId,
+        now: Timestamp,
+        overdue_items: &BTreeMap<String, String>,
+    ) -> Result<Vec<AttentionItem>> {
         let mut found: BTreeMap<String, (String, Vec<AttentionReason>)> = BTreeMap::new();
         let mut stmt = self.conn().prepare_cached(NEEDING_REPAIR)?;
         let mut rows = stmt.query([group.as_str()])?;
@@ -179,6 +185,13 @@ impl Store {
             let reason =
                 if condition == "needs_repair" { AttentionReason::NeedsRepair } else { AttentionReason::OutOfService };
             found.insert(r.get(0)?, (r.get(1)?, vec![reason]));
+        }
+        for due in self.maintenance_due(group, now)? {
+            let reasons =
+                &mut found.entry(due.item.as_str().to_owned()).or_insert_with(|| (due.item_name, Vec::new())).1;
+            if !reasons.contains(&AttentionReason::MaintenanceDue) {
+                reasons.push(AttentionReason::MaintenanceDue);
+            }
         }
         for (id, name) in overdue_items {
             found.entry(id.clone()).or_insert_with(|| (name.clone(), Vec::new())).1.push(AttentionReason::Overdue);
