@@ -24,7 +24,7 @@ fun aSpreadsheetFileIsPlannedImportedAndReadBack(dir: File): Unit = Fixture(dir)
     val done = f.store.importItems(f.gid, csv)
     assertEq(2u, done.added, "added")
     val mower = f.store.listItems(f.gid).first { it.name == "Gräsklippare" }
-    assertEq(2L, mower.quantity, "quantity")
+    assertEq(2u, mower.quantity, "quantity")
     assertEq("Bensin.\r\nKolla oljan", mower.description, "description with a line break")
 
     val exported = f.store.exportCsv(f.gid, ExportKind.ITEMS, semicolon = true)
