@@ -8,35 +8,16 @@
     reason = "test fixtures: a step that fails should stop the test with its message"
 )]
 
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
+use std::path::Path;
 
 mod common;
-use common::{Run, Runs, command, finish};
-
-struct Delbar {
-    dir: TempDir,
-}
-
-impl Runs for Delbar {
-    fn run(&self, args: &[&str]) -> Run {
-        finish(command("UTC").arg("--data").arg(self.dir.path()).args(args).output().unwrap())
-    }
-}
+mod data_dir;
+use common::Runs;
+use data_dir::DataDir as Delbar;
 
 impl Delbar {
-    fn with_group() -> Self {
-        let d = Delbar { dir: tempfile::tempdir().unwrap() };
-        d.ok(&["group", "create", "Folkverkstad Trondheim", "--me", "Ingrid"]);
-        d
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
     fn store_bytes(&self) -> Vec<u8> {
-        std::fs::read(self.dir.path().join("delbar.db")).unwrap()
+        std::fs::read(self.store()).unwrap()
     }
 }
 
@@ -56,7 +37,7 @@ fn norwegian_excel() -> Vec<u8> {
 
 #[test]
 fn import_is_a_dry_run_until_commit_and_then_idempotent() {
-    let d = Delbar::with_group();
+    let d = Delbar::with_group("Ingrid");
     let csv = d.file("inventar.csv");
     std::fs::write(&csv, norwegian_excel()).unwrap();
     let before = d.store_bytes();
@@ -83,7 +64,7 @@ fn import_is_a_dry_run_until_commit_and_then_idempotent() {
 
 #[test]
 fn rows_with_errors_are_listed_by_line_and_nothing_is_written() {
-    let d = Delbar::with_group();
+    let d = Delbar::with_group("Ingrid");
     let csv = d.file("bad.csv");
     std::fs::write(&csv, "name,quantity\nSpade,1\nKratta,many\n,2\n").unwrap();
     let r = d.run(&["import", "items", s(&csv), "--commit"]);
@@ -98,7 +79,7 @@ fn rows_with_errors_are_listed_by_line_and_nothing_is_written() {
 
 #[test]
 fn exports_read_back_and_bookings_and_history_are_written() {
-    let d = Delbar::with_group();
+    let d = Delbar::with_group("Ingrid");
     let csv = d.file("inventar.csv");
     std::fs::write(&csv, norwegian_excel()).unwrap();
     d.ok(&["import", "items", s(&csv), "--commit"]);
@@ -129,7 +110,7 @@ fn exports_read_back_and_bookings_and_history_are_written() {
 
 #[test]
 fn stats_prints_tables_json_and_a_chart() {
-    let d = Delbar::with_group();
+    let d = Delbar::with_group("Ingrid");
     d.ok(&["item", "add", "Stige", "--category", "verktøy"]);
     d.ok(&["item", "add", "Kjøttkvern"]);
     d.ok(&["book", "Stige", "--from", "2026-11-24T00:00", "--to", "2026-11-25T00:00"]);

@@ -9,44 +9,14 @@
     reason = "test fixtures: a step that fails should stop the test with its message"
 )]
 
-use std::path::Path;
-use tempfile::TempDir;
-
 mod common;
-use common::{Run, Runs, command, finish};
-
-struct Delbar {
-    dir: TempDir,
-}
-
-impl Runs for Delbar {
-    fn run(&self, args: &[&str]) -> Run {
-        finish(command("UTC").arg("--data").arg(self.path()).args(args).output().unwrap())
-    }
-}
-
-impl Delbar {
-    /// A data directory with a group stewarded by Karin.
-    fn with_group() -> Self {
-        let d = Delbar { dir: tempfile::tempdir().unwrap() };
-        d.ok(&["group", "create", "Folkverkstad Trondheim", "--me", "Karin"]);
-        d
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn add_item(&self, name: &str, extra: &[&str]) -> String {
-        let mut args = vec!["item", "add", name];
-        args.extend_from_slice(extra);
-        self.json(&args)["id"].as_str().unwrap().to_owned()
-    }
-}
+mod data_dir;
+use common::Runs;
+use data_dir::DataDir as Delbar;
 
 #[test]
 fn label_writes_a_pdf_and_svg_pages_of_every_item() {
-    let d = Delbar::with_group();
+    let d = Delbar::with_group("Karin");
     for i in 0..25 {
         d.add_item(&format!("Verktøy {i}"), &[]);
     }
@@ -72,7 +42,7 @@ fn label_writes_a_pdf_and_svg_pages_of_every_item() {
 
 #[test]
 fn scan_at_the_shelf_lends_on_the_spot_and_takes_it_back() {
-    let d = Delbar::with_group();
+    let d = Delbar::with_group("Karin");
     let id = d.add_item("Stige", &["--max-loan-hours", "4"]);
     let labels = d.json(&["label", &id, "--out", d.path().join("l.pdf").to_str().unwrap()]);
     let text = labels["labels"][0]["text"].as_str().unwrap().to_owned();
@@ -99,7 +69,7 @@ fn scan_at_the_shelf_lends_on_the_spot_and_takes_it_back() {
 
 #[test]
 fn scan_answers_text_that_is_no_label_and_refuses_to_do_anything_with_it() {
-    let d = Delbar::with_group();
+    let d = Delbar::with_group("Karin");
     let out = d.ok(&["scan", "hello"]);
     assert_eq!(out, "This is not a Delbar label or item code.\n");
     assert_eq!(d.json(&["scan", "DELBAR:ABCDEFGH:12345678"])["outcome"], "other_group");

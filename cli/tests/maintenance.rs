@@ -9,34 +9,13 @@
 )]
 
 use serde_json::Value;
-use std::path::Path;
-use tempfile::TempDir;
 
 mod common;
-use common::{Run, Runs, command, finish};
-
-/// A data directory with a group stewarded by Karin, times in UTC.
-struct Delbar {
-    dir: TempDir,
-}
-
-impl Runs for Delbar {
-    fn run(&self, args: &[&str]) -> Run {
-        finish(command("UTC").arg("--data").arg(self.path()).args(args).output().unwrap())
-    }
-}
+mod data_dir;
+use common::Runs;
+use data_dir::DataDir as Delbar;
 
 impl Delbar {
-    fn with_group() -> Self {
-        let d = Delbar { dir: tempfile::tempdir().unwrap() };
-        d.ok(&["group", "create", "Folkverkstad Trondheim", "--me", "Karin"]);
-        d
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
     /// Books `item` for an hour from `from`, checks it out and returns it at `back`, with
     /// `extra` on the return; returns the booking id.
     fn lend(&self, item: &str, from: &str, back: &str, extra: &[&str]) -> String {
@@ -57,7 +36,7 @@ fn hour_after(h: &str) -> String {
 
 #[test]
 fn a_plan_after_each_loan_blocks_bookings_until_maintenance_is_logged() {
-    let d = Delbar::with_group();
+    let d = Delbar::with_group("Karin");
     d.ok(&["item", "add", "Motorsåg", "--max-loan-hours", "none", "--max-advance-days", "none"]);
     let plan =
         d.json(&["maintenance", "plan", "add", "Motorsåg", "--after-each-loan", "--blocks", "--note", "slipa kedjan"]);
@@ -110,7 +89,7 @@ impl Delbar {
 
 #[test]
 fn a_return_reporting_needs_repair_with_a_photo_file_keeps_the_item_from_being_booked() {
-    let d = Delbar::with_group();
+    let d = Delbar::with_group("Karin");
     d.ok(&["item", "add", "Släpvagn", "--max-loan-hours", "none", "--max-advance-days", "none"]);
     let photo = d.path().join("slapvagn.jpg");
     std::fs::write(&photo, b"\xff\xd8\xff\xe0 not much of a photo").unwrap();
@@ -151,7 +130,7 @@ fn a_return_reporting_needs_repair_with_a_photo_file_keeps_the_item_from_being_b
 
 #[test]
 fn bad_schedules_are_refused() {
-    let d = Delbar::with_group();
+    let d = Delbar::with_group("Karin");
     d.ok(&["item", "add", "Jordfräs"]);
     let err = d.fails(&["maintenance", "plan", "add", "Jordfräs", "--yearly", "02-30"]);
     assert!(err.contains("02-30"), "{err}");

@@ -8,31 +8,16 @@
     reason = "test fixtures: a step that fails should stop the test with its message"
 )]
 
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
+use std::path::Path;
 
 mod common;
-use common::{Run, Runs, command, finish};
-
-struct Delbar {
-    dir: TempDir,
-}
-
-impl Runs for Delbar {
-    fn run(&self, args: &[&str]) -> Run {
-        finish(command("UTC").arg("--data").arg(self.dir.path()).args(args).output().unwrap())
-    }
-}
-
-impl Delbar {
-    fn store(&self) -> PathBuf {
-        self.dir.path().join("delbar.db")
-    }
-}
+mod data_dir;
+use common::Runs;
+use data_dir::DataDir as Delbar;
 
 #[test]
 fn an_empty_store_file_is_refused_and_left_as_it_is() {
-    let d = Delbar { dir: tempfile::tempdir().unwrap() };
+    let d = Delbar::new();
     std::fs::write(d.store(), b"").unwrap();
     let err = d.fails(&["item", "list"]);
     assert!(err.contains("is not a Delbar store: the file is empty"), "{err}");
@@ -58,7 +43,7 @@ fn damage_index(path: &Path, index: &str) {
 
 #[test]
 fn check_finds_a_damaged_file_and_repair_mends_it() {
-    let d = Delbar { dir: tempfile::tempdir().unwrap() };
+    let d = Delbar::new();
     d.ok(&["group", "create", "Verkstan", "--me", "Karin"]);
     let names: Vec<String> = (0..12).map(|i| format!("Verktyg {i:02}")).collect();
     for name in &names {
@@ -86,9 +71,9 @@ fn check_finds_a_damaged_file_and_repair_mends_it() {
 
 #[test]
 fn repair_refuses_a_bad_bundle_before_touching_the_store() {
-    let d = Delbar { dir: tempfile::tempdir().unwrap() };
+    let d = Delbar::new();
     d.ok(&["group", "create", "Verkstan", "--me", "Karin"]);
-    let bundle = d.dir.path().join("not.bundle");
+    let bundle = d.file("not.bundle");
     std::fs::write(&bundle, b"not a bundle at all").unwrap();
     let before = std::fs::read(d.store()).unwrap();
     let err = d.fails(&["repair", "--from-bundle", bundle.to_str().unwrap()]);
