@@ -330,6 +330,11 @@ fn from_domain(error: DomainError, text: String) -> DelbarError {
         | D::StartsInPast { .. }
         | D::InvalidCoordinates { .. }
         | D::InvalidPhotoHash { .. }
+        | D::PhotoTooLarge { .. }
+        | D::PhotoFormatNotAccepted { .. }
+        | D::PhotoTooManyPixels { .. }
+        | D::PhotoUnreadable { .. }
+        | D::PhotoNotOnItem { .. }
         | D::InvalidRule { .. }
         | D::DateOutOfRange { .. }
         | D::InvalidKit { .. } => DelbarError::InvalidInput { reason, text },
@@ -360,6 +365,7 @@ fn from_sync(error: SyncError, text: String) -> DelbarError {
         | S::NotABundle
         | S::UnsupportedVersion { .. }
         | S::Corrupted
+        | S::PhotoMismatch { .. }
         | S::BadSignature { .. }
         | S::ForeignGroup { .. } => DelbarError::BadBundle { reason, text },
         S::Refused { .. } | S::NotAMemberDevice { .. } => DelbarError::SyncRefused { reason, text },
@@ -379,6 +385,7 @@ fn from_net(error: NetError, text: String) -> DelbarError {
         N::InvalidRelayUrl { .. } | N::InvalidPeerAddress { .. } | N::InvalidQrScale { .. } => {
             DelbarError::InvalidInput { reason: error.to_string(), text }
         }
+        N::PhotoNotFetched { .. } => DelbarError::Network { reason: error.to_string(), text },
     }
 }
 

@@ -21,6 +21,7 @@
 mod error;
 mod listener;
 mod locale;
+mod photos;
 pub mod records;
 mod store;
 mod sync;
@@ -29,6 +30,7 @@ mod tests;
 
 pub use error::DelbarError;
 pub use listener::NotificationListener;
+pub use photos::{PhotoBytes, PhotoFetchReport, PhotoState};
 pub use locale::{bump_reason_text, current_locale, notification_text, set_locale};
 pub use records::*;
 pub use store::DelbarStore;

@@ -459,6 +459,8 @@ fun main() {
             TestCase("a_corrupted_bundle_is_a_typed_error_and_applies_nothing", ::aCorruptedBundleIsATypedErrorAndAppliesNothing),
             TestCase("expired_revoked_and_used_up_invites_are_typed_errors", ::expiredRevokedAndUsedUpInvitesAreTypedErrors),
             TestCase("invite_qr_codes_come_as_png_and_svg", ::inviteQrCodesComeAsPngAndSvg),
+            TestCase("photos_are_stripped_and_refused_typed", ::photosAreStrippedAndRefusedTyped),
+            TestCase("photos_travel_to_a_member_over_loopback", ::photosTravelToAMemberOverLoopback),
         ),
     )
 }

@@ -10,10 +10,11 @@ mod invite;
 pub(crate) mod item;
 mod member;
 pub(crate) mod notify;
+pub(crate) mod photo;
 pub(crate) mod sync;
 mod waitlist;
 
-use crate::args::Command;
+use crate::args::{Command, ItemCommand, ItemPhotoCommand};
 use crate::context::Ctx;
 use crate::error::CliResult;
 use crate::json;
@@ -26,6 +27,9 @@ pub fn run(mut ctx: Ctx, command: Command) -> CliResult<Outcome> {
         Command::Address(net) => sync::address(ctx, &net),
         Command::Sync(a) => sync::sync(ctx, &a),
         Command::Invite(c) => invite::run(ctx, c),
+        Command::Item(ItemCommand::Photo(c @ ItemPhotoCommand::Get { peer: Some(_), .. })) => {
+            photo::get_from_peer(ctx, c)
+        }
         other => run_on_store(&mut ctx, other),
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::domain::DomainError;
+use crate::domain::photo::ItemPhoto;
 use crate::ids::{ItemId, MaintenanceId, MemberId};
 use crate::time::Timestamp;
 
@@ -187,9 +188,11 @@ pub struct Item {
     /// Where it is kept.
     #[serde(default)]
     pub location: Location,
-    /// Photos, as blake3 content hashes (hex) of the image bytes.
+    /// Photos, each referenced by the blake3 hash of its stored (re-encoded) JPEG, with its
+    /// thumbnail's hash. Only photos added through the core ([`crate::Store::add_item_photo`])
+    /// or received with the catalogue from another device are referenced.
     #[serde(default)]
-    pub photos: Vec<String>,
+    pub photos: Vec<ItemPhoto>,
     /// Who owns it.
     #[serde(default)]
     pub owner: Owner,
@@ -247,8 +250,6 @@ pub struct ItemDraft {
     pub condition: Condition,
     /// Location.
     pub location: Location,
-    /// Photo hashes.
-    pub photos: Vec<String>,
     /// Owner.
     pub owner: Owner,
     /// Loan rules.
@@ -269,7 +270,6 @@ impl ItemDraft {
             quantity: 1,
             condition: Condition::Good,
             location: Location::default(),
-            photos: Vec::new(),
             owner: Owner::Group,
             rules: LoanRules::default(),
             kit_parts: BTreeMap::new(),
@@ -294,8 +294,6 @@ pub struct ItemPatch {
     pub condition: Option<Condition>,
     /// New location.
     pub location: Option<Location>,
-    /// New photo hashes.
-    pub photos: Option<Vec<String>>,
     /// New owner.
     pub owner: Option<Owner>,
     /// New loan rules.
@@ -359,20 +357,6 @@ fn check_location(loc: &Location) -> Result<Location, DomainError> {
     Ok(Location { text: loc.text.trim().to_owned(), lat: loc.lat, lon: loc.lon })
 }
 
-fn check_photos(photos: &[String]) -> Result<Vec<String>, DomainError> {
-    photos
-        .iter()
-        .map(|p| {
-            let p = p.trim().to_ascii_lowercase();
-            if p.len() == 64 && p.bytes().all(|b| b.is_ascii_hexdigit()) {
-                Ok(p)
-            } else {
-                Err(DomainError::InvalidPhotoHash { given: p })
-            }
-        })
-        .collect()
-}
-
 fn check_kit_parts(parts: BTreeMap<ItemId, u32>) -> Result<BTreeMap<ItemId, u32>, DomainError> {
     if parts.values().any(|u| *u == 0 || *u > 1000) {
         return Err(DomainError::InvalidKit { reason: "each part needs 1 to 1000 units per kit" });
@@ -395,7 +379,7 @@ impl ItemDraft {
             quantity: check_quantity(self.quantity)?,
             condition: self.condition,
             location: check_location(&self.location)?,
-            photos: check_photos(&self.photos)?,
+            photos: Vec::new(),
             owner: self.owner,
             rules: self.rules,
             maintenance: BTreeMap::new(),
@@ -432,9 +416,6 @@ impl ItemPatch {
         }
         if let Some(l) = &self.location {
             out.location = check_location(l)?;
-        }
-        if let Some(p) = &self.photos {
-            out.photos = check_photos(p)?;
         }
         if let Some(o) = &self.owner {
             out.owner = o.clone();

@@ -10,6 +10,7 @@ mod group;
 pub mod hlc;
 pub mod item;
 pub mod permissions;
+pub mod photo;
 pub mod resolution;
 pub mod text;
 
@@ -19,4 +20,5 @@ pub use booking::{
 };
 pub use error::DomainError;
 pub use group::{Device, Founder, Group, Member, Role, RoleChange};
+pub use photo::ItemPhoto;
 pub use item::{Condition, Item, ItemDraft, ItemPatch, LoanRules, Location, MaintenanceEntry, Owner};

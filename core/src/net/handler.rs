@@ -51,11 +51,14 @@ pub(crate) struct SyncHandler {
     pub store: Arc<Mutex<Store>>,
     pub stats: Arc<Stats>,
     pub events: Arc<Events>,
+    /// Fetches the photo blobs a served session's catalogue references from the peer.
+    pub photos: Option<crate::net::photos::PhotoFetcher>,
 }
 
 /// How one served stream ended.
 enum Served {
-    Done,
+    /// The session ran; the group, when it completed.
+    Done(Option<GroupId>),
     Refused,
 }
 
@@ -68,7 +71,12 @@ impl ProtocolHandler for SyncHandler {
                 return Ok(());
             };
             match self.serve(&peer, &mut send, &mut recv).await {
-                Served::Done => {}
+                Served::Done(Some(group)) => {
+                    if let Some(photos) = &self.photos {
+                        photos.after_session(iroh::EndpointAddr::from(connection.remote_id()), group);
+                    }
+                }
+                Served::Done(None) => {}
                 Served::Refused => {
                     self.stats.refused.fetch_add(1, Ordering::Relaxed);
                     // Let the refusal reach the peer, which closes the connection.
@@ -89,6 +97,7 @@ impl SyncHandler {
             Ok(Some(context)) => {
                 let mut meter = Meter::default();
                 let result = run_served(&context, &mut meter, send, recv).await;
+                let completed = result.is_ok().then(|| context.group.clone());
                 // Counted before the event goes out, so a listener that hears it and asks
                 // for the status sees this session.
                 self.stats.served.fetch_add(1, Ordering::Relaxed);
@@ -100,7 +109,7 @@ impl SyncHandler {
                     // The peer sees the stream end; nothing more to say on this connection.
                     let _ = send.reset(1u32.into());
                 }
-                Served::Done
+                Served::Done(completed)
             }
             Ok(None) => {
                 self.events.emit(SyncEvent::Refused {

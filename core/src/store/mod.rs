@@ -24,6 +24,8 @@ mod journal;
 mod journal_writer;
 mod merge;
 mod migration_steps;
+pub(crate) mod photo_blobs;
+mod photo_ops;
 pub mod notify;
 pub(crate) mod projection;
 pub(crate) mod queries;
@@ -36,6 +38,7 @@ mod tests;
 pub use check::{CheckReport, Difference};
 pub use error::StoreError;
 pub use merge::{DocumentExport, MergeReport};
+pub use photo_ops::{MAX_PHOTOS_PER_ITEM, PhotoContent, PhotoSize, PhotoState};
 pub use notify::{Notification, NotificationDetail, NotificationKind, NotificationListener};
 pub use queries::{ActivityFilter, ActivityPage, Availability, BookingFilter, BusyInterval, ItemFilter, WaitlistEntry};
 
@@ -75,6 +78,8 @@ pub struct Store {
     journal: Option<journal_writer::JournalWriter>,
     /// The sequence number of the last journal record written or applied.
     journal_seq: u64,
+    /// The photo blob store, opened on first use (`photo_ops`).
+    photo_blobs: std::sync::OnceLock<photo_blobs::PhotoBlobs>,
     /// Held while the store is open (see `lock_store`).
     _lock: Option<std::fs::File>,
 }
@@ -182,6 +187,7 @@ impl Store {
             commits_since_checkpoint: 0,
             journal: None,
             journal_seq: 0,
+            photo_blobs: std::sync::OnceLock::new(),
             _lock: lock,
         };
         if (1..5).contains(&version_before) {

@@ -14,11 +14,13 @@
 //! [`Store::merge_documents`](crate::Store::merge_documents).
 
 pub mod bundle;
+pub mod bundle_photos;
 pub mod error;
 pub mod protocol;
 pub mod summary;
 
 pub use bundle::{BundleInfo, export_bundle, import_bundle, read_bundle};
+pub use bundle_photos::{BundlePhotos, export_bundle_with_photos, import_bundle_with_photos, split_bundle};
 pub use error::SyncError;
 pub use protocol::{Message, Session, SessionReport};
 pub use summary::{KnownHeads, Summary};

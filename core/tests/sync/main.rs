@@ -10,6 +10,7 @@ mod events;
 mod fixtures;
 mod invites;
 mod net;
+mod photos;
 mod protocol;
 mod relays;
 mod trust;
