@@ -30,8 +30,8 @@ mod tests;
 
 pub use error::DelbarError;
 pub use listener::NotificationListener;
-pub use photos::{PhotoBytes, PhotoFetchReport, PhotoState};
 pub use locale::{bump_reason_text, current_locale, notification_text, set_locale};
+pub use photos::{PhotoBytes, PhotoFetchReport, PhotoState};
 pub use records::*;
 pub use store::DelbarStore;
 pub use sync::{SyncEventListener, invite_qr_png, invite_qr_svg};

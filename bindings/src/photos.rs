@@ -91,9 +91,7 @@ impl DelbarStore {
         hash: String,
         thumbnail: bool,
     ) -> Result<PhotoBytes, DelbarError> {
-        self.with(|s| {
-            Ok(s.item_photo(&ids::group(&group_id)?, &ids::item(&item_id)?, &hash, size(thumbnail))?.into())
-        })
+        self.with(|s| Ok(s.item_photo(&ids::group(&group_id)?, &ids::item(&item_id)?, &hash, size(thumbnail))?.into()))
     }
 
     /// Fetches a photo (or its thumbnail) from the device at `peer_address` if it is not
@@ -109,7 +107,8 @@ impl DelbarStore {
         thumbnail: bool,
     ) -> Result<PhotoFetchReport, DelbarError> {
         let (dialer, addr, group, item) = guard(|| {
-            let addr = delbar_core::net::parse_peer_addr(&peer_address).map_err(|e| DelbarError::from(delbar_core::Error::from(e)))?;
+            let addr = delbar_core::net::parse_peer_addr(&peer_address)
+                .map_err(|e| DelbarError::from(delbar_core::Error::from(e)))?;
             Ok((self.dialer()?, addr, ids::group(&group_id)?, ids::item(&item_id)?))
         })?;
         let report = dialer.fetch_item_photo(addr, group, item, hash, size(thumbnail)).await?;

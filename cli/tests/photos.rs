@@ -81,7 +81,11 @@ fn phone_jpeg() -> Vec<u8> {
     let mut plain = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90).encode_image(&img).unwrap();
     let dms = |d: u32, m: u32| {
-        Value::Rational(vec![Rational { num: d, denom: 1 }, Rational { num: m, denom: 1 }, Rational { num: 0, denom: 1 }])
+        Value::Rational(vec![
+            Rational { num: d, denom: 1 },
+            Rational { num: m, denom: 1 },
+            Rational { num: 0, denom: 1 },
+        ])
     };
     let fields = [
         Field { tag: Tag::GPSLatitudeRef, ifd_num: In::PRIMARY, value: Value::Ascii(vec![b"N".to_vec()]) },
@@ -117,10 +121,8 @@ fn photos_are_added_stripped_fetched_bundled_and_removed() {
     let file = |name: &str| root.path().join(name);
     let path = |name: &str| file(name).to_str().unwrap().to_owned();
     let steward = Device { dir: file("steward") };
-    let g = steward.json(&["group", "create", "Folkverkstan", "--me", "Karin"])["group"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let g =
+        steward.json(&["group", "create", "Folkverkstan", "--me", "Karin"])["group"]["id"].as_str().unwrap().to_owned();
     steward.ok(&["item", "add", "Bandsåg"]);
 
     // Refused: not an image, a GIF; nothing is added.
@@ -162,9 +164,22 @@ fn photos_are_added_stripped_fetched_bundled_and_removed() {
     let addr = hub.address();
     olle.ok(&["--group", &g, "sync", "--listen", "loopback", "--peer", &addr]);
     let listed = olle.json(&["item", "photo", "list", "Bandsåg"]);
-    assert_eq!((listed["photos"][0]["here"].as_bool(), listed["photos"][0]["thumbnail_here"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(
+        (listed["photos"][0]["here"].as_bool(), listed["photos"][0]["thumbnail_here"].as_bool()),
+        (Some(false), Some(true))
+    );
     let got = olle.json(&[
-        "item", "photo", "get", "Bandsåg", &hash, "--out", &path("olle.jpg"), "--listen", "loopback", "--peer", &addr,
+        "item",
+        "photo",
+        "get",
+        "Bandsåg",
+        &hash,
+        "--out",
+        &path("olle.jpg"),
+        "--listen",
+        "loopback",
+        "--peer",
+        &addr,
     ]);
     assert_eq!(got["state"], "here");
     assert_eq!(std::fs::read(file("olle.jpg")).unwrap(), stored);

@@ -897,7 +897,11 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
             )
             .to_owned(),
         D::PhotoNotOnItem { .. } => l
-            .pick("The item has no such photo.", "Föremålet har inget sådant foto.", "Gjenstanden har ikke noe slikt bilde.")
+            .pick(
+                "The item has no such photo.",
+                "Föremålet har inget sådant foto.",
+                "Gjenstanden har ikke noe slikt bilde.",
+            )
             .to_owned(),
         D::InvalidRule { rule, expected, given } => {
             let (rule, range) = (quoted(rule_name(rule, l), l), expected_range(expected, l));

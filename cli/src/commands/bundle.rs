@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use delbar_core::sync::{
-    BundleInfo, KnownHeads, export_bundle, export_bundle_with_photos, import_bundle_with_photos, read_bundle, split_bundle,
+    BundleInfo, KnownHeads, export_bundle, export_bundle_with_photos, import_bundle_with_photos, read_bundle,
+    split_bundle,
 };
 use serde::{Deserialize, Serialize};
 

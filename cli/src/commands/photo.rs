@@ -147,7 +147,13 @@ fn emit(
         return Ok(Outcome::json(json::object(fields)));
     }
     let mut text = Text::new();
-    text.line(format!("Wrote the {what} {} of {} to {} ({}).", short(hash), item.name, shown(out), size(bytes.len() as u64)));
+    text.line(format!(
+        "Wrote the {what} {} of {} to {} ({}).",
+        short(hash),
+        item.name,
+        shown(out),
+        size(bytes.len() as u64)
+    ));
     if let Some((fetched_bytes, elapsed)) = fetched
         && fetched_bytes > 0
     {
@@ -194,12 +200,8 @@ fn list(json_output: bool, item: &Item, photos: &[PhotoState]) -> CliResult<Outc
 /// The hash of the item's photo that `given` names (its hash or a prefix of at least 4).
 fn photo_hash(item: &Item, given: &str) -> CliResult<String> {
     let given = given.trim().to_ascii_lowercase();
-    let matches: Vec<&str> = item
-        .photos
-        .iter()
-        .map(|p| p.hash.as_str())
-        .filter(|h| given.len() >= 4 && h.starts_with(&given))
-        .collect();
+    let matches: Vec<&str> =
+        item.photos.iter().map(|p| p.hash.as_str()).filter(|h| given.len() >= 4 && h.starts_with(&given)).collect();
     match matches.as_slice() {
         [one] => Ok((*one).to_owned()),
         [] => Err(DomainError::PhotoNotOnItem { hash: given }.into()),

@@ -20,5 +20,5 @@ pub use booking::{
 };
 pub use error::DomainError;
 pub use group::{Device, Founder, Group, Member, Role, RoleChange};
-pub use photo::ItemPhoto;
 pub use item::{Condition, Item, ItemDraft, ItemPatch, LoanRules, Location, MaintenanceEntry, Owner};
+pub use photo::ItemPhoto;

@@ -151,6 +151,11 @@ pub fn process_photo(input: &[u8]) -> Result<ProcessedPhoto, DomainError> {
         .with_guessed_format()
         .map_err(|e| DomainError::PhotoUnreadable { reason: e.to_string() })?;
     match reader.format() {
+        // The JPEG decoder fills a cut-short scan with grey instead of failing: a JPEG must
+        // end its last scan with an end-of-image marker.
+        Some(ImageFormat::Jpeg) if !jpeg_is_complete(input) => {
+            return Err(DomainError::PhotoUnreadable { reason: "the JPEG is cut short".to_owned() });
+        }
         Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => {}
         Some(other) => return Err(DomainError::PhotoFormatNotAccepted { format: format_name(other) }),
         None => return Err(DomainError::PhotoFormatNotAccepted { format: "unknown".to_owned() }),
@@ -187,6 +192,16 @@ pub fn process_photo(input: &[u8]) -> Result<ProcessedPhoto, DomainError> {
     })
 }
 
+/// Whether a JPEG has an end-of-image marker after its last start-of-scan (a thumbnail
+/// inside its EXIF ends earlier, before the main picture's scans).
+fn jpeg_is_complete(jpeg: &[u8]) -> bool {
+    let last_scan = jpeg.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+    match last_scan {
+        Some(at) => jpeg.get(at..).is_some_and(|rest| rest.windows(2).any(|w| w == [0xFF, 0xD9])),
+        None => false,
+    }
+}
+
 /// Encodes pixels as a baseline JPEG with no metadata segments.
 fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, DomainError> {
     let rgb = image.to_rgb8();
@@ -213,7 +228,13 @@ pub(crate) mod tests {
     pub(crate) fn phone_jpeg(img: &RgbImage, orientation: u16) -> Vec<u8> {
         let mut plain = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90).encode_image(img).unwrap();
-        let dms = |d: u32, m: u32| Value::Rational(vec![Rational { num: d, denom: 1 }, Rational { num: m, denom: 1 }, Rational { num: 0, denom: 1 }]);
+        let dms = |d: u32, m: u32| {
+            Value::Rational(vec![
+                Rational { num: d, denom: 1 },
+                Rational { num: m, denom: 1 },
+                Rational { num: 0, denom: 1 },
+            ])
+        };
         let fields = [
             Field { tag: Tag::Make, ifd_num: In::PRIMARY, value: Value::Ascii(vec![b"PhoneCo".to_vec()]) },
             Field { tag: Tag::Orientation, ifd_num: In::PRIMARY, value: Value::Short(vec![orientation]) },
@@ -325,13 +346,11 @@ pub(crate) mod tests {
 
     #[test]
     fn a_decompression_bomb_is_refused_before_decoding() {
-        // A PNG whose header claims 20000 x 20000 pixels (400 megapixels) in a few bytes.
+        // A small JPEG whose frame header claims 20000 x 20000 pixels (400 megapixels).
         let mut bomb = Vec::new();
-        {
-            let mut encoder = png::Encoder::new(&mut bomb, 20_000, 20_000);
-            encoder.set_color(png::ColorType::Rgb);
-            let _header_only = encoder.write_header().unwrap();
-        }
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bomb, 80).encode_image(&picture(16, 16)).unwrap();
+        let sof = bomb.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        bomb[sof + 5..sof + 9].copy_from_slice(&[0x4E, 0x20, 0x4E, 0x20]);
         assert_eq!(
             process_photo(&bomb).unwrap_err(),
             DomainError::PhotoTooManyPixels { width: 20_000, height: 20_000, max_pixels: MAX_PHOTO_PIXELS }

@@ -12,16 +12,16 @@ use iroh::{Endpoint, EndpointAddr, SecretKey};
 use crate::Store;
 use crate::error::Result;
 use crate::ids::{DeviceId, GroupId, ItemId};
-use crate::net::photos::{self, BlobFetchReport, PhotoFetcher, PhotoProvider};
-use crate::store::{PhotoContent, PhotoSize};
 use crate::net::events::{Direction, Events, SyncEventListener};
 use crate::net::frame::{Frame, PROTOCOL_VERSION, Refusal, read_frame, write_frame};
 use crate::net::handler::{InviteHandler, Stats, SyncHandler, lock, with_store};
 use crate::net::invite::{INVITE_ALPN, Invite};
+use crate::net::photos::{self, BlobFetchReport, PhotoFetcher, PhotoProvider};
 use crate::net::relay::{RelayChoice, Relays};
 use crate::net::session::{Meter, SessionContext};
 use crate::net::status::{self, PeerStatus};
 use crate::net::{ALPN, NetError};
+use crate::store::{PhotoContent, PhotoSize};
 use crate::sync::{Session, SessionReport, SyncError};
 
 /// Which addresses the endpoint binds.

@@ -89,10 +89,8 @@ impl PhotoBlobs {
             }
             None => {
                 let _entered = driver.enter();
-                iroh_blobs::store::mem::MemStore::new_with_opts(iroh_blobs::store::mem::Options {
-                    gc_config: Some(gc),
-                })
-                .into()
+                iroh_blobs::store::mem::MemStore::new_with_opts(iroh_blobs::store::mem::Options { gc_config: Some(gc) })
+                    .into()
             }
         };
         Ok(PhotoBlobs { api, dir, gc_requested, driver: Some(driver) })

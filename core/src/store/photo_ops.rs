@@ -13,8 +13,8 @@ use std::collections::BTreeSet;
 use rusqlite::params;
 
 use crate::docs::{DocKey, Entity};
-use crate::domain::photo::{ItemPhoto, parse_photo_hash, process_photo};
 use crate::domain::permissions::require_steward;
+use crate::domain::photo::{ItemPhoto, parse_photo_hash, process_photo};
 use crate::domain::{ActivityAction, DomainError, Item};
 use crate::error::{Error, Result};
 use crate::ids::{DeviceId, GroupId, ItemId};

@@ -82,7 +82,8 @@ pub fn split_bundle(bytes: &[u8]) -> Result<(&[u8], BundlePhotos), SyncError> {
         return Ok((bundle, BundlePhotos::default()));
     }
     let malformed = |reason: &str| SyncError::Malformed { reason: format!("photo section: {reason}") };
-    let mut at = rest.strip_prefix(PHOTOS_MAGIC.as_slice()).ok_or_else(|| malformed("unknown bytes after the bundle"))?;
+    let mut at =
+        rest.strip_prefix(PHOTOS_MAGIC.as_slice()).ok_or_else(|| malformed("unknown bytes after the bundle"))?;
     let mut take = |n: usize| -> Result<&[u8], SyncError> {
         let (head, tail) = at.split_at_checked(n).ok_or_else(|| malformed("cut short"))?;
         at = tail;

@@ -22,7 +22,11 @@ pub(crate) fn phone_jpeg(w: u32, h: u32) -> Vec<u8> {
     let mut plain = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90).encode_image(&img).unwrap();
     let dms = |d: u32, m: u32| {
-        Value::Rational(vec![Rational { num: d, denom: 1 }, Rational { num: m, denom: 1 }, Rational { num: 0, denom: 1 }])
+        Value::Rational(vec![
+            Rational { num: d, denom: 1 },
+            Rational { num: m, denom: 1 },
+            Rational { num: 0, denom: 1 },
+        ])
     };
     let fields = [
         Field { tag: Tag::Make, ifd_num: In::PRIMARY, value: Value::Ascii(vec![b"PhoneCo".to_vec()]) },
@@ -134,10 +138,14 @@ fn a_hub_keeps_every_full_photo() {
     let steward = serve(s);
     let hub = SyncService::start(Arc::new(Mutex::new(hub)), SyncConfig { fetch_photos: true, ..SyncConfig::default() })
         .unwrap();
-    // The steward dials the hub: the hub fetches from the steward once the session is over.
-    sync(&steward, &hub, &g);
-    eventually("the hub holds the full photo", || store(&hub).has_photo_blob(&photo.hash).unwrap());
+    // The hub dials the steward (and receives the group): it fetches the full photo too.
+    sync(&hub, &steward, &g);
+    assert!(store(&hub).has_photo_blob(&photo.hash).unwrap());
     assert!(store(&hub).has_photo_blob(&photo.thumbnail).unwrap());
+    // The steward dials the hub with a new photo: the hub fetches it once the session is over.
+    let second = store(&steward).add_item_photo(&g, &item, &phone_jpeg(200, 320)).unwrap();
+    sync(&steward, &hub, &g);
+    eventually("the hub holds the new full photo", || store(&hub).has_photo_blob(&second.hash).unwrap());
 }
 
 #[test]
@@ -153,12 +161,7 @@ fn a_stranger_is_refused_a_blob() {
 #[test]
 fn a_removed_member_is_refused() {
     let s = shelf();
-    let member = store(&s.steward)
-        .members(&s.g)
-        .unwrap()
-        .into_iter()
-        .find(|m| m.name == "Olle")
-        .unwrap();
+    let member = store(&s.steward).members(&s.g).unwrap().into_iter().find(|m| m.name == "Olle").unwrap();
     store(&s.steward).remove_member(&s.g, &member.id).unwrap();
     let e = s.phone.fetch_blobs(s.steward.addr().unwrap(), std::slice::from_ref(&s.photo)).unwrap_err();
     not_fetched(e);
