@@ -17,6 +17,7 @@
 mod history;
 mod kept;
 mod naive;
+mod photos;
 mod probe;
 mod report;
 mod rss;
@@ -113,6 +114,16 @@ fn main() -> ExitCode {
     }
     if std::env::args().nth(1).as_deref() == Some("--rss") {
         return rss::run_child();
+    }
+    if std::env::args().nth(1).as_deref() == Some("--photos") {
+        let samples = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+        return match photos::run(samples) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let args = match parse_args() {
         Ok(a) => a,

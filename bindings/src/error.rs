@@ -353,6 +353,11 @@ fn from_domain(error: DomainError, text: String) -> DelbarError {
         | D::StartsInPast { .. }
         | D::InvalidCoordinates { .. }
         | D::InvalidPhotoHash { .. }
+        | D::PhotoTooLarge { .. }
+        | D::PhotoFormatNotAccepted { .. }
+        | D::PhotoTooManyPixels { .. }
+        | D::PhotoUnreadable { .. }
+        | D::PhotoNotOnItem { .. }
         | D::InvalidRule { .. }
         | D::DateOutOfRange { .. }
         | D::InvalidKit { .. }
@@ -386,6 +391,7 @@ fn from_sync(error: SyncError, text: String) -> DelbarError {
         | S::NotABundle
         | S::UnsupportedVersion { .. }
         | S::Corrupted
+        | S::PhotoMismatch { .. }
         | S::BadSignature { .. }
         | S::ForeignGroup { .. } => DelbarError::BadBundle { reason, text },
         S::Refused { .. } | S::NotAMemberDevice { .. } => DelbarError::SyncRefused { reason, text },
@@ -405,6 +411,7 @@ fn from_net(error: NetError, text: String) -> DelbarError {
         N::InvalidRelayUrl { .. } | N::InvalidPeerAddress { .. } | N::InvalidQrScale { .. } => {
             DelbarError::InvalidInput { reason: error.to_string(), text }
         }
+        N::PhotoNotFetched { .. } => DelbarError::Network { reason: error.to_string(), text },
     }
 }
 

@@ -28,6 +28,7 @@ mod labels;
 mod listener;
 mod locale;
 pub mod maintenance;
+mod photos;
 mod pipe;
 pub mod records;
 mod repair;
@@ -44,6 +45,7 @@ pub use inventory::{
 pub use labels::{ScanAction, ScanMatch, ScanNote, ScanNoteKind, ScanOutcome, item_code, label_text};
 pub use listener::NotificationListener;
 pub use locale::{bump_reason_text, current_locale, notification_text, set_locale};
+pub use photos::{PhotoBytes, PhotoFetchReport, PhotoState};
 pub use pipe::{PipeReport, PipeSession, pipe_max_frame};
 pub use records::*;
 pub use repair::{RepairReport, repair_store};

@@ -68,7 +68,7 @@ impl net::SyncEventListener for Forward {
 }
 
 impl DelbarStore {
-    fn dialer(&self) -> Result<Dialer, DelbarError> {
+    pub(crate) fn dialer(&self) -> Result<Dialer, DelbarError> {
         let service = relock(&self.sync.service);
         let service = service.as_ref().ok_or(delbar_core::Error::from(sync::SyncError::NotRunning))?;
         Ok(service.dialer()?)

@@ -218,7 +218,12 @@ fn a_kit_part_listed_twice_is_refused() {
 fn a_running_sync_service_dropped_inside_an_async_task_stops_without_panicking() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
-    let config = crate::SyncConfig { all_interfaces: false, mdns: false, relay: crate::RelayChoice::Disabled };
+    let config = crate::SyncConfig {
+        all_interfaces: false,
+        mdns: false,
+        relay: crate::RelayChoice::Disabled,
+        fetch_photos: false,
+    };
     let status = store.start_sync(config.clone()).unwrap();
     assert!(status.running && status.address.is_some());
     // Starting again restarts with the new configuration.

@@ -237,6 +237,9 @@ pub enum BundleCommand {
         /// The bundle file to write
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Carry the photos and thumbnails the group's items show (those on this device)
+        #[arg(long)]
+        with_photos: bool,
     },
     /// Check a bundle (group, checksum, signature, membership) and apply it; importing twice
     /// changes nothing. Without --group, the bundle's own group
@@ -411,6 +414,9 @@ pub enum ItemCommand {
         #[arg(long, value_name = "WHEN")]
         at: Option<String>,
     },
+    /// An item's photos: add, list, get, remove
+    #[command(subcommand)]
+    Photo(ItemPhotoCommand),
 }
 
 /// Fields of an item, for `item add` and `item edit`.
@@ -440,9 +446,6 @@ pub struct ItemFields {
     /// Longitude in degrees (with --lat)
     #[arg(long, allow_negative_numbers = true)]
     pub lon: Option<f64>,
-    /// A photo's blake3 hash, 64 hex characters (repeat for several; on edit, replaces them)
-    #[arg(long = "photo", value_name = "HASH")]
-    pub photos: Vec<String>,
     /// Who owns it: `group`, or a member lending it (id, id prefix or name)
     #[arg(long, value_name = "OWNER")]
     pub owner: Option<String>,
@@ -506,9 +509,6 @@ pub struct ItemEditArgs {
     /// Remove every tag
     #[arg(long, conflicts_with = "tags")]
     pub no_tags: bool,
-    /// Remove every photo
-    #[arg(long, conflicts_with = "photos")]
-    pub no_photos: bool,
     /// Remove every kit part: the item is no longer a kit
     #[arg(long, conflicts_with = "parts")]
     pub no_parts: bool,
@@ -817,6 +817,52 @@ fn parse_yes_no(s: &str) -> Result<bool, String> {
         "no" | "n" | "false" | "off" | "0" => Ok(false),
         _ => Err(format!("'{s}' is not yes or no")),
     }
+}
+
+/// `delbar item photo ...`
+#[derive(Debug, Subcommand)]
+pub enum ItemPhotoCommand {
+    /// Add a photo to an item (stewards): a JPEG, PNG or WebP file of at most 12 MB; its
+    /// metadata (EXIF with GPS, XMP) is removed and a thumbnail made
+    Add {
+        /// The item (id, id prefix or name)
+        item: String,
+        /// The image file
+        file: std::path::PathBuf,
+    },
+    /// List an item's photos: hash, thumbnail hash, size, dimensions, whether each is here
+    List {
+        /// The item (id, id prefix or name)
+        item: String,
+    },
+    /// Write a photo (or its thumbnail) to a file; with --peer, fetch it from that device
+    /// first when it is not here yet
+    Get {
+        /// The item (id, id prefix or name)
+        item: String,
+        /// The photo's hash (or a prefix of it, as `item photo list` shows)
+        hash: String,
+        /// Where to write the JPEG
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// The thumbnail instead of the full photo
+        #[arg(long)]
+        thumbnail: bool,
+        /// Fetch it from this member device (an address from `delbar address`) if it is
+        /// not here yet
+        #[arg(long, value_name = "ADDR")]
+        peer: Option<String>,
+        /// Network options for --peer
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// Remove a photo from an item (stewards); photos no item references are then deleted
+    Remove {
+        /// The item (id, id prefix or name)
+        item: String,
+        /// The photo's hash (or a prefix of it)
+        hash: String,
+    },
 }
 
 #[cfg(test)]

@@ -584,6 +584,7 @@ fn sync_message(error: &SyncError, locale: Locale) -> &'static str {
         | S::NotABundle
         | S::UnsupportedVersion { .. }
         | S::Corrupted
+        | S::PhotoMismatch { .. }
         | S::BadSignature { .. }
         | S::ForeignGroup { .. } => locale.pick(
             "The file is damaged or is not a Delbar file for this group; nothing of it was applied.",
@@ -650,6 +651,11 @@ fn net_message(error: &NetError, locale: Locale) -> &'static str {
             "The QR code size is outside what Delbar can draw.",
             "QR-kodens storlek ligger utanför vad Delbar kan rita.",
             "QR-kodens størrelse er utenfor det Delbar kan tegne.",
+        ),
+        N::PhotoNotFetched { .. } => locale.pick(
+            "The photo could not be fetched from that device.",
+            "Fotot gick inte att hämta från den enheten.",
+            "Bildet kunne ikke hentes fra den enheten.",
         ),
     }
 }
@@ -1088,6 +1094,40 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
         },
         D::InvalidPhotoHash { .. } => l
             .pick("A photo reference is not valid.", "En fotoreferens är ogiltig.", "En bildereferanse er ugyldig.")
+            .to_owned(),
+        D::PhotoTooLarge { bytes, max } => {
+            let (mb, max_mb) = (*bytes as f64 / 1_048_576.0, *max as f64 / 1_048_576.0);
+            match l {
+                Locale::En => format!("The photo is {mb:.1} MB; the largest accepted is {max_mb:.0} MB."),
+                Locale::Sv => format!("Fotot är {mb:.1} MB; det största som tas emot är {max_mb:.0} MB."),
+                Locale::Nb => format!("Bildet er {mb:.1} MB; det største som tas imot er {max_mb:.0} MB."),
+            }
+        }
+        D::PhotoFormatNotAccepted { .. } => l
+            .pick(
+                "A photo must be a JPEG, PNG or WebP image.",
+                "Ett foto måste vara en JPEG-, PNG- eller WebP-bild.",
+                "Et bilde må være et JPEG-, PNG- eller WebP-bilde.",
+            )
+            .to_owned(),
+        D::PhotoTooManyPixels { width, height, .. } => match l {
+            Locale::En => format!("The photo is too big ({width} x {height} pixels)."),
+            Locale::Sv => format!("Fotot är för stort ({width} x {height} pixlar)."),
+            Locale::Nb => format!("Bildet er for stort ({width} x {height} piksler)."),
+        },
+        D::PhotoUnreadable { .. } => l
+            .pick(
+                "The photo cannot be read: the file is damaged or incomplete.",
+                "Fotot går inte att läsa: filen är skadad eller ofullständig.",
+                "Bildet kan ikke leses: filen er skadet eller ufullstendig.",
+            )
+            .to_owned(),
+        D::PhotoNotOnItem { .. } => l
+            .pick(
+                "The item has no such photo.",
+                "Föremålet har inget sådant foto.",
+                "Gjenstanden har ikke noe slikt bilde.",
+            )
             .to_owned(),
         D::InvalidRule { rule, expected, given } => {
             let (rule, range) = (quoted(rule_name(rule, l), l), expected_range(expected, l));

@@ -72,8 +72,10 @@ fn invalid_items_are_refused_with_the_field_named() {
     let bad_rules = LoanRules { max_loan_hours: Some(0), ..LoanRules::default() };
     let e = domain(refused(&mut fx, |s, g| s.add_item(g, ItemDraft { rules: bad_rules, ..ItemDraft::named("Såg") })));
     assert!(matches!(e, DomainError::InvalidRule { rule: "max_loan_hours", .. }), "{e:?}");
-    let photos = vec!["not-a-hash".to_owned()];
-    let e = domain(refused(&mut fx, |s, g| s.add_item(g, ItemDraft { photos, ..ItemDraft::named("Såg") })));
+    let hammer = fx.item("Hammare", 1);
+    let e = domain(refused(&mut fx, |s, g| s.add_item_photo(g, &hammer.id, b"not an image")));
+    assert!(matches!(e, DomainError::PhotoFormatNotAccepted { .. }), "{e:?}");
+    let e = domain(refused(&mut fx, |s, g| s.remove_item_photo(g, &hammer.id, "not-a-hash")));
     assert!(matches!(e, DomainError::InvalidPhotoHash { .. }), "{e:?}");
 
     let item = fx.item("Såg", 1);

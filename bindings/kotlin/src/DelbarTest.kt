@@ -475,6 +475,8 @@ fun main() {
                 ::aReturnReportingNeedsRepairKeepsTheItemFromBeingBooked,
             ),
             TestCase("labels_print_and_scans_resolve", ::labelsPrintAndScansResolve),
+            TestCase("photos_are_stripped_and_refused_typed", ::photosAreStrippedAndRefusedTyped),
+            TestCase("photos_travel_to_a_member_over_loopback", ::photosTravelToAMemberOverLoopback),
         ),
     )
 }

@@ -231,8 +231,8 @@ pub struct Item {
     pub condition: Condition,
     /// Where it is kept.
     pub location: Location,
-    /// Photos, as blake3 content hashes (hex) of the image bytes.
-    pub photos: Vec<String>,
+    /// Photos (add them with `addItemPhoto`), each with its thumbnail, size and dimensions.
+    pub photos: Vec<ItemPhoto>,
     /// Who owns it.
     pub owner: Owner,
     /// How it may be lent.
@@ -269,7 +269,7 @@ impl From<core::Item> for Item {
             quantity: i.quantity,
             condition: i.condition.into(),
             location: i.location.into(),
-            photos: i.photos,
+            photos: i.photos.into_iter().map(ItemPhoto::from).collect(),
             owner: i.owner.into(),
             rules: i.rules.into(),
             retired: i.retired,
@@ -300,8 +300,6 @@ pub struct ItemDraft {
     pub condition: Condition,
     /// Location.
     pub location: Location,
-    /// Photo hashes (64 hex characters each).
-    pub photos: Vec<String>,
     /// Owner.
     pub owner: Owner,
     /// Loan rules.
@@ -321,7 +319,6 @@ impl From<core::ItemDraft> for ItemDraft {
             quantity: d.quantity,
             condition: d.condition.into(),
             location: d.location.into(),
-            photos: d.photos,
             owner: d.owner.into(),
             rules: d.rules.into(),
             kit_parts: kit_parts_out(d.kit_parts),
@@ -341,7 +338,6 @@ impl TryFrom<ItemDraft> for core::ItemDraft {
             quantity: d.quantity,
             condition: d.condition.into(),
             location: d.location.into(),
-            photos: d.photos,
             owner: d.owner.try_into()?,
             rules: d.rules.into(),
             kit_parts: kit_parts_in(d.kit_parts)?,
@@ -373,9 +369,6 @@ pub struct ItemPatch {
     /// New location.
     #[uniffi(default = None)]
     pub location: Option<Location>,
-    /// New photo hashes.
-    #[uniffi(default = None)]
-    pub photos: Option<Vec<String>>,
     /// New owner.
     #[uniffi(default = None)]
     pub owner: Option<Owner>,
@@ -402,7 +395,6 @@ impl TryFrom<ItemPatch> for core::ItemPatch {
             quantity: p.quantity,
             condition: p.condition.map(Into::into),
             location: p.location.map(Into::into),
-            photos: p.photos,
             owner: p.owner.map(TryInto::try_into).transpose()?,
             rules: p.rules.map(Into::into),
             retired: p.retired,
@@ -464,4 +456,36 @@ pub struct CategoryCount {
     pub category: String,
     /// Items in it (retired ones not counted).
     pub count: u32,
+}
+
+/// A photo an item references (see `addItemPhoto`): the blake3 hash of the stored JPEG
+/// (metadata removed, at most 2048 px), its thumbnail's hash (at most 320 px), their sizes
+/// and the photo's dimensions.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ItemPhoto {
+    /// blake3 hash of the stored photo (64 hex characters).
+    pub hash: String,
+    /// blake3 hash of its thumbnail (empty for a reference from before thumbnails).
+    pub thumbnail: String,
+    /// Size of the stored photo, in bytes.
+    pub bytes: u64,
+    /// Size of the thumbnail, in bytes.
+    pub thumbnail_bytes: u64,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+impl From<core::ItemPhoto> for ItemPhoto {
+    fn from(p: core::ItemPhoto) -> Self {
+        Self {
+            hash: p.hash,
+            thumbnail: p.thumbnail,
+            bytes: p.bytes,
+            thumbnail_bytes: p.thumbnail_bytes,
+            width: p.width,
+            height: p.height,
+        }
+    }
 }

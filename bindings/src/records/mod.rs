@@ -24,8 +24,8 @@ pub use booking::{
 };
 pub use group::{Group, Member, MemberDevice, Qualification, Role};
 pub use item::{
-    CategoryCount, Condition, Item, ItemDraft, ItemFilter, ItemPatch, KitPart, LoanRules, Location, MaintenanceEntry,
-    Owner,
+    CategoryCount, Condition, Item, ItemDraft, ItemFilter, ItemPatch, ItemPhoto, KitPart, LoanRules, Location,
+    MaintenanceEntry, Owner,
 };
 pub use net::{
     Invite, InviteInfo, RelayChoice, SyncConfig, SyncDirection, SyncEvent, SyncFailure, SyncPeer, SyncRefusal,

@@ -46,6 +46,10 @@ pub struct SyncConfig {
     pub mdns: bool,
     /// Which relays to use (`RelayChoice.Disabled` unless relays are wanted).
     pub relay: RelayChoice,
+    /// After each sync session this device starts, fetch every full photo not here yet (a
+    /// hub's or a steward's laptop); thumbnails are fetched always.
+    #[uniffi(default = false)]
+    pub fetch_photos: bool,
 }
 
 impl From<SyncConfig> for core::SyncConfig {
@@ -54,6 +58,7 @@ impl From<SyncConfig> for core::SyncConfig {
             bind: if c.all_interfaces { core::BindMode::AllInterfaces } else { core::BindMode::Loopback },
             mdns: c.mdns,
             relay: c.relay.into(),
+            fetch_photos: c.fetch_photos,
             ..core::SyncConfig::default()
         }
     }

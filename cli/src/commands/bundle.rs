@@ -3,7 +3,10 @@
 use std::path::Path;
 
 use delbar_core::ids::DeviceId;
-use delbar_core::sync::{BundleInfo, KnownHeads, export_bundle, import_bundle, read_bundle};
+use delbar_core::sync::{
+    BundleInfo, KnownHeads, export_bundle, export_bundle_with_photos, import_bundle_with_photos, read_bundle,
+    split_bundle,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::args::BundleCommand;
@@ -36,8 +39,8 @@ const HEADS_FORMAT: &str = "delbar-heads";
 /// Runs a bundle command that works on the store.
 pub fn run(ctx: &mut Ctx, command: BundleCommand) -> CliResult<Outcome> {
     match command {
-        BundleCommand::Export { for_peer, for_device, out } => {
-            export(ctx, for_peer.as_deref(), for_device.as_deref(), &out)
+        BundleCommand::Export { for_peer, for_device, out, with_photos } => {
+            export(ctx, for_peer.as_deref(), for_device.as_deref(), &out, with_photos)
         }
         BundleCommand::Import { file } => import(ctx, &file),
         BundleCommand::Info { file } => info(&file, ctx.json),
@@ -45,7 +48,13 @@ pub fn run(ctx: &mut Ctx, command: BundleCommand) -> CliResult<Outcome> {
     }
 }
 
-fn export(ctx: &Ctx, for_peer: Option<&Path>, for_device: Option<&str>, out_path: &Path) -> CliResult<Outcome> {
+fn export(
+    ctx: &Ctx,
+    for_peer: Option<&Path>,
+    for_device: Option<&str>,
+    out_path: &Path,
+    with_photos: bool,
+) -> CliResult<Outcome> {
     let group = ctx.group()?;
     let mut peer = for_peer.map(read_heads).transpose()?;
     if let Some(p) = &peer
@@ -67,8 +76,14 @@ fn export(ctx: &Ctx, for_peer: Option<&Path>, for_device: Option<&str>, out_path
             heads: delbar_core::net::status::known_heads_of(&ctx.store, &group.id, &device)?,
         });
     }
-    let bytes = export_bundle(&ctx.store, &group.id, peer.as_ref().map(|p| &p.heads))?;
-    let info = read_bundle(&bytes)?;
+    let heads = peer.as_ref().map(|p| &p.heads);
+    let bytes = if with_photos {
+        export_bundle_with_photos(&ctx.store, &group.id, heads)?
+    } else {
+        export_bundle(&ctx.store, &group.id, heads)?
+    };
+    let (signed, photos) = split_bundle(&bytes)?;
+    let info = read_bundle(signed)?;
     files::write_atomic(out_path, &bytes)?;
     if ctx.json {
         return Ok(Outcome::json(json::object(vec![
@@ -76,6 +91,8 @@ fn export(ctx: &Ctx, for_peer: Option<&Path>, for_device: Option<&str>, out_path
             ("bytes", bytes.len().into()),
             ("for_peer", peer.as_ref().map(|p| p.device.clone().into()).unwrap_or(serde_json::Value::Null)),
             ("bundle", info_json(&info)?),
+            ("photo_blobs", photos.blobs.len().into()),
+            ("photo_bytes", photos.bytes().into()),
         ])));
     }
     let mut text = Text::new();
@@ -92,15 +109,18 @@ fn export(ctx: &Ctx, for_peer: Option<&Path>, for_device: Option<&str>, out_path
         plural(n),
         info.device.short()
     ));
+    if with_photos {
+        text.line(format!("It carries {} photo blobs ({}).", photos.blobs.len(), size(photos.bytes())));
+    }
     Ok(Outcome::text(text))
 }
 
 fn import(ctx: &mut Ctx, file: &Path) -> CliResult<Outcome> {
     let bytes = files::read(file)?;
-    let info = read_bundle(&bytes)?;
+    let info = read_bundle(split_bundle(&bytes)?.0)?;
     let group = if ctx.has_group_arg() { ctx.group_id_to_receive()? } else { info.group.clone() };
     let first_contact = ctx.store.group(&group).is_err();
-    let report = import_bundle(&mut ctx.store, &group, &bytes)?;
+    let (report, photos_kept) = import_bundle_with_photos(&mut ctx.store, &group, &bytes)?;
     let name = ctx.store.group(&group)?.name;
     if ctx.json {
         return Ok(Outcome::json(json::object(vec![
@@ -109,9 +129,13 @@ fn import(ctx: &mut Ctx, file: &Path) -> CliResult<Outcome> {
             ("from_device", info.device.as_str().into()),
             ("first_contact", first_contact.into()),
             ("merged", json::value(&report)?),
+            ("photo_blobs_kept", photos_kept.into()),
         ])));
     }
     let mut text = Text::new();
+    if photos_kept > 0 {
+        text.line(format!("Kept {photos_kept} photo blobs from {}.", shown(file)));
+    }
     if report.documents_changed == 0 {
         text.line(format!("Imported {}: nothing new for {name}.", shown(file)));
     } else {
@@ -131,12 +155,15 @@ fn import(ctx: &mut Ctx, file: &Path) -> CliResult<Outcome> {
 /// `delbar bundle info FILE`: needs no store.
 pub fn info(file: &Path, json_output: bool) -> CliResult<Outcome> {
     let bytes = files::read(file)?;
-    let info = read_bundle(&bytes)?;
+    let (signed, photos) = split_bundle(&bytes)?;
+    let info = read_bundle(signed)?;
     if json_output {
         return Ok(Outcome::json(json::object(vec![
             ("file", shown(file).into()),
             ("bytes", bytes.len().into()),
             ("bundle", info_json(&info)?),
+            ("photo_blobs", photos.blobs.len().into()),
+            ("photo_bytes", photos.bytes().into()),
         ])));
     }
     let mut text = Text::new();
@@ -145,6 +172,7 @@ pub fn info(file: &Path, json_output: bool) -> CliResult<Outcome> {
         ("Group", info.group.to_string()),
         ("Signed by", format!("device {} (signature and checksum verified)", info.device)),
         ("Exported", local(info.created)),
+        ("Photos", format!("{} blobs ({})", photos.blobs.len(), size(photos.bytes()))),
     ]);
     let mut table = Table::new(&["DOCUMENT", "BYTES"]);
     for d in &info.documents {

@@ -46,6 +46,7 @@ pub fn run(ctx: &mut Ctx, command: ItemCommand) -> CliResult<Outcome> {
                 format!("Logged maintenance on {}; its condition is {}.", item.name, condition_text(condition));
             changed(ctx, &group.id, &item, message)
         }
+        ItemCommand::Photo(c) => crate::commands::photo::run_local(ctx, &group.id, c),
     }
 }
 
@@ -147,7 +148,6 @@ fn draft(ctx: &Ctx, group: &GroupId, name: &str, f: &ItemFields) -> CliResult<It
         quantity: f.quantity.unwrap_or(defaults.quantity),
         condition: f.condition.unwrap_or(defaults.condition),
         location: Location { text: f.location.clone().unwrap_or_default(), lat: f.lat, lon: f.lon },
-        photos: f.photos.clone(),
         owner: f.owner.as_deref().map(|o| owner(ctx, group, o)).transpose()?.unwrap_or_default(),
         rules: apply_rules(defaults.rules.clone(), &f.rules)?,
         kit_parts: parts(ctx, group, &f.parts)?,
@@ -172,7 +172,6 @@ fn edit(ctx: &mut Ctx, group: &GroupId, a: &ItemEditArgs) -> CliResult<Outcome> 
         quantity: f.quantity,
         condition: f.condition,
         location,
-        photos: if a.no_photos { Some(Vec::new()) } else { (!f.photos.is_empty()).then(|| f.photos.clone()) },
         owner: f.owner.as_deref().map(|o| owner(ctx, group, o)).transpose()?,
         rules: (rules != item.rules).then_some(rules),
         retired: if a.retire {
@@ -355,7 +354,7 @@ fn show(ctx: &Ctx, group: &GroupId, item: &Item, message: Option<String>) -> Cli
         ("Condition", condition_line(item, &names)),
         ("Location", location_text(&item.location)),
         ("Owner", owner),
-        ("Photos", item.photos.join(", ")),
+        ("Photos", item.photos.iter().map(|p| p.hash.get(..12).unwrap_or(&p.hash)).collect::<Vec<_>>().join(", ")),
         ("Rules", rules_text(&item.rules)),
         ("Parts", part_list.iter().map(|(_, name, units)| format!("{units} × {name}")).collect::<Vec<_>>().join(", ")),
         (

@@ -13,12 +13,13 @@ mod labels;
 pub(crate) mod maintenance;
 mod member;
 pub(crate) mod notify;
+pub(crate) mod photo;
 mod pipe;
 pub(crate) mod repair;
 pub(crate) mod sync;
 mod waitlist;
 
-use crate::args::Command;
+use crate::args::{Command, ItemCommand, ItemPhotoCommand};
 use crate::context::Ctx;
 use crate::error::CliResult;
 use crate::json;
@@ -32,6 +33,9 @@ pub fn run(mut ctx: Ctx, command: Command) -> CliResult<Outcome> {
         Command::Sync(a) => sync::sync(ctx, &a),
         Command::Invite(c) => invite::run(ctx, c),
         Command::Pipe(a) => pipe::pipe(ctx, &a),
+        Command::Item(ItemCommand::Photo(c @ ItemPhotoCommand::Get { peer: Some(_), .. })) => {
+            photo::get_from_peer(ctx, c)
+        }
         other => run_on_store(&mut ctx, other),
     }
 }

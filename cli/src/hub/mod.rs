@@ -54,7 +54,7 @@ pub fn run(data: Option<&Path>, now: Option<&str>, json_output: bool, args: &Hub
         tracing::info!(group = %g.id, members, "serving group {}", g.name);
     }
     let started = Instant::now();
-    let mut service = service::start(ctx.store, &args.net)?;
+    let mut service = service::start_keeping_photos(ctx.store, &args.net)?;
     let addr = service.addr()?;
     let text = address::to_text(&addr)?;
     files::write_atomic(&address_file, format!("{text}\n").as_bytes())?;

@@ -23,7 +23,7 @@ impl NetArgs {
             "public" => RelayChoice::Public,
             url => RelayChoice::Url(url.to_owned()),
         };
-        SyncConfig { bind, mdns, relay, ..SyncConfig::default() }
+        SyncConfig { bind, mdns, relay, fetch_photos: false, ..SyncConfig::default() }
     }
 
     /// `all interfaces` or `loopback`, with `, mDNS` when it is on.
@@ -40,6 +40,12 @@ impl NetArgs {
 /// Starts the sync service on `store` (which it then owns).
 pub fn start(store: Store, net: &NetArgs) -> CliResult<SyncService> {
     Ok(SyncService::start(Arc::new(Mutex::new(store)), net.config())?)
+}
+
+/// Starts the sync service on `store` for a device that keeps every photo (a hub): after
+/// each session it fetches the full photos the group's items reference, not only thumbnails.
+pub fn start_keeping_photos(store: Store, net: &NetArgs) -> CliResult<SyncService> {
+    Ok(SyncService::start(Arc::new(Mutex::new(store)), SyncConfig { fetch_photos: true, ..net.config() })?)
 }
 
 /// The service's store, locked. A poisoned lock (a panic elsewhere) is taken over: the store

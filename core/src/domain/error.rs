@@ -153,6 +153,42 @@ pub enum DomainError {
         /// What was given.
         given: String,
     },
+    /// A photo file is larger than the core accepts.
+    #[error("the photo is {bytes} bytes; the largest accepted is {max} bytes")]
+    PhotoTooLarge {
+        /// Its size.
+        bytes: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// A file is not a JPEG, PNG or WebP image (told by its content).
+    #[error("a photo must be a JPEG, PNG or WebP image (this is {format})")]
+    PhotoFormatNotAccepted {
+        /// The format found ("gif", "unknown").
+        format: String,
+    },
+    /// A photo would decode to more pixels than the core accepts.
+    #[error("the photo is {width} x {height} pixels; the most accepted is {max_pixels} pixels")]
+    PhotoTooManyPixels {
+        /// Its width.
+        width: u32,
+        /// Its height.
+        height: u32,
+        /// The limit.
+        max_pixels: u64,
+    },
+    /// A photo file does not decode (truncated or damaged).
+    #[error("the photo cannot be read: {reason}")]
+    PhotoUnreadable {
+        /// What the decoder said.
+        reason: String,
+    },
+    /// The item does not reference that photo.
+    #[error("the item has no photo {hash}")]
+    PhotoNotOnItem {
+        /// The photo's hash.
+        hash: String,
+    },
     /// A value given in a loan rule is out of range.
     #[error("loan rule {rule} must be {expected} (given {given})")]
     InvalidRule {

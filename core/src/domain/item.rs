@@ -6,6 +6,7 @@ use std::fmt;
 
 use crate::domain::DomainError;
 use crate::domain::maintenance::MaintenancePlan;
+use crate::domain::photo::ItemPhoto;
 use crate::ids::{BookingId, ItemId, MaintenanceId, MemberId, PlanId};
 use crate::time::Timestamp;
 
@@ -189,9 +190,11 @@ pub struct Item {
     /// Where it is kept.
     #[serde(default)]
     pub location: Location,
-    /// Photos, as blake3 content hashes (hex) of the image bytes.
+    /// Photos, each referenced by the blake3 hash of its stored (re-encoded) JPEG, with its
+    /// thumbnail's hash. Only photos added through the core ([`crate::Store::add_item_photo`])
+    /// or received with the catalogue from another device are referenced.
     #[serde(default)]
-    pub photos: Vec<String>,
+    pub photos: Vec<ItemPhoto>,
     /// Who owns it.
     #[serde(default)]
     pub owner: Owner,
@@ -294,8 +297,6 @@ pub struct ItemDraft {
     pub condition: Condition,
     /// Location.
     pub location: Location,
-    /// Photo hashes.
-    pub photos: Vec<String>,
     /// Owner.
     pub owner: Owner,
     /// Loan rules.
@@ -316,7 +317,6 @@ impl ItemDraft {
             quantity: 1,
             condition: Condition::Good,
             location: Location::default(),
-            photos: Vec::new(),
             owner: Owner::Group,
             rules: LoanRules::default(),
             kit_parts: BTreeMap::new(),
@@ -341,8 +341,6 @@ pub struct ItemPatch {
     pub condition: Option<Condition>,
     /// New location.
     pub location: Option<Location>,
-    /// New photo hashes.
-    pub photos: Option<Vec<String>>,
     /// New owner.
     pub owner: Option<Owner>,
     /// New loan rules.
@@ -406,10 +404,6 @@ fn check_location(loc: &Location) -> Result<Location, DomainError> {
     Ok(Location { text: loc.text.trim().to_owned(), lat: loc.lat, lon: loc.lon })
 }
 
-fn check_photos(photos: &[String]) -> Result<Vec<String>, DomainError> {
-    photos.iter().map(|p| check_photo_hash(p)).collect()
-}
-
 /// Checks a photo reference: a blake3 hash as 64 hex digits (returned in lowercase).
 pub fn check_photo_hash(p: &str) -> Result<String, DomainError> {
     let p = p.trim().to_ascii_lowercase();
@@ -442,7 +436,7 @@ impl ItemDraft {
             quantity: check_quantity(self.quantity)?,
             condition: self.condition,
             location: check_location(&self.location)?,
-            photos: check_photos(&self.photos)?,
+            photos: Vec::new(),
             owner: self.owner,
             rules: self.rules,
             maintenance: BTreeMap::new(),
@@ -481,9 +475,6 @@ impl ItemPatch {
         }
         if let Some(l) = &self.location {
             out.location = check_location(l)?;
-        }
-        if let Some(p) = &self.photos {
-            out.photos = check_photos(p)?;
         }
         if let Some(o) = &self.owner {
             out.owner = o.clone();

@@ -12,6 +12,7 @@ pub mod item;
 pub mod label;
 pub mod maintenance;
 pub mod permissions;
+pub mod photo;
 pub mod resolution;
 pub mod text;
 
@@ -23,3 +24,4 @@ pub use error::DomainError;
 pub use group::{Device, Founder, Group, Member, Role, RoleChange};
 pub use item::{Condition, ConditionReport, Item, ItemDraft, ItemPatch, LoanRules, Location, MaintenanceEntry, Owner};
 pub use maintenance::{MaintenanceDue, MaintenancePlan, PlanStatus, ReturnReport, Schedule};
+pub use photo::ItemPhoto;

@@ -38,4 +38,14 @@ pub enum NetError {
         /// The scale asked for.
         scale: u32,
     },
+    /// A photo blob could not be fetched from the peer: it refused (this device is not a
+    /// current member's device of a group whose item references the photo), does not have
+    /// it, or the connection failed. Nothing was kept.
+    #[error("the photo {hash} could not be fetched: {reason}")]
+    PhotoNotFetched {
+        /// The blob's hash.
+        hash: String,
+        /// What went wrong.
+        reason: String,
+    },
 }

@@ -56,11 +56,15 @@ pub(crate) struct SyncHandler {
     pub events: Arc<Events>,
     pub limits: SyncLimits,
     pub admission: Arc<Admission>,
+    /// Fetches the photo blobs a served session's catalogue references from the peer.
+    pub photos: Option<crate::net::photos::PhotoFetcher>,
 }
 
 /// How one served stream ended.
 enum Served {
-    Done,
+    /// The session ran to its end, for this group.
+    Done(GroupId),
+    /// The session failed; the connection is closed.
     Failed,
     Refused,
 }
@@ -96,7 +100,12 @@ impl ProtocolHandler for SyncHandler {
                 return Ok(());
             };
             match self.serve(&peer, &mut send, &mut recv).await {
-                Served::Done => wait = self.limits.idle_timeout,
+                Served::Done(group) => {
+                    if let Some(photos) = &self.photos {
+                        photos.after_session(iroh::EndpointAddr::from(connection.remote_id()), group);
+                    }
+                    wait = self.limits.idle_timeout;
+                }
                 Served::Failed => {
                     // A failed session closes the connection.
                     connection.close(1u32.into(), b"failed");
@@ -134,7 +143,7 @@ impl SyncHandler {
                     let _ = send.reset(1u32.into());
                     return Served::Failed;
                 }
-                Served::Done
+                Served::Done(context.group.clone())
             }
             Ok(None) => {
                 self.events.emit(SyncEvent::Refused {

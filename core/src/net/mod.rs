@@ -31,6 +31,7 @@ mod handler;
 pub mod invite;
 pub mod limits;
 pub mod peer_addr;
+pub mod photos;
 pub mod qr;
 pub mod relay;
 pub mod service;
@@ -42,6 +43,7 @@ pub use events::{Direction, FailureKind, SyncEvent, SyncEventListener, SyncedRep
 pub use invite::{INVITE_ALPN, Invite, InviteInfo, create_invite, list_invites, revoke_invite};
 pub use limits::SyncLimits;
 pub use peer_addr::{PEER_PREFIX, format_peer_addr, parse_peer_addr};
+pub use photos::BlobFetchReport;
 pub use relay::{RelayChoice, Relays};
 pub use service::{BindMode, Dialer, ServiceStatus, SyncConfig, SyncService};
 pub use status::PeerStatus;

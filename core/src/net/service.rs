@@ -11,17 +11,19 @@ use iroh::{Endpoint, EndpointAddr, SecretKey};
 
 use crate::Store;
 use crate::error::Result;
-use crate::ids::{DeviceId, GroupId};
+use crate::ids::{DeviceId, GroupId, ItemId};
 use crate::net::events::{Direction, Events, SyncEventListener};
 use crate::net::frame::MAX_HANDSHAKE_FRAME;
 use crate::net::frame::{Frame, PROTOCOL_VERSION, Refusal, read_frame, write_frame};
 use crate::net::handler::{InviteHandler, Stats, SyncHandler, lock, with_store};
 use crate::net::invite::{INVITE_ALPN, Invite};
 use crate::net::limits::{Admission, SyncLimits};
+use crate::net::photos::{self, BlobFetchReport, PhotoFetcher, PhotoProvider};
 use crate::net::relay::{RelayChoice, Relays};
 use crate::net::session::{Meter, SessionContext};
 use crate::net::status::{self, PeerStatus};
 use crate::net::{ALPN, NetError};
+use crate::store::{PhotoContent, PhotoSize};
 use crate::sync::{Session, SessionReport, SyncError};
 
 /// Which addresses the endpoint binds.
@@ -46,6 +48,9 @@ pub struct SyncConfig {
     pub relay: RelayChoice,
     /// Bounds on connections, frame sizes and waits.
     pub limits: SyncLimits,
+    /// After each sync session this device dials, fetch every full photo the group's items
+    /// reference that is not here yet (a hub keeps all); thumbnails are fetched always.
+    pub fetch_photos: bool,
 }
 
 /// What the service is doing.
@@ -87,6 +92,8 @@ pub struct SyncService {
     events: Arc<Events>,
     relays: Relays,
     limits: SyncLimits,
+    blobs: iroh_blobs::api::Store,
+    fetch_photos: bool,
     running: Option<Running>,
 }
 
@@ -102,10 +109,11 @@ impl std::fmt::Debug for SyncService {
 impl SyncService {
     /// Binds an iroh endpoint with the store's device key and starts serving.
     pub fn start(store: Arc<Mutex<Store>>, config: SyncConfig) -> Result<Self> {
-        let (secret, device, relays) = {
+        let (secret, device, relays, blobs) = {
             let s = lock(&store);
             let relays = Relays::resolve(&config.relay, &s)?;
-            (SecretKey::from_bytes(&s.device_signing_key().to_bytes()), s.device_id().clone(), relays)
+            let blobs = photos::blob_api(&s)?;
+            (SecretKey::from_bytes(&s.device_signing_key().to_bytes()), s.device_id().clone(), relays, blobs)
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -117,15 +125,18 @@ impl SyncService {
         let events = Arc::new(Events::default());
         let limits = config.limits;
         let admission = Admission::new(limits);
-        let handler = SyncHandler {
+        let mut handler = SyncHandler {
             store: store.clone(),
             stats: stats.clone(),
             events: events.clone(),
             limits,
             admission: admission.clone(),
+            photos: None,
         };
         let invites = InviteHandler { store: store.clone(), stats: stats.clone(), limits, admission };
         let relay_mode = relays.relay_mode();
+        let (provider_store, provider_blobs) = (store.clone(), blobs.clone());
+        let fetch_photos = config.fetch_photos;
         let router = runtime.block_on(async move {
             let mut builder = Endpoint::builder(presets::Minimal).secret_key(secret).relay_mode(relay_mode);
             if config.bind == BindMode::Loopback {
@@ -135,10 +146,33 @@ impl SyncService {
                 builder = builder.address_lookup(iroh_mdns_address_lookup::MdnsAddressLookup::builder());
             }
             let endpoint = builder.bind().await.map_err(SyncError::network)?;
-            Ok::<_, SyncError>(Router::builder(endpoint).accept(ALPN, handler).accept(INVITE_ALPN, invites).spawn())
+            handler.photos = Some(PhotoFetcher {
+                endpoint: endpoint.clone(),
+                blobs: provider_blobs.clone(),
+                store: provider_store.clone(),
+                full: fetch_photos,
+            });
+            let provider = PhotoProvider::new(provider_store, provider_blobs);
+            Ok::<_, SyncError>(
+                Router::builder(endpoint)
+                    .accept(ALPN, handler)
+                    .accept(INVITE_ALPN, invites)
+                    .accept(iroh_blobs::ALPN, provider)
+                    .spawn(),
+            )
         })?;
         tracing::info!(device = device.short(), relays = ?relays.urls(), "sync service started");
-        Ok(SyncService { store, device, stats, events, relays, limits, running: Some(Running { runtime, router }) })
+        Ok(SyncService {
+            store,
+            device,
+            stats,
+            events,
+            relays,
+            limits,
+            blobs,
+            fetch_photos,
+            running: Some(Running { runtime, router }),
+        })
     }
 
     /// This device's id, also its iroh endpoint id.
@@ -177,6 +211,8 @@ impl SyncService {
             events: self.events.clone(),
             stats: self.stats.clone(),
             limits: self.limits,
+            blobs: self.blobs.clone(),
+            fetch_photos: self.fetch_photos,
         })
     }
 
@@ -195,6 +231,30 @@ impl SyncService {
         let dialer = self.dialer()?;
         let running = self.running.as_ref().ok_or(SyncError::NotRunning)?;
         running.runtime.block_on(dialer.redeem(invite.clone(), name.to_owned(), label.to_owned()))
+    }
+
+    /// Makes a photo of an item (or its thumbnail) present here, fetching it from the
+    /// device at `peer` if it is not here yet (see [`Dialer::fetch_item_photo`]). Blocks.
+    pub fn fetch_item_photo(
+        &self,
+        peer: EndpointAddr,
+        group: &GroupId,
+        item: &ItemId,
+        hash: &str,
+        size: PhotoSize,
+    ) -> Result<BlobFetchReport> {
+        let dialer = self.dialer()?;
+        let running = self.running.as_ref().ok_or(SyncError::NotRunning)?;
+        running.runtime.block_on(dialer.fetch_item_photo(peer, group.clone(), item.clone(), hash.to_owned(), size))
+    }
+
+    /// Fetches the blobs named by their hashes (hex) from the device at `peer`, which
+    /// serves each only if an item of a group this device is a current member of there
+    /// references it. Blocks.
+    pub fn fetch_blobs(&self, peer: EndpointAddr, hashes: &[String]) -> Result<BlobFetchReport> {
+        let dialer = self.dialer()?;
+        let running = self.running.as_ref().ok_or(SyncError::NotRunning)?;
+        running.runtime.block_on(dialer.fetch_blobs(peer, hashes.to_vec()))
     }
 
     /// What the service is doing.
@@ -252,6 +312,8 @@ pub struct Dialer {
     events: Arc<Events>,
     stats: Arc<Stats>,
     limits: SyncLimits,
+    blobs: iroh_blobs::api::Store,
+    fetch_photos: bool,
 }
 
 impl std::fmt::Debug for Dialer {
@@ -323,11 +385,73 @@ impl Dialer {
             limits: self.limits,
         };
         let mut meter = Meter::default();
-        let result = self.run(&context, &mut meter, addr).await;
+        let result = self.run(&context, &mut meter, addr.clone()).await;
         context.finish(meter, &result);
         let counter = if result.is_ok() { &self.stats.dialled } else { &self.stats.failed };
         counter.fetch_add(1, Ordering::Relaxed);
+        if result.is_ok() {
+            // What the merged catalogue references and this device lacks: thumbnails always,
+            // full photos on a device set to keep them all. A failure leaves them for later.
+            match self.fetch_group_photos(addr, context.group.clone()).await {
+                Ok(r) if r.fetched > 0 => tracing::info!(blobs = r.fetched, bytes = r.bytes, "fetched photo blobs"),
+                Ok(_) => {}
+                Err(e) => tracing::info!(%e, "photo blobs not fetched after the session"),
+            }
+        }
         result
+    }
+
+    /// Fetches from `peer` the blobs that items of `group` reference and this device lacks:
+    /// thumbnails, and full photos too on a device set to fetch them.
+    pub async fn fetch_group_photos(&self, peer: EndpointAddr, group: GroupId) -> Result<BlobFetchReport> {
+        let full = self.fetch_photos;
+        let missing = with_store(&self.store, move |s| s.missing_photo_blobs(&group, full)).await??;
+        let this = self.clone();
+        self.runtime
+            .spawn(async move { photos::fetch_blobs(&this.endpoint, &this.blobs, peer, &missing).await })
+            .await
+            .map_err(SyncError::network)?
+    }
+
+    /// Fetches the blobs named (see [`SyncService::fetch_blobs`]).
+    pub async fn fetch_blobs(&self, peer: EndpointAddr, hashes: Vec<String>) -> Result<BlobFetchReport> {
+        let this = self.clone();
+        self.runtime
+            .spawn(async move { photos::fetch_blobs(&this.endpoint, &this.blobs, peer, &hashes).await })
+            .await
+            .map_err(SyncError::network)?
+    }
+
+    /// Makes a photo of an item (or its thumbnail) present here: if it is not, fetches it
+    /// from the device at `peer`, which serves it only to a current member of the item's
+    /// group. Returns what travelled (nothing when it was already here).
+    pub async fn fetch_item_photo(
+        &self,
+        peer: EndpointAddr,
+        group: GroupId,
+        item: ItemId,
+        hash: String,
+        size: PhotoSize,
+    ) -> Result<BlobFetchReport> {
+        let wanted = with_store(&self.store, move |s| -> Result<Option<String>> {
+            let photo = s.item_photo_ref(&group, &item, &hash)?;
+            let blob = match size {
+                PhotoSize::Full => photo.hash,
+                PhotoSize::Thumbnail => photo.thumbnail,
+            };
+            Ok(match s.item_photo(&group, &item, &hash, size)? {
+                PhotoContent::Here(_) => None,
+                PhotoContent::NotHereYet if blob.is_empty() => None,
+                PhotoContent::NotHereYet => Some(blob),
+            })
+        })
+        .await??;
+        let Some(blob) = wanted else { return Ok(BlobFetchReport::default()) };
+        let this = self.clone();
+        self.runtime
+            .spawn(async move { photos::fetch_blobs(&this.endpoint, &this.blobs, peer, &[blob]).await })
+            .await
+            .map_err(SyncError::network)?
     }
 
     async fn run(&self, context: &SessionContext, meter: &mut Meter, addr: EndpointAddr) -> Result<SessionReport> {

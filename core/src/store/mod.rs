@@ -35,6 +35,8 @@ mod maintenance_ops;
 mod merge;
 mod migration_steps;
 pub mod notify;
+pub(crate) mod photo_blobs;
+mod photo_ops;
 pub(crate) mod projection;
 pub(crate) mod queries;
 mod repair;
@@ -51,6 +53,7 @@ pub use error::StoreError;
 pub use label_ops::ScanOutcome;
 pub use merge::{DocumentExport, MergeReport};
 pub use notify::{Notification, NotificationDetail, NotificationKind, NotificationListener};
+pub use photo_ops::{MAX_PHOTOS_PER_ITEM, PhotoContent, PhotoSize, PhotoState};
 pub use queries::{ActivityFilter, ActivityPage, Availability, BookingFilter, BusyInterval, ItemFilter, WaitlistEntry};
 pub use repair::RepairReport;
 
@@ -90,6 +93,8 @@ pub struct Store {
     journal: Option<journal_writer::JournalWriter>,
     /// The sequence number of the last journal record written or applied.
     journal_seq: u64,
+    /// The photo blob store, opened on first use (`photo_ops`).
+    photo_blobs: std::sync::OnceLock<photo_blobs::PhotoBlobs>,
     /// Held while the store is open (see `lock_store`).
     _lock: Option<std::fs::File>,
 }
@@ -215,6 +220,7 @@ impl Store {
             commits_since_checkpoint: 0,
             journal: None,
             journal_seq: 0,
+            photo_blobs: std::sync::OnceLock::new(),
             _lock: lock,
         };
         if (1..5).contains(&version_before) {

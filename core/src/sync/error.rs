@@ -26,6 +26,12 @@ pub enum SyncError {
     /// The checksum does not match: the data was damaged.
     #[error("the checksum does not match: the data is damaged")]
     Corrupted,
+    /// A photo carried in a bundle does not match its hash: nothing was applied.
+    #[error("the photo {hash} does not match its hash")]
+    PhotoMismatch {
+        /// The hash it should have.
+        hash: String,
+    },
     /// The data could not be decoded although its checksum matched.
     #[error("malformed data: {reason}")]
     Malformed {

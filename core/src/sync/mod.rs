@@ -16,12 +16,14 @@
 //! [`Store::merge_documents`](crate::Store::merge_documents).
 
 pub mod bundle;
+pub mod bundle_photos;
 pub mod error;
 pub mod pipe;
 pub mod protocol;
 pub mod summary;
 
 pub use bundle::{BundleInfo, export_bundle, export_bundle_for, import_bundle, read_bundle};
+pub use bundle_photos::{BundlePhotos, export_bundle_with_photos, import_bundle_with_photos, split_bundle};
 pub use error::SyncError;
 pub use pipe::{PipeReport, PipeSession, Role as PipeRole};
 pub use protocol::{Message, Session, SessionReport};

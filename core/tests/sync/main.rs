@@ -12,6 +12,7 @@ mod fixtures;
 mod hostile;
 mod invites;
 mod net;
+mod photos;
 mod pipe;
 mod protocol;
 mod relays;
