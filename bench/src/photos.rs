@@ -84,7 +84,8 @@ pub fn run(samples: usize) -> Result<(), String> {
 }
 
 /// Adds a `w` x `h` phone photo to an item on a hub and lets `samples` members (each a fresh
-/// device) fetch its thumbnail, then the full photo.
+/// device) fetch its thumbnail (as after a sync, before the list shows), then sync and fetch
+/// the full photo (as on opening the item).
 pub fn measure(samples: usize, w: u32, h: u32) -> Result<Figures, String> {
     let err = |e: delbar_core::Error| e.to_string();
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -110,6 +111,9 @@ pub fn measure(samples: usize, w: u32, h: u32) -> Result<Figures, String> {
     for phone in members {
         let phone = SyncService::start(Arc::new(Mutex::new(phone)), SyncConfig::default()).map_err(err)?;
         let thumb = phone.fetch_blobs(addr.clone(), std::slice::from_ref(&photo.thumbnail)).map_err(err)?;
+        // The item's record reaches the phone with sync (its thumbnail is here already), then
+        // the member opens the item.
+        phone.sync_with(addr.clone(), &group).map_err(err)?;
         let full = phone.fetch_item_photo(addr.clone(), &group, &item, &photo.hash, PhotoSize::Full).map_err(err)?;
         if thumb.fetched != 1 || full.fetched != 1 {
             return Err(format!("a fetch moved {} and {} blobs, not one each", thumb.fetched, full.fetched));
