@@ -761,6 +761,7 @@ fn field(name: &'static str, locale: Locale) -> &'static str {
         "location" => ("plats", "sted"),
         "note" => ("anteckning", "notat"),
         "tag" => ("tagg", "stikkord"),
+        "plan note" => ("planens anteckning", "planens notat"),
         _ => (name, name),
     };
     locale.pick(name, sv, nb)
@@ -1161,6 +1162,20 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
                 "Etikettens QR-kode kunne ikke lages.",
             )
             .to_owned(),
+        D::DisallowedCharacter { field: f, code_point, position } => {
+            let f = quoted(field(f, l), l);
+            match l {
+                Locale::En => format!(
+                    "The field {f} must not contain the control or invisible character U+{code_point:04X} (character {position})."
+                ),
+                Locale::Sv => format!(
+                    "Fältet {f} får inte innehålla styrtecknet eller det osynliga tecknet U+{code_point:04X} (tecken {position})."
+                ),
+                Locale::Nb => format!(
+                    "Feltet {f} kan ikke inneholde kontrolltegnet eller det usynlige tegnet U+{code_point:04X} (tegn {position})."
+                ),
+            }
+        }
     }
 }
 
@@ -1410,6 +1425,23 @@ mod tests {
 
     fn domain(e: DomainError) -> Error {
         Error::Domain(e)
+    }
+
+    #[test]
+    fn a_refused_character_is_named_by_its_code_point_in_every_locale() {
+        let e = domain(DomainError::DisallowedCharacter { field: "member name", code_point: 0x202e, position: 4 });
+        assert_eq!(
+            error_message(&e, Locale::En),
+            "The field “member name” must not contain the control or invisible character U+202E (character 4)."
+        );
+        assert_eq!(
+            error_message(&e, Locale::Sv),
+            "Fältet ”medlemsnamn” får inte innehålla styrtecknet eller det osynliga tecknet U+202E (tecken 4)."
+        );
+        assert_eq!(
+            error_message(&e, Locale::Nb),
+            "Feltet «medlemsnavn» kan ikke inneholde kontrolltegnet eller det usynlige tegnet U+202E (tegn 4)."
+        );
     }
 
     #[test]

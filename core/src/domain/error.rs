@@ -231,4 +231,16 @@ pub enum DomainError {
         /// Why.
         reason: String,
     },
+    /// A text field holds a character it may not hold: a control character (ESC, BEL, a
+    /// line break in a one-line field), a bidirectional override or an invisible character
+    /// (see [`crate::domain::input`]).
+    #[error("{field} must not contain the control or invisible character U+{code_point:04X} (character {position})")]
+    DisallowedCharacter {
+        /// Which field.
+        field: &'static str,
+        /// The character's code point (shown as `U+202E`).
+        code_point: u32,
+        /// Its place in the text, counted in characters from 1.
+        position: usize,
+    },
 }

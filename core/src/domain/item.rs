@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::domain::DomainError;
+use crate::domain::input;
 use crate::domain::maintenance::MaintenancePlan;
 use crate::ids::{BookingId, ItemId, MaintenanceId, MemberId, PlanId};
 use crate::time::Timestamp;
@@ -359,17 +360,20 @@ pub(crate) fn clean_name(field: &'static str, s: &str) -> Result<String, DomainE
     if s.is_empty() {
         return Err(DomainError::EmptyField { field });
     }
-    check_len(field, s, MAX_NAME_CHARS)?;
+    check_line(field, s, MAX_NAME_CHARS)?;
     Ok(s.to_owned())
 }
 
-/// Checks a free text field's length.
+/// Checks a free text field (a description or note: lines and tabs allowed): its length and
+/// its characters ([`crate::domain::input`]).
 pub(crate) fn check_len(field: &'static str, s: &str, max: usize) -> Result<(), DomainError> {
-    let len = s.chars().count();
-    if len > max {
-        return Err(DomainError::FieldTooLong { field, len, max });
-    }
-    Ok(())
+    input::check_field(field, s, input::Lines::Many, max)
+}
+
+/// Checks a one-line text field (a category, tag, place or label): its length and its
+/// characters ([`crate::domain::input`]).
+pub(crate) fn check_line(field: &'static str, s: &str, max: usize) -> Result<(), DomainError> {
+    input::check_field(field, s, input::Lines::One, max)
 }
 
 fn clean_tags(tags: &[String]) -> Result<Vec<String>, DomainError> {
@@ -379,7 +383,7 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>, DomainError> {
         if t.is_empty() {
             continue;
         }
-        check_len("tag", &t, 60)?;
+        check_line("tag", &t, 60)?;
         out.push(t);
     }
     out.sort();
@@ -395,7 +399,7 @@ fn check_quantity(q: i64) -> Result<u32, DomainError> {
 }
 
 fn check_location(loc: &Location) -> Result<Location, DomainError> {
-    check_len("location", &loc.text, MAX_NAME_CHARS)?;
+    check_line("location", &loc.text, MAX_NAME_CHARS)?;
     match (loc.lat, loc.lon) {
         (None, None) => {}
         (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0 => {}
@@ -416,7 +420,7 @@ pub fn check_photo_hash(p: &str) -> Result<String, DomainError> {
     if p.len() == 64 && p.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(p)
     } else {
-        Err(DomainError::InvalidPhotoHash { given: p })
+        Err(DomainError::InvalidPhotoHash { given: input::echo(&p) })
     }
 }
 
@@ -431,7 +435,7 @@ impl ItemDraft {
     /// Validates the draft and builds the item it describes.
     pub fn into_item(self, id: ItemId, created: Timestamp) -> Result<Item, DomainError> {
         check_len("description", &self.description, MAX_TEXT_CHARS)?;
-        check_len("category", self.category.trim(), 100)?;
+        check_line("category", self.category.trim(), 100)?;
         self.rules.validate()?;
         Ok(Item {
             id,
@@ -467,7 +471,7 @@ impl ItemPatch {
             out.description = d.trim().to_owned();
         }
         if let Some(c) = &self.category {
-            check_len("category", c.trim(), 100)?;
+            check_line("category", c.trim(), 100)?;
             out.category = c.trim().to_lowercase();
         }
         if let Some(t) = &self.tags {

@@ -86,7 +86,7 @@ impl Schedule {
 
     /// Parses a yearly date written `MM-DD` (`03-15`).
     pub fn yearly(text: &str) -> Result<Schedule, DomainError> {
-        let bad = || DomainError::InvalidDate { given: text.trim().to_owned() };
+        let bad = || DomainError::InvalidDate { given: crate::domain::input::echo(text.trim()) };
         let (m, d) = text.trim().split_once('-').ok_or_else(bad)?;
         let month: u8 = m.parse().map_err(|_| bad())?;
         let day: u8 = d.parse().map_err(|_| bad())?;

@@ -8,6 +8,7 @@ mod booking;
 mod error;
 mod group;
 pub mod hlc;
+pub mod input;
 pub mod item;
 pub mod label;
 pub mod maintenance;

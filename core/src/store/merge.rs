@@ -105,8 +105,9 @@ impl Store {
         // find the member when they are resolved.
         let mut ordered: Vec<(DocKey, &DocumentExport)> = Vec::with_capacity(docs.len());
         for export in docs {
-            let key = DocKey::parse(&export.key)
-                .ok_or_else(|| StoreError::InvalidData { reason: format!("unknown document key '{}'", export.key) })?;
+            let key = DocKey::parse(&export.key).ok_or_else(|| StoreError::InvalidData {
+                reason: format!("unknown document key '{}'", crate::domain::input::echo(&export.key)),
+            })?;
             ordered.push((key, export));
         }
         ordered.sort_by_key(|(key, _)| *key != DocKey::Catalogue);

@@ -87,8 +87,9 @@ pub(crate) fn validate_documents(documents: Vec<DocumentExport>) -> Result<Vec<D
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::with_capacity(documents.len());
     for d in documents {
-        let key = DocKey::parse(&d.key)
-            .ok_or_else(|| SyncError::Malformed { reason: format!("unknown document key '{}'", d.key) })?;
+        let key = DocKey::parse(&d.key).ok_or_else(|| SyncError::Malformed {
+            reason: format!("unknown document key '{}'", crate::domain::input::echo(&d.key)),
+        })?;
         if !seen.insert(key) {
             return Err(SyncError::Malformed { reason: format!("document {key} appears twice") }.into());
         }
