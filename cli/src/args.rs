@@ -769,19 +769,21 @@ pub struct HistoryArgs {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    Role::parse(s).ok_or_else(|| format!("'{s}' is not a role; use steward or member"))
+    Role::parse(s).ok_or_else(|| format!("'{}' is not a role; use steward or member", crate::escape::echo(s)))
 }
 
 fn parse_condition(s: &str) -> Result<Condition, String> {
-    Condition::parse(s)
-        .ok_or_else(|| format!("'{s}' is not a condition; use good, worn, needs-repair or out-of-service"))
+    Condition::parse(s).ok_or_else(|| {
+        format!("'{}' is not a condition; use good, worn, needs-repair or out-of-service", crate::escape::echo(s))
+    })
 }
 
 fn parse_state(s: &str) -> Result<BookingState, String> {
     BookingState::parse(&s.trim().to_ascii_lowercase().replace(['-', ' '], "_")).ok_or_else(|| {
         format!(
-            "'{s}' is not a booking state; use requested, confirmed, declined, cancelled, checked-out, \
-             returned, waitlisted or bumped"
+            "'{}' is not a booking state; use requested, confirmed, declined, cancelled, checked-out, \
+             returned, waitlisted or bumped",
+            crate::escape::echo(s)
         )
     })
 }
@@ -796,18 +798,29 @@ fn parse_span(s: &str) -> Result<Span, String> {
         "h" | "hour" | "hours" => 3_600_000,
         "d" | "day" | "days" => 86_400_000,
         "w" | "week" | "weeks" => 604_800_000,
-        _ => return Err(format!("'{s}' is not a span; use a number and s, m, h, d or w (48h, 7d)")),
+        _ => {
+            return Err(format!(
+                "'{}' is not a span; use a number and s, m, h, d or w (48h, 7d)",
+                crate::escape::echo(s)
+            ));
+        }
     };
     match number.parse::<i64>().ok().and_then(|n| n.checked_mul(unit_ms)) {
         Some(ms) if ms > 0 => Ok(Span(ms)),
-        _ => Err(format!("'{s}' is not a positive span; use a number and s, m, h, d or w (48h, 7d)")),
+        _ => Err(format!(
+            "'{}' is not a positive span; use a number and s, m, h, d or w (48h, 7d)",
+            crate::escape::echo(s)
+        )),
     }
 }
 
 fn parse_limit(s: &str) -> Result<Limit, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "none" | "no" | "off" | "unlimited" => Ok(Limit(None)),
-        n => n.parse::<i64>().map(|n| Limit(Some(n))).map_err(|_| format!("'{s}' is not a whole number or `none`")),
+        n => n
+            .parse::<i64>()
+            .map(|n| Limit(Some(n)))
+            .map_err(|_| format!("'{}' is not a whole number or `none`", crate::escape::echo(s))),
     }
 }
 
@@ -815,7 +828,7 @@ fn parse_yes_no(s: &str) -> Result<bool, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "yes" | "y" | "true" | "on" | "1" => Ok(true),
         "no" | "n" | "false" | "off" | "0" => Ok(false),
-        _ => Err(format!("'{s}' is not yes or no")),
+        _ => Err(format!("'{}' is not yes or no", crate::escape::echo(s))),
     }
 }
 

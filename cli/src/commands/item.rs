@@ -31,7 +31,7 @@ pub fn run(ctx: &mut Ctx, command: ItemCommand) -> CliResult<Outcome> {
             let filter =
                 ItemFilter { text: Some(words.join(" ")), include_retired: all, limit, ..ItemFilter::default() };
             let items = ctx.store.items(&group.id, &filter)?;
-            items_outcome(ctx, &items, &format!("Nothing matches '{}'.", words.join(" ")))
+            items_outcome(ctx, &items, &format!("Nothing matches '{}'.", crate::escape::echo(&words.join(" "))))
         }
         ItemCommand::Show { item } => {
             let item = resolve::item(&ctx.store, &group.id, &item)?;

@@ -196,7 +196,10 @@ pub fn photo_hash(given: &str) -> CliResult<String> {
         return Ok(trimmed.to_ascii_lowercase());
     }
     let bytes = std::fs::read(trimmed).map_err(|e| {
-        CliError::input(format!("--photo: '{trimmed}' is neither a 64-hex hash nor a readable file ({e})"))
+        CliError::input(format!(
+            "--photo: '{}' is neither a 64-hex hash nor a readable file ({e})",
+            crate::escape::echo(trimmed)
+        ))
     })?;
     Ok(blake3::hash(&bytes).to_hex().to_string())
 }

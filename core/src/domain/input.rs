@@ -64,23 +64,44 @@ fn is_emoji_part(c: char) -> bool {
     c != '#' && c != '*' && !c.is_ascii_digit() && (c.is_emoji_char() || c == '\u{fe0f}')
 }
 
-/// Checks that `s` holds only characters a field of this kind may hold; the error names the
-/// field, the first refused character (`U+202E`) and its place (from 1).
-pub fn check_text(field: &'static str, s: &str, lines: Lines) -> Result<(), DomainError> {
+/// Each character of `s` with its place (from 0) and whether a field of this kind refuses it.
+fn judged(s: &str, lines: Lines) -> impl Iterator<Item = (usize, char, bool)> + '_ {
     let mut previous: Option<char> = None;
     let mut chars = s.chars().enumerate().peekable();
-    while let Some((i, c)) = chars.next() {
+    std::iter::from_fn(move || {
+        let (i, c) = chars.next()?;
         let next = chars.peek().map(|(_, next)| *next);
         let joins_emoji = c == '\u{200d}' && previous.is_some_and(is_emoji_part) && next.is_some_and(is_emoji_part);
         // A Windows line break (CR LF) is a line break; a lone CR would let text overwrite
         // its own line on a terminal.
         let line_break = c == '\r' && lines == Lines::Many && next == Some('\n');
-        if !joins_emoji && !line_break && !allowed(c, lines) {
-            return Err(DomainError::DisallowedCharacter { field, code_point: u32::from(c), position: i + 1 });
-        }
         previous = Some(c);
+        Some((i, c, !joins_emoji && !line_break && !allowed(c, lines)))
+    })
+}
+
+/// Checks that `s` holds only characters a field of this kind may hold; the error names the
+/// field, the first refused character (`U+202E`) and its place (from 1).
+pub fn check_text(field: &'static str, s: &str, lines: Lines) -> Result<(), DomainError> {
+    match judged(s, lines).find(|(_, _, refused)| *refused) {
+        Some((i, c, _)) => Err(DomainError::DisallowedCharacter { field, code_point: u32::from(c), position: i + 1 }),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// `s` with every character a field of this kind refuses written as a visible escape
+/// (`\u{202e}`), for showing text that did not pass [`check_text`] (it came from a device
+/// of an older version, or a hostile one) where a person reads it.
+pub fn escape(s: &str, lines: Lines) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (_, c, refused) in judged(s, lines) {
+        if refused {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Checks a field's characters and its length in characters.
@@ -97,19 +118,10 @@ pub fn check_field(field: &'static str, s: &str, lines: Lines, max_chars: usize)
 /// visible escape (`\u{202e}`), so an error never carries a screenful of text or a terminal
 /// command.
 pub fn echo(s: &str) -> String {
-    let mut out = String::with_capacity(s.len().min(MAX_ECHO_CHARS * 4));
-    for (i, c) in s.chars().enumerate() {
-        if i == MAX_ECHO_CHARS {
-            out.push('…');
-            break;
-        }
-        if is_hidden_or_control(c) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
+    match s.char_indices().nth(MAX_ECHO_CHARS) {
+        Some((cut, _)) => escape(s.get(..cut).unwrap_or_default(), Lines::One) + "…",
+        None => escape(s, Lines::One),
     }
-    out
 }
 
 #[cfg(test)]
@@ -218,5 +230,7 @@ mod tests {
         assert_eq!(e.chars().count(), MAX_ECHO_CHARS + 1);
         assert!(e.ends_with('…'));
         assert_eq!(echo(&"y".repeat(MAX_ECHO_CHARS)), "y".repeat(MAX_ECHO_CHARS));
+        assert_eq!(echo("👨\u{200d}👩"), "👨\u{200d}👩");
+        assert_eq!(escape("a\r\nb\rc", Lines::Many), "a\r\nb\\u{d}c");
     }
 }
