@@ -392,6 +392,7 @@ fn from_sync(error: SyncError, text: String) -> DelbarError {
         S::Refused { .. } | S::NotAMemberDevice { .. } => DelbarError::SyncRefused { reason, text },
         S::Network { .. } | S::TimedOut { .. } => DelbarError::Network { reason, text },
         S::NotRunning => DelbarError::SyncNotRunning { text },
+        S::Io { .. } => DelbarError::Storage { reason, text },
         _ => DelbarError::Sync { reason, text },
     }
 }

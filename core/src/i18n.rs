@@ -605,6 +605,11 @@ fn sync_message(error: &SyncError, locale: Locale) -> &'static str {
             "Synkningen är avstängd. Slå på den och försök igen.",
             "Synkroniseringen er slått av. Slå den på og prøv igjen.",
         ),
+        S::Io { .. } => locale.pick(
+            "The file could not be read or written. Check that it is there and that the storage works.",
+            "Filen gick inte att läsa eller skriva. Kontrollera att den finns och att lagringen fungerar.",
+            "Filen kunne ikke leses eller skrives. Sjekk at den finnes og at lagringen virker.",
+        ),
         _ => locale.pick(
             "Syncing with the other device did not work; nothing of it was applied.",
             "Synkningen med den andra enheten misslyckades; inget av den togs in.",

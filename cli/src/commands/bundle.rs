@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use delbar_core::ids::DeviceId;
-use delbar_core::sync::{BundleInfo, KnownHeads, export_bundle, import_bundle, read_bundle};
+use delbar_core::sync::{
+    BundleOutline, KnownHeads, import_bundle_file, inspect_bundle_file, read_bundle_header, write_bundle_file,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::args::BundleCommand;
@@ -67,13 +69,13 @@ fn export(ctx: &Ctx, for_peer: Option<&Path>, for_device: Option<&str>, out_path
             heads: delbar_core::net::status::known_heads_of(&ctx.store, &group.id, &device)?,
         });
     }
-    let bytes = export_bundle(&ctx.store, &group.id, peer.as_ref().map(|p| &p.heads))?;
-    let info = read_bundle(&bytes)?;
-    files::write_atomic(out_path, &bytes)?;
+    let bytes = write_bundle_file(&ctx.store, &group.id, peer.as_ref().map(|p| &p.heads), out_path)?;
+    // Read back as a stream: what was written verifies.
+    let info = inspect_bundle_file(out_path)?;
     if ctx.json {
         return Ok(Outcome::json(json::object(vec![
             ("file", shown(out_path).into()),
-            ("bytes", bytes.len().into()),
+            ("bytes", bytes.into()),
             ("for_peer", peer.as_ref().map(|p| p.device.clone().into()).unwrap_or(serde_json::Value::Null)),
             ("bundle", info_json(&info)?),
         ])));
@@ -87,7 +89,7 @@ fn export(ctx: &Ctx, for_peer: Option<&Path>, for_device: Option<&str>, out_path
     text.line(format!(
         "Wrote {} ({}): {what} of {}, {n} document{}, signed by this device ({}).",
         shown(out_path),
-        size(bytes.len() as u64),
+        size(bytes),
         group.name,
         plural(n),
         info.device.short()
@@ -96,11 +98,17 @@ fn export(ctx: &Ctx, for_peer: Option<&Path>, for_device: Option<&str>, out_path
 }
 
 fn import(ctx: &mut Ctx, file: &Path) -> CliResult<Outcome> {
-    let bytes = files::read(file)?;
-    let info = read_bundle(&bytes)?;
-    let group = if ctx.has_group_arg() { ctx.group_id_to_receive()? } else { info.group.clone() };
+    // Only the header is read to learn the group; the import reads the file as a stream.
+    let group = if ctx.has_group_arg() {
+        ctx.group_id_to_receive()?
+    } else {
+        let reader =
+            std::fs::File::open(file).map_err(|e| CliError::Io(format!("cannot read {}: {e}", shown(file))))?;
+        read_bundle_header(reader)?.group
+    };
     let first_contact = ctx.store.group(&group).is_err();
-    let report = import_bundle(&mut ctx.store, &group, &bytes)?;
+    let imported = import_bundle_file(&mut ctx.store, Some(&group), file)?;
+    let (info, report) = (&imported, &imported.report);
     let name = ctx.store.group(&group)?.name;
     if ctx.json {
         return Ok(Outcome::json(json::object(vec![
@@ -108,7 +116,7 @@ fn import(ctx: &mut Ctx, file: &Path) -> CliResult<Outcome> {
             ("group_name", name.into()),
             ("from_device", info.device.as_str().into()),
             ("first_contact", first_contact.into()),
-            ("merged", json::value(&report)?),
+            ("merged", json::value(report)?),
         ])));
     }
     let mut text = Text::new();
@@ -130,35 +138,34 @@ fn import(ctx: &mut Ctx, file: &Path) -> CliResult<Outcome> {
 
 /// `delbar bundle info FILE`: needs no store.
 pub fn info(file: &Path, json_output: bool) -> CliResult<Outcome> {
-    let bytes = files::read(file)?;
-    let info = read_bundle(&bytes)?;
+    let info = inspect_bundle_file(file)?;
     if json_output {
         return Ok(Outcome::json(json::object(vec![
             ("file", shown(file).into()),
-            ("bytes", bytes.len().into()),
+            ("bytes", info.bytes.into()),
             ("bundle", info_json(&info)?),
         ])));
     }
     let mut text = Text::new();
     text.fields(&[
-        ("File", format!("{} ({})", shown(file), size(bytes.len() as u64))),
+        ("File", format!("{} ({})", shown(file), size(info.bytes))),
         ("Group", info.group.to_string()),
         ("Signed by", format!("device {} (signature and checksum verified)", info.device)),
         ("Exported", local(info.created)),
     ]);
     let mut table = Table::new(&["DOCUMENT", "BYTES"]);
-    for d in &info.documents {
-        table.row(vec![d.key.clone(), d.data.len().to_string()]);
+    for (key, bytes) in &info.documents {
+        table.row(vec![key.clone(), bytes.to_string()]);
     }
     text.table(&table, "No documents: the device it was made for lacked nothing.");
     Ok(Outcome::text(text))
 }
 
-fn info_json(info: &BundleInfo) -> CliResult<serde_json::Value> {
+fn info_json(info: &BundleOutline) -> CliResult<serde_json::Value> {
     let documents: Vec<serde_json::Value> = info
         .documents
         .iter()
-        .map(|d| json::object(vec![("key", d.key.as_str().into()), ("bytes", d.data.len().into())]))
+        .map(|(key, bytes)| json::object(vec![("key", key.as_str().into()), ("bytes", (*bytes).into())]))
         .collect();
     Ok(json::object(vec![
         ("group", info.group.as_str().into()),

@@ -21,7 +21,11 @@ pub mod pipe;
 pub mod protocol;
 pub mod summary;
 
-pub use bundle::{BundleInfo, export_bundle, export_bundle_for, import_bundle, read_bundle};
+pub use bundle::{
+    BundleHeader, BundleImport, BundleInfo, BundleOutline, export_bundle, export_bundle_for, import_bundle,
+    import_bundle_file, import_bundle_from, inspect_bundle, inspect_bundle_file, read_bundle, read_bundle_header,
+    write_bundle, write_bundle_file, write_bundle_file_for,
+};
 pub use error::SyncError;
 pub use pipe::{PipeReport, PipeSession, Role as PipeRole};
 pub use protocol::{Message, Session, SessionReport};
@@ -66,7 +70,7 @@ pub(crate) fn authorize_sender(
 }
 
 /// Whether a catalogue (as automerge bytes) lists `device` as a current member's device.
-fn catalogue_lists_device(data: &[u8], device: &DeviceId) -> Result<bool> {
+pub(crate) fn catalogue_lists_device(data: &[u8], device: &DeviceId) -> Result<bool> {
     let strict = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
     let doc = automerge::AutoCommit::load_with_options(data, strict).map_err(SyncError::malformed)?;
     for r in all_entities(&doc, &DocKey::Catalogue)? {
