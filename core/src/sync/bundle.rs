@@ -497,8 +497,9 @@ fn walk<R: Read>(mut src: Source<R>) -> Result<Walked, SyncError> {
 /// catalogue comes first. Returns its key and the size of its changes.
 fn check_document(bytes: &[u8], keys: &mut BTreeSet<DocKey>) -> Result<(DocKey, u64), SyncError> {
     let record: RecordRef<'_> = postcard::from_bytes(bytes).map_err(SyncError::malformed)?;
-    let key = DocKey::parse(record.key)
-        .ok_or_else(|| SyncError::Malformed { reason: format!("unknown document key '{}'", record.key) })?;
+    let key = DocKey::parse(record.key).ok_or_else(|| SyncError::Malformed {
+        reason: format!("unknown document key '{}'", crate::domain::input::echo(record.key)),
+    })?;
     if key == DocKey::Catalogue && !keys.is_empty() {
         return Err(SyncError::Malformed { reason: "the catalogue is not the first document".into() });
     }
