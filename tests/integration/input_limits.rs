@@ -127,3 +127,127 @@ fn a_bad_id_is_echoed_short_and_escaped() {
     assert_eq!(given, &format!("\\u{{1b}}[2J{}…", "x".repeat(76)));
     assert!(e.to_string().len() < 200, "{e}");
 }
+
+/// Each range at its lower bound, its upper bound and one past each, on the store: the
+/// values inside are written, the ones outside refused with the range, changing nothing.
+#[test]
+fn every_number_has_a_stated_range_at_both_ends() {
+    use delbar_core::domain::LoanRules;
+    use delbar_core::domain::limits::*;
+
+    let mut fx = Fixture::new();
+    let g = fx.group.clone();
+    // Quantity.
+    for q in [0, MAX_QUANTITY + 1, 1_000_000, 4_294_967_296] {
+        let e = refused(&mut fx, |s, g| s.add_item(g, ItemDraft { quantity: q, ..ItemDraft::named("Såg") }));
+        assert_eq!(e, DomainError::InvalidQuantity { given: q });
+    }
+    assert_eq!(
+        DomainError::InvalidQuantity { given: 1_000_000 }.to_string(),
+        "quantity must be between 1 and 10000 (given 1000000)"
+    );
+    let big = fx.item("Skruvar", MAX_QUANTITY);
+    assert_eq!(big.quantity, 10_000);
+    let small = fx.item("Stege", 1);
+    let e = refused(&mut fx, |s, g| {
+        s.update_item(g, &small.id, &ItemPatch { quantity: Some(MAX_QUANTITY + 1), ..ItemPatch::default() })
+    });
+    assert_eq!(e, DomainError::InvalidQuantity { given: MAX_QUANTITY + 1 });
+
+    // Units of a booking: never wrapped to a small number, never clamped.
+    for units in [0, MAX_UNITS + 1, 4_294_967_296, 4_294_967_297, i64::MAX] {
+        let e = refused(&mut fx, |s, g| s.book(g, &request(&big.id, at_hours(24), at_hours(26), units)));
+        assert_eq!(e, DomainError::InvalidUnits { given: units });
+    }
+    assert_eq!(fx.store.book(&g, &request(&big.id, at_hours(24), at_hours(26), MAX_UNITS)).unwrap().units, 10_000);
+    assert_eq!(fx.store.book(&g, &request(&small.id, at_hours(24), at_hours(26), 1)).unwrap().units, 1);
+
+    // Tags: at most 50 (after duplicates are merged), each at most 60 characters.
+    let tags = |n: usize| (0..n).map(|i| format!("t{i}")).collect::<Vec<_>>();
+    let with_tags = |t: Vec<String>| ItemDraft { tags: t, ..ItemDraft::named("Taggad") };
+    assert_eq!(fx.item_from(with_tags(tags(MAX_TAGS))).tags.len(), 50);
+    let e = refused(&mut fx, |s, g| s.add_item(g, with_tags(tags(MAX_TAGS + 1))));
+    assert_eq!(e, DomainError::TooMany { what: "tags", given: 51, max: 50 });
+    let started = std::time::Instant::now();
+    let e = refused(&mut fx, |s, g| s.add_item(g, with_tags(tags(10_000))));
+    assert_eq!(e, DomainError::TooMany { what: "tags", given: 10_000, max: 50 });
+    assert!(started.elapsed().as_secs() < 5, "10,000 tags took {:?}", started.elapsed());
+    let mut twice = tags(MAX_TAGS);
+    twice.extend(tags(MAX_TAGS));
+    assert_eq!(fx.item_from(with_tags(twice)).tags.len(), 50);
+    assert_eq!(fx.item_from(with_tags(vec!["x".repeat(MAX_TAG_CHARS)])).tags[0].len(), 60);
+    let e = refused(&mut fx, |s, g| s.add_item(g, with_tags(vec!["x".repeat(MAX_TAG_CHARS + 1)])));
+    assert_eq!(e, DomainError::FieldTooLong { field: "tag", len: 61, max: 60 });
+
+    // Loan rules: each at both ends and one past.
+    type Set = fn(&mut LoanRules, i64);
+    let cases: [(&str, Set, i64, i64); 5] = [
+        ("max_loan_hours", |r, v| r.max_loan_hours = Some(v), 1, MAX_LOAN_HOURS),
+        ("max_advance_days", |r, v| r.max_advance_days = Some(v), 1, MAX_ADVANCE_DAYS),
+        ("min_notice_hours", |r, v| r.min_notice_hours = Some(v), 0, MAX_NOTICE_HOURS),
+        ("max_concurrent_per_member", |r, v| r.max_concurrent_per_member = Some(v as u32), 1, MAX_PER_MEMBER),
+        ("buffer_minutes", |r, v| r.buffer_minutes = v, 0, MAX_BUFFER_MINUTES),
+    ];
+    for (rule, set, min, max) in cases {
+        for ok in [min, max] {
+            let mut rules = LoanRules::default();
+            set(&mut rules, ok);
+            fx.item_from(ItemDraft { rules, ..ItemDraft::named("Regel") });
+        }
+        for bad in [min - 1, max + 1, 4_294_967_295] {
+            let mut rules = LoanRules::default();
+            set(&mut rules, bad);
+            let e = refused(&mut fx, |s, g| s.add_item(g, ItemDraft { rules, ..ItemDraft::named("Regel") }));
+            let DomainError::InvalidRule { rule: r, expected, given } = &e else { panic!("{e:?}") };
+            assert_eq!((*r, *given), (rule, bad));
+            assert_eq!(*expected, format!("{min} to {max}"));
+            assert!(e.to_string().contains(&format!("must be {min} to {max}")), "{e}");
+        }
+    }
+
+    // The pickup window of waitlist offers.
+    fx.store.update_group(&g, None, None, Some(1)).unwrap();
+    fx.store.update_group(&g, None, None, Some(MAX_PICKUP_HOURS)).unwrap();
+    for bad in [0, MAX_PICKUP_HOURS + 1] {
+        let e = refused(&mut fx, |s, g| s.update_group(g, None, None, Some(bad)));
+        assert_eq!(e, DomainError::InvalidRule { rule: "pickup_window_hours", expected: "1 to 336", given: bad });
+    }
+
+    // Maintenance plans: every N days or loans.
+    for (days, loans) in [(1, 1), (MAX_INTERVAL, MAX_INTERVAL)] {
+        fx.store.add_maintenance_plan(&g, &small.id, Schedule::EveryDays { days }, false, "").unwrap();
+        fx.store.add_maintenance_plan(&g, &small.id, Schedule::EveryLoans { loans }, false, "").unwrap();
+    }
+    for bad in [0, MAX_INTERVAL + 1] {
+        let e =
+            refused(&mut fx, |s, g| s.add_maintenance_plan(g, &small.id, Schedule::EveryDays { days: bad }, false, ""));
+        assert_eq!(e, DomainError::InvalidRule { rule: "every_days", expected: "1 to 10000", given: i64::from(bad) });
+    }
+    assert_eq!(
+        interval("every_days", 4_294_967_296).unwrap_err().to_string(),
+        "every_days must be 1 to 10000 (given 4294967296)"
+    );
+    assert_clean(&mut fx.store);
+}
+
+/// A kit of at most 100 parts, 1 to 1000 units of each.
+#[test]
+fn a_kit_holds_at_most_100_parts() {
+    use delbar_core::domain::limits::{MAX_KIT_PARTS, MAX_UNITS_PER_PART};
+    use std::collections::BTreeMap;
+
+    let mut fx = Fixture::new();
+    let parts: Vec<ItemId> = (0..=MAX_KIT_PARTS).map(|i| fx.item(&format!("Del {i}"), 1).id).collect();
+    let kit = |n: usize, units: u32| ItemDraft {
+        kit_parts: parts.iter().take(n).map(|p| (p.clone(), units)).collect::<BTreeMap<_, _>>(),
+        ..ItemDraft::named("Sats")
+    };
+    assert_eq!(fx.item_from(kit(MAX_KIT_PARTS, 1)).kit_parts.len(), 100);
+    assert_eq!(fx.item_from(kit(1, MAX_UNITS_PER_PART)).kit_parts.values().next(), Some(&1000));
+    let e = refused(&mut fx, |s, g| s.add_item(g, kit(MAX_KIT_PARTS + 1, 1)));
+    assert_eq!(e, DomainError::TooMany { what: "kit parts", given: 101, max: 100 });
+    for units in [0, MAX_UNITS_PER_PART + 1] {
+        let e = refused(&mut fx, |s, g| s.add_item(g, kit(1, units)));
+        assert_eq!(e, DomainError::InvalidKit { reason: "each part needs 1 to 1000 units per kit" });
+    }
+}

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::domain::DomainError;
-use crate::domain::input;
 use crate::domain::maintenance::MaintenancePlan;
+use crate::domain::{input, limits};
 use crate::ids::{BookingId, ItemId, MaintenanceId, MemberId, PlanId};
 use crate::time::Timestamp;
 
@@ -129,25 +129,17 @@ impl Default for LoanRules {
 }
 
 impl LoanRules {
-    /// Checks every number is in range.
+    /// Checks every number is in its range ([`crate::domain::limits`]).
     pub fn validate(&self) -> Result<(), DomainError> {
-        let positive = |rule: &'static str, v: Option<i64>| match v {
-            Some(v) if v < 1 => Err(DomainError::InvalidRule { rule, expected: "at least 1", given: v }),
-            _ => Ok(()),
-        };
-        positive("max_loan_hours", self.max_loan_hours)?;
-        positive("max_advance_days", self.max_advance_days)?;
-        positive("max_concurrent_per_member", self.max_concurrent_per_member.map(i64::from))?;
-        if let Some(v) = self.min_notice_hours.filter(|v| *v < 0) {
-            return Err(DomainError::InvalidRule { rule: "min_notice_hours", expected: "0 or more", given: v });
-        }
-        if self.buffer_minutes < 0 {
-            return Err(DomainError::InvalidRule {
-                rule: "buffer_minutes",
-                expected: "0 or more",
-                given: self.buffer_minutes,
-            });
-        }
+        use crate::domain::limits::{self as l, expected as e};
+        let range =
+            |rule, v: Option<i64>, min, max, expected| v.map(|v| l::rule(rule, v, min, max, expected)).transpose();
+        range("max_loan_hours", self.max_loan_hours, 1, l::MAX_LOAN_HOURS, e::LOAN_HOURS)?;
+        range("max_advance_days", self.max_advance_days, 1, l::MAX_ADVANCE_DAYS, e::ADVANCE_DAYS)?;
+        range("min_notice_hours", self.min_notice_hours, 0, l::MAX_NOTICE_HOURS, e::NOTICE_HOURS)?;
+        let per_member = self.max_concurrent_per_member.map(i64::from);
+        range("max_concurrent_per_member", per_member, 1, l::MAX_PER_MEMBER, e::PER_MEMBER)?;
+        range("buffer_minutes", Some(self.buffer_minutes), 0, l::MAX_BUFFER_MINUTES, e::BUFFER_MINUTES)?;
         Ok(())
     }
 }
@@ -383,19 +375,17 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>, DomainError> {
         if t.is_empty() {
             continue;
         }
-        check_line("tag", &t, 60)?;
+        check_line("tag", &t, limits::MAX_TAG_CHARS)?;
         out.push(t);
     }
     out.sort();
     out.dedup();
+    limits::count("tags", out.len(), limits::MAX_TAGS)?;
     Ok(out)
 }
 
 fn check_quantity(q: i64) -> Result<u32, DomainError> {
-    if !(1..=100_000).contains(&q) {
-        return Err(DomainError::InvalidQuantity { given: q });
-    }
-    Ok(q as u32)
+    limits::quantity(q)
 }
 
 fn check_location(loc: &Location) -> Result<Location, DomainError> {
@@ -425,7 +415,8 @@ pub fn check_photo_hash(p: &str) -> Result<String, DomainError> {
 }
 
 fn check_kit_parts(parts: BTreeMap<ItemId, u32>) -> Result<BTreeMap<ItemId, u32>, DomainError> {
-    if parts.values().any(|u| *u == 0 || *u > 1000) {
+    limits::count("kit parts", parts.len(), limits::MAX_KIT_PARTS)?;
+    if parts.values().any(|u| *u == 0 || *u > limits::MAX_UNITS_PER_PART) {
         return Err(DomainError::InvalidKit { reason: "each part needs 1 to 1000 units per kit" });
     }
     Ok(parts)

@@ -33,7 +33,7 @@ use crate::ids::{ItemId, MemberId, PlanId};
 use crate::time::{DAY_MS, Timestamp};
 
 /// Longest interval accepted for a plan, in days or loans.
-pub const MAX_INTERVAL: u32 = 10_000;
+pub use crate::domain::limits::MAX_INTERVAL;
 
 /// When a plan wants the item looked after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -63,13 +63,7 @@ pub enum Schedule {
 impl Schedule {
     /// Checks the numbers are in range.
     pub fn validate(&self) -> Result<(), DomainError> {
-        let interval = |rule: &'static str, v: u32| {
-            if (1..=MAX_INTERVAL).contains(&v) {
-                Ok(())
-            } else {
-                Err(DomainError::InvalidRule { rule, expected: "1 to 10000", given: i64::from(v) })
-            }
-        };
+        let interval = |rule: &'static str, v: u32| crate::domain::limits::interval(rule, i64::from(v)).map(|_| ());
         match *self {
             Schedule::EveryDays { days } => interval("every_days", days),
             Schedule::EveryLoans { loans } => interval("every_loans", loans),

@@ -11,6 +11,7 @@ pub mod hlc;
 pub mod input;
 pub mod item;
 pub mod label;
+pub mod limits;
 pub mod maintenance;
 pub mod permissions;
 pub mod resolution;

@@ -81,12 +81,8 @@ impl Store {
             group.description = d.trim().to_owned();
         }
         if let Some(h) = pickup_window_hours {
-            if !(1..=24 * 14).contains(&h) {
-                return Err(
-                    DomainError::InvalidRule { rule: "pickup_window_hours", expected: "1 to 336", given: h }.into()
-                );
-            }
-            group.pickup_window_hours = h;
+            use crate::domain::limits::{MAX_PICKUP_HOURS, expected, rule};
+            group.pickup_window_hours = rule("pickup_window_hours", h, 1, MAX_PICKUP_HOURS, expected::PICKUP_HOURS)?;
         }
         let activity = self.activity_entry(&me, ActivityAction::GroupEdited, None, None, group.name.clone());
         self.commit_writes(id, vec![(DocKey::Catalogue, Entity::Group(group.clone())), activity])?;
