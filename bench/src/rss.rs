@@ -40,10 +40,7 @@ pub fn rows(built: &Built, dir: &Path, in_process: bool) -> Result<Vec<Row>, Str
         source.add_member(&built.group, name, Role::Member, Some((device, "phone"))).map_err(err)?;
     }
     let bundle = dir.join("full.bundle");
-    let bytes = delbar_core::sync::export_bundle(&source, &built.group, None).map_err(err)?;
-    std::fs::write(&bundle, &bytes).map_err(|e| e.to_string())?;
-    let bundle_bytes = bytes.len() as u64;
-    drop(bytes);
+    let bundle_bytes = delbar_core::sync::write_bundle_file(&source, &built.group, None, &bundle).map_err(err)?;
 
     eprintln!("peak memory: full bundle import ({} KB)...", bundle_bytes / 1024);
     let import = run("import", &bundle.display().to_string(), &built.group, &import_db, in_process)?;
@@ -93,8 +90,8 @@ fn receive(what: &str, input: &str, group: &str, db: &str) -> Result<f64, String
     let mut store = Store::open(db).map_err(err)?;
     match what {
         "import" => {
-            let bytes = std::fs::read(input).map_err(|e| e.to_string())?;
-            delbar_core::sync::import_bundle(&mut store, &group, &bytes).map_err(err)?;
+            // Read as a stream, one document at a time, as `delbar bundle import` does.
+            delbar_core::sync::import_bundle_file(&mut store, Some(&group), Path::new(input)).map_err(err)?;
         }
         "first-contact" => {
             let peer = parse_peer_addr(input).map_err(|e| e.to_string())?;

@@ -363,7 +363,9 @@ fn from_domain(error: DomainError, text: String) -> DelbarError {
         | D::InvalidKit { .. }
         | D::InvalidDate { .. }
         | D::LabelCount { .. }
-        | D::LabelText { .. } => DelbarError::InvalidInput { reason, text },
+        | D::LabelText { .. }
+        | D::DisallowedCharacter { .. }
+        | D::TooMany { .. } => DelbarError::InvalidInput { reason, text },
         D::NotQualified { item } => DelbarError::NotQualified { item_name: item, text },
         D::NoNeedToWait { item } => DelbarError::NoNeedToWait { item_name: item, text },
         D::NoOffer { .. } => DelbarError::NoOffer { reason, text },
@@ -397,6 +399,7 @@ fn from_sync(error: SyncError, text: String) -> DelbarError {
         S::Refused { .. } | S::NotAMemberDevice { .. } => DelbarError::SyncRefused { reason, text },
         S::Network { .. } | S::TimedOut { .. } => DelbarError::Network { reason, text },
         S::NotRunning => DelbarError::SyncNotRunning { text },
+        S::Io { .. } => DelbarError::Storage { reason, text },
         _ => DelbarError::Sync { reason, text },
     }
 }

@@ -17,7 +17,7 @@ use crate::records::{
     Group, Invite, InviteInfo, MergeReport, Role, SyncConfig, SyncEvent, SyncPeer, SyncReport, SyncStatus, TimestampMs,
     ids,
 };
-use crate::store::{DelbarStore, run_blocking};
+use crate::store::DelbarStore;
 
 /// Hears what the sync service does: sessions started, progress, "synced with" (a
 /// completed session), refusals and failures, for sessions this device dialled and
@@ -107,10 +107,6 @@ impl DelbarStore {
             },
         })
     }
-}
-
-fn io_error(path: &str, e: &std::io::Error) -> DelbarError {
-    core_err(delbar_core::store::StoreError::Io { path: path.to_owned(), message: e.to_string() })
 }
 
 fn core_err(e: impl Into<delbar_core::Error>) -> DelbarError {
@@ -286,12 +282,7 @@ impl DelbarStore {
         path: String,
         for_device_id: Option<String>,
     ) -> Result<u64, DelbarError> {
-        let bytes = self.blocking(move |s| export(s, &group_id, for_device_id.as_deref())).await?;
-        run_blocking(move || {
-            std::fs::write(&path, &bytes).map_err(|e| io_error(&path, &e))?;
-            Ok(bytes.len() as u64)
-        })
-        .await
+        self.blocking(move |s| export_to_file(s, &group_id, &path, for_device_id.as_deref())).await
     }
 
     /// Imports a bundle: checks it whole (format, checksum, signature, group, the signer a
@@ -307,15 +298,19 @@ impl DelbarStore {
         self.blocking(move |s| import(s, &bytes, group_id.as_deref())).await
     }
 
-    /// Imports a bundle from a file (see `importBundle`).
+    /// Imports a bundle from a file (see `importBundle`), read as a stream: a file that is not
+    /// a bundle is refused after its first bytes, and memory stays bounded by one document.
     #[uniffi::method(default(group_id = None))]
     pub async fn import_bundle_from_file(
         self: Arc<Self>,
         path: String,
         group_id: Option<String>,
     ) -> Result<MergeReport, DelbarError> {
-        let bytes = run_blocking(move || std::fs::read(&path).map_err(|e| io_error(&path, &e))).await?;
-        self.blocking(move |s| import(s, &bytes, group_id.as_deref())).await
+        self.blocking(move |s| {
+            let group = ids::opt(group_id.as_deref(), ids::group)?;
+            Ok(sync::import_bundle_file(s, group.as_ref(), std::path::Path::new(&path))?.report.into())
+        })
+        .await
     }
 }
 
@@ -325,10 +320,21 @@ fn export(s: &mut delbar_core::Store, group_id: &str, for_device: Option<&str>) 
     Ok(sync::export_bundle(s, &group, known.as_ref())?)
 }
 
+fn export_to_file(
+    s: &mut delbar_core::Store,
+    group_id: &str,
+    path: &str,
+    for_device: Option<&str>,
+) -> Result<u64, DelbarError> {
+    let group = ids::group(group_id)?;
+    let known = ids::opt(for_device, ids::device)?.map(|d| net::status::known_heads_of(s, &group, &d)).transpose()?;
+    Ok(sync::write_bundle_file(s, &group, known.as_ref(), std::path::Path::new(path))?)
+}
+
 fn import(s: &mut delbar_core::Store, bytes: &[u8], group_id: Option<&str>) -> Result<MergeReport, DelbarError> {
     let group = match group_id {
         Some(g) => ids::group(g)?,
-        None => sync::read_bundle(bytes).map_err(core_err)?.group,
+        None => sync::read_bundle_header(bytes).map_err(core_err)?.group,
     };
     Ok(sync::import_bundle(s, &group, bytes)?.into())
 }

@@ -428,10 +428,10 @@ pub struct ItemFields {
     /// A category ("trädgård", "verktyg")
     #[arg(long)]
     pub category: Option<String>,
-    /// A tag (repeat for several; on edit, replaces the tags)
+    /// A tag, at most 60 characters (repeat for up to 50; on edit, replaces the tags)
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
-    /// Number of identical units [add default: 1]
+    /// Number of identical units, 1 to 10000 [add default: 1]
     #[arg(long, allow_negative_numbers = true)]
     pub quantity: Option<i64>,
     /// good, worn, needs-repair or out-of-service [add default: good]
@@ -461,23 +461,23 @@ pub struct ItemFields {
 /// Loan rules of an item. Numbers may be `none` to lift a limit.
 #[derive(Debug, Args)]
 pub struct RuleArgs {
-    /// Longest loan in hours [add default: 168]
+    /// Longest loan in hours, 1 to 8760 [add default: 168]
     #[arg(long, value_name = "HOURS", value_parser = parse_limit, allow_hyphen_values = true)]
     pub max_loan_hours: Option<Limit>,
-    /// How far ahead a booking may start, in days [add default: 90]
+    /// How far ahead a booking may start, in days, 1 to 730 [add default: 90]
     #[arg(long, value_name = "DAYS", value_parser = parse_limit, allow_hyphen_values = true)]
     pub max_advance_days: Option<Limit>,
-    /// How long before its start a booking must be made, in hours [add default: none]
+    /// How long before its start a booking must be made, in hours, 0 to 720 [add default: none]
     #[arg(long, value_name = "HOURS", value_parser = parse_limit, allow_hyphen_values = true)]
     pub min_notice_hours: Option<Limit>,
     /// A steward must confirm each booking (`--approval=no` to lift)
     #[arg(long, value_name = "YES|NO", num_args = 0..=1, require_equals = true, default_missing_value = "yes",
           value_parser = parse_yes_no)]
     pub approval: Option<bool>,
-    /// How many bookings one member may hold at a time [add default: none]
+    /// How many bookings one member may hold at a time, 1 to 100 [add default: none]
     #[arg(long, value_name = "N", value_parser = parse_limit, allow_hyphen_values = true)]
     pub max_per_member: Option<Limit>,
-    /// Minutes kept free between two loans [add default: 0]
+    /// Minutes kept free between two loans, 0 to 10080 [add default: 0]
     #[arg(long, value_name = "MINUTES", allow_negative_numbers = true)]
     pub buffer_minutes: Option<i64>,
     /// Borrowers check the item out and in themselves (`--self-service=no` to lift)
@@ -554,7 +554,7 @@ pub struct BookArgs {
     /// When the loan ends (a date alone: the end of that day)
     #[arg(long, value_name = "WHEN")]
     pub to: String,
-    /// Units to book
+    /// Units to book (1 to 10000, and at most the item's quantity)
     #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     pub units: i64,
     /// A note for the steward
@@ -714,9 +714,9 @@ pub struct FreeArgs {
     /// Only this category
     #[arg(long)]
     pub category: Option<String>,
-    /// At least this many units free
-    #[arg(long, default_value_t = 1)]
-    pub units: u32,
+    /// At least this many units free (1 to 10000)
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+    pub units: i64,
 }
 
 /// `delbar notifications`
@@ -769,19 +769,21 @@ pub struct HistoryArgs {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    Role::parse(s).ok_or_else(|| format!("'{s}' is not a role; use steward or member"))
+    Role::parse(s).ok_or_else(|| format!("'{}' is not a role; use steward or member", crate::escape::echo(s)))
 }
 
 fn parse_condition(s: &str) -> Result<Condition, String> {
-    Condition::parse(s)
-        .ok_or_else(|| format!("'{s}' is not a condition; use good, worn, needs-repair or out-of-service"))
+    Condition::parse(s).ok_or_else(|| {
+        format!("'{}' is not a condition; use good, worn, needs-repair or out-of-service", crate::escape::echo(s))
+    })
 }
 
 fn parse_state(s: &str) -> Result<BookingState, String> {
     BookingState::parse(&s.trim().to_ascii_lowercase().replace(['-', ' '], "_")).ok_or_else(|| {
         format!(
-            "'{s}' is not a booking state; use requested, confirmed, declined, cancelled, checked-out, \
-             returned, waitlisted or bumped"
+            "'{}' is not a booking state; use requested, confirmed, declined, cancelled, checked-out, \
+             returned, waitlisted or bumped",
+            crate::escape::echo(s)
         )
     })
 }
@@ -796,18 +798,29 @@ fn parse_span(s: &str) -> Result<Span, String> {
         "h" | "hour" | "hours" => 3_600_000,
         "d" | "day" | "days" => 86_400_000,
         "w" | "week" | "weeks" => 604_800_000,
-        _ => return Err(format!("'{s}' is not a span; use a number and s, m, h, d or w (48h, 7d)")),
+        _ => {
+            return Err(format!(
+                "'{}' is not a span; use a number and s, m, h, d or w (48h, 7d)",
+                crate::escape::echo(s)
+            ));
+        }
     };
     match number.parse::<i64>().ok().and_then(|n| n.checked_mul(unit_ms)) {
         Some(ms) if ms > 0 => Ok(Span(ms)),
-        _ => Err(format!("'{s}' is not a positive span; use a number and s, m, h, d or w (48h, 7d)")),
+        _ => Err(format!(
+            "'{}' is not a positive span; use a number and s, m, h, d or w (48h, 7d)",
+            crate::escape::echo(s)
+        )),
     }
 }
 
 fn parse_limit(s: &str) -> Result<Limit, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "none" | "no" | "off" | "unlimited" => Ok(Limit(None)),
-        n => n.parse::<i64>().map(|n| Limit(Some(n))).map_err(|_| format!("'{s}' is not a whole number or `none`")),
+        n => n
+            .parse::<i64>()
+            .map(|n| Limit(Some(n)))
+            .map_err(|_| format!("'{}' is not a whole number or `none`", crate::escape::echo(s))),
     }
 }
 
@@ -815,7 +828,7 @@ fn parse_yes_no(s: &str) -> Result<bool, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "yes" | "y" | "true" | "on" | "1" => Ok(true),
         "no" | "n" | "false" | "off" | "0" => Ok(false),
-        _ => Err(format!("'{s}' is not yes or no")),
+        _ => Err(format!("'{}' is not yes or no", crate::escape::echo(s))),
     }
 }
 
@@ -949,9 +962,9 @@ pub struct ScanArgs {
     /// Walk-up loan: the member who borrows (default: you)
     #[arg(long = "for", value_name = "MEMBER")]
     pub for_member: Option<String>,
-    /// Walk-up loan: units to lend [default: 1]
-    #[arg(long)]
-    pub units: Option<u32>,
+    /// Walk-up loan: units to lend (1 to 10000) [default: 1]
+    #[arg(long, allow_negative_numbers = true)]
+    pub units: Option<i64>,
     /// Walk-up loan: when it is due back [default: the end the scan offers]
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,

@@ -85,7 +85,10 @@ impl Ctx {
                 let candidates: Vec<Candidate<'_>> =
                     groups.iter().map(|g| Candidate { id: g.id.as_str(), name: Some(&g.name) }).collect();
                 let index = resolve::pick("group", arg, &candidates)?;
-                groups.into_iter().nth(index).ok_or_else(|| CliError::input(format!("no group matches '{arg}'")))
+                groups
+                    .into_iter()
+                    .nth(index)
+                    .ok_or_else(|| CliError::input(format!("no group matches '{}'", crate::escape::echo(arg))))
             }
             None if groups.len() > 1 => Err(CliError::input(format!(
                 "this store holds {} groups; choose one with --group (see `delbar group list`)",

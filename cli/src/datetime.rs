@@ -66,8 +66,9 @@ pub fn parse_in<Tz: TimeZone>(input: &str, edge: Edge, now: Timestamp, tz: &Tz) 
         return day_edge(day, edge, tz, s);
     }
     Err(CliError::input(format!(
-        "'{s}' is not a date or time; write 2026-11-28, 2026-11-28T09:00, \"2026-11-28 09:00\" or \
-         2026-11-28T09:00:00+01:00"
+        "'{}' is not a date or time; write 2026-11-28, 2026-11-28T09:00, \"2026-11-28 09:00\" or \
+         2026-11-28T09:00:00+01:00",
+        crate::escape::echo(s)
     )))
 }
 
@@ -88,9 +89,10 @@ fn normalize(s: &str) -> String {
 fn local_instant<Tz: TimeZone>(naive: NaiveDateTime, tz: &Tz, input: &str) -> CliResult<Timestamp> {
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => Ok(Timestamp(dt.timestamp_millis())),
-        LocalResult::None => {
-            Err(CliError::input(format!("'{input}' does not exist in local time (the clocks change then)")))
-        }
+        LocalResult::None => Err(CliError::input(format!(
+            "'{}' does not exist in local time (the clocks change then)",
+            crate::escape::echo(input)
+        ))),
     }
 }
 
@@ -98,7 +100,9 @@ fn local_instant<Tz: TimeZone>(naive: NaiveDateTime, tz: &Tz, input: &str) -> Cl
 fn day_edge<Tz: TimeZone>(day: NaiveDate, edge: Edge, tz: &Tz, input: &str) -> CliResult<Timestamp> {
     let day = match edge {
         Edge::Start => day,
-        Edge::End => day.succ_opt().ok_or_else(|| CliError::input(format!("'{input}' is too far in the future")))?,
+        Edge::End => day
+            .succ_opt()
+            .ok_or_else(|| CliError::input(format!("'{}' is too far in the future", crate::escape::echo(input))))?,
     };
     local_instant(day.and_time(chrono::NaiveTime::MIN), tz, input)
 }

@@ -9,7 +9,8 @@
 //! [`resolve`] (ids by prefix or name), [`datetime`] (typed instants), [`output`] and
 //! [`json`] (printing), [`commands`] (one module per kind of command), [`net`] (addresses
 //! and starting the sync service), [`files`] (bundles, heads and address files), [`stop`]
-//! (waiting for signals), [`hub`] (the always-on device), [`demo`].
+//! (waiting for signals), [`hub`] (the always-on device), [`demo`], [`escape`] (text from
+//! other devices made safe to print).
 
 mod args;
 mod commands;
@@ -17,6 +18,7 @@ mod context;
 mod datetime;
 mod demo;
 mod error;
+mod escape;
 mod files;
 mod hub;
 mod json;

@@ -1,7 +1,11 @@
 //! What a command prints: aligned tables and prose for people, one JSON document for scripts.
+//! Every piece of text passes through [`crate::escape`] on its way out, so names and notes
+//! from other devices cannot act on the terminal.
 
 use serde_json::Value;
 use std::io::Write;
+
+use crate::escape;
 
 /// A command's result to print.
 #[derive(Debug)]
@@ -39,14 +43,14 @@ impl Outcome {
 /// Writes the output to stdout. A closed pipe (`delbar item list | head`) is not an error.
 pub fn print(output: &Output) {
     if let Output::Stderr(text) = output {
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        let _ = std::io::stderr().lock().write_all(escape::text(text).as_bytes());
         return;
     }
     let text = match output {
         Output::Stderr(_) => return,
-        Output::Text(t) => t.clone(),
+        Output::Text(t) => escape::text(t),
         Output::Json(v) => match serde_json::to_string_pretty(v) {
-            Ok(s) => s + "\n",
+            Ok(s) => escape::json(&s) + "\n",
             Err(e) => {
                 print_error(&format!("could not write JSON: {e}"));
                 return;
@@ -60,7 +64,7 @@ pub fn print(output: &Output) {
 
 /// Prints `error: <message>` to stderr.
 pub fn print_error(message: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
+    let _ = writeln!(std::io::stderr().lock(), "error: {}", escape::text(message));
 }
 
 /// Text being built line by line.
@@ -73,10 +77,20 @@ impl Text {
         Self::default()
     }
 
-    /// Appends a line.
+    /// Appends a line. Control, bidirectional and invisible characters in it, line breaks
+    /// included, are shown as escapes ([`escape::line`]).
     pub fn line(&mut self, line: impl AsRef<str>) {
-        self.0.push_str(line.as_ref());
+        self.0.push_str(&escape::line(line.as_ref()));
         self.0.push('\n');
+    }
+
+    /// Appends lines made by the command itself (a QR code drawn in characters); only
+    /// control, bidirectional and invisible characters are escaped ([`escape::text`]).
+    pub fn block(&mut self, block: &str) {
+        self.0.push_str(&escape::text(block));
+        if !block.ends_with('\n') {
+            self.0.push('\n');
+        }
     }
 
     /// Appends an empty line.
@@ -104,12 +118,18 @@ impl Text {
         }
     }
 
-    /// Appends `label: value` lines with the values aligned, skipping empty values.
+    /// Appends `label: value` lines with the values aligned, skipping empty values. A value
+    /// of several lines (a description) continues on lines indented under its first, so no
+    /// value can pass for a line of its own.
     pub fn fields(&mut self, fields: &[(&str, String)]) {
         let widest = fields.iter().filter(|(_, v)| !v.is_empty()).map(|(l, _)| width(l)).max().unwrap_or(0);
         for (label, value) in fields.iter().filter(|(_, v)| !v.is_empty()) {
             let pad = " ".repeat(widest.saturating_sub(width(label)));
-            self.line(format!("{label}:{pad} {value}"));
+            let mut lines = value.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+            self.line(format!("{label}:{pad} {}", lines.next().unwrap_or_default()));
+            for more in lines {
+                self.line(format!("{} {more}", " ".repeat(widest + 1)));
+            }
         }
     }
 
@@ -139,9 +159,11 @@ impl Table {
     }
 
     /// Appends a row; missing cells are empty, extra ones are dropped. Line breaks in a
-    /// cell are shown as spaces so rows stay on one line.
+    /// cell are shown as spaces so rows stay on one line; other control, bidirectional and
+    /// invisible characters as escapes ([`escape::line`]).
     pub fn row(&mut self, cells: Vec<String>) {
-        let mut cells: Vec<String> = cells.into_iter().map(|c| c.replace(['\n', '\r', '\t'], " ")).collect();
+        let mut cells: Vec<String> =
+            cells.into_iter().map(|c| escape::line(&c.replace(['\n', '\r', '\t'], " "))).collect();
         cells.resize(self.headers.len(), String::new());
         self.rows.push(cells);
     }
@@ -193,5 +215,19 @@ mod tests {
         let mut text = Text::new();
         text.fields(&[("Name", "Såg".into()), ("Description", String::new()), ("Quantity", "1".into())]);
         assert_eq!(text.as_str(), "Name:     Såg\nQuantity: 1\n");
+    }
+
+    #[test]
+    fn text_from_other_devices_cannot_act_on_the_terminal() {
+        let mut t = Table::new(&["NAME", "QTY"]);
+        t.row(vec!["Bad\u{1b}[2J\u{202e}x\ny".into(), "1".into()]);
+        assert_eq!(t.render(), "NAME                     QTY\nBad\\u{1b}[2J\\u{202e}x y  1\n");
+        let mut text = Text::new();
+        text.line("Added Ring\u{7}\nFAKE: line");
+        text.fields(&[("Name", "Såg\u{200b}".into()), ("Description", "Rad 1\r\nRad 2\u{1b}".into())]);
+        assert_eq!(
+            text.as_str(),
+            "Added Ring\\u{7}\\u{a}FAKE: line\nName:        Såg\\u{200b}\nDescription: Rad 1\n             Rad 2\\u{1b}\n"
+        );
     }
 }

@@ -11,6 +11,7 @@ use delbar_core::store::{BookingFilter, ItemFilter};
 use std::collections::BTreeMap;
 
 use crate::error::{CliError, CliResult};
+use crate::escape::echo;
 
 /// Most rows read to resolve an id.
 const MAX_ROWS: u32 = 10_000;
@@ -65,14 +66,15 @@ pub fn pick(kind: &str, input: &str, candidates: &[Candidate<'_>]) -> CliResult<
                     .collect();
                 let more = if many.len() > listed.len() { ", ..." } else { "" };
                 return Err(CliError::input(format!(
-                    "'{typed}' matches {} {kind}s: {}{more}; type more of the id or name",
+                    "'{}' matches {} {kind}s: {}{more}; type more of the id or name",
+                    echo(typed),
                     many.len(),
                     listed.join(", ")
                 )));
             }
         }
     }
-    Err(CliError::input(format!("no {kind} matches '{typed}'")))
+    Err(CliError::input(format!("no {kind} matches '{}'", echo(typed))))
 }
 
 /// The item `input` names, retired ones included.
@@ -81,7 +83,7 @@ pub fn item(store: &Store, group: &GroupId, input: &str) -> CliResult<Item> {
     let candidates: Vec<Candidate<'_>> =
         items.iter().map(|i| Candidate { id: i.id.as_str(), name: Some(&i.name) }).collect();
     let index = pick("item", input, &candidates)?;
-    items.into_iter().nth(index).ok_or_else(|| CliError::input(format!("no item matches '{input}'")))
+    items.into_iter().nth(index).ok_or_else(|| CliError::input(format!("no item matches '{}'", echo(input))))
 }
 
 /// The member `input` names. Names pick among current members only.
@@ -92,7 +94,7 @@ pub fn member(store: &Store, group: &GroupId, input: &str) -> CliResult<Member> 
         .map(|m| Candidate { id: m.id.as_str(), name: m.is_active().then_some(m.name.as_str()) })
         .collect();
     let index = pick("member", input, &candidates)?;
-    members.into_iter().nth(index).ok_or_else(|| CliError::input(format!("no member matches '{input}'")))
+    members.into_iter().nth(index).ok_or_else(|| CliError::input(format!("no member matches '{}'", echo(input))))
 }
 
 /// The booking `input` names (by id or id prefix).
@@ -100,7 +102,7 @@ pub fn booking(store: &Store, group: &GroupId, input: &str) -> CliResult<Booking
     let bookings = store.bookings(group, &BookingFilter { limit: MAX_ROWS, ..BookingFilter::default() })?;
     let candidates: Vec<Candidate<'_>> = bookings.iter().map(|b| Candidate { id: b.id.as_str(), name: None }).collect();
     let index = pick("booking", input, &candidates)?;
-    bookings.into_iter().nth(index).ok_or_else(|| CliError::input(format!("no booking matches '{input}'")))
+    bookings.into_iter().nth(index).ok_or_else(|| CliError::input(format!("no booking matches '{}'", echo(input))))
 }
 
 /// Names of a group's items and members, for showing ids as people know them.

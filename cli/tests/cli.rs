@@ -367,7 +367,7 @@ fn bad_input_is_refused_and_changes_nothing() {
     let before_history = d.history_len();
 
     let err = d.fails(&["item", "add", "Spade", "--quantity", "0"]);
-    assert_eq!(err, "error: quantity must be at least 1 (given 0)\n");
+    assert_eq!(err, "error: quantity must be between 1 and 10000 (given 0)\n");
     let err = d.fails(&["book", &id, "--from", "2026-11-28T17:00", "--to", "2026-11-28T09:00"]);
     assert!(err.starts_with("error: a booking must end after it starts"), "{err}");
     assert!(d.fails(&["book", "nosuchitem", "--from", "2026-11-28", "--to", "2026-11-28"]).contains("no item matches"));

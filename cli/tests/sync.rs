@@ -274,6 +274,34 @@ fn a_bundle_carries_changes_to_a_device_that_never_connects() {
 }
 
 #[test]
+fn a_3_gb_file_that_is_not_a_bundle_is_refused_by_its_first_bytes() {
+    let lab = Lab::new();
+    let olle = lab.member("Olle", "member");
+    // Sparse: 3 GiB long, no disk used. Read whole, it would take seconds and gigabytes.
+    let video = lab.file("holiday.mkv");
+    std::fs::File::create(&video).unwrap().set_len(3 << 30).unwrap();
+    let started = std::time::Instant::now();
+    for command in ["info", "import"] {
+        let err = olle.fails(&["bundle", command, video.to_str().unwrap()]);
+        assert!(err.contains("not a Delbar bundle"), "{command}: {err}");
+    }
+    let err = olle.fails(&["--group", lab.group.as_str(), "bundle", "import", video.to_str().unwrap()]);
+    assert!(err.contains("not a Delbar bundle"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    // A bundle cut short is refused as such and applies nothing.
+    let full = lab.file("full.bundle");
+    lab.steward.ok(&["bundle", "export", "--out", full.to_str().unwrap()]);
+    let bytes = std::fs::read(&full).unwrap();
+    let cut = lab.file("cut.bundle");
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    let err = olle.fails(&["bundle", "import", cut.to_str().unwrap()]);
+    assert!(err.contains("truncated"), "{err}");
+    let err = olle.fails(&["bundle", "info", cut.to_str().unwrap()]);
+    assert!(err.contains("truncated"), "{err}");
+    olle.ok(&["bundle", "import", full.to_str().unwrap()]);
+}
+
+#[test]
 fn an_invite_is_created_and_redeemed_through_the_cli() {
     let lab = Lab::new();
     let g = lab.group.clone();

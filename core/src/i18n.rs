@@ -606,6 +606,11 @@ fn sync_message(error: &SyncError, locale: Locale) -> &'static str {
             "Synkningen är avstängd. Slå på den och försök igen.",
             "Synkroniseringen er slått av. Slå den på og prøv igjen.",
         ),
+        S::Io { .. } => locale.pick(
+            "The file could not be read or written. Check that it is there and that the storage works.",
+            "Filen gick inte att läsa eller skriva. Kontrollera att den finns och att lagringen fungerar.",
+            "Filen kunne ikke leses eller skrives. Sjekk at den finnes og at lagringen virker.",
+        ),
         _ => locale.pick(
             "Syncing with the other device did not work; nothing of it was applied.",
             "Synkningen med den andra enheten misslyckades; inget av den togs in.",
@@ -767,6 +772,7 @@ fn field(name: &'static str, locale: Locale) -> &'static str {
         "location" => ("plats", "sted"),
         "note" => ("anteckning", "notat"),
         "tag" => ("tagg", "stikkord"),
+        "plan note" => ("planens anteckning", "planens notat"),
         _ => (name, name),
     };
     locale.pick(name, sv, nb)
@@ -870,9 +876,22 @@ fn rule_name(rule: &'static str, locale: Locale) -> &'static str {
         "min_notice_hours" => ("minimum notice (hours)", "minsta varsel (timmar)", "minste varsel (timer)"),
         "buffer_minutes" => ("time between loans (minutes)", "tid mellan lån (minuter)", "tid mellom lån (minutter)"),
         "pickup_window_hours" => ("pickup time (hours)", "tid att hämta ut (timmar)", "hentetid (timer)"),
+        "every_days" => ("maintenance every N days", "underhåll var N:e dag", "vedlikehold hver N. dag"),
+        "every_loans" => ("maintenance every N loans", "underhåll efter var N:e lån", "vedlikehold etter hvert N. lån"),
+        "invite uses" => ("uses of the invite", "inbjudans användningar", "invitasjonens bruk"),
         _ => (rule, rule, rule),
     };
     locale.pick(en, sv, nb)
+}
+
+/// What [`DomainError::TooMany`] counts, in the plural (`tags`).
+fn many_of(what: &'static str, locale: Locale) -> &'static str {
+    let (sv, nb) = match what {
+        "tags" => ("taggar", "stikkord"),
+        "kit parts" => ("delar i en sats", "deler i et sett"),
+        _ => (what, what),
+    };
+    locale.pick(what, sv, nb)
 }
 
 /// A rule's allowed range as the core words it (`at least 1`).
@@ -974,16 +993,30 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
                 Locale::Nb => format!("Teksten i feltet {f} er for lang ({len} tegn, høyst {max})."),
             }
         }
-        D::InvalidQuantity { given } => match l {
-            Locale::En => format!("The quantity must be at least 1 (given: {given})."),
-            Locale::Sv => format!("Antalet måste vara minst 1 (angivet: {given})."),
-            Locale::Nb => format!("Antallet må være minst 1 (oppgitt: {given})."),
-        },
-        D::InvalidUnits { given } => match l {
-            Locale::En => format!("A booking needs at least 1 unit (given: {given})."),
-            Locale::Sv => format!("En bokning måste gälla minst 1 exemplar (angivet: {given})."),
-            Locale::Nb => format!("En booking må gjelde minst 1 eksemplar (oppgitt: {given})."),
-        },
+        D::InvalidQuantity { given } => {
+            let max = crate::domain::limits::MAX_QUANTITY;
+            match l {
+                Locale::En => format!("The quantity must be between 1 and {max} (given: {given})."),
+                Locale::Sv => format!("Antalet måste vara mellan 1 och {max} (angivet: {given})."),
+                Locale::Nb => format!("Antallet må være mellom 1 og {max} (oppgitt: {given})."),
+            }
+        }
+        D::InvalidUnits { given } => {
+            let max = crate::domain::limits::MAX_UNITS;
+            match l {
+                Locale::En => format!("A booking must be for between 1 and {max} units (given: {given})."),
+                Locale::Sv => format!("En bokning måste gälla mellan 1 och {max} exemplar (angivet: {given})."),
+                Locale::Nb => format!("En booking må gjelde mellom 1 og {max} eksemplarer (oppgitt: {given})."),
+            }
+        }
+        D::TooMany { what, given, max } => {
+            let what = many_of(what, l);
+            match l {
+                Locale::En => format!("At most {max} {what} may be given ({given} given)."),
+                Locale::Sv => format!("Högst {max} {what} får anges ({given} angivna)."),
+                Locale::Nb => format!("Høyst {max} {what} kan oppgis ({given} oppgitt)."),
+            }
+        }
         D::NotEnoughUnits { item, quantity, requested } => {
             let have = units(*quantity, l);
             match l {
@@ -1201,6 +1234,20 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
                 "Etikettens QR-kode kunne ikke lages.",
             )
             .to_owned(),
+        D::DisallowedCharacter { field: f, code_point, position } => {
+            let f = quoted(field(f, l), l);
+            match l {
+                Locale::En => format!(
+                    "The field {f} must not contain the control or invisible character U+{code_point:04X} (character {position})."
+                ),
+                Locale::Sv => format!(
+                    "Fältet {f} får inte innehålla styrtecknet eller det osynliga tecknet U+{code_point:04X} (tecken {position})."
+                ),
+                Locale::Nb => format!(
+                    "Feltet {f} kan ikke inneholde kontrolltegnet eller det usynlige tegnet U+{code_point:04X} (tegn {position})."
+                ),
+            }
+        }
     }
 }
 
@@ -1450,6 +1497,50 @@ mod tests {
 
     fn domain(e: DomainError) -> Error {
         Error::Domain(e)
+    }
+
+    #[test]
+    fn every_range_is_stated_in_every_locale() {
+        let e = domain(DomainError::InvalidQuantity { given: 1_000_000 });
+        assert_eq!(error_message(&e, Locale::En), "The quantity must be between 1 and 10000 (given: 1000000).");
+        assert_eq!(error_message(&e, Locale::Sv), "Antalet måste vara mellan 1 och 10000 (angivet: 1000000).");
+        assert_eq!(error_message(&e, Locale::Nb), "Antallet må være mellom 1 og 10000 (oppgitt: 1000000).");
+        let e = domain(DomainError::InvalidUnits { given: 4_294_967_296 });
+        assert_eq!(
+            error_message(&e, Locale::Sv),
+            "En bokning måste gälla mellan 1 och 10000 exemplar (angivet: 4294967296)."
+        );
+        let e =
+            domain(DomainError::InvalidRule { rule: "max_loan_hours", expected: "1 to 8760", given: 4_294_967_295 });
+        assert_eq!(
+            error_message(&e, Locale::En),
+            "The value for “longest loan (hours)” must be 1 to 8760 (given: 4294967295)."
+        );
+        assert_eq!(
+            error_message(&e, Locale::Nb),
+            "Verdien for «lengste lån (timer)» må være mellom 1 og 8760 (oppgitt: 4294967295)."
+        );
+        let e = domain(DomainError::TooMany { what: "tags", given: 10_000, max: 50 });
+        assert_eq!(error_message(&e, Locale::En), "At most 50 tags may be given (10000 given).");
+        assert_eq!(error_message(&e, Locale::Sv), "Högst 50 taggar får anges (10000 angivna).");
+        assert_eq!(error_message(&e, Locale::Nb), "Høyst 50 stikkord kan oppgis (10000 oppgitt).");
+    }
+
+    #[test]
+    fn a_refused_character_is_named_by_its_code_point_in_every_locale() {
+        let e = domain(DomainError::DisallowedCharacter { field: "member name", code_point: 0x202e, position: 4 });
+        assert_eq!(
+            error_message(&e, Locale::En),
+            "The field “member name” must not contain the control or invisible character U+202E (character 4)."
+        );
+        assert_eq!(
+            error_message(&e, Locale::Sv),
+            "Fältet ”medlemsnamn” får inte innehålla styrtecknet eller det osynliga tecknet U+202E (tecken 4)."
+        );
+        assert_eq!(
+            error_message(&e, Locale::Nb),
+            "Feltet «medlemsnavn» kan ikke inneholde kontrolltegnet eller det usynlige tegnet U+202E (tegn 4)."
+        );
     }
 
     #[test]

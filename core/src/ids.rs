@@ -70,7 +70,7 @@ macro_rules! id_type {
                 if is_valid_id(s) {
                     Ok(Self(s.to_owned()))
                 } else {
-                    Err(DomainError::InvalidId { kind: $what, given: s.to_owned() })
+                    Err(DomainError::InvalidId { kind: $what, given: $crate::domain::input::echo(s) })
                 }
             }
 
@@ -265,7 +265,7 @@ impl DeviceId {
         let id = Self::parse(s)?;
         match id.public_key() {
             Some(_) => Ok(id),
-            None => Err(DomainError::InvalidId { kind: "device", given: s.trim().to_owned() }),
+            None => Err(DomainError::InvalidId { kind: "device", given: crate::domain::input::echo(s.trim()) }),
         }
     }
 

@@ -33,6 +33,8 @@
 //! - `maintenance`: maintenance plans that block bookings, the condition at return, the kit
 //!   rule, stewards told of overdue loans; a property test that blocks and the kit rule
 //!   resolve alike after merges in any order.
+//! - `input_limits`: text fields refuse control, bidirectional and invisible characters;
+//!   every number has a stated range; bad ids are echoed short and escaped.
 //!
 //! Run with `cargo test -p delbar-tests`; tests marked `#[ignore = "core bug: ..."]` show a
 //! known core bug and pass once it is fixed (`-- --include-ignored`).
@@ -45,6 +47,7 @@ mod conflicts;
 mod convergence;
 mod failed_writes;
 mod history;
+mod input_limits;
 mod inventory;
 #[cfg(unix)]
 mod kill;

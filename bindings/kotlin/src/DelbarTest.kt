@@ -240,8 +240,8 @@ fun badInputGivesTypedErrorsAndChangesNothing(dir: File): Unit = Fixture(dir).us
     val zero = assertThrows<DelbarException.InvalidInput>("zero quantity") {
         f.store.addItem(f.gid, itemDraft("Spade").copy(quantity = 0))
     }
-    assertEq("quantity must be at least 1 (given 0)", zero.reason, "zero quantity reason")
-    assertEq("invalid input: quantity must be at least 1 (given 0)", zero.toString(), "zero quantity toString")
+    assertEq("quantity must be between 1 and 10000 (given 0)", zero.reason, "zero quantity reason")
+    assertEq("invalid input: quantity must be between 1 and 10000 (given 0)", zero.toString(), "zero quantity toString")
 
     val backwards = assertThrows<DelbarException.InvalidInput>("end before start") {
         f.store.book(f.gid, NewBooking(tiller.id, 1, f.tomorrow + HOUR, f.tomorrow))
@@ -477,6 +477,7 @@ fun main() {
             TestCase("labels_print_and_scans_resolve", ::labelsPrintAndScansResolve),
             TestCase("photos_are_stripped_and_refused_typed", ::photosAreStrippedAndRefusedTyped),
             TestCase("photos_travel_to_a_member_over_loopback", ::photosTravelToAMemberOverLoopback),
+            TestCase("text_and_numbers_out_of_range_are_typed_errors", ::textAndNumbersOutOfRangeAreTypedErrorsAndChangeNothing),
         ),
     )
 }

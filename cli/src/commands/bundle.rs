@@ -4,8 +4,7 @@ use std::path::Path;
 
 use delbar_core::ids::DeviceId;
 use delbar_core::sync::{
-    BundleInfo, KnownHeads, export_bundle, export_bundle_with_photos, import_bundle_with_photos, read_bundle,
-    split_bundle,
+    BundleOutline, KnownHeads, import_bundle_file, inspect_bundle_file, read_bundle_header, write_bundle_file_with,
 };
 use serde::{Deserialize, Serialize};
 
@@ -76,23 +75,18 @@ fn export(
             heads: delbar_core::net::status::known_heads_of(&ctx.store, &group.id, &device)?,
         });
     }
-    let heads = peer.as_ref().map(|p| &p.heads);
-    let bytes = if with_photos {
-        export_bundle_with_photos(&ctx.store, &group.id, heads)?
-    } else {
-        export_bundle(&ctx.store, &group.id, heads)?
-    };
-    let (signed, photos) = split_bundle(&bytes)?;
-    let info = read_bundle(signed)?;
-    files::write_atomic(out_path, &bytes)?;
+    let bytes =
+        write_bundle_file_with(&ctx.store, &group.id, peer.as_ref().map(|p| &p.heads), with_photos, out_path)?;
+    // Read back as a stream: what was written verifies.
+    let info = inspect_bundle_file(out_path)?;
     if ctx.json {
         return Ok(Outcome::json(json::object(vec![
             ("file", shown(out_path).into()),
-            ("bytes", bytes.len().into()),
+            ("bytes", bytes.into()),
             ("for_peer", peer.as_ref().map(|p| p.device.clone().into()).unwrap_or(serde_json::Value::Null)),
             ("bundle", info_json(&info)?),
-            ("photo_blobs", photos.blobs.len().into()),
-            ("photo_bytes", photos.bytes().into()),
+            ("photo_blobs", info.photos.into()),
+            ("photo_bytes", info.photo_bytes.into()),
         ])));
     }
     let mut text = Text::new();
@@ -104,23 +98,29 @@ fn export(
     text.line(format!(
         "Wrote {} ({}): {what} of {}, {n} document{}, signed by this device ({}).",
         shown(out_path),
-        size(bytes.len() as u64),
+        size(bytes),
         group.name,
         plural(n),
         info.device.short()
     ));
     if with_photos {
-        text.line(format!("It carries {} photo blobs ({}).", photos.blobs.len(), size(photos.bytes())));
+        text.line(format!("It carries {} photo blobs ({}).", info.photos, size(info.photo_bytes)));
     }
     Ok(Outcome::text(text))
 }
 
 fn import(ctx: &mut Ctx, file: &Path) -> CliResult<Outcome> {
-    let bytes = files::read(file)?;
-    let info = read_bundle(split_bundle(&bytes)?.0)?;
-    let group = if ctx.has_group_arg() { ctx.group_id_to_receive()? } else { info.group.clone() };
+    // Only the header is read to learn the group; the import reads the file as a stream.
+    let group = if ctx.has_group_arg() {
+        ctx.group_id_to_receive()?
+    } else {
+        let reader =
+            std::fs::File::open(file).map_err(|e| CliError::Io(format!("cannot read {}: {e}", shown(file))))?;
+        read_bundle_header(reader)?.group
+    };
     let first_contact = ctx.store.group(&group).is_err();
-    let (report, photos_kept) = import_bundle_with_photos(&mut ctx.store, &group, &bytes)?;
+    let imported = import_bundle_file(&mut ctx.store, Some(&group), file)?;
+    let (info, report) = (&imported, &imported.report);
     let name = ctx.store.group(&group)?.name;
     if ctx.json {
         return Ok(Outcome::json(json::object(vec![
@@ -128,13 +128,13 @@ fn import(ctx: &mut Ctx, file: &Path) -> CliResult<Outcome> {
             ("group_name", name.into()),
             ("from_device", info.device.as_str().into()),
             ("first_contact", first_contact.into()),
-            ("merged", json::value(&report)?),
-            ("photo_blobs_kept", photos_kept.into()),
+            ("merged", json::value(report)?),
+            ("photo_blobs_kept", imported.photos_kept.into()),
         ])));
     }
     let mut text = Text::new();
-    if photos_kept > 0 {
-        text.line(format!("Kept {photos_kept} photo blobs from {}.", shown(file)));
+    if imported.photos_kept > 0 {
+        text.line(format!("Kept {} photo blobs from {}.", imported.photos_kept, shown(file)));
     }
     if report.documents_changed == 0 {
         text.line(format!("Imported {}: nothing new for {name}.", shown(file)));
@@ -154,39 +154,37 @@ fn import(ctx: &mut Ctx, file: &Path) -> CliResult<Outcome> {
 
 /// `delbar bundle info FILE`: needs no store.
 pub fn info(file: &Path, json_output: bool) -> CliResult<Outcome> {
-    let bytes = files::read(file)?;
-    let (signed, photos) = split_bundle(&bytes)?;
-    let info = read_bundle(signed)?;
+    let info = inspect_bundle_file(file)?;
     if json_output {
         return Ok(Outcome::json(json::object(vec![
             ("file", shown(file).into()),
-            ("bytes", bytes.len().into()),
+            ("bytes", info.bytes.into()),
             ("bundle", info_json(&info)?),
-            ("photo_blobs", photos.blobs.len().into()),
-            ("photo_bytes", photos.bytes().into()),
+            ("photo_blobs", info.photos.into()),
+            ("photo_bytes", info.photo_bytes.into()),
         ])));
     }
     let mut text = Text::new();
     text.fields(&[
-        ("File", format!("{} ({})", shown(file), size(bytes.len() as u64))),
+        ("File", format!("{} ({})", shown(file), size(info.bytes))),
         ("Group", info.group.to_string()),
         ("Signed by", format!("device {} (signature and checksum verified)", info.device)),
         ("Exported", local(info.created)),
-        ("Photos", format!("{} blobs ({})", photos.blobs.len(), size(photos.bytes()))),
+        ("Photos", format!("{} blobs ({})", info.photos, size(info.photo_bytes))),
     ]);
     let mut table = Table::new(&["DOCUMENT", "BYTES"]);
-    for d in &info.documents {
-        table.row(vec![d.key.clone(), d.data.len().to_string()]);
+    for (key, bytes) in &info.documents {
+        table.row(vec![key.clone(), bytes.to_string()]);
     }
     text.table(&table, "No documents: the device it was made for lacked nothing.");
     Ok(Outcome::text(text))
 }
 
-fn info_json(info: &BundleInfo) -> CliResult<serde_json::Value> {
+fn info_json(info: &BundleOutline) -> CliResult<serde_json::Value> {
     let documents: Vec<serde_json::Value> = info
         .documents
         .iter()
-        .map(|d| json::object(vec![("key", d.key.as_str().into()), ("bytes", d.data.len().into())]))
+        .map(|(key, bytes)| json::object(vec![("key", key.as_str().into()), ("bytes", (*bytes).into())]))
         .collect();
     Ok(json::object(vec![
         ("group", info.group.as_str().into()),

@@ -1,5 +1,7 @@
 //! `delbar calendar` (an item's busy intervals) and `delbar free` (what is free for a window).
 
+use delbar_core::domain::limits;
+
 use crate::args::{CalendarArgs, FreeArgs};
 use crate::commands::item::condition_text;
 use crate::context::Ctx;
@@ -50,7 +52,7 @@ pub fn calendar(ctx: &Ctx, a: &CalendarArgs) -> CliResult<Outcome> {
 pub fn free(ctx: &Ctx, a: &FreeArgs) -> CliResult<Outcome> {
     let group = ctx.group()?;
     let (start, end) = (ctx.when(&a.from, Edge::Start)?, ctx.when(&a.to, Edge::End)?);
-    let items = ctx.store.free_items(&group.id, a.category.as_deref(), start, end, a.units)?;
+    let items = ctx.store.free_items(&group.id, a.category.as_deref(), start, end, limits::units(a.units)?)?;
     if ctx.json {
         let list = items
             .iter()

@@ -66,7 +66,7 @@ fn create(ctx: Ctx, role: Role, expires: Span, uses: u32, no_wait: bool, net: &N
         out.line(format!("Code ({} characters, QR version {version} at error correction M):", code.len()));
         out.line(&code);
         out.blank();
-        out.line(invite.qr_text()?);
+        out.block(&invite.qr_text()?);
         out.blank();
         if no_wait {
             out.line("Redeem it while a `delbar hub` runs on this store with mDNS, on the same network.");

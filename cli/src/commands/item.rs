@@ -31,7 +31,7 @@ pub fn run(ctx: &mut Ctx, command: ItemCommand) -> CliResult<Outcome> {
             let filter =
                 ItemFilter { text: Some(words.join(" ")), include_retired: all, limit, ..ItemFilter::default() };
             let items = ctx.store.items(&group.id, &filter)?;
-            items_outcome(ctx, &items, &format!("Nothing matches '{}'.", words.join(" ")))
+            items_outcome(ctx, &items, &format!("Nothing matches '{}'.", crate::escape::echo(&words.join(" "))))
         }
         ItemCommand::Show { item } => {
             let item = resolve::item(&ctx.store, &group.id, &item)?;
@@ -96,15 +96,7 @@ fn apply_rules(mut rules: LoanRules, a: &RuleArgs) -> CliResult<LoanRules> {
         rules.min_notice_hours = v;
     }
     if let Some(Limit(v)) = a.max_per_member {
-        rules.max_concurrent_per_member = v
-            .map(|n| {
-                u32::try_from(n).map_err(|_| DomainError::InvalidRule {
-                    rule: "max_concurrent_per_member",
-                    expected: "at least 1",
-                    given: n,
-                })
-            })
-            .transpose()?;
+        rules.max_concurrent_per_member = v.map(delbar_core::domain::limits::per_member).transpose()?;
     }
     if let Some(v) = a.approval {
         rules.requires_approval = v;
@@ -125,12 +117,17 @@ fn apply_rules(mut rules: LoanRules, a: &RuleArgs) -> CliResult<LoanRules> {
 fn parts(ctx: &Ctx, group: &GroupId, typed: &[String]) -> CliResult<BTreeMap<ItemId, u32>> {
     let mut out = BTreeMap::new();
     for t in typed {
-        // `ITEM:UNITS` when what follows the last colon is a number; else all of it names the item.
+        // `ITEM:UNITS` when what follows the last colon is a whole number; else all of it names
+        // the item. A number outside 1 to 1000 is refused, never wrapped.
         let (name, units) = t
             .rsplit_once(':')
-            .and_then(|(name, n)| Some((name, n.trim().parse::<u32>().ok()?)))
+            .and_then(|(name, n)| Some((name, n.trim().parse::<i64>().ok()?)))
             .filter(|(name, _)| !name.trim().is_empty())
             .unwrap_or((t.as_str(), 1));
+        let units = u32::try_from(units)
+            .ok()
+            .filter(|u| (1..=delbar_core::domain::limits::MAX_UNITS_PER_PART).contains(u))
+            .ok_or(DomainError::InvalidKit { reason: "each part needs 1 to 1000 units per kit" })?;
         let part = resolve::item(&ctx.store, group, name)?;
         if out.insert(part.id.clone(), units).is_some() {
             return Err(CliError::input(format!("the part {} is given twice", part.name)));

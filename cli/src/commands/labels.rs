@@ -131,7 +131,13 @@ pub fn scan(ctx: &mut Ctx, a: &ScanArgs) -> CliResult<Outcome> {
         Some(typed) => Some(resolve::member(&ctx.store, group, typed)?.id),
         None => None,
     };
-    let booking = ctx.store.perform_scan_action(group, &item.id, &chosen, for_member.as_ref(), a.units)?;
+    let booking = ctx.store.perform_scan_action(
+        group,
+        &item.id,
+        &chosen,
+        for_member.as_ref(),
+        a.units.map(delbar_core::domain::limits::units).transpose()?,
+    )?;
     let names = Names::of(&ctx.store, group)?;
     let now = ctx.now();
     if ctx.json {

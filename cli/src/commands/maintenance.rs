@@ -1,7 +1,7 @@
 //! `delbar maintenance plan add|list|remove` and `delbar maintenance due`.
 
 use clap::{ArgGroup, Args, Subcommand};
-use delbar_core::domain::{MaintenanceDue, PlanStatus, Schedule};
+use delbar_core::domain::{MaintenanceDue, PlanStatus, Schedule, limits};
 use delbar_core::ids::PlanId;
 use serde_json::Value;
 
@@ -49,12 +49,12 @@ pub enum PlanCommand {
 pub struct PlanAddArgs {
     /// The item (id, id prefix or name)
     pub item: String,
-    /// Every N days after the last maintenance
-    #[arg(long, value_name = "N")]
-    pub every_days: Option<u32>,
-    /// After every N loans returned since the last maintenance
-    #[arg(long, value_name = "N")]
-    pub every_loans: Option<u32>,
+    /// Every N days after the last maintenance (1 to 10000)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub every_days: Option<i64>,
+    /// After every N loans returned since the last maintenance (1 to 10000)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub every_loans: Option<i64>,
     /// After each loan, when it comes back
     #[arg(long)]
     pub after_each_loan: bool,
@@ -77,8 +77,8 @@ pub fn run(ctx: &mut Ctx, command: MaintenanceCommand) -> CliResult<Outcome> {
         MaintenanceCommand::Plan(PlanCommand::Add(a)) => {
             let item = resolve::item(&ctx.store, &group.id, &a.item)?;
             let schedule = match (a.every_days, a.every_loans, a.after_each_loan, a.yearly.as_deref()) {
-                (Some(days), ..) => Schedule::EveryDays { days },
-                (_, Some(loans), ..) => Schedule::EveryLoans { loans },
+                (Some(days), ..) => Schedule::EveryDays { days: limits::interval("every_days", days)? },
+                (_, Some(loans), ..) => Schedule::EveryLoans { loans: limits::interval("every_loans", loans)? },
                 (_, _, true, _) => Schedule::AfterEachLoan,
                 (_, _, _, Some(date)) => Schedule::yearly(date).map_err(delbar_core::Error::from)?,
                 _ => {
@@ -196,7 +196,10 @@ pub fn photo_hash(given: &str) -> CliResult<String> {
         return Ok(trimmed.to_ascii_lowercase());
     }
     let bytes = std::fs::read(trimmed).map_err(|e| {
-        CliError::input(format!("--photo: '{trimmed}' is neither a 64-hex hash nor a readable file ({e})"))
+        CliError::input(format!(
+            "--photo: '{}' is neither a 64-hex hash nor a readable file ({e})",
+            crate::escape::echo(trimmed)
+        ))
     })?;
     Ok(blake3::hash(&bytes).to_hex().to_string())
 }

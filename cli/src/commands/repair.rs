@@ -6,13 +6,12 @@
 use std::path::Path;
 
 use delbar_core::Store;
-use delbar_core::sync::{import_bundle, read_bundle};
+use delbar_core::sync::{import_bundle_file, inspect_bundle_file};
 
 use crate::args::RepairArgs;
 use crate::commands::check::report_text;
 use crate::context::{self, Ctx, STORE_FILE};
 use crate::error::{CliError, CliResult};
-use crate::files;
 use crate::json;
 use crate::output::{Outcome, Output, Text};
 
@@ -24,17 +23,13 @@ pub fn run(data: Option<&Path>, now: Option<&str>, json_out: bool, args: &Repair
     }
     // A bundle that cannot be used is refused before the store is touched.
     let bundle = match &args.from_bundle {
-        Some(file) => {
-            let bytes = files::read(file)?;
-            let info = read_bundle(&bytes)?;
-            Some((info.group, bytes))
-        }
+        Some(file) => Some((inspect_bundle_file(file)?.group, file)),
         None => None,
     };
     let report = Store::repair(&path, context::clock(now)?)?;
     let mut ctx = Ctx::open_file(&path, None, json_out, now)?;
     let merged = match &bundle {
-        Some((group, bytes)) => Some(import_bundle(&mut ctx.store, group, bytes)?),
+        Some((group, file)) => Some(import_bundle_file(&mut ctx.store, Some(group), file)?.report),
         None => None,
     };
     let check = ctx.store.check(None)?;

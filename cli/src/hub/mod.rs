@@ -51,7 +51,7 @@ pub fn run(data: Option<&Path>, now: Option<&str>, json_output: bool, args: &Hub
     }
     for g in &groups {
         let members = ctx.store.members(&g.id).map(|m| m.len()).unwrap_or(0);
-        tracing::info!(group = %g.id, members, "serving group {}", g.name);
+        tracing::info!(group = %g.id, members, "serving group {}", crate::escape::line(&g.name));
     }
     let started = Instant::now();
     let mut service = service::start_keeping_photos(ctx.store, &args.net)?;

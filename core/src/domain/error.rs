@@ -31,14 +31,14 @@ pub enum DomainError {
         /// The limit.
         max: usize,
     },
-    /// An item's quantity must be at least one.
-    #[error("quantity must be at least 1 (given {given})")]
+    /// An item's quantity is outside 1 to [`crate::domain::limits::MAX_QUANTITY`].
+    #[error("quantity must be between 1 and {max} (given {given})", max = crate::domain::limits::MAX_QUANTITY)]
     InvalidQuantity {
         /// What was given.
         given: i64,
     },
-    /// A booking must be for at least one unit.
-    #[error("a booking needs at least 1 unit (given {given})")]
+    /// A booking's units are outside 1 to [`crate::domain::limits::MAX_UNITS`].
+    #[error("a booking must be for between 1 and {max} units (given {given})", max = crate::domain::limits::MAX_UNITS)]
     InvalidUnits {
         /// What was given.
         given: i64,
@@ -189,8 +189,9 @@ pub enum DomainError {
         /// The photo's hash.
         hash: String,
     },
-    /// A value given in a loan rule is out of range.
-    #[error("loan rule {rule} must be {expected} (given {given})")]
+    /// A value given for a rule (a loan rule, the pickup window, a maintenance plan's
+    /// interval, an invite's uses) is out of its range ([`crate::domain::limits`]).
+    #[error("{rule} must be {expected} (given {given})")]
     InvalidRule {
         /// Which rule.
         rule: &'static str,
@@ -266,5 +267,27 @@ pub enum DomainError {
     LabelText {
         /// Why.
         reason: String,
+    },
+    /// A text field holds a character it may not hold: a control character (ESC, BEL, a
+    /// line break in a one-line field), a bidirectional override or an invisible character
+    /// (see [`crate::domain::input`]).
+    #[error("{field} must not contain the control or invisible character U+{code_point:04X} (character {position})")]
+    DisallowedCharacter {
+        /// Which field.
+        field: &'static str,
+        /// The character's code point (shown as `U+202E`).
+        code_point: u32,
+        /// Its place in the text, counted in characters from 1.
+        position: usize,
+    },
+    /// More of something was given at once than allowed (tags of an item, parts of a kit).
+    #[error("at most {max} {what} may be given ({given} given)")]
+    TooMany {
+        /// What was given (`tags`, `kit parts`).
+        what: &'static str,
+        /// How many were given.
+        given: usize,
+        /// The most allowed.
+        max: usize,
     },
 }

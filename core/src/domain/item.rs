@@ -7,6 +7,7 @@ use std::fmt;
 use crate::domain::DomainError;
 use crate::domain::maintenance::MaintenancePlan;
 use crate::domain::photo::ItemPhoto;
+use crate::domain::{input, limits};
 use crate::ids::{BookingId, ItemId, MaintenanceId, MemberId, PlanId};
 use crate::time::Timestamp;
 
@@ -129,25 +130,17 @@ impl Default for LoanRules {
 }
 
 impl LoanRules {
-    /// Checks every number is in range.
+    /// Checks every number is in its range ([`crate::domain::limits`]).
     pub fn validate(&self) -> Result<(), DomainError> {
-        let positive = |rule: &'static str, v: Option<i64>| match v {
-            Some(v) if v < 1 => Err(DomainError::InvalidRule { rule, expected: "at least 1", given: v }),
-            _ => Ok(()),
-        };
-        positive("max_loan_hours", self.max_loan_hours)?;
-        positive("max_advance_days", self.max_advance_days)?;
-        positive("max_concurrent_per_member", self.max_concurrent_per_member.map(i64::from))?;
-        if let Some(v) = self.min_notice_hours.filter(|v| *v < 0) {
-            return Err(DomainError::InvalidRule { rule: "min_notice_hours", expected: "0 or more", given: v });
-        }
-        if self.buffer_minutes < 0 {
-            return Err(DomainError::InvalidRule {
-                rule: "buffer_minutes",
-                expected: "0 or more",
-                given: self.buffer_minutes,
-            });
-        }
+        use crate::domain::limits::{self as l, expected as e};
+        let range =
+            |rule, v: Option<i64>, min, max, expected| v.map(|v| l::rule(rule, v, min, max, expected)).transpose();
+        range("max_loan_hours", self.max_loan_hours, 1, l::MAX_LOAN_HOURS, e::LOAN_HOURS)?;
+        range("max_advance_days", self.max_advance_days, 1, l::MAX_ADVANCE_DAYS, e::ADVANCE_DAYS)?;
+        range("min_notice_hours", self.min_notice_hours, 0, l::MAX_NOTICE_HOURS, e::NOTICE_HOURS)?;
+        let per_member = self.max_concurrent_per_member.map(i64::from);
+        range("max_concurrent_per_member", per_member, 1, l::MAX_PER_MEMBER, e::PER_MEMBER)?;
+        range("buffer_minutes", Some(self.buffer_minutes), 0, l::MAX_BUFFER_MINUTES, e::BUFFER_MINUTES)?;
         Ok(())
     }
 }
@@ -357,17 +350,20 @@ pub(crate) fn clean_name(field: &'static str, s: &str) -> Result<String, DomainE
     if s.is_empty() {
         return Err(DomainError::EmptyField { field });
     }
-    check_len(field, s, MAX_NAME_CHARS)?;
+    check_line(field, s, MAX_NAME_CHARS)?;
     Ok(s.to_owned())
 }
 
-/// Checks a free text field's length.
+/// Checks a free text field (a description or note: lines and tabs allowed): its length and
+/// its characters ([`crate::domain::input`]).
 pub(crate) fn check_len(field: &'static str, s: &str, max: usize) -> Result<(), DomainError> {
-    let len = s.chars().count();
-    if len > max {
-        return Err(DomainError::FieldTooLong { field, len, max });
-    }
-    Ok(())
+    input::check_field(field, s, input::Lines::Many, max)
+}
+
+/// Checks a one-line text field (a category, tag, place or label): its length and its
+/// characters ([`crate::domain::input`]).
+pub(crate) fn check_line(field: &'static str, s: &str, max: usize) -> Result<(), DomainError> {
+    input::check_field(field, s, input::Lines::One, max)
 }
 
 fn clean_tags(tags: &[String]) -> Result<Vec<String>, DomainError> {
@@ -377,23 +373,21 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>, DomainError> {
         if t.is_empty() {
             continue;
         }
-        check_len("tag", &t, 60)?;
+        check_line("tag", &t, limits::MAX_TAG_CHARS)?;
         out.push(t);
     }
     out.sort();
     out.dedup();
+    limits::count("tags", out.len(), limits::MAX_TAGS)?;
     Ok(out)
 }
 
 fn check_quantity(q: i64) -> Result<u32, DomainError> {
-    if !(1..=100_000).contains(&q) {
-        return Err(DomainError::InvalidQuantity { given: q });
-    }
-    Ok(q as u32)
+    limits::quantity(q)
 }
 
 fn check_location(loc: &Location) -> Result<Location, DomainError> {
-    check_len("location", &loc.text, MAX_NAME_CHARS)?;
+    check_line("location", &loc.text, MAX_NAME_CHARS)?;
     match (loc.lat, loc.lon) {
         (None, None) => {}
         (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0 => {}
@@ -410,12 +404,13 @@ pub fn check_photo_hash(p: &str) -> Result<String, DomainError> {
     if p.len() == 64 && p.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(p)
     } else {
-        Err(DomainError::InvalidPhotoHash { given: p })
+        Err(DomainError::InvalidPhotoHash { given: input::echo(&p) })
     }
 }
 
 fn check_kit_parts(parts: BTreeMap<ItemId, u32>) -> Result<BTreeMap<ItemId, u32>, DomainError> {
-    if parts.values().any(|u| *u == 0 || *u > 1000) {
+    limits::count("kit parts", parts.len(), limits::MAX_KIT_PARTS)?;
+    if parts.values().any(|u| *u == 0 || *u > limits::MAX_UNITS_PER_PART) {
         return Err(DomainError::InvalidKit { reason: "each part needs 1 to 1000 units per kit" });
     }
     Ok(parts)
@@ -425,7 +420,7 @@ impl ItemDraft {
     /// Validates the draft and builds the item it describes.
     pub fn into_item(self, id: ItemId, created: Timestamp) -> Result<Item, DomainError> {
         check_len("description", &self.description, MAX_TEXT_CHARS)?;
-        check_len("category", self.category.trim(), 100)?;
+        check_line("category", self.category.trim(), 100)?;
         self.rules.validate()?;
         Ok(Item {
             id,
@@ -461,7 +456,7 @@ impl ItemPatch {
             out.description = d.trim().to_owned();
         }
         if let Some(c) = &self.category {
-            check_len("category", c.trim(), 100)?;
+            check_line("category", c.trim(), 100)?;
             out.category = c.trim().to_lowercase();
         }
         if let Some(t) = &self.tags {

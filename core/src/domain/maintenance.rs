@@ -33,7 +33,7 @@ use crate::ids::{ItemId, MemberId, PlanId};
 use crate::time::{DAY_MS, Timestamp};
 
 /// Longest interval accepted for a plan, in days or loans.
-pub const MAX_INTERVAL: u32 = 10_000;
+pub use crate::domain::limits::MAX_INTERVAL;
 
 /// When a plan wants the item looked after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -63,13 +63,7 @@ pub enum Schedule {
 impl Schedule {
     /// Checks the numbers are in range.
     pub fn validate(&self) -> Result<(), DomainError> {
-        let interval = |rule: &'static str, v: u32| {
-            if (1..=MAX_INTERVAL).contains(&v) {
-                Ok(())
-            } else {
-                Err(DomainError::InvalidRule { rule, expected: "1 to 10000", given: i64::from(v) })
-            }
-        };
+        let interval = |rule: &'static str, v: u32| crate::domain::limits::interval(rule, i64::from(v)).map(|_| ());
         match *self {
             Schedule::EveryDays { days } => interval("every_days", days),
             Schedule::EveryLoans { loans } => interval("every_loans", loans),
@@ -86,7 +80,7 @@ impl Schedule {
 
     /// Parses a yearly date written `MM-DD` (`03-15`).
     pub fn yearly(text: &str) -> Result<Schedule, DomainError> {
-        let bad = || DomainError::InvalidDate { given: text.trim().to_owned() };
+        let bad = || DomainError::InvalidDate { given: crate::domain::input::echo(text.trim()) };
         let (m, d) = text.trim().split_once('-').ok_or_else(bad)?;
         let month: u8 = m.parse().map_err(|_| bad())?;
         let day: u8 = d.parse().map_err(|_| bad())?;

@@ -181,18 +181,22 @@ fn plan_row(
         return Err(RowProblem::MissingName);
     }
     let quantity = match row.get(Field::Quantity).filter(|q| !q.is_empty()) {
-        Some(q) => Some(parse_quantity(q).ok_or_else(|| RowProblem::BadQuantity { given: q.to_owned() })?),
+        Some(q) => {
+            Some(parse_quantity(q).ok_or_else(|| RowProblem::BadQuantity { given: crate::domain::input::echo(q) })?)
+        }
         None => None,
     };
     let condition = match row.get(Field::Condition).filter(|c| !c.is_empty()) {
-        Some(c) => Some(parse_condition(c).ok_or_else(|| RowProblem::UnknownCondition { given: c.to_owned() })?),
+        Some(c) => Some(
+            parse_condition(c).ok_or_else(|| RowProblem::UnknownCondition { given: crate::domain::input::echo(c) })?,
+        ),
         None => None,
     };
     let existing = match row.get(Field::Id).filter(|id| !id.is_empty()) {
         Some(code) => match ItemId::parse(code) {
             Ok(id) => match by_id.get(&id) {
                 Some(item) => Some(*item),
-                None => return Err(RowProblem::UnknownId { id: code.to_owned() }),
+                None => return Err(RowProblem::UnknownId { id: crate::domain::input::echo(code) }),
             },
             Err(_) => None,
         },

@@ -164,11 +164,7 @@ pub fn create_invite(
 ) -> Result<Invite> {
     let me = store.me(group)?;
     may_invite(me.role, store.group(group)?.members_may_invite, role)?;
-    if uses == 0 {
-        return Err(
-            crate::domain::DomainError::InvalidRule { rule: "invite uses", expected: "at least 1", given: 0 }.into()
-        );
-    }
+    crate::domain::limits::invite_uses(uses)?;
     let secret: [u8; 32] = random_bytes();
     store.conn().execute(
         "INSERT INTO sync_invites (secret_hash, group_id, role, expires, uses_left, created, created_by)

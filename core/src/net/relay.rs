@@ -77,7 +77,8 @@ impl Relays {
 
 /// Parses a relay URL: an `http` or `https` URL with a host.
 pub fn parse_relay_url(url: &str) -> Result<RelayUrl, NetError> {
-    let invalid = |reason: &str| NetError::InvalidRelayUrl { url: url.to_owned(), reason: reason.to_owned() };
+    let invalid =
+        |reason: &str| NetError::InvalidRelayUrl { url: crate::domain::input::echo(url), reason: reason.to_owned() };
     let parsed: RelayUrl = url.trim().parse().map_err(|e: iroh::RelayUrlParseError| invalid(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));

@@ -46,7 +46,7 @@ impl Store {
         let now = self.now();
         check_len("note", &request.note, MAX_TEXT_CHARS)?;
         self.validate_rules(group, &item, &borrower, request, now)?;
-        let units = request.units as u32;
+        let units = crate::domain::limits::units(request.units)?;
         let free = queries::free_units(self.conn(), group, &item, request.start, request.end, now, None)?;
         if waitlist && free >= units {
             return Err(DomainError::NoNeedToWait { item: item.name.clone() }.into());
@@ -115,9 +115,7 @@ impl Store {
         r: &NewBooking,
         now: Timestamp,
     ) -> Result<()> {
-        if r.units < 1 {
-            return Err(DomainError::InvalidUnits { given: r.units }.into());
-        }
+        let units = crate::domain::limits::units(r.units)?;
         if r.end <= r.start {
             return Err(DomainError::BookingEndsBeforeStart { start: r.start, end: r.end }.into());
         }
@@ -126,7 +124,6 @@ impl Store {
         if let Some(reason) = item.not_bookable_reason() {
             return Err(DomainError::ItemNotBookable { item: item.name.clone(), reason }.into());
         }
-        let units = u32::try_from(r.units).unwrap_or(u32::MAX);
         if units > item.quantity {
             return Err(DomainError::NotEnoughUnits {
                 item: item.name.clone(),

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::docs::{DocKey, Entity};
-use crate::domain::item::{MAX_TEXT_CHARS, check_len, clean_name};
+use crate::domain::item::{MAX_TEXT_CHARS, check_len, check_line, clean_name};
 use crate::domain::permissions::{may_invite, require_steward};
 use crate::domain::{
     ActivityAction, Condition, Device, DomainError, Founder, Group, Item, ItemDraft, ItemPatch, MaintenanceEntry,
@@ -81,12 +81,8 @@ impl Store {
             group.description = d.trim().to_owned();
         }
         if let Some(h) = pickup_window_hours {
-            if !(1..=24 * 14).contains(&h) {
-                return Err(
-                    DomainError::InvalidRule { rule: "pickup_window_hours", expected: "1 to 336", given: h }.into()
-                );
-            }
-            group.pickup_window_hours = h;
+            use crate::domain::limits::{MAX_PICKUP_HOURS, expected, rule};
+            group.pickup_window_hours = rule("pickup_window_hours", h, 1, MAX_PICKUP_HOURS, expected::PICKUP_HOURS)?;
         }
         let activity = self.activity_entry(&me, ActivityAction::GroupEdited, None, None, group.name.clone());
         self.commit_writes(id, vec![(DocKey::Catalogue, Entity::Group(group.clone())), activity])?;
@@ -166,7 +162,7 @@ impl Store {
         let now = self.now();
         let mut devices = BTreeMap::new();
         if let Some((d, label)) = device {
-            check_len("device label", label, 100)?;
+            check_line("device label", label, 100)?;
             devices.insert(d, Device { label: label.trim().to_owned(), added: now });
         }
         let member = Member {
@@ -191,7 +187,7 @@ impl Store {
         if &me.id != member {
             require_steward(me.role, "add a device to another member")?;
         }
-        check_len("device label", label, 100)?;
+        check_line("device label", label, 100)?;
         let mut m = self.member(group, member)?;
         if !m.is_active() {
             return Err(Error::MemberNotFound { id: member.to_string() });

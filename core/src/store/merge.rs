@@ -105,8 +105,9 @@ impl Store {
         // find the member when they are resolved.
         let mut ordered: Vec<(DocKey, &DocumentExport)> = Vec::with_capacity(docs.len());
         for export in docs {
-            let key = DocKey::parse(&export.key)
-                .ok_or_else(|| StoreError::InvalidData { reason: format!("unknown document key '{}'", export.key) })?;
+            let key = DocKey::parse(&export.key).ok_or_else(|| StoreError::InvalidData {
+                reason: format!("unknown document key '{}'", crate::domain::input::echo(&export.key)),
+            })?;
             ordered.push((key, export));
         }
         ordered.sort_by_key(|(key, _)| *key != DocKey::Catalogue);
@@ -116,23 +117,32 @@ impl Store {
             checked.push((key, export, verified));
         }
         for (key, export, verified) in checked {
-            self.in_flight = vec![(group.clone(), key)];
-            let changed = self.merge_one(group, key, &export.data, &verified);
-            self.in_flight.clear();
-            match changed {
-                Ok(n) => {
-                    if n > 0 {
-                        report.documents_changed += 1;
-                        report.entities_updated += n;
-                    }
-                }
-                Err(e) => {
-                    self.cache.evict(group, key);
-                    return Err(e);
-                }
+            let n = self.apply_received(group, key, export, &verified)?;
+            if n > 0 {
+                report.documents_changed += 1;
+                report.entities_updated += n;
             }
         }
         Ok(report)
+    }
+
+    /// Applies one document's received changes that [`Store::check_received`] accepted, in
+    /// its own transaction; returns how many entities were re-projected (0: nothing new).
+    pub(crate) fn apply_received(
+        &mut self,
+        group: &GroupId,
+        key: DocKey,
+        export: &DocumentExport,
+        verified: &[Verified],
+    ) -> Result<u32> {
+        self.drop_interrupted();
+        self.in_flight = vec![(group.clone(), key)];
+        let changed = self.merge_one(group, key, &export.data, verified);
+        self.in_flight.clear();
+        if changed.is_err() {
+            self.cache.evict(group, key);
+        }
+        changed
     }
 
     /// Applies one document's received changes, already checked by

@@ -132,11 +132,21 @@ pub enum SyncError {
     /// The pipe closed before the session was done.
     #[error("the pipe closed before the session was done")]
     PipeClosed,
+    /// A bundle could not be read or written (the stream failed, not its content).
+    #[error("the bundle could not be read or written: {message}")]
+    Io {
+        /// The OS message.
+        message: String,
+    },
 }
 
 impl SyncError {
     pub(crate) fn network(e: impl std::fmt::Display) -> Self {
         SyncError::Network { message: e.to_string() }
+    }
+
+    pub(crate) fn io(e: impl std::fmt::Display) -> Self {
+        SyncError::Io { message: e.to_string() }
     }
 
     pub(crate) fn malformed(e: impl std::fmt::Display) -> Self {

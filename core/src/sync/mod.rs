@@ -16,14 +16,16 @@
 //! [`Store::merge_documents`](crate::Store::merge_documents).
 
 pub mod bundle;
-pub mod bundle_photos;
 pub mod error;
 pub mod pipe;
 pub mod protocol;
 pub mod summary;
 
-pub use bundle::{BundleInfo, export_bundle, export_bundle_for, import_bundle, read_bundle};
-pub use bundle_photos::{BundlePhotos, export_bundle_with_photos, import_bundle_with_photos, split_bundle};
+pub use bundle::{
+    BundleHeader, BundleImport, BundleInfo, BundleOutline, export_bundle, export_bundle_for, import_bundle,
+    import_bundle_file, import_bundle_from, inspect_bundle, inspect_bundle_file, read_bundle, read_bundle_header,
+    write_bundle, write_bundle_file, write_bundle_file_for, write_bundle_file_with, write_bundle_with,
+};
 pub use error::SyncError;
 pub use pipe::{PipeReport, PipeSession, Role as PipeRole};
 pub use protocol::{Message, Session, SessionReport};
@@ -68,7 +70,7 @@ pub(crate) fn authorize_sender(
 }
 
 /// Whether a catalogue (as automerge bytes) lists `device` as a current member's device.
-fn catalogue_lists_device(data: &[u8], device: &DeviceId) -> Result<bool> {
+pub(crate) fn catalogue_lists_device(data: &[u8], device: &DeviceId) -> Result<bool> {
     let strict = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
     let doc = automerge::AutoCommit::load_with_options(data, strict).map_err(SyncError::malformed)?;
     for r in all_entities(&doc, &DocKey::Catalogue)? {
@@ -89,8 +91,9 @@ pub(crate) fn validate_documents(documents: Vec<DocumentExport>) -> Result<Vec<D
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::with_capacity(documents.len());
     for d in documents {
-        let key = DocKey::parse(&d.key)
-            .ok_or_else(|| SyncError::Malformed { reason: format!("unknown document key '{}'", d.key) })?;
+        let key = DocKey::parse(&d.key).ok_or_else(|| SyncError::Malformed {
+            reason: format!("unknown document key '{}'", crate::domain::input::echo(&d.key)),
+        })?;
         if !seen.insert(key) {
             return Err(SyncError::Malformed { reason: format!("document {key} appears twice") }.into());
         }

@@ -336,5 +336,7 @@ impl Session {
 }
 
 fn parse_key(name: &str) -> Result<DocKey, SyncError> {
-    DocKey::parse(name).ok_or_else(|| SyncError::Malformed { reason: format!("unknown document key '{name}'") })
+    DocKey::parse(name).ok_or_else(|| SyncError::Malformed {
+        reason: format!("unknown document key '{}'", crate::domain::input::echo(name)),
+    })
 }

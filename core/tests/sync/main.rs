@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod bundle;
+mod bundle_stream;
 mod corpus;
 mod events;
 mod fixtures;
