@@ -75,8 +75,7 @@ fn export(
             heads: delbar_core::net::status::known_heads_of(&ctx.store, &group.id, &device)?,
         });
     }
-    let bytes =
-        write_bundle_file_with(&ctx.store, &group.id, peer.as_ref().map(|p| &p.heads), with_photos, out_path)?;
+    let bytes = write_bundle_file_with(&ctx.store, &group.id, peer.as_ref().map(|p| &p.heads), with_photos, out_path)?;
     // Read back as a stream: what was written verifies.
     let info = inspect_bundle_file(out_path)?;
     if ctx.json {

@@ -566,9 +566,9 @@ fn check_photo(bytes: &[u8], after_heads: bool) -> Result<u64, SyncError> {
     if !after_heads {
         return Err(SyncError::Malformed { reason: "a photo before the heads".into() });
     }
-    let (hash, blob) = bytes.split_at_checked(32).ok_or_else(|| SyncError::Malformed {
-        reason: "a photo record shorter than its hash".into(),
-    })?;
+    let (hash, blob) = bytes
+        .split_at_checked(32)
+        .ok_or_else(|| SyncError::Malformed { reason: "a photo record shorter than its hash".into() })?;
     if blake3::hash(blob).as_bytes().as_slice() != hash {
         return Err(SyncError::PhotoMismatch { hash: data_encoding::HEXLOWER.encode(hash) });
     }

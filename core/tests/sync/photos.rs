@@ -223,3 +223,65 @@ fn photos_survive_reopening_the_store() {
     let bytes = here(s.item_photo(&g, &item, &photo.hash, PhotoSize::Full).unwrap());
     assert_eq!(blake3::hash(&bytes).to_hex().as_str(), photo.hash);
 }
+
+/// Walks a bundle's records: returns (kind, start of the record's bytes, length) for each,
+/// up to the end record.
+fn bundle_records(bundle: &[u8]) -> Vec<(u8, usize, usize)> {
+    let header_len = u16::from_le_bytes([bundle[10], bundle[11]]) as usize;
+    let mut at = 12 + header_len;
+    let mut out = Vec::new();
+    loop {
+        let kind = bundle[at];
+        let len = u32::from_le_bytes(bundle[at + 1..at + 5].try_into().unwrap()) as usize;
+        if kind == 0 {
+            return out;
+        }
+        out.push((kind, at + 5, len));
+        at += 5 + len;
+    }
+}
+
+#[test]
+fn a_bundle_carries_photos_and_refuses_one_that_does_not_match_its_hash() {
+    use delbar_core::sync::{SyncError, import_bundle_from, inspect_bundle, write_bundle_with};
+    use ed25519_dalek::Signer;
+
+    let mut lab = Lab::new();
+    let (mut s, g, item) = lab.steward();
+    let photo = s.add_item_photo(&g, &item, &phone_jpeg(320, 240)).unwrap();
+    let mut phone = lab.device();
+    add_member(&mut s, &g, &phone, "Olle", Role::Member);
+    let mut bundle = Vec::new();
+    write_bundle_with(&s, &g, None, true, &mut bundle).unwrap();
+    let outline = inspect_bundle(bundle.as_slice(), Some(bundle.len() as u64)).unwrap();
+    assert_eq!(outline.photos, 2, "the photo and its thumbnail");
+    assert_eq!(outline.photo_bytes, photo.bytes + photo.thumbnail_bytes);
+
+    // One byte of the thumbnail changed, and the bundle checksummed and signed again by its
+    // exporter as if it had written it so: the first pass finds the blob does not match.
+    let mut forged = bundle.clone();
+    let (kind, start, len) = *bundle_records(&forged).last().unwrap();
+    assert_eq!(kind, 3);
+    forged[start + 32 + len / 2 - 16] ^= 0x55;
+    let body = forged.len() - 96;
+    let checksum = *blake3::hash(&forged[..body]).as_bytes();
+    forged[body..body + 32].copy_from_slice(&checksum);
+    let mut message = b"delbar bundle v4".to_vec();
+    message.extend_from_slice(&checksum);
+    let signature = s.device_signing_key().sign(&message).to_bytes();
+    forged[body + 32..].copy_from_slice(&signature);
+    let e = import_bundle_from(&mut phone, &g, std::io::Cursor::new(&forged)).unwrap_err();
+    assert!(matches!(e, Error::Sync(SyncError::PhotoMismatch { .. })), "{e:?}");
+    assert!(phone.group(&g).is_err(), "nothing was applied");
+    assert!(!phone.has_photo_blob(&photo.thumbnail).unwrap());
+
+    // The bundle as written: the documents, then both blobs kept.
+    let imported = import_bundle_from(&mut phone, &g, std::io::Cursor::new(&bundle)).unwrap();
+    assert_eq!(imported.photos_kept, 2);
+    assert!(phone.has_photo_blob(&photo.hash).unwrap() && phone.has_photo_blob(&photo.thumbnail).unwrap());
+    let full = here(phone.item_photo(&g, &item, &photo.hash, PhotoSize::Full).unwrap());
+    assert!(exif_of(&full).is_none());
+    // Without photos, no photo record.
+    let plain = delbar_core::sync::export_bundle(&s, &g, None).unwrap();
+    assert!(bundle_records(&plain).iter().all(|(kind, _, _)| *kind != 3));
+}
