@@ -9,7 +9,7 @@
 //! | 2 | format version (4) |
 //! | 2 | header length `h`, at most [`MAX_HEADER`] |
 //! | h | header: postcard of group id, exporting device's public key, export time |
-//! | 1 + 4 + r | records, each a kind byte, a length `r` and `r` bytes: kind 1, one document (postcard of its key, automerge's compressed changes and their attestations; 1 to [`MAX_DOCUMENT`] bytes; the catalogue, if present, first); kind 2, once, the exporter's heads of every document of the group (postcard, at most [`MAX_HEADS`] bytes) |
+//! | 1 + 4 + r | records, each a kind byte, a length `r` and `r` bytes: kind 1, one document (postcard of its key, automerge's compressed changes and their attestations; 1 to [`MAX_DOCUMENT`] bytes; the catalogue, if present, first); kind 2, once, the exporter's heads of every document of the group (postcard, at most [`MAX_HEADS`] bytes); kind 3, after those, a content-addressed blob (a photo: its bytes, named by their blake3 hash, at most [`MAX_BLOB`] bytes; see [`write_bundle_with_blobs`]) |
 //! | 1 + 4 | kind 0, length 0: the end of the records |
 //! | 32 | blake3 of everything before |
 //! | 64 | ed25519 signature by the exporting device of `delbar bundle v4` followed by the checksum |
@@ -32,6 +32,10 @@
 //!    the signer as a member's device) without applying anything;
 //! 3. the documents are applied one by one through the store's merge, each in its own
 //!    transaction, the catalogue first.
+//!
+//! Blobs are verified with everything else in pass 1; [`import_bundle_from_with_blobs`] then
+//! hands each to its caller, one at a time, in a fourth pass after the documents are in
+//! (the caller keeps those the documents reference); a plain import skips them.
 //!
 //! Passes 2 and 3 check that each record hashes as it did in pass 1. A bundle that fails
 //! any check of passes 1 and 2 (truncated, damaged, forged, foreign, invalid) applies
@@ -76,6 +80,10 @@ pub const MAX_DOCUMENT: usize = 64 * 1024 * 1024;
 pub const MAX_HEADS: usize = 16 * 1024 * 1024;
 /// The most documents one bundle may carry.
 pub const MAX_DOCUMENTS: usize = 65_536;
+/// The largest blob record accepted (a photo is re-encoded to far less).
+pub const MAX_BLOB: usize = 16 * 1024 * 1024;
+/// The most blobs one bundle may carry.
+pub const MAX_BLOBS: usize = 65_536;
 /// What the signature covers before the checksum (domain separation).
 const SIGNING_CONTEXT: &[u8] = b"delbar bundle v4";
 /// Magic and version: what is read before anything else is decided.
@@ -86,6 +94,7 @@ const SIGNATURE_LEN: usize = 64;
 const END: u8 = 0;
 const DOCUMENT: u8 = 1;
 const HEADS: u8 = 2;
+const BLOB: u8 = 3;
 /// What is allocated up front for a record of a stream of unknown size (it grows as the
 /// bytes arrive, so a false length costs no memory).
 const UNKNOWN_SIZE_CHUNK: usize = 64 * 1024;
@@ -153,6 +162,10 @@ pub struct BundleOutline {
     pub documents: Vec<(String, u64)>,
     /// How many documents of the group the exporter's heads cover.
     pub heads_documents: usize,
+    /// How many blobs (photos) it carries.
+    pub blobs: usize,
+    /// Their bytes in all.
+    pub blob_bytes: u64,
     /// The bundle's size in bytes.
     pub bytes: u64,
 }
@@ -184,6 +197,19 @@ pub fn export_bundle(store: &Store, group: &GroupId, peer: Option<&KnownHeads>) 
 /// Writes the bundle [`export_bundle`] makes to `out`, one document at a time (only one is
 /// in memory at once); returns the bytes written.
 pub fn write_bundle(store: &Store, group: &GroupId, peer: Option<&KnownHeads>, out: impl Write) -> Result<u64> {
+    write_bundle_with_blobs(store, group, peer, std::iter::empty(), out)
+}
+
+/// Writes the bundle [`write_bundle`] writes, followed by `blobs` (content-addressed: each
+/// is named by the blake3 hash of its bytes), taken one at a time, so only one is in
+/// memory at once; returns the bytes written.
+pub fn write_bundle_with_blobs(
+    store: &Store,
+    group: &GroupId,
+    peer: Option<&KnownHeads>,
+    blobs: impl IntoIterator<Item = Result<Vec<u8>>>,
+    out: impl Write,
+) -> Result<u64> {
     store.group(group)?;
     let key = store.device_signing_key();
     let header = Header { group: group.to_string(), device: key.verifying_key().to_bytes(), created: store.now().0 };
@@ -215,6 +241,12 @@ pub fn write_bundle(store: &Store, group: &GroupId, peer: Option<&KnownHeads>, o
     }
     let heads = postcard::to_stdvec(&KnownHeads::of(store, group)?).map_err(SyncError::malformed)?;
     out.record(HEADS, &heads, MAX_HEADS)?;
+    for (n, blob) in blobs.into_iter().enumerate() {
+        if n >= MAX_BLOBS {
+            return Err(SyncError::Malformed { reason: format!("more than {MAX_BLOBS} blobs") }.into());
+        }
+        out.record(BLOB, &blob?, MAX_BLOB)?;
+    }
     out.record(END, &[], 0)?;
     let checksum = *out.hasher.finalize().as_bytes();
     out.put(&checksum)?;
@@ -408,6 +440,7 @@ fn record_head<R: Read>(src: &mut Source<R>) -> Result<(u8, usize, [u8; 5]), Syn
         END => 0,
         DOCUMENT => MAX_DOCUMENT,
         HEADS => MAX_HEADS,
+        BLOB => MAX_BLOB,
         other => return Err(SyncError::Malformed { reason: format!("unknown record kind {other}") }),
     };
     if len > max {
@@ -430,6 +463,8 @@ struct Walked {
     /// The documents' keys and sizes, in order.
     documents: Vec<(DocKey, u64)>,
     heads: Option<KnownHeads>,
+    blobs: usize,
+    blob_bytes: u64,
     bytes: u64,
 }
 
@@ -444,6 +479,7 @@ fn walk<R: Read>(mut src: Source<R>) -> Result<Walked, SyncError> {
     let mut documents = Vec::new();
     let mut keys = BTreeSet::new();
     let mut heads: Option<KnownHeads> = None;
+    let (mut blobs, mut blob_bytes) = (0usize, 0u64);
     let mut problem: Option<SyncError> = None;
     loop {
         let (kind, len, head) = record_head(&mut src)?;
@@ -454,13 +490,22 @@ fn walk<R: Read>(mut src: Source<R>) -> Result<Walked, SyncError> {
         if kind == DOCUMENT && documents.len() >= MAX_DOCUMENTS {
             return Err(SyncError::Malformed { reason: format!("more than {MAX_DOCUMENTS} documents") });
         }
+        if kind == BLOB && blobs >= MAX_BLOBS {
+            return Err(SyncError::Malformed { reason: format!("more than {MAX_BLOBS} blobs") });
+        }
         let bytes = src.bytes(len)?;
         hasher.update(&bytes);
         records.push(SeenRecord { kind, hash: *blake3::hash(&bytes).as_bytes() });
         if problem.is_some() {
             continue;
         }
-        let checked = if kind == DOCUMENT {
+        let checked = if kind == BLOB {
+            blobs += 1;
+            blob_bytes += bytes.len() as u64;
+            Ok(())
+        } else if blobs > 0 {
+            Err(SyncError::Malformed { reason: "a document or the heads after the blobs".into() })
+        } else if kind == DOCUMENT {
             check_document(&bytes, &mut keys).map(|(key, size)| documents.push((key, size)))
         } else if heads.is_some() {
             Err(SyncError::Malformed { reason: "the heads appear twice".into() })
@@ -490,7 +535,7 @@ fn walk<R: Read>(mut src: Source<R>) -> Result<Walked, SyncError> {
     if let Some(problem) = problem {
         return Err(problem);
     }
-    Ok(Walked { header, header_hash, records, documents, heads, bytes })
+    Ok(Walked { header, header_hash, records, documents, heads, blobs, blob_bytes, bytes })
 }
 
 /// Checks one document record's shape: it decodes, its key is known and new, and the
@@ -513,9 +558,31 @@ fn check_document(bytes: &[u8], keys: &mut BTreeSet<DocKey>) -> Result<(DocKey, 
 /// (with its index), after checking that every record hashes as in the first pass (a file
 /// that changed in between is refused as damaged).
 fn replay<R: Read>(
-    mut src: Source<R>,
+    src: Source<R>,
     walked: &Walked,
     mut apply: impl FnMut(usize, DocKey, DocumentExport) -> Result<()>,
+) -> Result<()> {
+    replay_kind(src, walked, DOCUMENT, |index, bytes| {
+        let record: RecordRef<'_> = postcard::from_bytes(&bytes).map_err(SyncError::malformed)?;
+        let key = walked.documents.get(index).map(|(k, _)| *k).ok_or(SyncError::Corrupted)?;
+        let export = DocumentExport {
+            key: record.key.to_owned(),
+            data: record.data.to_vec(),
+            attestations: record.attestations,
+        };
+        drop(bytes);
+        apply(index, key, export)
+    })
+}
+
+/// Reads the bundle again from its start and hands `apply` each record of `wanted` kind
+/// (with its index among them), after checking that every record hashes as in the first
+/// pass (a file that changed in between is refused as damaged).
+fn replay_kind<R: Read>(
+    mut src: Source<R>,
+    walked: &Walked,
+    wanted: u8,
+    mut apply: impl FnMut(usize, Vec<u8>) -> Result<()>,
 ) -> Result<()> {
     let changed = || SyncError::Corrupted;
     let header = read_prefix(&mut src, &mut blake3::Hasher::new())?;
@@ -532,18 +599,10 @@ fn replay<R: Read>(
         if blake3::hash(&bytes).as_bytes() != &seen.hash {
             return Err(changed().into());
         }
-        if kind != DOCUMENT {
+        if kind != wanted {
             continue;
         }
-        let record: RecordRef<'_> = postcard::from_bytes(&bytes).map_err(SyncError::malformed)?;
-        let key = walked.documents.get(index).map(|(k, _)| *k).ok_or_else(changed)?;
-        let export = DocumentExport {
-            key: record.key.to_owned(),
-            data: record.data.to_vec(),
-            attestations: record.attestations,
-        };
-        drop(bytes);
-        apply(index, key, export)?;
+        apply(index, bytes)?;
         index += 1;
     }
     Ok(())
@@ -579,6 +638,8 @@ pub fn inspect_bundle(reader: impl Read, size: Option<u64>) -> Result<BundleOutl
         created: walked.header.created,
         documents: walked.documents.iter().map(|(k, n)| (k.to_string(), *n)).collect(),
         heads_documents: walked.heads.as_ref().map(|h| h.docs.len()).unwrap_or(0),
+        blobs: walked.blobs,
+        blob_bytes: walked.blob_bytes,
         bytes: walked.bytes,
     })
 }
@@ -627,7 +688,20 @@ pub fn import_bundle_file(store: &mut Store, group: Option<&GroupId>, path: &Pat
 /// against the store, then applies them one by one. When a check fails nothing is applied.
 /// Then it records the exporter's heads as that device's peer heads, so
 /// [`export_bundle_for`] that device carries only what it lacks.
-pub fn import_bundle_from<R: Read + Seek>(store: &mut Store, group: &GroupId, mut reader: R) -> Result<BundleImport> {
+pub fn import_bundle_from<R: Read + Seek>(store: &mut Store, group: &GroupId, reader: R) -> Result<BundleImport> {
+    Ok(import_bundle_from_with_blobs(store, group, reader, |_, _, _| Ok(false))?.0)
+}
+
+/// [`import_bundle_from`], then, once the documents are in, hands each blob the bundle
+/// carries to `keep` (the store, the blob's blake3 hash as hex, its bytes), one at a time;
+/// `keep` answers whether it kept it. Blobs were verified with the rest of the bundle
+/// before anything was applied. Returns the import and how many blobs were kept.
+pub fn import_bundle_from_with_blobs<R: Read + Seek>(
+    store: &mut Store,
+    group: &GroupId,
+    mut reader: R,
+    mut keep: impl FnMut(&mut Store, &str, &[u8]) -> Result<bool>,
+) -> Result<(BundleImport, usize)> {
     let start = reader.stream_position().map_err(SyncError::io)?;
     let end = reader.seek(SeekFrom::End(0)).map_err(SyncError::io)?;
     let size = end.saturating_sub(start);
@@ -688,8 +762,20 @@ pub fn import_bundle_from<R: Read + Seek>(store: &mut Store, group: &GroupId, mu
         // The changes are applied; missing peer heads only make the next bundle larger.
         tracing::debug!(%e, "could not record the heads of the bundle's exporter");
     }
+
+    // Pass 4: the blobs, one at a time, to the caller.
+    let mut kept = 0;
+    if walked.blobs > 0 {
+        rewind(&mut reader)?;
+        replay_kind(Source::new(&mut reader, Some(size)), &walked, BLOB, |_, bytes| {
+            if keep(store, blake3::hash(&bytes).to_hex().as_str(), &bytes)? {
+                kept += 1;
+            }
+            Ok(())
+        })?;
+    }
     let BundleHeader { group, device, created } = walked.header;
-    Ok(BundleImport { group, device, created, report })
+    Ok((BundleImport { group, device, created, report }, kept))
 }
 
 /// Invalid received data is reported as [`SyncError::Malformed`].
