@@ -9,7 +9,7 @@
 //! | 2 | format version (4) |
 //! | 2 | header length `h`, at most [`MAX_HEADER`] |
 //! | h | header: postcard of group id, exporting device's public key, export time |
-//! | 1 + 4 + r | records, each a kind byte, a length `r` and `r` bytes: kind 1, one document (postcard of its key, automerge's compressed changes and their attestations; 1 to [`MAX_DOCUMENT`] bytes; the catalogue, if present, first); kind 2, once, the exporter's heads of every document of the group (postcard, at most [`MAX_HEADS`] bytes); kind 3, after those, a content-addressed blob (a photo: its bytes, named by their blake3 hash, at most [`MAX_BLOB`] bytes; see [`write_bundle_with_blobs`]) |
+//! | 1 + 4 + r | records, each a kind byte, a length `r` and `r` bytes: kind 1, one document (postcard of its key, automerge's compressed changes and their attestations; 1 to [`MAX_DOCUMENT`] bytes; the catalogue, if present, first); kind 2, once, the exporter's heads of every document of the group (postcard, at most [`MAX_HEADS`] bytes) |
 //! | 1 + 4 | kind 0, length 0: the end of the records |
 //! | 32 | blake3 of everything before |
 //! | 64 | ed25519 signature by the exporting device of `delbar bundle v4` followed by the checksum |
@@ -32,10 +32,6 @@
 //!    the signer as a member's device) without applying anything;
 //! 3. the documents are applied one by one through the store's merge, each in its own
 //!    transaction, the catalogue first.
-//!
-//! Blobs are verified with everything else in pass 1; [`import_bundle_from_with_blobs`] then
-//! hands each to its caller, one at a time, in a fourth pass after the documents are in
-//! (the caller keeps those the documents reference); a plain import skips them.
 //!
 //! Passes 2 and 3 check that each record hashes as it did in pass 1. A bundle that fails
 //! any check of passes 1 and 2 (truncated, damaged, forged, foreign, invalid) applies
@@ -80,10 +76,6 @@ pub const MAX_DOCUMENT: usize = 64 * 1024 * 1024;
 pub const MAX_HEADS: usize = 16 * 1024 * 1024;
 /// The most documents one bundle may carry.
 pub const MAX_DOCUMENTS: usize = 65_536;
-/// The largest blob record accepted (a photo is re-encoded to far less).
-pub const MAX_BLOB: usize = 16 * 1024 * 1024;
-/// The most blobs one bundle may carry.
-pub const MAX_BLOBS: usize = 65_536;
 /// What the signature covers before the checksum (domain separation).
 const SIGNING_CONTEXT: &[u8] = b"delbar bundle v4";
 /// Magic and version: what is read before anything else is decided.
@@ -94,7 +86,6 @@ const SIGNATURE_LEN: usize = 64;
 const END: u8 = 0;
 const DOCUMENT: u8 = 1;
 const HEADS: u8 = 2;
-const BLOB: u8 = 3;
 /// What is allocated up front for a record of a stream of unknown size (it grows as the
 /// bytes arrive, so a false length costs no memory).
 const UNKNOWN_SIZE_CHUNK: usize = 64 * 1024;
@@ -162,10 +153,6 @@ pub struct BundleOutline {
     pub documents: Vec<(String, u64)>,
     /// How many documents of the group the exporter's heads cover.
     pub heads_documents: usize,
-    /// How many blobs (photos) it carries.
-    pub blobs: usize,
-    /// Their bytes in all.
-    pub blob_bytes: u64,
     /// The bundle's size in bytes.
     pub bytes: u64,
 }
@@ -197,19 +184,6 @@ pub fn export_bundle(store: &Store, group: &GroupId, peer: Option<&KnownHeads>) 
 /// Writes the bundle [`export_bundle`] makes to `out`, one document at a time (only one is
 /// in memory at once); returns the bytes written.
 pub fn write_bundle(store: &Store, group: &GroupId, peer: Option<&KnownHeads>, out: impl Write) -> Result<u64> {
-    write_bundle_with_blobs(store, group, peer, std::iter::empty(), out)
-}
-
-/// Writes the bundle [`write_bundle`] writes, followed by `blobs` (content-addressed: each
-/// is named by the blake3 hash of its bytes), taken one at a time, so only one is in
-/// memory at once; returns the bytes written.
-pub fn write_bundle_with_blobs(
-    store: &Store,
-    group: &GroupId,
-    peer: Option<&KnownHeads>,
-    blobs: impl IntoIterator<Item = Result<Vec<u8>>>,
-    out: impl Write,
-) -> Result<u64> {
     store.group(group)?;
     let key = store.device_signing_key();
     let header = Header { group: group.to_string(), device: key.verifying_key().to_bytes(), created: store.now().0 };
@@ -241,12 +215,6 @@ pub fn write_bundle_with_blobs(
     }
     let heads = postcard::to_stdvec(&KnownHeads::of(store, group)?).map_err(SyncError::malformed)?;
     out.record(HEADS, &heads, MAX_HEADS)?;
-    for (n, blob) in blobs.into_iter().enumerate() {
-        if n >= MAX_BLOBS {
-            return Err(SyncError::Malformed { reason: format!("more than {MAX_BLOBS} blobs") }.into());
-        }
-        out.record(BLOB, &blob?, MAX_BLOB)?;
-    }
     out.record(END, &[], 0)?;
     let checksum = *out.hasher.finalize().as_bytes();
     out.put(&checksum)?;
@@ -440,7 +408,6 @@ fn record_head<R: Read>(src: &mut Source<R>) -> Result<(u8, usize, [u8; 5]), Syn
         END => 0,
         DOCUMENT => MAX_DOCUMENT,
         HEADS => MAX_HEADS,
-        BLOB => MAX_BLOB,
         other => return Err(SyncError::Malformed { reason: format!("unknown record kind {other}") }),
     };
     if len > max {
@@ -463,8 +430,6 @@ struct Walked {
     /// The documents' keys and sizes, in order.
     documents: Vec<(DocKey, u64)>,
     heads: Option<KnownHeads>,
-    blobs: usize,
-    blob_bytes: u64,
     bytes: u64,
 }
 
@@ -479,7 +444,6 @@ fn walk<R: Read>(mut src: Source<R>) -> Result<Walked, SyncError> {
     let mut documents = Vec::new();
     let mut keys = BTreeSet::new();
     let mut heads: Option<KnownHeads> = None;
-    let (mut blobs, mut blob_bytes) = (0usize, 0u64);
     let mut problem: Option<SyncError> = None;
     loop {
         let (kind, len, head) = record_head(&mut src)?;
@@ -490,22 +454,13 @@ fn walk<R: Read>(mut src: Source<R>) -> Result<Walked, SyncError> {
         if kind == DOCUMENT && documents.len() >= MAX_DOCUMENTS {
             return Err(SyncError::Malformed { reason: format!("more than {MAX_DOCUMENTS} documents") });
         }
-        if kind == BLOB && blobs >= MAX_BLOBS {
-            return Err(SyncError::Malformed { reason: format!("more than {MAX_BLOBS} blobs") });
-        }
         let bytes = src.bytes(len)?;
         hasher.update(&bytes);
         records.push(SeenRecord { kind, hash: *blake3::hash(&bytes).as_bytes() });
         if problem.is_some() {
             continue;
         }
-        let checked = if kind == BLOB {
-            blobs += 1;
-            blob_bytes += bytes.len() as u64;
-            Ok(())
-        } else if blobs > 0 {
-            Err(SyncError::Malformed { reason: "a document or the heads after the blobs".into() })
-        } else if kind == DOCUMENT {
+        let checked = if kind == DOCUMENT {
             check_document(&bytes, &mut keys).map(|(key, size)| documents.push((key, size)))
         } else if heads.is_some() {
             Err(SyncError::Malformed { reason: "the heads appear twice".into() })
@@ -535,7 +490,7 @@ fn walk<R: Read>(mut src: Source<R>) -> Result<Walked, SyncError> {
     if let Some(problem) = problem {
         return Err(problem);
     }
-    Ok(Walked { header, header_hash, records, documents, heads, blobs, blob_bytes, bytes })
+    Ok(Walked { header, header_hash, records, documents, heads, bytes })
 }
 
 /// Checks one document record's shape: it decodes, its key is known and new, and the
@@ -558,31 +513,9 @@ fn check_document(bytes: &[u8], keys: &mut BTreeSet<DocKey>) -> Result<(DocKey, 
 /// (with its index), after checking that every record hashes as in the first pass (a file
 /// that changed in between is refused as damaged).
 fn replay<R: Read>(
-    src: Source<R>,
-    walked: &Walked,
-    mut apply: impl FnMut(usize, DocKey, DocumentExport) -> Result<()>,
-) -> Result<()> {
-    replay_kind(src, walked, DOCUMENT, |index, bytes| {
-        let record: RecordRef<'_> = postcard::from_bytes(&bytes).map_err(SyncError::malformed)?;
-        let key = walked.documents.get(index).map(|(k, _)| *k).ok_or(SyncError::Corrupted)?;
-        let export = DocumentExport {
-            key: record.key.to_owned(),
-            data: record.data.to_vec(),
-            attestations: record.attestations,
-        };
-        drop(bytes);
-        apply(index, key, export)
-    })
-}
-
-/// Reads the bundle again from its start and hands `apply` each record of `wanted` kind
-/// (with its index among them), after checking that every record hashes as in the first
-/// pass (a file that changed in between is refused as damaged).
-fn replay_kind<R: Read>(
     mut src: Source<R>,
     walked: &Walked,
-    wanted: u8,
-    mut apply: impl FnMut(usize, Vec<u8>) -> Result<()>,
+    mut apply: impl FnMut(usize, DocKey, DocumentExport) -> Result<()>,
 ) -> Result<()> {
     let changed = || SyncError::Corrupted;
     let header = read_prefix(&mut src, &mut blake3::Hasher::new())?;
@@ -599,10 +532,18 @@ fn replay_kind<R: Read>(
         if blake3::hash(&bytes).as_bytes() != &seen.hash {
             return Err(changed().into());
         }
-        if kind != wanted {
+        if kind != DOCUMENT {
             continue;
         }
-        apply(index, bytes)?;
+        let record: RecordRef<'_> = postcard::from_bytes(&bytes).map_err(SyncError::malformed)?;
+        let key = walked.documents.get(index).map(|(k, _)| *k).ok_or_else(changed)?;
+        let export = DocumentExport {
+            key: record.key.to_owned(),
+            data: record.data.to_vec(),
+            attestations: record.attestations,
+        };
+        drop(bytes);
+        apply(index, key, export)?;
         index += 1;
     }
     Ok(())
@@ -638,8 +579,6 @@ pub fn inspect_bundle(reader: impl Read, size: Option<u64>) -> Result<BundleOutl
         created: walked.header.created,
         documents: walked.documents.iter().map(|(k, n)| (k.to_string(), *n)).collect(),
         heads_documents: walked.heads.as_ref().map(|h| h.docs.len()).unwrap_or(0),
-        blobs: walked.blobs,
-        blob_bytes: walked.blob_bytes,
         bytes: walked.bytes,
     })
 }
@@ -688,20 +627,7 @@ pub fn import_bundle_file(store: &mut Store, group: Option<&GroupId>, path: &Pat
 /// against the store, then applies them one by one. When a check fails nothing is applied.
 /// Then it records the exporter's heads as that device's peer heads, so
 /// [`export_bundle_for`] that device carries only what it lacks.
-pub fn import_bundle_from<R: Read + Seek>(store: &mut Store, group: &GroupId, reader: R) -> Result<BundleImport> {
-    Ok(import_bundle_from_with_blobs(store, group, reader, |_, _, _| Ok(false))?.0)
-}
-
-/// [`import_bundle_from`], then, once the documents are in, hands each blob the bundle
-/// carries to `keep` (the store, the blob's blake3 hash as hex, its bytes), one at a time;
-/// `keep` answers whether it kept it. Blobs were verified with the rest of the bundle
-/// before anything was applied. Returns the import and how many blobs were kept.
-pub fn import_bundle_from_with_blobs<R: Read + Seek>(
-    store: &mut Store,
-    group: &GroupId,
-    mut reader: R,
-    mut keep: impl FnMut(&mut Store, &str, &[u8]) -> Result<bool>,
-) -> Result<(BundleImport, usize)> {
+pub fn import_bundle_from<R: Read + Seek>(store: &mut Store, group: &GroupId, mut reader: R) -> Result<BundleImport> {
     let start = reader.stream_position().map_err(SyncError::io)?;
     let end = reader.seek(SeekFrom::End(0)).map_err(SyncError::io)?;
     let size = end.saturating_sub(start);
@@ -762,20 +688,8 @@ pub fn import_bundle_from_with_blobs<R: Read + Seek>(
         // The changes are applied; missing peer heads only make the next bundle larger.
         tracing::debug!(%e, "could not record the heads of the bundle's exporter");
     }
-
-    // Pass 4: the blobs, one at a time, to the caller.
-    let mut kept = 0;
-    if walked.blobs > 0 {
-        rewind(&mut reader)?;
-        replay_kind(Source::new(&mut reader, Some(size)), &walked, BLOB, |_, bytes| {
-            if keep(store, blake3::hash(&bytes).to_hex().as_str(), &bytes)? {
-                kept += 1;
-            }
-            Ok(())
-        })?;
-    }
     let BundleHeader { group, device, created } = walked.header;
-    Ok((BundleImport { group, device, created, report }, kept))
+    Ok(BundleImport { group, device, created, report })
 }
 
 /// Invalid received data is reported as [`SyncError::Malformed`].

@@ -23,8 +23,8 @@ pub mod summary;
 
 pub use bundle::{
     BundleHeader, BundleImport, BundleInfo, BundleOutline, export_bundle, export_bundle_for, import_bundle,
-    import_bundle_file, import_bundle_from, import_bundle_from_with_blobs, inspect_bundle, inspect_bundle_file,
-    read_bundle, read_bundle_header, write_bundle, write_bundle_file, write_bundle_file_for, write_bundle_with_blobs,
+    import_bundle_file, import_bundle_from, inspect_bundle, inspect_bundle_file, read_bundle, read_bundle_header,
+    write_bundle, write_bundle_file, write_bundle_file_for,
 };
 pub use error::SyncError;
 pub use pipe::{PipeReport, PipeSession, Role as PipeRole};

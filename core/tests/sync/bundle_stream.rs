@@ -10,9 +10,8 @@ use delbar_core::domain::Role;
 use delbar_core::ids::{GroupId, ItemId};
 use delbar_core::sync::bundle::{MAGIC, MAX_DOCUMENT, VERSION};
 use delbar_core::sync::{
-    KnownHeads, SyncError, export_bundle, import_bundle, import_bundle_file, import_bundle_from,
-    import_bundle_from_with_blobs, inspect_bundle, inspect_bundle_file, read_bundle_header, write_bundle_file,
-    write_bundle_with_blobs,
+    KnownHeads, SyncError, export_bundle, import_bundle, import_bundle_file, import_bundle_from, inspect_bundle,
+    inspect_bundle_file, read_bundle_header, write_bundle_file,
 };
 use delbar_core::{Error, Store};
 use ed25519_dalek::Signer;
@@ -365,50 +364,4 @@ fn a_file_that_changes_during_the_import_is_refused_and_a_second_import_complete
     assert_eq!(held.docs.len(), docs.len() - 1, "every document but the changed one is applied");
     import_bundle(&mut b, &g, &good).unwrap();
     assert_converged(&mut a, &mut b, &g);
-}
-
-#[test]
-fn blobs_travel_after_the_documents_verified_with_the_bundle_and_kept_one_at_a_time() {
-    let mut lab = Lab::new();
-    let (mut a, mut b, g, _) = group_with_months(&mut lab);
-    // Two blobs (photos, say): content-addressed, named by their blake3 hash.
-    let photo: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
-    let thumbnail = b"a small thumbnail".to_vec();
-    let wanted = blake3::hash(&photo).to_hex().to_string();
-    let mut bytes = Vec::new();
-    let written =
-        write_bundle_with_blobs(&a, &g, None, [Ok(photo.clone()), Ok(thumbnail.clone())], &mut bytes).unwrap();
-    assert_eq!(written, bytes.len() as u64);
-    let outline = inspect_bundle(Cursor::new(&bytes), Some(bytes.len() as u64)).unwrap();
-    assert_eq!((outline.blobs, outline.blob_bytes), (2, (photo.len() + thumbnail.len()) as u64));
-
-    // One damaged byte of a blob refuses the whole file before anything is applied.
-    let (_, start, len) = *records(&bytes).iter().find(|r| r.0 == 3).unwrap();
-    let mut damaged = bytes.clone();
-    damaged[start + len / 2] ^= 1;
-    let mut offered = 0;
-    let err = import_bundle_from_with_blobs(&mut b, &g, Cursor::new(&damaged), |_, _, _| {
-        offered += 1;
-        Ok(true)
-    })
-    .unwrap_err();
-    assert!(matches!(sync_error(err), SyncError::Corrupted));
-    assert_eq!(offered, 0);
-    assert!(b.groups().unwrap().is_empty());
-
-    // Whole: the documents are in when the blobs are offered; the caller keeps what it wants.
-    let mut seen = Vec::new();
-    let (imported, kept) = import_bundle_from_with_blobs(&mut b, &g, Cursor::new(&bytes), |store, hash, data| {
-        assert_eq!(bookings(store, &g).len(), 3, "the documents come first");
-        assert_eq!(blake3::hash(data).to_hex().as_str(), hash);
-        seen.push(hash.to_owned());
-        Ok(hash == wanted)
-    })
-    .unwrap();
-    assert_eq!(kept, 1);
-    assert_eq!(seen, vec![wanted, blake3::hash(&thumbnail).to_hex().to_string()]);
-    assert!(imported.report.documents_changed >= 4);
-    assert_converged(&mut a, &mut b, &g);
-    // A plain import skips the blobs.
-    assert_eq!(import_bundle(&mut b, &g, &bytes).unwrap().documents_changed, 0);
 }
