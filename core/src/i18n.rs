@@ -873,6 +873,10 @@ fn rule_name(rule: &'static str, locale: Locale) -> &'static str {
         "every_days" => ("maintenance every N days", "underhåll var N:e dag", "vedlikehold hver N. dag"),
         "every_loans" => ("maintenance every N loans", "underhåll efter var N:e lån", "vedlikehold etter hvert N. lån"),
         "invite uses" => ("uses of the invite", "inbjudans användningar", "invitasjonens bruk"),
+        "invite lifetime (hours)" => {
+            ("invite lifetime (hours)", "inbjudans giltighet (timmar)", "invitasjonens gyldighet (timer)")
+        }
+        "waitlist position" => ("place in the waitlist", "plats i kön", "plass i køen"),
         _ => (rule, rule, rule),
     };
     locale.pick(en, sv, nb)
@@ -1001,6 +1005,14 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
                 Locale::En => format!("A booking must be for between 1 and {max} units (given: {given})."),
                 Locale::Sv => format!("En bokning måste gälla mellan 1 och {max} exemplar (angivet: {given})."),
                 Locale::Nb => format!("En booking må gjelde mellom 1 og {max} eksemplarer (oppgitt: {given})."),
+            }
+        }
+        D::OutOfRange { field: f, min, max, given } => {
+            let f = quoted(rule_name(f, l), l);
+            match l {
+                Locale::En => format!("The value for {f} must be between {min} and {max} (given: {given})."),
+                Locale::Sv => format!("Värdet för {f} måste vara mellan {min} och {max} (angivet: {given})."),
+                Locale::Nb => format!("Verdien for {f} må være mellom {min} og {max} (oppgitt: {given})."),
             }
         }
         D::TooMany { what, given, max } => {
@@ -1480,6 +1492,13 @@ mod tests {
             error_message(&e, Locale::Nb),
             "Verdien for «lengste lån (timer)» må være mellom 1 og 8760 (oppgitt: 4294967295)."
         );
+        let e = domain(DomainError::OutOfRange { field: "waitlist position", min: 1, max: 3, given: 7 });
+        assert_eq!(
+            error_message(&e, Locale::En),
+            "The value for “place in the waitlist” must be between 1 and 3 (given: 7)."
+        );
+        assert_eq!(error_message(&e, Locale::Sv), "Värdet för ”plats i kön” måste vara mellan 1 och 3 (angivet: 7).");
+        assert_eq!(error_message(&e, Locale::Nb), "Verdien for «plass i køen» må være mellom 1 og 3 (oppgitt: 7).");
         let e = domain(DomainError::TooMany { what: "tags", given: 10_000, max: 50 });
         assert_eq!(error_message(&e, Locale::En), "At most 50 tags may be given (10000 given).");
         assert_eq!(error_message(&e, Locale::Sv), "Högst 50 taggar får anges (10000 angivna).");
