@@ -595,7 +595,27 @@ fn sync_message(error: &SyncError, locale: Locale) -> &'static str {
             "Den andra enheten godtog inte den här som en medlems enhet i gruppen.",
             "Den andre enheten godtok ikke denne som et medlems enhet i gruppen.",
         ),
-        S::Network { .. } | S::TimedOut { .. } => locale.pick(
+        S::Handshake { .. } => locale.pick(
+            "The other end did not prove it is a Delbar device; nothing was exchanged.",
+            "Den andra änden visade inte att den är en Delbar-enhet; inget utbyttes.",
+            "Den andre enden viste ikke at den er en Delbar-enhet; ingenting ble utvekslet.",
+        ),
+        S::Tampered => locale.pick(
+            "Data from the other device arrived damaged, incomplete or out of order, so the sync stopped; nothing of the damaged part was applied. Try again.",
+            "Data från den andra enheten kom fram skadade, ofullständiga eller i fel ordning, så synkningen avbröts; inget av den skadade delen togs in. Försök igen.",
+            "Data fra den andre enheten kom frem skadet, ufullstendig eller i feil rekkefølge, så synkroniseringen stoppet; ingenting av den skadede delen ble tatt inn. Prøv igjen.",
+        ),
+        S::TimedOut { .. } => locale.pick(
+            "The other device stopped answering, so the sync gave up. Bring the devices closer together and try again.",
+            "Den andra enheten slutade svara, så synkningen gav upp. För enheterna närmare varandra och försök igen.",
+            "Den andre enheten sluttet å svare, så synkroniseringen ga opp. Flytt enhetene nærmere hverandre og prøv igjen.",
+        ),
+        S::PipeClosed => locale.pick(
+            "The connection to the other device closed before the sync was done; nothing half-received was applied. Try again.",
+            "Anslutningen till den andra enheten stängdes innan synkningen var klar; inget halvt mottaget togs in. Försök igen.",
+            "Forbindelsen til den andre enheten ble lukket før synkroniseringen var ferdig; ingenting halvveis mottatt ble tatt inn. Prøv igjen.",
+        ),
+        S::Network { .. } => locale.pick(
             "The other device could not be reached. Check that both are on the same network and try again.",
             "Det gick inte att nå den andra enheten. Kontrollera att båda är på samma nätverk och försök igen.",
             "Kunne ikke nå den andre enheten. Sjekk at begge er på samme nettverk, og prøv igjen.",
@@ -1666,5 +1686,36 @@ mod tests {
         }
         // Something the core says that has no translation stays readable in English.
         assert_eq!(kit_problem("a new rule", Locale::Sv), "a new rule");
+    }
+
+    #[test]
+    fn the_pipe_s_failures_each_have_their_own_text() {
+        let failures = || {
+            [
+                SyncError::Handshake { reason: "snow: bad message".into() },
+                SyncError::Tampered,
+                SyncError::TimedOut { idle_ms: 30_001 },
+                SyncError::PipeClosed,
+            ]
+            .map(Error::Sync)
+        };
+        for locale in Locale::ALL {
+            let texts = failures().map(|e| error_message(&e, locale));
+            let fallback = error_message(&Error::Sync(SyncError::Malformed { reason: "x".into() }), locale);
+            for text in &texts {
+                assert_ne!(*text, fallback, "{locale}: only the generic text");
+                assert_eq!(texts.iter().filter(|t| *t == text).count(), 1, "{locale}: {text} said twice");
+            }
+        }
+        // Each language its own.
+        for e in failures() {
+            assert_ne!(error_message(&e, Locale::Sv), error_message(&e, Locale::En));
+            assert_ne!(error_message(&e, Locale::Nb), error_message(&e, Locale::Sv));
+        }
+        assert_eq!(
+            error_message(&Error::Sync(SyncError::Tampered), Locale::Sv),
+            "Data från den andra enheten kom fram skadade, ofullständiga eller i fel ordning, så synkningen \
+             avbröts; inget av den skadade delen togs in. Försök igen."
+        );
     }
 }
