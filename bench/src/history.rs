@@ -236,7 +236,8 @@ impl HistoryDocs {
 /// Builds the Delbar store and the naive document for `plan` under `dir`. The measured
 /// device joins the catalogue's group as a member; the history arrives through
 /// [`Store::merge_documents`], a few documents per call, as received changes do.
-pub fn build(dir: &Path, plan: &Plan, cat: &mut Catalogue) -> Result<Built> {
+/// With `with_naive` false, only the Delbar store is built (`naive_path` then names no file).
+pub fn build_with(dir: &Path, plan: &Plan, cat: &mut Catalogue, with_naive: bool) -> Result<Built> {
     let now = now();
     let mut rng = Rng(plan.seed);
     let history_start = history_start(plan);
@@ -252,7 +253,7 @@ pub fn build(dir: &Path, plan: &Plan, cat: &mut Catalogue) -> Result<Built> {
     )?;
     store.merge_documents(&group, &cat.builder.export_group(&group)?)?;
     let mut naive = Naive::new(cat.builder.device_id())?;
-    for item in &cat.items {
+    for item in cat.items.iter().filter(|_| with_naive) {
         naive.add_item(item)?;
     }
     let items: Vec<(ItemId, String)> = cat.items.iter().map(|i| (i.id.clone(), i.name.clone())).collect();
@@ -322,9 +323,11 @@ pub fn build(dir: &Path, plan: &Plan, cat: &mut Catalogue) -> Result<Built> {
             eprintln!("  monthly documents written in {:.1} s", started.elapsed().as_secs_f64());
             Ok(())
         });
-        let naive_started = std::time::Instant::now();
-        naive.write_on_branches(writes.iter().map(|(_, device, at, entities)| (device, *at, &entities[..])))?;
-        eprintln!("  naive document written in {:.1} s", naive_started.elapsed().as_secs_f64());
+        if with_naive {
+            let naive_started = std::time::Instant::now();
+            naive.write_on_branches(writes.iter().map(|(_, device, at, entities)| (device, *at, &entities[..])))?;
+            eprintln!("  naive document written in {:.1} s", naive_started.elapsed().as_secs_f64());
+        }
         monthly.join().map_err(|_| StoreError::Storage { message: "the history builder thread failed".into() })?
     })?;
     drop(writes);
@@ -342,7 +345,9 @@ pub fn build(dir: &Path, plan: &Plan, cat: &mut Catalogue) -> Result<Built> {
     eprintln!("  merged into the store in {:.1} s", phase.elapsed().as_secs_f64());
     clock.set(now);
     let naive_path = dir.join("naive.automerge");
-    naive.save_to(&naive_path)?;
+    if with_naive {
+        naive.save_to(&naive_path)?;
+    }
     drop(store);
     Ok(Built { delbar_path, naive_path, group, items, now, clock })
 }

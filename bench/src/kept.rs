@@ -9,7 +9,10 @@
 //!   by the first), then `--week` bookings made on the first are synced to it, the session
 //!   timed as the main pass times it. Used to compare sizes back to back, and to try a
 //!   change of the receiving store's schema (`DELBAR_BENCH_RECEIVER_SQL`, run on the
-//!   receiver's copy before it opens).
+//!   receiver's copy before it opens);
+//! - `--rows-on PATH`: the rows added after the run of 2026-12-06 (`stats`, a week offline
+//!   over a pipe beside the same week over the session, the peak memory of a device
+//!   receiving the whole group), as `--new-rows` measures them on a store it builds.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -19,6 +22,7 @@ use delbar_core::store::ItemFilter;
 use delbar_core::time::ManualClock;
 
 use crate::history::{self, Built};
+use crate::report::SizeReport;
 use crate::stats::{self, Latencies};
 use crate::sync;
 
@@ -112,4 +116,22 @@ pub fn print_week(path: &Path, bookings: usize, rounds: usize) -> Result<(), Str
         );
     }
     Ok(())
+}
+
+/// The rows added after the run of 2026-12-06 ([`crate::new_rows`]) on a copy of the store
+/// at `path`; its size is read from its name (`delbar-<size>.db`, as `--keep` names it; 0
+/// if the name says none).
+pub fn new_rows(path: &Path, week: usize, samples: usize, in_process: bool) -> Result<SizeReport, String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
+    let (store, built) = open_copy(path, &dir.path().join("delbar.db"))?;
+    drop(store);
+    let bookings = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.strip_prefix("delbar-"))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    eprintln!("the rows added since 2026-12-06, on a copy of {}...", path.display());
+    let rows = crate::new_rows(&built, dir.path(), week, samples, in_process)?;
+    Ok(SizeReport { bookings, build_seconds: 0.0, rows })
 }

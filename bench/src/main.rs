@@ -6,6 +6,8 @@
 //! cargo run --release -p delbar-bench               # 5k, 50k and 200k bookings
 //! cargo run --release -p delbar-bench -- --quick    # a small smoke run
 //! cargo run --release -p delbar-bench -- --writes-on DIR/delbar-200000.db   # a kept store's writes again
+//! cargo run --release -p delbar-bench -- --new-rows --keep DIR    # only the rows added since 2026-12-06
+//! cargo run --release -p delbar-bench -- --rows-on DIR/delbar-200000.db      # ... again on a kept store
 //! ```
 //!
 //! It prints a table and writes the same figures as JSON (`--json PATH`, default
@@ -52,6 +54,11 @@ struct Args {
     writes_on: Option<PathBuf>,
     /// Only measure weeks offline received by another device, on copies of this kept store.
     week_on: Option<PathBuf>,
+    /// Build only the Delbar stores (no naive document) and measure only the rows added
+    /// after the run of 2026-12-06 ([`new_rows`]).
+    new_rows: bool,
+    /// Measure only those rows, on copies of these kept stores.
+    rows_on: Vec<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -67,6 +74,8 @@ fn parse_args() -> Result<Args, String> {
         probe_in_process: false,
         writes_on: None,
         week_on: None,
+        new_rows: false,
+        rows_on: Vec::new(),
     };
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -95,12 +104,16 @@ fn parse_args() -> Result<Args, String> {
             "--week-on" => {
                 out.week_on = Some(PathBuf::from(args.next().ok_or("--week-on needs a store kept by --keep")?));
             }
+            "--new-rows" => out.new_rows = true,
+            "--rows-on" => {
+                out.rows_on.push(PathBuf::from(args.next().ok_or("--rows-on needs a store kept by --keep")?))
+            }
             "--samples" => {
                 out.samples = args.next().and_then(|s| s.parse().ok()).ok_or("--samples needs a number")?;
             }
             other => {
                 return Err(format!(
-                    "unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json, --keep, --writes-on, --week-on)"
+                    "unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json, --keep, --writes-on, --week-on, --new-rows, --rows-on)"
                 ));
             }
         }
@@ -150,6 +163,13 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let mut reports = Vec::new();
     let started = std::time::Instant::now();
+    if !args.rows_on.is_empty() {
+        for path in &args.rows_on {
+            reports.push(kept::new_rows(path, args.week, args.samples, args.probe_in_process)?);
+            write_reports(args, &reports, started)?;
+        }
+        return Ok(());
+    }
     let catalogue_plan = history::Plan { items: args.items, members: args.members, bookings: 0, seed: 7 };
     let mut catalogue = history::catalogue(&catalogue_plan).map_err(|e| e.to_string())?;
     eprintln!("catalogue of {} items made in {:.1} s", args.items, started.elapsed().as_secs_f64());
@@ -162,7 +182,7 @@ fn run(args: &Args) -> Result<(), String> {
         write_reports(args, &reports, started)?;
     }
     // The growth pass: the sizes take turns, so the machine's drift is not read as growth.
-    if kept.len() > 1 {
+    if kept.len() > 1 && !args.new_rows {
         let rows = turns::measure(&kept, args.samples, args.week, args.probe_in_process)?;
         for (report, rows) in reports.iter_mut().zip(rows) {
             report.rows.extend(rows);
@@ -195,7 +215,7 @@ fn measure_size(
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let plan = history::Plan { items: args.items, members: args.members, bookings: size, seed: 7 };
     let t = std::time::Instant::now();
-    let built = history::build(dir.path(), &plan, catalogue).map_err(|e| e.to_string())?;
+    let built = history::build_with(dir.path(), &plan, catalogue, !args.new_rows).map_err(|e| e.to_string())?;
     let build_s = t.elapsed().as_secs_f64();
     eprintln!("built in {build_s:.1} s");
     // Building wrote hundreds of megabytes at the large sizes; flush them before measuring,
@@ -205,6 +225,10 @@ fn measure_size(
     }
     if let Some(keep) = &args.keep {
         stats::copy_store(&built.delbar_path, &keep.join(format!("delbar-{size}.db")))?;
+    }
+    if args.new_rows {
+        let rows = new_rows(&built, dir.path(), args.week, args.samples, args.probe_in_process)?;
+        return Ok((SizeReport { bookings: size, build_seconds: build_s, rows }, turns::Kept { dir, built }));
     }
     let mut rows: Vec<Row> = Vec::new();
     let delbar_open = probe::measure("delbar", &built.delbar_path, &built.group, args.probe_in_process)?;
@@ -223,12 +247,7 @@ fn measure_size(
     drop(naive_doc);
     rows.push(Row::latency("availability query (ms)", &d_avail, &n_avail));
     rows.push(Row::latency("item text search (ms)", &d_search, &n_search));
-    let stats_samples = args.samples.min(20);
-    let none = stats::Latencies(Vec::new());
-    let month = stats::delbar_stats(&delbar, &built, 30, stats_samples)?;
-    rows.push(Row::latency(STATS_MONTH, &month, &none));
-    let year = stats::delbar_stats(&delbar, &built, 365, stats_samples)?;
-    rows.push(Row::latency(STATS_YEAR, &year, &none));
+    stats_rows(&mut rows, &delbar, &built, args.samples)?;
     let (d_write, n_write) = stats::writes(&mut delbar, &built, 200)?;
     rows.push(Row::latency("durable booking write (ms)", &d_write, &n_write));
     rows.push(Row::single(
@@ -237,7 +256,7 @@ fn measure_size(
         stats::disk_mb(&built.naive_path),
     ));
     drop(delbar);
-    sync_rows(&mut rows, &built, dir.path(), args.week)?;
+    sync_rows(&mut rows, &built, dir.path(), args.week, true)?;
     rows.extend(rss::rows(&built, dir.path(), args.probe_in_process)?);
     let mut delbar = history::reopen(&built).map_err(|e| e.to_string())?;
     // The fast-built history must be what the store's own writes would have made: the
@@ -253,16 +272,54 @@ fn measure_size(
     Ok((SizeReport { bookings: size, build_seconds: build_s, rows }, turns::Kept { dir, built }))
 }
 
+/// The rows added after the recorded run of 2026-12-06, alone: `stats` over a month and a
+/// year, a week offline over the session and over a pipe (after a first contact), and the
+/// peak memory of a device receiving the whole group (first contact over iroh, bundle
+/// import). On the store `built` describes, which they change (members added, a week booked).
+pub fn new_rows(
+    built: &history::Built,
+    dir: &std::path::Path,
+    week: usize,
+    samples: usize,
+    in_process: bool,
+) -> Result<Vec<Row>, String> {
+    let mut rows = Vec::new();
+    let delbar = history::reopen(built).map_err(|e| e.to_string())?;
+    stats_rows(&mut rows, &delbar, built, samples)?;
+    drop(delbar);
+    sync_rows(&mut rows, built, dir, week, false)?;
+    rows.extend(rss::rows(built, dir, in_process)?);
+    Ok(rows)
+}
+
+/// `stats` over the last 30 and 365 days, at most 20 samples each.
+fn stats_rows(
+    rows: &mut Vec<Row>,
+    delbar: &delbar_core::Store,
+    built: &history::Built,
+    samples: usize,
+) -> Result<(), String> {
+    let stats_samples = samples.min(20);
+    let none = stats::Latencies(Vec::new());
+    let month = stats::delbar_stats(delbar, built, 30, stats_samples)?;
+    rows.push(Row::latency(STATS_MONTH, &month, &none));
+    let year = stats::delbar_stats(delbar, built, 365, stats_samples)?;
+    rows.push(Row::latency(STATS_YEAR, &year, &none));
+    Ok(())
+}
+
 /// The row of the week offline carried over a byte pipe instead of iroh.
 const PIPE_WEEK_BYTES: &str = "week offline over a pipe: bytes, handshake included (KB)";
 
 /// Measurements 5 and 6: a new member's first contact, then a week offline (over iroh's
-/// session, and over a pipe on a copy of the peer).
+/// session, and over a pipe on a copy of the peer); the naive design's week too if
+/// `with_naive`.
 fn sync_rows(
     rows: &mut Vec<Row>,
     built: &history::Built,
     dir: &std::path::Path,
     week_bookings: usize,
+    with_naive: bool,
 ) -> Result<(), String> {
     let err = |e: delbar_core::Error| e.to_string();
     let kb = |b: u64| b as f64 / 1024.0;
@@ -298,30 +355,38 @@ fn sync_rows(
     // session's documents evicted from memory at the large sizes only.
     let (compact, bundled) = sync::compact_size(&mut source, &built.group, &before)?;
     // The naive design: a stale copy of the document and one with the same week's bookings.
-    let me = source.me(&built.group).map_err(err)?;
-    let mut behind = naive::Naive::load(&built.naive_path).map_err(|e| e.to_string())?;
-    let mut ahead = behind.fork();
-    let old_heads = behind.doc_mut().get_heads();
-    sync::naive_book_many(&mut ahead, built, source.device_id(), &me.id, week_bookings)?;
-    let (naive_compact, naive_bundled) = sync::change_sizes(ahead.doc_mut(), &old_heads)?;
-    let naive_week = sync::naive_session(ahead.doc_mut(), behind.doc_mut())?;
-    rows.push(Row::single("week offline: bytes on the wire (KB)", kb(week.bytes()), kb(naive_week.bytes())));
-    rows.push(Row::single("week offline: bytes up (KB)", kb(week.bytes_up), kb(naive_week.bytes_up)));
-    rows.push(Row::single("week offline: bytes down (KB)", kb(week.bytes_down), kb(naive_week.bytes_down)));
-    rows.push(Row::single("week offline: new changes, save_after (KB)", kb(compact), kb(naive_compact)));
-    rows.push(Row::single("week offline: new changes, compressed (KB)", kb(bundled), kb(naive_bundled)));
+    let (naive_compact, naive_bundled, naive_week) = if with_naive {
+        let me = source.me(&built.group).map_err(err)?;
+        let mut behind = naive::Naive::load(&built.naive_path).map_err(|e| e.to_string())?;
+        let mut ahead = behind.fork();
+        let old_heads = behind.doc_mut().get_heads();
+        sync::naive_book_many(&mut ahead, built, source.device_id(), &me.id, week_bookings)?;
+        let (naive_compact, naive_bundled) = sync::change_sizes(ahead.doc_mut(), &old_heads)?;
+        (naive_compact, naive_bundled, sync::naive_session(ahead.doc_mut(), behind.doc_mut())?)
+    } else {
+        (0, 0, sync::SyncCost { ms: f64::NAN, ..sync::SyncCost::default() })
+    };
+    // Without the naive design its column is empty.
+    let nkb = |b: u64| if with_naive { kb(b) } else { f64::NAN };
+    let naive_ratio = |a: u64, b: u64| if with_naive { a as f64 / b.max(1) as f64 } else { f64::NAN };
+    rows.push(Row::single("week offline: bytes on the wire (KB)", kb(week.bytes()), nkb(naive_week.bytes())));
+    rows.push(Row::single("week offline: bytes up (KB)", kb(week.bytes_up), nkb(naive_week.bytes_up)));
+    rows.push(Row::single("week offline: bytes down (KB)", kb(week.bytes_down), nkb(naive_week.bytes_down)));
+    rows.push(Row::single("week offline: new changes, save_after (KB)", kb(compact), nkb(naive_compact)));
+    rows.push(Row::single("week offline: new changes, compressed (KB)", kb(bundled), nkb(naive_bundled)));
     rows.push(Row::single(
         "week offline: wire / save_after size",
         week.bytes() as f64 / compact.max(1) as f64,
-        naive_week.bytes() as f64 / naive_compact.max(1) as f64,
+        naive_ratio(naive_week.bytes(), naive_compact),
     ));
     rows.push(Row::single(
         "week offline: wire / compressed size",
         week.bytes() as f64 / bundled.max(1) as f64,
-        naive_week.bytes() as f64 / naive_bundled.max(1) as f64,
+        naive_ratio(naive_week.bytes(), naive_bundled),
     ));
     rows.push(Row::single("week offline: time (ms)", week.ms, naive_week.ms));
-    rows.push(Row::single("week offline: messages", f64::from(week.messages), f64::from(naive_week.messages)));
+    let naive_messages = if with_naive { f64::from(naive_week.messages) } else { f64::NAN };
+    rows.push(Row::single("week offline: messages", f64::from(week.messages), naive_messages));
     rows.push(Row::single(PIPE_WEEK_BYTES, kb(piped.bytes()), f64::NAN));
     rows.push(Row::single(
         "week offline over a pipe: / bytes over iroh",
@@ -353,6 +418,8 @@ mod tests {
             probe_in_process: true,
             writes_on: None,
             week_on: None,
+            new_rows: false,
+            rows_on: Vec::new(),
         };
         run(&args).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
@@ -385,5 +452,43 @@ mod tests {
         let weeks = kept::week(&kept, 5, 2).unwrap();
         assert_eq!(weeks.len(), 2);
         assert!(weeks.iter().all(|w| w.ms > 0.0 && w.bytes() > 0), "{weeks:?}");
+        // And the rows added since 2026-12-06 alone, on the kept store.
+        let again = kept::new_rows(&kept, 5, 5, true).unwrap();
+        assert_eq!(again.bookings, 80);
+        let has = |what: &str| again.rows.iter().any(|r| r.what == what && r.delbar[0].1 > 0.0);
+        for what in [STATS_MONTH, STATS_YEAR, PIPE_WEEK_BYTES, rss::FIRST_CONTACT_RSS, rss::IMPORT_RSS] {
+            assert!(has(what), "{what}");
+        }
+        assert!(again.rows.iter().all(|r| r.naive.iter().all(|(_, v)| v.is_nan())), "no naive figures");
+    }
+
+    /// `--new-rows`: the Delbar store alone is built, and only the new rows are measured.
+    #[test]
+    fn new_rows_build_no_naive_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("bench.json");
+        let args = Args {
+            sizes: vec![30],
+            items: 8,
+            members: 3,
+            samples: 5,
+            week: 5,
+            json: json.clone(),
+            keep: None,
+            probe_in_process: true,
+            writes_on: None,
+            week_on: None,
+            new_rows: true,
+            rows_on: Vec::new(),
+        };
+        run(&args).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        let rows = v["sizes"][0]["rows"].as_array().unwrap();
+        assert!(rows.iter().any(|r| r["what"] == PIPE_WEEK_BYTES));
+        assert!(rows.iter().any(|r| r["what"] == rss::IMPORT_RSS));
+        assert!(!rows.iter().any(|r| r["what"] == "cold open to first item list (ms)"));
+        let targets = v["targets"].as_array().unwrap();
+        assert!(targets.iter().any(|t| t["target"].as_str().unwrap().starts_with("week offline: pipe bytes")));
+        assert!(!targets.iter().any(|t| t["target"].as_str().unwrap().starts_with("vs naive")), "{targets:?}");
     }
 }

@@ -365,7 +365,8 @@ fn from_domain(error: DomainError, text: String) -> DelbarError {
         | D::LabelCount { .. }
         | D::LabelText { .. }
         | D::DisallowedCharacter { .. }
-        | D::TooMany { .. } => DelbarError::InvalidInput { reason, text },
+        | D::TooMany { .. }
+        | D::OutOfRange { .. } => DelbarError::InvalidInput { reason, text },
         D::NotQualified { item } => DelbarError::NotQualified { item_name: item, text },
         D::NoNeedToWait { item } => DelbarError::NoNeedToWait { item_name: item, text },
         D::NoOffer { .. } => DelbarError::NoOffer { reason, text },

@@ -392,7 +392,7 @@ impl DelbarStore {
         position: u32,
     ) -> Result<Vec<WaitlistEntry>, DelbarError> {
         self.with(|s| {
-            Ok(s.move_in_waitlist(&ids::group(&group_id)?, &ids::booking(&booking_id)?, position)?
+            Ok(s.move_in_waitlist(&ids::group(&group_id)?, &ids::booking(&booking_id)?, i64::from(position))?
                 .into_iter()
                 .map(Into::into)
                 .collect())

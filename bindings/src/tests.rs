@@ -234,3 +234,32 @@ fn a_running_sync_service_dropped_inside_an_async_task_stops_without_panicking()
     // The background shutdown may still hold the file for a moment: nothing to reopen here.
     drop(runtime);
 }
+
+#[test]
+fn the_pipe_s_failures_come_with_their_texts_in_the_locale() {
+    let _locale = locale_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    assert_eq!(set_locale("sv".into(), 0), "sv");
+    // A 10-byte frame where the handshake's first message (32 bytes) is due.
+    let responder = crate::pipe::PipeSession::responder(store.clone(), None, 30_000).unwrap();
+    let mut bogus = vec![0u8, 10];
+    bogus.extend_from_slice(b"not delbar");
+    let handshake = responder.receive(bogus).unwrap_err();
+    assert!(matches!(&handshake, DelbarError::Sync { .. }), "{handshake:?}");
+    assert!(handshake.user_message().starts_with("Den andra änden visade inte"), "{}", handshake.user_message());
+    // A pipe closed before anything arrived.
+    let closed = crate::pipe::PipeSession::responder(store.clone(), None, 30_000).unwrap().closed().unwrap_err();
+    assert!(
+        closed.user_message().starts_with("Anslutningen till den andra enheten stängdes"),
+        "{}",
+        closed.user_message()
+    );
+    // A peer silent for longer than the timeout.
+    let silent = crate::pipe::PipeSession::responder(store.clone(), None, 1).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let timed_out = silent.check_timeout().unwrap_err();
+    assert!(matches!(&timed_out, DelbarError::Network { .. }), "{timed_out:?}");
+    assert!(timed_out.user_message().starts_with("Den andra enheten slutade svara"), "{}", timed_out.user_message());
+    set_locale("en".into(), 0);
+}

@@ -684,8 +684,9 @@ pub enum WaitlistCommand {
     Move {
         /// The waitlisted booking (id or id prefix)
         booking: String,
-        /// Its new place, from 1
-        position: u32,
+        /// Its new place, from 1 to the number of bookings waiting
+        #[arg(allow_negative_numbers = true)]
+        position: i64,
     },
 }
 

@@ -100,3 +100,29 @@ fn ten_thousand_tags_are_refused_quickly() {
     }
     assert_eq!(d.json(&fifty)["tags"].as_array().unwrap().len(), 50);
 }
+
+/// An invite lasts at most 30 days; a place in a waitlist is one of the queue's places.
+#[test]
+fn an_invite_lasts_at_most_30_days_and_a_waitlist_place_is_in_the_queue() {
+    let d = Delbar::with_group("Karin");
+    let err = d.fails(&["invite", "create", "--expires", "31d", "--no-wait", "--listen", "loopback"]);
+    assert_eq!(err, "error: invite lifetime (hours) must be between 0 and 720 (given 744)\n");
+    let invite = d.json(&["invite", "create", "--expires", "30d", "--no-wait", "--listen", "loopback"]);
+    assert!(invite["code"].as_str().unwrap().starts_with("DELBAR1"), "{invite}");
+
+    let id = d.add_item("Jordfräs", &[]);
+    d.ok(&["member", "add", "Olle"]);
+    let window = ["--from", "2026-11-24T10:00", "--to", "2026-11-24T12:00"];
+    d.ok(&[&["book", &id][..], &window[..]].concat());
+    let first = d.json(&[&["waitlist", "join", &id, "--for", "Olle"][..], &window[..]].concat());
+    let second = d.json(&[&["waitlist", "join", &id][..], &window[..]].concat());
+    let second = second["id"].as_str().unwrap();
+    let before = snapshot(&d);
+    for bad in ["0", "3", "4294967297"] {
+        let err = d.fails(&["waitlist", "move", second, bad]);
+        assert_eq!(err, format!("error: waitlist position must be between 1 and 2 (given {bad})\n"));
+    }
+    assert_eq!(snapshot(&d), before);
+    d.ok(&["waitlist", "move", second, "1"]);
+    assert_ne!(first["id"], serde_json::Value::Null);
+}

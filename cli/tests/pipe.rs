@@ -42,6 +42,17 @@ impl Device {
 /// `answerer` (with `answer_args`), each one's standard output into the other's standard
 /// input. Returns both runs (their reports are on standard error).
 fn pipe(starter: &Device, start_args: &[&str], answerer: &Device, answer_args: &[&str]) -> (Run, Run) {
+    pipe_flipping(starter, start_args, answerer, answer_args, None)
+}
+
+/// [`pipe`], with the byte at `flip_at` of what the starter sends flipped on the way.
+fn pipe_flipping(
+    starter: &Device,
+    start_args: &[&str],
+    answerer: &Device,
+    answer_args: &[&str],
+    flip_at: Option<usize>,
+) -> (Run, Run) {
     let mut answering = command("UTC")
         .arg("--data")
         .arg(&answerer.dir)
@@ -64,7 +75,24 @@ fn pipe(starter: &Device, start_args: &[&str], answerer: &Device, answer_args: &
         .unwrap();
     let mut from_starter = starting.stdout.take().unwrap();
     let mut to_answerer = answering.stdin.take().unwrap();
-    let copy = std::thread::spawn(move || std::io::copy(&mut from_starter, &mut to_answerer));
+    let copy = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut buf, mut at) = (vec![0u8; 4096], 0usize);
+        loop {
+            let n = from_starter.read(&mut buf)?;
+            if n == 0 {
+                return Ok(at);
+            }
+            if let Some(i) = flip_at.and_then(|f| f.checked_sub(at)).filter(|i| *i < n) {
+                buf[i] ^= 0x20;
+            }
+            at += n;
+            // The answerer may stop reading once it failed.
+            if to_answerer.write_all(&buf[..n]).and_then(|()| to_answerer.flush()).is_err() {
+                return Ok::<usize, std::io::Error>(at);
+            }
+        }
+    });
     let started = finish(starting.wait_with_output().unwrap());
     let answered = finish(answering.wait_with_output().unwrap());
     let _ = copy.join().unwrap();
@@ -165,4 +193,82 @@ fn a_bundle_exported_for_a_device_carries_only_what_it_lacks() {
     assert!(delta_len * 2 < full_len, "delta {delta_len} bytes, everything {full_len}: {out}");
     steward.ok(&["bundle", "import", delta.to_str().unwrap()]);
     assert_eq!(steward.bookings(&group), 5);
+}
+
+/// One `delbar pipe --answer` whose input is `input`, then closed (or, for `None`, kept
+/// open and silent).
+fn answer_alone(device: &Device, input: Option<&[u8]>, timeout: &str) -> Run {
+    use std::io::Write;
+    let mut answering = command("UTC")
+        .arg("--data")
+        .arg(&device.dir)
+        .args(["pipe", "--answer", "--timeout", timeout])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = answering.stdin.take().unwrap();
+    let keep_open = match input {
+        Some(bytes) => {
+            stdin.write_all(bytes).unwrap();
+            drop(stdin);
+            None
+        }
+        None => Some(stdin),
+    };
+    let run = finish(answering.wait_with_output().unwrap());
+    drop(keep_open);
+    run
+}
+
+#[test]
+fn the_pipe_s_failures_read_as_sentences() {
+    let root = TempDir::new().unwrap();
+    let steward = Device { dir: root.path().join("steward") };
+    let phone = Device { dir: root.path().join("phone") };
+    let group =
+        steward.json(&["group", "create", "Folkverkstan", "--me", "Karin"])["group"]["id"].as_str().unwrap().to_owned();
+    let item = steward.json(&["item", "add", "Bandsåg"])["id"].as_str().unwrap().to_owned();
+    steward.ok(&["member", "add", "Ove", "--device", &phone.device_id(), "--label", "Oves telefon"]);
+    let (started, answered) = pipe(&steward, &["--group", &group], &phone, &["--group", &group]);
+    assert_eq!((started.code, answered.code), (Some(0), Some(0)), "{}{}", started.stderr, answered.stderr);
+
+    // The pipe closes at once.
+    let closed = answer_alone(&steward, Some(b""), "20");
+    assert_eq!(closed.code, Some(1));
+    assert!(
+        closed.stderr.starts_with("error: The connection to the other device closed before the sync was done"),
+        "{}",
+        closed.stderr
+    );
+    assert!(closed.stderr.contains("(the pipe closed before the session was done)"), "{}", closed.stderr);
+
+    // What arrives is not a Noise handshake message (a 10-byte frame where 32 are due).
+    let mut bogus = vec![0u8, 10];
+    bogus.extend_from_slice(b"not delbar");
+    let handshake = answer_alone(&steward, Some(&bogus), "20");
+    assert_eq!(handshake.code, Some(1));
+    assert!(
+        handshake.stderr.starts_with("error: The other end did not prove it is a Delbar device"),
+        "{}",
+        handshake.stderr
+    );
+
+    // Nothing arrives at all.
+    let silent = answer_alone(&steward, None, "1");
+    assert_eq!(silent.code, Some(1));
+    assert!(silent.stderr.starts_with("error: The other device stopped answering"), "{}", silent.stderr);
+
+    // A byte flipped after the handshake (34 + 178 bytes from the starter): the answering
+    // side stops, and nothing of the damaged session was applied.
+    phone.ok(&["--group", &group, "book", &item, "--from", "2026-11-25T09:00", "--to", "2026-11-25T12:00"]);
+    let (_, answered) = pipe_flipping(&phone, &["--group", &group], &steward, &[], Some(300));
+    assert_eq!(answered.code, Some(1));
+    assert!(
+        answered.stderr.starts_with("error: Data from the other device arrived damaged, incomplete or out of order"),
+        "{}",
+        answered.stderr
+    );
+    assert_eq!(steward.bookings(&group), 0);
 }

@@ -596,7 +596,27 @@ fn sync_message(error: &SyncError, locale: Locale) -> &'static str {
             "Den andra enheten godtog inte den här som en medlems enhet i gruppen.",
             "Den andre enheten godtok ikke denne som et medlems enhet i gruppen.",
         ),
-        S::Network { .. } | S::TimedOut { .. } => locale.pick(
+        S::Handshake { .. } => locale.pick(
+            "The other end did not prove it is a Delbar device; nothing was exchanged.",
+            "Den andra änden visade inte att den är en Delbar-enhet; inget utbyttes.",
+            "Den andre enden viste ikke at den er en Delbar-enhet; ingenting ble utvekslet.",
+        ),
+        S::Tampered => locale.pick(
+            "Data from the other device arrived damaged, incomplete or out of order, so the sync stopped; nothing of the damaged part was applied. Try again.",
+            "Data från den andra enheten kom fram skadade, ofullständiga eller i fel ordning, så synkningen avbröts; inget av den skadade delen togs in. Försök igen.",
+            "Data fra den andre enheten kom frem skadet, ufullstendig eller i feil rekkefølge, så synkroniseringen stoppet; ingenting av den skadede delen ble tatt inn. Prøv igjen.",
+        ),
+        S::TimedOut { .. } => locale.pick(
+            "The other device stopped answering, so the sync gave up. Bring the devices closer together and try again.",
+            "Den andra enheten slutade svara, så synkningen gav upp. För enheterna närmare varandra och försök igen.",
+            "Den andre enheten sluttet å svare, så synkroniseringen ga opp. Flytt enhetene nærmere hverandre og prøv igjen.",
+        ),
+        S::PipeClosed => locale.pick(
+            "The connection to the other device closed before the sync was done; nothing half-received was applied. Try again.",
+            "Anslutningen till den andra enheten stängdes innan synkningen var klar; inget halvt mottaget togs in. Försök igen.",
+            "Forbindelsen til den andre enheten ble lukket før synkroniseringen var ferdig; ingenting halvveis mottatt ble tatt inn. Prøv igjen.",
+        ),
+        S::Network { .. } => locale.pick(
             "The other device could not be reached. Check that both are on the same network and try again.",
             "Det gick inte att nå den andra enheten. Kontrollera att båda är på samma nätverk och försök igen.",
             "Kunne ikke nå den andre enheten. Sjekk at begge er på samme nettverk, og prøv igjen.",
@@ -879,6 +899,10 @@ fn rule_name(rule: &'static str, locale: Locale) -> &'static str {
         "every_days" => ("maintenance every N days", "underhåll var N:e dag", "vedlikehold hver N. dag"),
         "every_loans" => ("maintenance every N loans", "underhåll efter var N:e lån", "vedlikehold etter hvert N. lån"),
         "invite uses" => ("uses of the invite", "inbjudans användningar", "invitasjonens bruk"),
+        "invite lifetime (hours)" => {
+            ("invite lifetime (hours)", "inbjudans giltighet (timmar)", "invitasjonens gyldighet (timer)")
+        }
+        "waitlist position" => ("place in the waitlist", "plats i kön", "plass i køen"),
         _ => (rule, rule, rule),
     };
     locale.pick(en, sv, nb)
@@ -1007,6 +1031,14 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
                 Locale::En => format!("A booking must be for between 1 and {max} units (given: {given})."),
                 Locale::Sv => format!("En bokning måste gälla mellan 1 och {max} exemplar (angivet: {given})."),
                 Locale::Nb => format!("En booking må gjelde mellom 1 og {max} eksemplarer (oppgitt: {given})."),
+            }
+        }
+        D::OutOfRange { field: f, min, max, given } => {
+            let f = quoted(rule_name(f, l), l);
+            match l {
+                Locale::En => format!("The value for {f} must be between {min} and {max} (given: {given})."),
+                Locale::Sv => format!("Värdet för {f} måste vara mellan {min} och {max} (angivet: {given})."),
+                Locale::Nb => format!("Verdien for {f} må være mellom {min} og {max} (oppgitt: {given})."),
             }
         }
         D::TooMany { what, given, max } => {
@@ -1520,6 +1552,13 @@ mod tests {
             error_message(&e, Locale::Nb),
             "Verdien for «lengste lån (timer)» må være mellom 1 og 8760 (oppgitt: 4294967295)."
         );
+        let e = domain(DomainError::OutOfRange { field: "waitlist position", min: 1, max: 3, given: 7 });
+        assert_eq!(
+            error_message(&e, Locale::En),
+            "The value for “place in the waitlist” must be between 1 and 3 (given: 7)."
+        );
+        assert_eq!(error_message(&e, Locale::Sv), "Värdet för ”plats i kön” måste vara mellan 1 och 3 (angivet: 7).");
+        assert_eq!(error_message(&e, Locale::Nb), "Verdien for «plass i køen» må være mellom 1 og 3 (oppgitt: 7).");
         let e = domain(DomainError::TooMany { what: "tags", given: 10_000, max: 50 });
         assert_eq!(error_message(&e, Locale::En), "At most 50 tags may be given (10000 given).");
         assert_eq!(error_message(&e, Locale::Sv), "Högst 50 taggar får anges (10000 angivna).");
@@ -1687,5 +1726,36 @@ mod tests {
         }
         // Something the core says that has no translation stays readable in English.
         assert_eq!(kit_problem("a new rule", Locale::Sv), "a new rule");
+    }
+
+    #[test]
+    fn the_pipe_s_failures_each_have_their_own_text() {
+        let failures = || {
+            [
+                SyncError::Handshake { reason: "snow: bad message".into() },
+                SyncError::Tampered,
+                SyncError::TimedOut { idle_ms: 30_001 },
+                SyncError::PipeClosed,
+            ]
+            .map(Error::Sync)
+        };
+        for locale in Locale::ALL {
+            let texts = failures().map(|e| error_message(&e, locale));
+            let fallback = error_message(&Error::Sync(SyncError::Malformed { reason: "x".into() }), locale);
+            for text in &texts {
+                assert_ne!(*text, fallback, "{locale}: only the generic text");
+                assert_eq!(texts.iter().filter(|t| *t == text).count(), 1, "{locale}: {text} said twice");
+            }
+        }
+        // Each language its own.
+        for e in failures() {
+            assert_ne!(error_message(&e, Locale::Sv), error_message(&e, Locale::En));
+            assert_ne!(error_message(&e, Locale::Nb), error_message(&e, Locale::Sv));
+        }
+        assert_eq!(
+            error_message(&Error::Sync(SyncError::Tampered), Locale::Sv),
+            "Data från den andra enheten kom fram skadade, ofullständiga eller i fel ordning, så synkningen \
+             avbröts; inget av den skadade delen togs in. Försök igen."
+        );
     }
 }

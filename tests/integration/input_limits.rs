@@ -251,3 +251,30 @@ fn a_kit_holds_at_most_100_parts() {
         assert_eq!(e, DomainError::InvalidKit { reason: "each part needs 1 to 1000 units per kit" });
     }
 }
+
+/// A place in a waitlist is 1 to the number of bookings waiting: 0 or one past the end is
+/// refused with the range instead of being taken as the first or the last place.
+#[test]
+fn a_waitlist_place_is_within_the_queue() {
+    let mut fx = Fixture::new();
+    let g = fx.group.clone();
+    let tiller = fx.item_from(ItemDraft { rules: delbar_tests::open_rules(), ..ItemDraft::named("Jordfräs") });
+    let first = fx.store.add_member(&g, "Olle", Role::Member, None).unwrap();
+    fx.book(&tiller.id, 48, 52, 1).unwrap();
+    let mut ids = Vec::new();
+    for m in [Some(first.id.clone()), None] {
+        let mut r = request(&tiller.id, at_hours(48), at_hours(52), 1);
+        r.for_member = m;
+        ids.push(fx.store.join_waitlist(&g, &r).unwrap().id);
+        fx.clock.advance(60_000);
+    }
+    for bad in [0, 3, -1, 4_294_967_297] {
+        let e = refused(&mut fx, |s, g| s.move_in_waitlist(g, &ids[1], bad));
+        assert_eq!(e, DomainError::OutOfRange { field: "waitlist position", min: 1, max: 2, given: bad });
+    }
+    let q = fx.store.move_in_waitlist(&g, &ids[1], 1).unwrap();
+    assert_eq!(q.iter().map(|e| e.booking.id.clone()).collect::<Vec<_>>(), [ids[1].clone(), ids[0].clone()]);
+    let q = fx.store.move_in_waitlist(&g, &ids[1], 2).unwrap();
+    assert_eq!(q.iter().map(|e| e.booking.id.clone()).collect::<Vec<_>>(), [ids[0].clone(), ids[1].clone()]);
+    assert_clean(&mut fx.store);
+}

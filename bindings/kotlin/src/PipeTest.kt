@@ -154,6 +154,7 @@ fun aTamperedByteIsRefusedThroughThePipe(dir: File): Unit = PipePair(dir).use { 
     }
     val e = pipe.responderError
     expect(e is DelbarException.Sync && e.reason.contains("authenticate")) { "Anna's side ended with $e" }
+    expect(e!!.userMessage().startsWith("Data from the other device arrived damaged")) { "the text: ${e.userMessage()}" }
     assertEq(before, p.anna.listBookings(p.gid), "nothing of the damaged session was applied")
     // The next clean session completes.
     val again = KotlinPipe()

@@ -157,6 +157,14 @@ fun aCorruptedBundleIsATypedErrorAndAppliesNothing(dir: File) {
             assertThrows<DelbarException.BadBundle>("not a bundle at all") {
                 runBlocking { cia.importBundle("hello".toByteArray(), groupId = gid) }
             }
+            // A 3 GiB file that is no bundle (sparse: no disk used) is refused by its first
+            // bytes, read as a stream, never whole.
+            val video = File(dir, "holiday.mkv")
+            java.io.RandomAccessFile(video, "rw").use { it.setLength(3L shl 30) }
+            assertThrows<DelbarException.BadBundle>("a 3 GiB file that is no bundle") {
+                runBlocking { cia.importBundleFromFile(video.path) }
+            }
+            video.delete()
             assertEq(emptyList<Group>(), cia.listGroups(), "nothing applied")
         }
     }

@@ -6,6 +6,7 @@ use std::io::{Read, Write};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use delbar_core::i18n::{self, Locale};
 use delbar_core::sync::{PipeReport, PipeSession};
 
 use crate::args::PipeArgs;
@@ -69,10 +70,22 @@ pub fn pipe(mut ctx: Ctx, args: &PipeArgs) -> CliResult<Outcome> {
         };
         break Err(failed);
     };
-    result?;
+    result.map_err(readable)?;
     let report = session.report().cloned().ok_or_else(|| CliError::input("the session ended without a report"))?;
     let name = ctx.store.group(&report.group).map(|g| g.name).unwrap_or_else(|_| report.group.to_string());
     Ok(Outcome { output: Output::Stderr(describe(&report, &name, ctx.json)?), problem: None })
+}
+
+/// A failed session reads as the sentence a person is shown (the pipe's own failures: the
+/// handshake, a damaged frame, a silent peer, a closed pipe; or a refusal), then the
+/// technical detail in parentheses.
+fn readable(e: CliError) -> CliError {
+    match &e {
+        CliError::Core(core @ delbar_core::Error::Sync(_)) => {
+            CliError::input(format!("{} ({e})", i18n::error_message(core, Locale::En)))
+        }
+        _ => e,
+    }
 }
 
 /// Reads standard input on a thread of its own, so the session can time out while a read

@@ -27,11 +27,15 @@ pub fn run(ctx: &mut Ctx, command: WaitlistCommand) -> CliResult<Outcome> {
             let found = resolve::booking(&ctx.store, &group.id, &booking)?;
             let entries = ctx.store.move_in_waitlist(&group.id, &found.id, position)?;
             let names = Names::of(&ctx.store, &group.id)?;
-            let place = entries.iter().find(|e| e.booking.id == found.id).map(|e| e.position).unwrap_or(position);
+            let place = entries
+                .iter()
+                .find(|e| e.booking.id == found.id)
+                .map(|e| ordinal(e.position))
+                .unwrap_or_else(|| position.to_string());
             let message = format!(
                 "{}'s booking is now {} in the waitlist for {}.",
                 names.member(&found.member),
-                ordinal(place),
+                place,
                 names.item(&found.item)
             );
             shown(ctx, &group.id, &entries, Some(message), "")

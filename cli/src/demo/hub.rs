@@ -172,8 +172,7 @@ pub(super) fn chapters(story: Story, dir: &Path) -> CliResult<(Text, Value)> {
     let again = import_bundle(&mut library, &g, &bytes)?;
     out.line(format!("   Importing the same file again changes nothing: {}.", merged(&again)));
     let mut damaged = bytes.clone();
-    let middle = damaged.len() / 2;
-    if let Some(b) = damaged.get_mut(middle) {
+    if let Some(b) = damaged.get_mut(first_document_middle(&bytes)) {
         *b ^= 0x40;
     }
     match import_bundle(&mut library, &g, &damaged) {
@@ -196,4 +195,15 @@ pub(super) fn chapters(story: Story, dir: &Path) -> CliResult<(Text, Value)> {
 /// Anna books the heater from Saturday 08:00 to Sunday 18:00 on her phone.
 fn anna_books(anna: &Node, g: &GroupId, heater: &Item) -> CliResult<delbar_core::domain::Booking> {
     book(&mut service::store(&anna.service), g, &heater.id, dec(12, 8, 0)?, dec(13, 18, 0)?, "Växthuset i frostnatten")
+}
+
+/// The offset of the middle byte of a bundle's first document (format 4: magic, version,
+/// header length and header, then each record's kind byte and length), so the damage the
+/// demo does falls on data the checksum covers rather than on a length.
+fn first_document_middle(bundle: &[u8]) -> usize {
+    let le16 = |at: usize| bundle.get(at..at + 2).map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])));
+    let record = 12 + le16(10);
+    let length =
+        bundle.get(record + 1..record + 5).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    record + 5 + length / 2
 }

@@ -290,4 +290,17 @@ pub enum DomainError {
         /// The most allowed.
         max: usize,
     },
+    /// A number is outside a range that depends on the data (a place in a waitlist) or on
+    /// the clock (how long an invite lasts).
+    #[error("{field} must be between {min} and {max} (given {given})")]
+    OutOfRange {
+        /// What the number is.
+        field: &'static str,
+        /// The least allowed.
+        min: i64,
+        /// The most allowed.
+        max: i64,
+        /// What was given.
+        given: i64,
+    },
 }

@@ -17,6 +17,8 @@
 //! | pickup window of a waitlist offer | 1 to [`MAX_PICKUP_HOURS`] (two weeks) | [`DomainError::InvalidRule`] |
 //! | maintenance every N days / every N loans | 1 to [`MAX_INTERVAL`] | [`DomainError::InvalidRule`] |
 //! | uses of an invite | 1 to [`MAX_INVITE_USES`] | [`DomainError::InvalidRule`] |
+//! | how long an invite lasts | at most [`MAX_INVITE_HOURS`] (30 days) | [`DomainError::OutOfRange`] |
+//! | a place in an item's waitlist | 1 to the number of bookings waiting | [`DomainError::OutOfRange`] |
 //! | items on one label sheet | 1 to `label_sheet::MAX_LABELS` | [`DomainError::LabelCount`] |
 //!
 //! Text lengths (names 200 characters, categories 100, places 200, device labels 100,
@@ -52,6 +54,8 @@ pub const MAX_PICKUP_HOURS: i64 = 14 * 24;
 pub const MAX_INTERVAL: u32 = 10_000;
 /// Most devices one invite may let in.
 pub const MAX_INVITE_USES: u32 = 1_000;
+/// Longest an invite may last, in hours (30 days).
+pub const MAX_INVITE_HOURS: i64 = 30 * 24;
 
 /// The ranges of [`DomainError::InvalidRule`] as its `expected` text.
 pub(crate) mod expected {
@@ -122,6 +126,28 @@ pub fn invite_uses(given: u32) -> Result<u32, DomainError> {
     rule("invite uses", i64::from(given), 1, i64::from(MAX_INVITE_USES), expected::INVITE_USES).map(|_| given)
 }
 
+/// How long an invite made at `now` to expire at `expires` lasts, checked: at most
+/// [`MAX_INVITE_HOURS`] (an expiry in the past is allowed: the invite is expired at once).
+pub fn invite_expiry(now: crate::time::Timestamp, expires: crate::time::Timestamp) -> Result<(), DomainError> {
+    const HOUR_MS: i64 = 3_600_000;
+    let ahead = expires.0.saturating_sub(now.0);
+    if ahead <= MAX_INVITE_HOURS * HOUR_MS {
+        return Ok(());
+    }
+    let hours = ahead / HOUR_MS + i64::from(ahead % HOUR_MS != 0);
+    Err(DomainError::OutOfRange { field: "invite lifetime (hours)", min: 0, max: MAX_INVITE_HOURS, given: hours })
+}
+
+/// A place (from 1) asked for in a queue of `places` places, checked; returns its index
+/// (from 0).
+pub fn place(given: i64, places: usize) -> Result<usize, DomainError> {
+    let max = i64::try_from(places).unwrap_or(i64::MAX);
+    match usize::try_from(given.saturating_sub(1)) {
+        Ok(index) if (1..=max).contains(&given) => Ok(index),
+        _ => Err(DomainError::OutOfRange { field: "waitlist position", min: 1, max, given }),
+    }
+}
+
 /// A count of things given at once (tags, kit parts), checked against its most.
 pub(crate) fn count(what: &'static str, given: usize, max: usize) -> Result<(), DomainError> {
     if given > max { Err(DomainError::TooMany { what, given, max }) } else { Ok(()) }
@@ -168,6 +194,27 @@ mod tests {
         assert!(invite_uses(1001).is_err());
         assert_eq!(count("tags", 50, MAX_TAGS), Ok(()));
         assert_eq!(count("tags", 51, MAX_TAGS).unwrap_err().to_string(), "at most 50 tags may be given (51 given)");
+    }
+
+    #[test]
+    fn places_and_invite_lifetimes_have_their_ranges() {
+        use crate::time::Timestamp;
+        assert_eq!(place(1, 3), Ok(0));
+        assert_eq!(place(3, 3), Ok(2));
+        for bad in [0, 4, -1, 4_294_967_296] {
+            assert_eq!(
+                place(bad, 3),
+                Err(DomainError::OutOfRange { field: "waitlist position", min: 1, max: 3, given: bad })
+            );
+        }
+        let now = Timestamp(1_000_000_000_000);
+        let hour = 3_600_000;
+        assert_eq!(invite_expiry(now, now.plus_ms(MAX_INVITE_HOURS * hour)), Ok(()));
+        assert_eq!(invite_expiry(now, now.plus_ms(-hour)), Ok(()));
+        assert_eq!(
+            invite_expiry(now, now.plus_ms(MAX_INVITE_HOURS * hour + 1)).unwrap_err().to_string(),
+            "invite lifetime (hours) must be between 0 and 720 (given 721)"
+        );
     }
 
     #[test]

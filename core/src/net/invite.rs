@@ -165,6 +165,7 @@ pub fn create_invite(
     let me = store.me(group)?;
     may_invite(me.role, store.group(group)?.members_may_invite, role)?;
     crate::domain::limits::invite_uses(uses)?;
+    crate::domain::limits::invite_expiry(store.now(), expires)?;
     let secret: [u8; 32] = random_bytes();
     store.conn().execute(
         "INSERT INTO sync_invites (secret_hash, group_id, role, expires, uses_left, created, created_by)

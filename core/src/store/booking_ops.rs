@@ -318,7 +318,8 @@ impl Store {
     }
 
     /// Moves a waiting booking to `position` (from 1) in its item's queue (stewards).
-    pub fn move_in_waitlist(&mut self, group: &GroupId, id: &BookingId, position: u32) -> Result<Vec<WaitlistEntry>> {
+    /// The place must be 1 to the number of bookings waiting for the item.
+    pub fn move_in_waitlist(&mut self, group: &GroupId, id: &BookingId, position: i64) -> Result<Vec<WaitlistEntry>> {
         let me = self.me(group)?;
         require_steward(me.role, "reorder a waitlist")?;
         let (booking, mut record) =
@@ -332,7 +333,7 @@ impl Store {
             .filter(|e| e.booking.id != *id)
             .map(|e| e.booking.queue_rank.unwrap_or_else(|| hlc_rank(&e.booking.hlc)))
             .collect();
-        let index = (position.max(1) as usize - 1).min(others.len());
+        let index = crate::domain::limits::place(position, others.len() + 1)?;
         let rank = match (index.checked_sub(1).and_then(|i| others.get(i)), others.get(index)) {
             (None, None) => now.0 as f64,
             (None, Some(next)) => next - 1000.0,

@@ -832,7 +832,7 @@ fn record_exporter_heads(store: &Store, group: &GroupId, exporter: &DeviceId, he
 /// its last sync session, or held when it wrote the last bundle imported here. Nothing
 /// known, if this device never heard from it.
 fn known_heads_of(store: &Store, group: &GroupId, device: &DeviceId) -> Result<KnownHeads> {
-    crate::net::status::known_heads_of(store, group, device)
+    super::peers::known_heads_of(store, group, device)
 }
 
 /// Exports `group` as a bundle of what `device` lacks as far as this device knows: by the

@@ -6,6 +6,8 @@
 //!   unchanged documents cost nothing to compare.
 //! - [`protocol`]: the sans-IO session two devices run for one group: summaries, then the
 //!   heads of the documents that differ, then each side's compressed changes the other lacks.
+//! - [`peers`]: what this device knows of its sync peers (last seen, last synced, the heads
+//!   they announced), kept by every transport.
 //! - [`pipe`]: the same session over any untrusted byte pipe (Bluetooth, Nearby, a serial
 //!   line): a Noise XX handshake tied to the device keys, then small encrypted frames.
 //!
@@ -17,6 +19,7 @@
 
 pub mod bundle;
 pub mod error;
+pub mod peers;
 pub mod pipe;
 pub mod protocol;
 pub mod summary;

@@ -61,8 +61,7 @@ use serde::{Deserialize, Serialize};
 use crate::Store;
 use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
-use crate::net::status;
-use crate::sync::{Message, Session, SessionReport, SyncError, is_member_device, knows_group};
+use crate::sync::{Message, Session, SessionReport, SyncError, is_member_device, knows_group, peers};
 
 /// The Noise protocol the handshake runs.
 pub const NOISE_PARAMS: &str = "Noise_XX_25519_ChaChaPoly_BLAKE2s";
@@ -445,7 +444,7 @@ impl PipeSession {
         };
         // Both sides now hold the same documents; a failure to note it only costs the
         // status display.
-        if let Err(e) = status::record_synced(store, &group, &peer) {
+        if let Err(e) = peers::record_synced(store, &group, &peer) {
             tracing::debug!(%e, "could not record the sync in the peer status");
         }
         self.report = Some(PipeReport {
@@ -486,7 +485,7 @@ impl PipeSession {
         }
         out.push(message3);
         let mut transport = Box::new(hs.into_transport_mode().map_err(noise)?);
-        status::record_seen(store, &group, &peer)?;
+        peers::record_seen(store, &group, &peer)?;
         let (session, summary) = Session::start(store, &group, &peer)?;
         self.send(&mut transport, &Inner::Sync(summary), out)?;
         self.phase = Phase::Open { transport, session: Box::new(session) };
@@ -529,7 +528,7 @@ impl PipeSession {
             .into());
         };
         self.group = Some(group.clone());
-        status::record_seen(store, &group, &peer)?;
+        peers::record_seen(store, &group, &peer)?;
         let (session, summary) = Session::start(store, &group, &peer)?;
         self.send(&mut transport, &Inner::Sync(summary), out)?;
         self.phase = Phase::Open { transport, session: Box::new(session) };

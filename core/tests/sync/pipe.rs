@@ -473,3 +473,51 @@ fn an_imported_bundle_makes_the_next_export_for_its_exporter_a_delta() {
     let empty = read_bundle(&export_bundle_for(&steward, &g, phone.device_id()).unwrap()).unwrap();
     assert!(empty.documents.is_empty(), "{:?}", empty.documents.iter().map(|d| &d.key).collect::<Vec<_>>());
 }
+
+/// The handshake measured on the pipe, not computed: the bytes each side writes until the
+/// other has authenticated it, and the one-way flights until both have.
+#[test]
+fn the_handshake_is_406_bytes_in_one_and_a_half_round_trips() {
+    let mut lab = Lab::new();
+    let (mut steward, mut phone, g, _) = synced_pair(&mut lab);
+    let now = Instant::now();
+    let (mut initiator, first) = PipeSession::initiator(&g, now, DEFAULT_IDLE_TIMEOUT).unwrap();
+    let mut responder = PipeSession::responder(None, now, DEFAULT_IDLE_TIMEOUT).unwrap();
+    // The sizes of the frames each side wrote (initiator, responder) while the other had
+    // not yet authenticated it, and the flights: each one direction's frames, delivered one
+    // frame at a time.
+    let mut handshake: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+    let (mut flights, mut last_flight_frames) = (0, 0);
+    let (mut outgoing, mut from_initiator) = (first, true);
+    while initiator.peer().is_none() || responder.peer().is_none() {
+        assert!(!outgoing.is_empty() && flights < 10, "the handshake stalled after {flights} flights");
+        flights += 1;
+        last_flight_frames = outgoing.len();
+        let mut answer = Vec::new();
+        for frame in std::mem::take(&mut outgoing) {
+            if from_initiator {
+                if responder.peer().is_none() {
+                    handshake[0].push(frame.len());
+                }
+                answer.extend(responder.receive(&mut steward, &frame, now).unwrap());
+            } else {
+                if initiator.peer().is_none() {
+                    handshake[1].push(frame.len());
+                }
+                answer.extend(initiator.receive(&mut phone, &frame, now).unwrap());
+            }
+        }
+        outgoing = answer;
+        from_initiator = !from_initiator;
+    }
+    assert_eq!(initiator.peer(), Some(steward.device_id()));
+    assert_eq!(responder.peer(), Some(phone.device_id()));
+    // Message 1 (`e`), message 3 (`s, se`, the identity and the group id); message 2.
+    assert_eq!(g.as_str().len(), 16);
+    assert_eq!(handshake, [vec![34, 178], vec![194]]);
+    assert_eq!(handshake.iter().flatten().sum::<usize>(), 406);
+    // Three one-way flights, two changes of direction: one and a half round trips.
+    assert_eq!(flights, 3);
+    // The initiator's summary left with message 3, in the same flight.
+    assert!(last_flight_frames > 1, "message 3 went alone");
+}
