@@ -9,7 +9,10 @@
 #
 # Plain stable Rust: no sanitizer (`-s none`; the workspace forbids unsafe code, and a
 # panic, an overflow or an oversized allocation is what the targets look for), with debug
-# assertions on so an integer overflow is a finding. Installs cargo-fuzz 0.13.2 if missing.
+# assertions on so an integer overflow is a finding. Every target runs under a heap limit
+# of 256 MiB (src/lib.rs): asking for more aborts, and libFuzzer reports the input.
+# Installs cargo-fuzz 0.13.2 if missing. The build goes to fuzz/target (not the
+# workspace's target/: the coverage instrumentation changes every crate's build).
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${FUZZ_SECONDS:-15}
@@ -24,7 +27,9 @@ trap 'rm -rf "$scratch"' EXIT
 for t in $targets; do
     mkdir -p "$scratch/$t"
     echo "== fuzz $t for ${seconds}s"
-    # -rss_limit_mb: the whole process; -malloc_limit_mb: any one allocation.
+    # -rss_limit_mb: the whole process's resident memory; -malloc_limit_mb: any one
+    # allocation (seen by libFuzzer only under a sanitizer; the heap limit above holds
+    # without one); -timeout: seconds for one input.
     status=0
     cargo fuzz run "${flags[@]}" "$t" "$scratch/$t" "corpus/$t" -- \
         -max_total_time="$seconds" -rss_limit_mb=1024 -malloc_limit_mb=256 -timeout=10 \

@@ -24,10 +24,10 @@ use std::sync::Arc;
 use crate::Store;
 use crate::docs::DocKey;
 use crate::ids::{DeviceId, GroupId};
-use crate::net::frame::{Frame, MAX_FRAME};
+use crate::net::frame::{Frame, MAX_FRAME, MAX_HANDSHAKE_FRAME, frame_len};
 use crate::net::{Invite, format_peer_addr, parse_peer_addr};
 use crate::store::DocumentExport;
-use crate::sync::{Session, import_bundle, read_bundle};
+use crate::sync::{Session, SyncError, import_bundle, read_bundle};
 use crate::time::{ManualClock, Timestamp};
 
 /// A fresh in-memory store on a clock standing at 2026-11-22 12:00 UTC (the instant the
@@ -46,16 +46,17 @@ pub fn bundle(data: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// The next frame of a stream: `None` when the stream ends (or is cut inside a frame).
-fn next_frame(rest: &mut &[u8]) -> Option<Result<Frame, ()>> {
-    let (len, tail) = rest.split_first_chunk::<4>()?;
-    let len = u32::from_be_bytes(*len) as usize;
-    if len > MAX_FRAME {
-        return Some(Err(()));
-    }
+/// The next frame of a stream, of at most `max` bytes, read as `net::frame::read_frame`
+/// reads it: `None` when the stream ends (or is cut inside a frame).
+fn next_frame(rest: &mut &[u8], max: usize) -> Option<Result<Frame, SyncError>> {
+    let (prefix, tail) = rest.split_first_chunk::<4>()?;
+    let len = match frame_len(*prefix, max) {
+        Ok(len) => len,
+        Err(e) => return Some(Err(e)),
+    };
     let payload = tail.get(..len)?;
     *rest = tail.get(len..).unwrap_or_default();
-    Some(postcard::from_bytes::<Frame>(payload).map_err(|_| ()))
+    Some(Frame::decode(payload))
 }
 
 /// Decodes a stream of frames and drives a first-contact sync session with what it holds.
@@ -63,7 +64,9 @@ pub fn frames(data: &[u8]) -> Result<(), String> {
     let Some((key, mut rest)) = data.split_first_chunk::<32>() else { return Ok(()) };
     let peer = DeviceId::from_public_key(key);
     let mut running: Option<(Store, Session)> = None;
-    while let Some(frame) = next_frame(&mut rest) {
+    // Before the session runs, frames are bounded as before authorisation.
+    let mut max = MAX_HANDSHAKE_FRAME;
+    while let Some(frame) = next_frame(&mut rest, max) {
         let Ok(frame) = frame else { return Ok(()) };
         match (frame, running.as_mut()) {
             (Frame::Hello { group, .. }, None) => {
@@ -71,6 +74,7 @@ pub fn frames(data: &[u8]) -> Result<(), String> {
                 let Some(store) = scratch_store() else { return Ok(()) };
                 let Ok((session, _first)) = Session::start(&store, &group, &peer) else { return Ok(()) };
                 running = Some((store, session));
+                max = MAX_FRAME;
             }
             (Frame::Sync(message), Some((store, session))) => {
                 if session.receive(store, message).is_err() || session.is_done() {
@@ -80,7 +84,7 @@ pub fn frames(data: &[u8]) -> Result<(), String> {
             (frame, _) => {
                 // Any other frame ends the session; it must still encode as it decoded.
                 let again = frame.encode().map_err(|e| e.to_string())?;
-                let back: Frame = postcard::from_bytes(&again).map_err(|e| e.to_string())?;
+                let back = Frame::decode(&again).map_err(|e| e.to_string())?;
                 return if back == frame { Ok(()) } else { Err(format!("{frame:?} reads back as {back:?}")) };
             }
         }

@@ -106,6 +106,20 @@ impl Frame {
     pub fn encode(&self) -> Result<Vec<u8>, SyncError> {
         postcard::to_stdvec(self).map_err(SyncError::malformed)
     }
+
+    /// Reads a frame from its payload bytes (without the length prefix).
+    pub fn decode(payload: &[u8]) -> Result<Self, SyncError> {
+        postcard::from_bytes(payload).map_err(SyncError::malformed)
+    }
+}
+
+/// The payload length a frame's 4-byte prefix announces, refused when over `max`.
+pub fn frame_len(prefix: [u8; 4], max: usize) -> Result<usize, SyncError> {
+    let len = u32::from_be_bytes(prefix) as usize;
+    if len > max {
+        return Err(SyncError::FrameTooLarge { len, max });
+    }
+    Ok(len)
 }
 
 /// Writes one frame; returns the bytes written (prefix included). The peer must take it
@@ -143,15 +157,11 @@ pub(crate) async fn read_frame(
     let mut len = [0u8; 4];
     within(wait, "a frame from the peer", async { recv.read_exact(&mut len).await.map_err(SyncError::network) })
         .await?;
-    let len = u32::from_be_bytes(len) as usize;
-    if len > max {
-        return Err(SyncError::FrameTooLarge { len, max });
-    }
+    let len = frame_len(len, max)?;
     let mut payload = vec![0u8; len];
     within(limits.transfer_time(wait, len), "the rest of a frame from the peer", async {
         recv.read_exact(&mut payload).await.map_err(SyncError::network)
     })
     .await?;
-    let frame = postcard::from_bytes(&payload).map_err(SyncError::malformed)?;
-    Ok((frame, len + 4))
+    Ok((Frame::decode(&payload)?, len + 4))
 }
