@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Delbar native library for Android and generates its Kotlin bindings:
 #   delbar/src/main/jniLibs/<abi>/libdelbar_ffi.so   for arm64-v8a, armeabi-v7a, x86_64
-#   delbar/src/generated/kotlin/uniffi/delbar_ffi/delbar_ffi.kt
+#   delbar/src/generated/kotlin/org/delbar/delbar_ffi.kt
 # Both are ignored by git; Gradle's :delbar module compiles and packages them.
 #
 # Needs rustup, cargo and the Android NDK (ANDROID_NDK_HOME, or ANDROID_HOME/ndk/<version>).

@@ -2,7 +2,7 @@
 # Builds DelbarFFI.xcframework (the Rust static library for iOS devices, the iOS simulator
 # and, for `swift test` on the Mac itself, macOS) and generates the Swift bindings:
 #   ios/DelbarFFI.xcframework            the static library + C header + module map
-#   ios/Sources/Delbar/delbar_ffi.swift  the generated Swift API (module `Delbar`)
+#   ios/Sources/Delbar/Delbar.swift      the generated Swift API (module `Delbar`)
 # Both are ignored by git. Run on macOS with Xcode and rustup installed.
 #
 # Usage: ./build-xcframework.sh [--debug] [--no-macos]
@@ -80,11 +80,12 @@ log "uniffi-bindgen generate --language swift"
 GEN="$WORK/generated"
 "$BINDGEN" generate --library "$HOST_LIB" --language swift --out-dir "$GEN" --no-format
 mkdir -p "$SWIFT_OUT"
-cp "$GEN/delbar_ffi.swift" "$SWIFT_OUT/delbar_ffi.swift"
+cp "$GEN/Delbar.swift" "$SWIFT_OUT/Delbar.swift"
 # The C side: the header and its module map, which clang finds as `module.modulemap` in
-# the XCFramework's Headers directory. The Swift file imports the module `delbar_ffiFFI`.
-cp "$GEN/delbar_ffiFFI.h" "$WORK/headers/delbar_ffiFFI.h"
-cp "$GEN/delbar_ffiFFI.modulemap" "$WORK/headers/module.modulemap"
+# the XCFramework's Headers directory. The Swift file imports the module `DelbarFFI`
+# (module_name and ffi_module_name in bindings/uniffi.toml).
+cp "$GEN/DelbarFFI.h" "$WORK/headers/DelbarFFI.h"
+cp "$GEN/DelbarFFI.modulemap" "$WORK/headers/module.modulemap"
 
 log "xcodebuild -create-xcframework"
 rm -rf "$XCFRAMEWORK"

@@ -49,7 +49,7 @@ dependencies {
 
 // Fail early, with the fix, when the Rust outputs are missing.
 val checkRustOutputs by tasks.registering {
-    val bindings = file("src/generated/kotlin/uniffi/delbar_ffi/delbar_ffi.kt")
+    val bindings = file("src/generated/kotlin/org/delbar/delbar_ffi.kt")
     val jniLibs = file("src/main/jniLibs")
     doLast {
         val libs = jniLibs.listFiles().orEmpty().filter { java.io.File(it, "libdelbar_ffi.so").isFile }

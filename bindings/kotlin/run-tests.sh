@@ -90,7 +90,7 @@ log "compiling the Kotlin test suite with the Android wrapper (${#WRAPPER_SOURCE
 OUT="$BUILD/kotlin-test/delbar-test.jar"
 mkdir -p "$(dirname "$OUT")"
 "$KOTLIN_HOME/bin/kotlinc" -nowarn \
-    "$BUILD/kotlin-gen/uniffi/delbar_ffi/delbar_ffi.kt" "${WRAPPER_SOURCES[@]}" "$HERE"/src/*.kt \
+    "$BUILD/kotlin-gen/org/delbar/delbar_ffi.kt" "${WRAPPER_SOURCES[@]}" "$HERE"/src/*.kt \
     -cp "$JNA_JAR:$COROUTINES_JAR" -d "$OUT"
 
 log "running the Kotlin test suite"

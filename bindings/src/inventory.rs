@@ -9,7 +9,7 @@ use delbar_core::time::Timestamp;
 use crate::DelbarStore;
 use crate::error::DelbarError;
 use crate::locale;
-use crate::records::{TimestampMs, ids};
+use crate::records::{Instant, ids};
 
 /// What one row of an import does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -195,7 +195,7 @@ pub struct OverdueMember {
     /// How many loans are overdue.
     pub loans: u32,
     /// The end of the oldest overdue loan.
-    pub oldest_end: TimestampMs,
+    pub oldest_end: Instant,
 }
 
 /// An item needing a steward's attention.
@@ -213,11 +213,11 @@ pub struct AttentionItem {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Stats {
     /// Window start.
-    pub from: TimestampMs,
+    pub from: Instant,
     /// Window end (exclusive).
-    pub to: TimestampMs,
+    pub to: Instant,
     /// When the overdue and attention lists were taken.
-    pub as_of: TimestampMs,
+    pub as_of: Instant,
     /// Loans that started in the window.
     pub loans: u32,
     /// Loans per month, oldest first, every month the window touches.
@@ -285,7 +285,7 @@ impl From<core::Stats> for Stats {
     }
 }
 
-fn window(from: Option<TimestampMs>, to: Option<TimestampMs>) -> Option<(Timestamp, Timestamp)> {
+fn window(from: Option<Instant>, to: Option<Instant>) -> Option<(Timestamp, Timestamp)> {
     match (from, to) {
         (None, None) => None,
         (from, to) => {
@@ -323,8 +323,8 @@ impl DelbarStore {
         group_id: String,
         kind: ExportKind,
         semicolon: bool,
-        from: Option<TimestampMs>,
-        to: Option<TimestampMs>,
+        from: Option<Instant>,
+        to: Option<Instant>,
     ) -> Result<Vec<u8>, DelbarError> {
         self.with(|s| {
             let table = s.export_table(&ids::group(&group_id)?, kind.into(), window(from, to))?;
@@ -338,8 +338,8 @@ impl DelbarStore {
         &self,
         group_id: String,
         kind: ExportKind,
-        from: Option<TimestampMs>,
-        to: Option<TimestampMs>,
+        from: Option<Instant>,
+        to: Option<Instant>,
     ) -> Result<String, DelbarError> {
         self.with(|s| {
             let table = s.export_table(&ids::group(&group_id)?, kind.into(), window(from, to))?;
@@ -348,13 +348,13 @@ impl DelbarStore {
     }
 
     /// The steward's numbers over `from` to before `to`.
-    pub fn stats(&self, group_id: String, from: TimestampMs, to: TimestampMs) -> Result<Stats, DelbarError> {
+    pub fn stats(&self, group_id: String, from: Instant, to: Instant) -> Result<Stats, DelbarError> {
         self.with(|s| Ok(s.stats(&ids::group(&group_id)?, from.into(), to.into())?.into()))
     }
 
     /// Loans per month over the window as an SVG bar chart, titled in the locale set with
     /// `setLocale`.
-    pub fn loans_chart_svg(&self, group_id: String, from: TimestampMs, to: TimestampMs) -> Result<String, DelbarError> {
+    pub fn loans_chart_svg(&self, group_id: String, from: Instant, to: Instant) -> Result<String, DelbarError> {
         let title = i18n::loans_chart_title(locale::current());
         self.with(|s| Ok(s.loans_chart_svg(&ids::group(&group_id)?, from.into(), to.into(), title)?))
     }

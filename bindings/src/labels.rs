@@ -10,7 +10,7 @@ use delbar_core::store::ScanOutcome as CoreScanOutcome;
 
 use crate::error::{DelbarError, guard};
 use crate::locale;
-use crate::records::{Booking, Item, TimestampMs, ids};
+use crate::records::{Booking, Instant, Item, ids};
 use crate::store::DelbarStore;
 
 /// Something the scanning member can do with the scanned item now.
@@ -31,7 +31,7 @@ pub enum ScanAction {
         /// Units free from now until `until`.
         free_units: u32,
         /// The end offered.
-        until: TimestampMs,
+        until: Instant,
     },
 }
 
@@ -78,7 +78,7 @@ pub struct ScanNote {
     /// The booking it is about, if any.
     pub booking_id: Option<String>,
     /// That booking's start, if it matters.
-    pub start: Option<TimestampMs>,
+    pub start: Option<Instant>,
     /// The sentence for a person, in the locale set with `setLocale`.
     pub text: String,
 }
@@ -256,7 +256,7 @@ impl DelbarStore {
         group_id: String,
         item_id: String,
         units: u32,
-        until: Option<TimestampMs>,
+        until: Option<Instant>,
         for_member_id: Option<String>,
     ) -> Result<Booking, DelbarError> {
         self.with(|s| {

@@ -6,7 +6,7 @@
 //!
 //! - [`DelbarStore`] (`store`): the store object, one method per core operation.
 //! - [`records`]: records and enums mirroring the core's types. Ids are `String`s;
-//!   instants are [`TimestampMs`], milliseconds since the Unix epoch, UTC.
+//!   instants are [`Instant`] (`java.time.Instant` in Kotlin, `Date` in Swift).
 //! - [`DelbarError`] (`error`): the one public error, converted from the core's error in
 //!   one place; panics come back as `DelbarError::Internal`, never across the boundary.
 //! - `locale`: the language of the texts a person reads ([`set_locale`]); the translations

@@ -5,7 +5,7 @@
 use delbar_core::domain as core;
 use delbar_core::ids::PlanId;
 
-use crate::records::{Booking, Condition, TimestampMs, ids};
+use crate::records::{Booking, Condition, Instant, ids};
 use crate::{DelbarError, DelbarStore};
 
 /// When a maintenance plan wants the item looked after.
@@ -70,11 +70,11 @@ pub struct MaintenancePlan {
     /// What to do.
     pub note: String,
     /// When it was made.
-    pub created: TimestampMs,
+    pub created: Instant,
     /// The steward who made it.
     pub created_by_member_id: String,
     /// When it was removed (a removed plan never falls due).
-    pub removed: Option<TimestampMs>,
+    pub removed: Option<Instant>,
 }
 
 impl From<core::MaintenancePlan> for MaintenancePlan {
@@ -101,11 +101,11 @@ pub struct PlanStatus {
     /// The plan.
     pub plan: MaintenancePlan,
     /// When it falls (or fell) due; `null` while a loan-counting plan is short of loans.
-    pub due: Option<TimestampMs>,
+    pub due: Option<Instant>,
     /// Loans returned since the newest maintenance (or the plan's creation).
     pub loans_since: u32,
     /// The newest maintenance.
-    pub last_maintenance: Option<TimestampMs>,
+    pub last_maintenance: Option<Instant>,
 }
 
 impl From<core::PlanStatus> for PlanStatus {
@@ -137,11 +137,11 @@ pub struct MaintenanceDue {
     /// What to do.
     pub note: String,
     /// When it fell due.
-    pub due: TimestampMs,
+    pub due: Instant,
     /// Loans returned since the newest maintenance (or the plan's creation).
     pub loans_since: u32,
     /// The newest maintenance.
-    pub last_maintenance: Option<TimestampMs>,
+    pub last_maintenance: Option<Instant>,
 }
 
 impl From<core::MaintenanceDue> for MaintenanceDue {
@@ -166,7 +166,7 @@ pub struct ConditionReport {
     /// The booking returned.
     pub booking_id: String,
     /// When it came back.
-    pub at: TimestampMs,
+    pub at: Instant,
     /// Who took it back.
     pub by_member_id: String,
     /// The condition reported.
@@ -258,11 +258,7 @@ impl DelbarStore {
 
     /// The plans due at `now` (default: the device clock), earliest first.
     #[uniffi::method(default(now = None))]
-    pub fn maintenance_due(
-        &self,
-        group_id: String,
-        now: Option<TimestampMs>,
-    ) -> Result<Vec<MaintenanceDue>, DelbarError> {
+    pub fn maintenance_due(&self, group_id: String, now: Option<Instant>) -> Result<Vec<MaintenanceDue>, DelbarError> {
         self.with(|s| {
             let now = now.map_or_else(|| s.now(), Into::into);
             Ok(s.maintenance_due(&ids::group(&group_id)?, now)?.into_iter().map(Into::into).collect())

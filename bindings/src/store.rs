@@ -17,8 +17,8 @@ use crate::error::{DelbarError, guard, panic_error};
 use crate::listener::{Delivery, NotificationListener};
 use crate::records::{
     ActivityFilter, ActivityPage, Availability, Booking, BookingAction, BookingFilter, BusyInterval, CategoryCount,
-    CheckReport, Condition, DocumentExport, FreeItem, Group, Item, ItemDraft, ItemFilter, ItemPatch, Member,
-    MergeReport, NewBooking, Notification, Role, TimeWindow, TimestampMs, WaitlistEntry, ids,
+    CheckReport, Condition, DocumentExport, FreeItem, Group, Instant, Item, ItemDraft, ItemFilter, ItemPatch, Member,
+    MergeReport, NewBooking, Notification, Role, TimeWindow, WaitlistEntry, ids,
 };
 
 /// A device's Delbar store: one SQLite file holding every group this device belongs to.
@@ -159,7 +159,7 @@ impl DelbarStore {
     }
 
     /// The device clock's current instant, as the store sees it.
-    pub fn now(&self) -> Result<TimestampMs, DelbarError> {
+    pub fn now(&self) -> Result<Instant, DelbarError> {
         self.with(|s| Ok(s.now().into()))
     }
 
@@ -304,7 +304,7 @@ impl DelbarStore {
         item_id: String,
         note: String,
         condition_after: Condition,
-        at: Option<TimestampMs>,
+        at: Option<Instant>,
     ) -> Result<Item, DelbarError> {
         self.with(|s| {
             Ok(s.log_maintenance(
@@ -359,8 +359,8 @@ impl DelbarStore {
         &self,
         group_id: String,
         item_id: String,
-        start: TimestampMs,
-        end: TimestampMs,
+        start: Instant,
+        end: Instant,
     ) -> Result<Availability, DelbarError> {
         self.with(|s| {
             Ok(s.availability(&ids::group(&group_id)?, &ids::item(&item_id)?, start.into(), end.into())?.into())
@@ -405,7 +405,7 @@ impl DelbarStore {
         &self,
         group_id: String,
         booking_id: String,
-        new_end: TimestampMs,
+        new_end: Instant,
     ) -> Result<Booking, DelbarError> {
         self.with(|s| {
             Ok(s.extend_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, new_end.into())?.into())
@@ -417,8 +417,8 @@ impl DelbarStore {
         &self,
         group_id: String,
         item_id: String,
-        from: TimestampMs,
-        to: TimestampMs,
+        from: Instant,
+        to: Instant,
     ) -> Result<Vec<BusyInterval>, DelbarError> {
         self.with(|s| {
             Ok(s.calendar(&ids::group(&group_id)?, &ids::item(&item_id)?, from.into(), to.into())?
@@ -428,17 +428,19 @@ impl DelbarStore {
         })
     }
 
-    /// The first window of `length_ms` milliseconds from `from` on with `units` free, looking
-    /// up to a year ahead; `null`/`nil` when there is none.
+    /// The first window of `length` (a `java.time.Duration` in Kotlin, a `TimeInterval` in
+    /// Swift; counted in whole milliseconds) from `from` on with `units` free, looking up to a
+    /// year ahead; `null`/`nil` when there is none.
     #[uniffi::method(default(units = 1))]
     pub fn next_free_window(
         &self,
         group_id: String,
         item_id: String,
-        from: TimestampMs,
-        length_ms: i64,
+        from: Instant,
+        length: std::time::Duration,
         units: u32,
     ) -> Result<Option<TimeWindow>, DelbarError> {
+        let length_ms = i64::try_from(length.as_millis()).unwrap_or(i64::MAX);
         self.with(|s| {
             Ok(s.next_free_window(&ids::group(&group_id)?, &ids::item(&item_id)?, from.into(), length_ms, units)?
                 .map(|(start, end)| TimeWindow { start: start.into(), end: end.into() }))
@@ -451,8 +453,8 @@ impl DelbarStore {
     pub fn free_items(
         &self,
         group_id: String,
-        start: TimestampMs,
-        end: TimestampMs,
+        start: Instant,
+        end: Instant,
         category: Option<String>,
         units: u32,
     ) -> Result<Vec<FreeItem>, DelbarError> {

@@ -14,8 +14,7 @@ use delbar_core::sync;
 use crate::error::{DelbarError, guard};
 use crate::listener::Delivery;
 use crate::records::{
-    Group, Invite, InviteInfo, MergeReport, Role, SyncConfig, SyncEvent, SyncPeer, SyncReport, SyncStatus, TimestampMs,
-    ids,
+    Group, Instant, Invite, InviteInfo, MergeReport, Role, SyncConfig, SyncEvent, SyncPeer, SyncReport, SyncStatus, ids,
 };
 use crate::store::DelbarStore;
 
@@ -209,7 +208,7 @@ impl DelbarStore {
         &self,
         group_id: String,
         role: Role,
-        expires: TimestampMs,
+        expires: Instant,
         uses: u32,
     ) -> Result<Invite, DelbarError> {
         let addr = guard(|| {

@@ -110,8 +110,8 @@ fn overdue_loan(store: &DelbarStore) -> (String, Booking) {
     let request = NewBooking {
         item_id: saw.id,
         units: 1,
-        start: crate::TimestampMs(now - 600_000),
-        end: crate::TimestampMs(now - 300_000),
+        start: crate::Instant(now - 600_000),
+        end: crate::Instant(now - 300_000),
         note: String::new(),
         for_member_id: None,
     };

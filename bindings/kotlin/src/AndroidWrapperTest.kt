@@ -3,6 +3,7 @@
 // helpers, against the real library and a second store whose changes are merged.
 
 import java.io.File
+import java.time.Instant
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.async
 import kotlinx.coroutines.delay
@@ -16,7 +17,7 @@ import org.delbar.DelbarNotifications
 import org.delbar.DelbarStores
 import org.delbar.exchangeWith
 import org.delbar.io
-import uniffi.delbar_ffi.*
+import org.delbar.*
 
 /** Waits (at most 10 s) until [notifications] has [count] active collectors. */
 suspend fun awaitCollectors(notifications: DelbarNotifications, count: Int) {
@@ -49,10 +50,10 @@ fun notificationFlowHearsABumpAfterAMerge(dir: File): Unit = TwoDevices(dir).use
     assertEq(0, notifications.collectors, "no collector before subscribing")
 
     // Both devices offline: each promises the last unit for overlapping windows.
-    val start = (d.anna.now() / HOUR + 30) * HOUR
-    val annas = d.anna.book(d.gid, NewBooking(trailer.id, 1, start, start + 5 * HOUR))
+    val start = hoursAfter(d.anna.now(), 30)
+    val annas = d.anna.book(d.gid, NewBooking(trailer.id, 1u, start, start + 5 * HOUR))
     Thread.sleep(5)
-    val bos = d.bo.book(d.gid, NewBooking(trailer.id, 1, start + 2 * HOUR, start + 6 * HOUR))
+    val bos = d.bo.book(d.gid, NewBooking(trailer.id, 1u, start + 2 * HOUR, start + 6 * HOUR))
 
     runBlocking {
         val bump = async {
@@ -81,8 +82,8 @@ fun notificationFlowHearsABumpAfterAMerge(dir: File): Unit = TwoDevices(dir).use
 fun notificationFlowFansOutAConfirmationToEveryCollector(dir: File): Unit = TwoDevices(dir).use { d ->
     val lathe = d.anna.addItem(d.gid, itemDraft("Svarv").copy(rules = defaultLoanRules().copy(requiresApproval = true)))
     runBlocking { d.bo.mergeDocuments(d.gid, d.anna.exportGroup(d.gid)) }
-    val start = (d.bo.now() / HOUR + 30) * HOUR
-    val request = d.bo.book(d.gid, NewBooking(lathe.id, 1, start, start + 2 * HOUR))
+    val start = hoursAfter(d.bo.now(), 30)
+    val request = d.bo.book(d.gid, NewBooking(lathe.id, 1u, start, start + 2 * HOUR))
     assertEq(BookingState.REQUESTED, request.state, "a member's request waits for a steward")
     val notifications = DelbarNotifications(d.bo)
 
@@ -105,7 +106,7 @@ fun notificationFlowFansOutAConfirmationToEveryCollector(dir: File): Unit = TwoD
 
         // Nobody collects now; a new collector hears only what comes after it subscribed
         // (what came before stays in the store until acknowledged).
-        val again = d.bo.book(d.gid, NewBooking(lathe.id, 1, start + DAY, start + DAY + HOUR))
+        val again = d.bo.book(d.gid, NewBooking(lathe.id, 1u, start + DAY, start + DAY + HOUR))
         val later = async { withTimeout(10_000) { notifications.all.first() } }
         awaitCollectors(notifications, 1)
         d.anna.exchangeWith(d.bo, d.gid)
@@ -153,19 +154,19 @@ fun theSampleScreenShowsNamesAndLocalTimes(dir: File): Unit = runBlocking {
     val store = openStore(dir, "sample.db")
     try {
         val gid = store.createGroup("Odlingsakademin", "", "Karin").id
-        val tiller = store.addItem(gid, itemDraft("Jordfräs").copy(quantity = 2))
+        val tiller = store.addItem(gid, itemDraft("Jordfräs").copy(quantity = 2u))
         // Summer time ends in Stockholm on 2026-10-25 at 03:00 local (01:00 UTC), when the
         // clocks go back to 02:00. A loan from 00:30 UTC (02:30 CEST) to 02:30 UTC (03:30 CET)
         // reads 02:30-03:30 on the wall clock, though it lasts two hours; a fixed offset
         // would show one end an hour wrong.
-        val start = java.time.Instant.parse("2026-10-25T00:30:00Z").toEpochMilli()
-        val end = java.time.Instant.parse("2026-10-25T02:30:00Z").toEpochMilli()
+        val start = Instant.parse("2026-10-25T00:30:00Z")
+        val end = Instant.parse("2026-10-25T02:30:00Z")
         val loader = org.delbar.sample.GearScreenLoader(java.time.ZoneId.of("Europe/Stockholm"), java.util.Locale.forLanguageTag("sv-SE"))
         assertEq("25 okt. 2026 02:30 – 03:30", loader.span(start, end), "local wall-clock times across the change")
 
         val now = store.now()
-        val from = (now / HOUR + 48) * HOUR
-        store.book(gid, NewBooking(tiller.id, 1, from, from + 4 * HOUR))
+        val from = hoursAfter(now, 48)
+        store.book(gid, NewBooking(tiller.id, 1u, from, from + 4 * HOUR))
         val screen = loader.load(store, gid, from, from + HOUR)
         assertEq("Odlingsakademin", screen.groupName, "group name")
         assertEq(listOf(org.delbar.sample.GearRow(tiller.id, "Jordfräs", 1u, 2u)), screen.gear, "one of two units free")
@@ -173,7 +174,7 @@ fun theSampleScreenShowsNamesAndLocalTimes(dir: File): Unit = runBlocking {
         val row = screen.bookings[0]
         assertEq("Jordfräs" to "Karin", row.itemName to row.memberName, "names, not ids")
         assertEq(loader.span(from, from + 4 * HOUR), row.whenText, "local times")
-        expect(!row.whenText.contains("Z") && !row.whenText.contains(from.toString())) { "no UTC or epoch text: ${row.whenText}" }
+        expect(!row.whenText.contains("Z") && !row.whenText.contains(from.toEpochMilli().toString())) { "no UTC or epoch text: ${row.whenText}" }
     } finally {
         store.close()
     }

@@ -3,9 +3,11 @@
 // a Kotlin listener, and texts in Swedish, Norwegian Bokmål and English.
 
 import java.io.File
+import java.time.Duration
+import java.time.Instant
 import java.util.Collections
 import kotlinx.coroutines.runBlocking
-import uniffi.delbar_ffi.*
+import org.delbar.*
 
 /** A Kotlin listener that keeps what it hears. */
 class Collector : NotificationListener {
@@ -45,13 +47,13 @@ fun waitlistIsJoinedOfferedClaimedAndReordered(dir: File): Unit = Fixture(dir).u
     val mine = f.book(trailer, start, 4)
 
     val free = assertThrows<DelbarException.NoNeedToWait>("joining the waitlist of a free window") {
-        f.store.joinWaitlist(f.gid, NewBooking(trailer.id, 1, start + DAY, start + DAY + HOUR))
+        f.store.joinWaitlist(f.gid, NewBooking(trailer.id, 1u, start + DAY, start + DAY + HOUR))
     }
     assertEq("Släpvagn", free.itemName, "item of the refusal")
 
-    val boWaits = f.store.joinWaitlist(f.gid, NewBooking(trailer.id, 1, start, end, forMemberId = bo.id))
+    val boWaits = f.store.joinWaitlist(f.gid, NewBooking(trailer.id, 1u, start, end, forMemberId = bo.id))
     Thread.sleep(3)
-    val caiWaits = f.store.joinWaitlist(f.gid, NewBooking(trailer.id, 1, start + HOUR, end, forMemberId = cai.id))
+    val caiWaits = f.store.joinWaitlist(f.gid, NewBooking(trailer.id, 1u, start + HOUR, end, forMemberId = cai.id))
     assertEq(BookingState.WAITLISTED, boWaits.state, "Bo waits")
     val queue = f.store.waitlist(f.gid, trailer.id)
     assertEq(listOf(boWaits.id to 1u, caiWaits.id to 2u), queue.map { it.booking.id to it.position }, "queue order")
@@ -76,7 +78,7 @@ fun waitlistIsJoinedOfferedClaimedAndReordered(dir: File): Unit = Fixture(dir).u
     val offered = f.store.waitlist(f.gid, trailer.id)
     val offer = offered[0].offer ?: throw AssertionFailed("no offer after the cancel: $offered")
     assertEq(caiWaits.id, offered[0].booking.id, "offer goes to the first in line")
-    assertEq(24 * HOUR, offer.until - offer.from, "the offer stands for the pickup window")
+    assertEq(24 * HOUR, Duration.between(offer.from, offer.until), "the offer stands for the pickup window")
     assertEq(null, offered[1].offer, "one offer at a time")
     val notice = f.store.notificationsFor(f.gid, cai.id).single()
     assertEq(NotificationKind.WAITLIST_OFFER, notice.kind, "Cai is told")
@@ -130,7 +132,7 @@ fun qualificationIsRequiredThenGranted(dir: File): Unit = Fixture(dir).use { f -
     val rules = defaultLoanRules().copy(requiresQualification = true)
     val saw = f.store.addItem(f.gid, itemDraft("Motorsåg").copy(rules = rules))
     val bo = f.store.addMember(f.gid, "Bo", Role.MEMBER)
-    val forBo = NewBooking(saw.id, 1, f.tomorrow, f.tomorrow + 3 * HOUR, forMemberId = bo.id)
+    val forBo = NewBooking(saw.id, 1u, f.tomorrow, f.tomorrow + 3 * HOUR, forMemberId = bo.id)
     val refused = assertThrows<DelbarException.NotQualified>("booking a chainsaw unqualified") {
         f.store.book(f.gid, forBo)
     }
@@ -152,7 +154,7 @@ fun qualificationIsRequiredThenGranted(dir: File): Unit = Fixture(dir).use { f -
 }
 
 fun aKitBooksItsParts(dir: File): Unit = Fixture(dir).use { f ->
-    val tent = f.addItem("Tält", quantity = 2, category = "camping")
+    val tent = f.addItem("Tält", quantity = 2u, category = "camping")
     val stove = f.addItem("Stormkök", category = "camping")
     val kit = f.store.addItem(
         f.gid,
@@ -169,7 +171,7 @@ fun aKitBooksItsParts(dir: File): Unit = Fixture(dir).use { f ->
 
     // Both tents booked alone later: the kit is not free then.
     val later = start + 2 * DAY
-    f.book(tent, later, 4, units = 2)
+    f.book(tent, later, 4, units = 2u)
     assertEq(0u, f.store.availability(f.gid, kit.id, later, later + HOUR).freeUnits, "a booked part blocks the kit")
     assertEq(
         listOf("Stormkök" to 1u),
@@ -214,10 +216,10 @@ fun offlineDoubleBookingIsResolvedTheSameOnBothDevices(dir: File) {
             bo.setListener(boHears)
 
             // Both devices offline: each promises the last unit for overlapping windows.
-            val start = (anna.now() / HOUR + 30) * HOUR
-            val annas = anna.book(gid, NewBooking(trailer.id, 1, start, start + 5 * HOUR))
+            val start = hoursAfter(anna.now(), 30)
+            val annas = anna.book(gid, NewBooking(trailer.id, 1u, start, start + 5 * HOUR))
             Thread.sleep(5)
-            val bos = bo.book(gid, NewBooking(trailer.id, 1, start + 2 * HOUR, start + 6 * HOUR, note = "moving"))
+            val bos = bo.book(gid, NewBooking(trailer.id, 1u, start + 2 * HOUR, start + 6 * HOUR, note = "moving"))
             assertEq(BookingState.CONFIRMED, bos.state, "Bo's device confirms offline")
             expect(annas.hlc < bos.hlc) { "Anna asked first: ${annas.hlc} / ${bos.hlc}" }
 
@@ -262,7 +264,7 @@ fun offlineDoubleBookingIsResolvedTheSameOnBothDevices(dir: File) {
 
             // Bo drops the bumped booking and takes the suggested window instead.
             assertEq(BookingState.CANCELLED, bo.actOnBooking(gid, bos.id, BookingAction.CANCEL).state, "cancelled")
-            val retry = bo.book(gid, NewBooking(trailer.id, 1, start + 5 * HOUR, start + 9 * HOUR))
+            val retry = bo.book(gid, NewBooking(trailer.id, 1u, start + 5 * HOUR, start + 9 * HOUR))
             assertEq(BookingState.CONFIRMED, retry.state, "the suggested window is free")
         }
     }
@@ -280,8 +282,8 @@ fun approvalRequestsAndConfirmationsNotifyAcrossDevices(dir: File) {
             val annaHears = Collector()
             anna.setListener(annaHears)
 
-            val start = (bo.now() / HOUR + 30) * HOUR
-            val request = bo.book(gid, NewBooking(lathe.id, 1, start, start + 2 * HOUR))
+            val start = hoursAfter(bo.now(), 30)
+            val request = bo.book(gid, NewBooking(lathe.id, 1u, start, start + 2 * HOUR))
             assertEq(BookingState.REQUESTED, request.state, "a member's request waits for a steward")
             runBlocking { anna.mergeDocuments(gid, bo.exportGroup(gid)) }
             val ask = annaHears.heard.single()
@@ -310,8 +312,8 @@ fun tickReportsOverdueAndDueTomorrow(dir: File): Unit = Fixture(dir).use { f ->
     val saw = f.addItem("Motorsåg")
     val drill = f.addItem("Borrmaskin")
     val now = f.store.now()
-    val late = f.store.book(f.gid, NewBooking(saw.id, 1, now - 600_000, now - 300_000))
-    val soon = f.store.book(f.gid, NewBooking(drill.id, 1, now, now + 3 * HOUR))
+    val late = f.store.book(f.gid, NewBooking(saw.id, 1u, now - Duration.ofMinutes(10), now - Duration.ofMinutes(5)))
+    val soon = f.store.book(f.gid, NewBooking(drill.id, 1u, now, now + 3 * HOUR))
     assertEq(emptyList<Notification>(), f.store.tick(), "nothing out yet")
     f.store.actOnBooking(f.gid, late.id, BookingAction.CHECK_OUT)
     f.store.actOnBooking(f.gid, soon.id, BookingAction.CHECK_OUT)
@@ -327,7 +329,7 @@ fun tickReportsOverdueAndDueTomorrow(dir: File): Unit = Fixture(dir).use { f ->
     val overdue = created.first { it.kind == NotificationKind.OVERDUE }
     assertEq("Overdue", overdue.title, "title")
     expect(overdue.body.startsWith("Motorsåg was due back by ") && overdue.body.contains("UTC")) { overdue.body }
-    assertEq(now - 300_000, overdue.detail.end, "typed end")
+    assertEq(now - Duration.ofMinutes(5), overdue.detail.end, "typed end")
     assertEq(2, f.store.notifications(f.gid).size, "pending")
     assertEq(2u, f.store.acknowledge(created.map { it.id }), "both acknowledged")
     assertEq(emptyList<Notification>(), f.store.notifications(f.gid), "none pending")
@@ -335,7 +337,7 @@ fun tickReportsOverdueAndDueTomorrow(dir: File): Unit = Fixture(dir).use { f ->
     // With the listener cleared, tick still records notifications but calls nobody.
     f.store.setListener(null)
     val rake = f.addItem("Kratta")
-    val later = f.store.book(f.gid, NewBooking(rake.id, 1, now - 600_000, now - 300_000))
+    val later = f.store.book(f.gid, NewBooking(rake.id, 1u, now - Duration.ofMinutes(10), now - Duration.ofMinutes(5)))
     f.store.actOnBooking(f.gid, later.id, BookingAction.CHECK_OUT)
     assertEq(listOf(later.id), f.store.tick().map { it.bookingId }, "a new overdue loan")
     assertEq(2, heard.heard.size, "no call after setListener(null)")
@@ -345,7 +347,7 @@ fun textsFollowTheLocale(dir: File): Unit = Fixture(dir).use { f ->
     assertEq("en", currentLocale(), "English by default")
     val saw = f.addItem("Motorsåg")
     val now = f.store.now()
-    val late = f.store.book(f.gid, NewBooking(saw.id, 1, now - 600_000, now - 300_000))
+    val late = f.store.book(f.gid, NewBooking(saw.id, 1u, now - Duration.ofMinutes(10), now - Duration.ofMinutes(5)))
     f.store.actOnBooking(f.gid, late.id, BookingAction.CHECK_OUT)
 
     inLocale("sv-SE") {
@@ -396,9 +398,9 @@ fun newErrorsAreTyped(dir: File) {
         expect(inUse.path.endsWith("delbar.db")) { "path: ${inUse.path}" }
         expect("open elsewhere" in inUse.userMessage()) { inUse.userMessage() }
         val tiller = f.addItem("Jordfräs")
-        val year10000 = 253_402_300_800_000L
+        val year10000 = Instant.ofEpochMilli(253_402_300_800_000L)
         val date = assertThrows<DelbarException.InvalidInput>("a date after 9999") {
-            f.store.book(f.gid, NewBooking(tiller.id, 1, f.tomorrow, year10000 + DAY))
+            f.store.book(f.gid, NewBooking(tiller.id, 1u, f.tomorrow, year10000 + DAY))
         }
         expect("9999" in date.reason && "9999" in date.text) { "reason: ${date.reason} / ${date.text}" }
         val kit = assertThrows<DelbarException.InvalidInput>("a kit part listed twice") {

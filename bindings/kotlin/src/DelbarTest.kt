@@ -2,13 +2,23 @@
 // JVM, through the generated uniffi bindings and the real Rust library.
 
 import java.io.File
+import java.time.Duration
+import java.time.Instant
+import java.time.temporal.ChronoUnit
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.runBlocking
-import uniffi.delbar_ffi.*
+import org.delbar.*
 
-const val HOUR: Long = 3_600_000
-const val DAY: Long = 24 * HOUR
+val HOUR: Duration = Duration.ofHours(1)
+val DAY: Duration = Duration.ofDays(1)
+
+operator fun Int.times(d: Duration): Duration = d.multipliedBy(toLong())
+operator fun Long.times(d: Duration): Duration = d.multipliedBy(this)
+operator fun Duration.div(n: Int): Duration = dividedBy(n.toLong())
+
+/** The start of the hour [t] is in, plus [hours] hours. */
+fun hoursAfter(t: Instant, hours: Long): Instant = t.truncatedTo(ChronoUnit.HOURS) + hours * HOUR
 
 /** Opens a store on a file in [dir] (the async constructor, from blocking code). */
 fun openStore(dir: File, name: String = "delbar.db"): DelbarStore =
@@ -21,12 +31,12 @@ class Fixture(dir: File) : AutoCloseable {
     val gid = group.id
 
     /** The start of the next whole hour tomorrow: a window every default rule accepts. */
-    val tomorrow: Long = (store.now() / HOUR + 24) * HOUR
+    val tomorrow: Instant = hoursAfter(store.now(), 24)
 
-    fun addItem(name: String, quantity: Long = 1, category: String = "garden"): Item =
+    fun addItem(name: String, quantity: UInt = 1u, category: String = "garden"): Item =
         store.addItem(gid, itemDraft(name).copy(quantity = quantity, category = category))
 
-    fun book(item: Item, start: Long, hours: Long, units: Long = 1): Booking =
+    fun book(item: Item, start: Instant, hours: Long, units: UInt = 1u): Booking =
         store.book(gid, NewBooking(itemId = item.id, units = units, start = start, end = start + hours * HOUR))
 
     fun activityCount(): Int = store.activity(gid, limit = 10_000u).entries.size
@@ -40,7 +50,7 @@ fun storeOpensAndReportsItsDevice(dir: File) {
         assertEq(64, device.length, "device id length")
         expect(device.all { it in '0'..'9' || it in 'a'..'f' }) { "device id is not lowercase hex: $device" }
         expect(store.path().endsWith("delbar.db")) { "path: ${store.path()}" }
-        val skew = Math.abs(store.now() - System.currentTimeMillis())
+        val skew = Math.abs(store.now().toEpochMilli() - System.currentTimeMillis())
         expect(skew < 60_000) { "store clock is $skew ms off the JVM's" }
         assertEq(emptyList<Group>(), store.listGroups(), "groups of a new store")
     }
@@ -113,7 +123,7 @@ fun itemsAreAddedSearchedAndMaintained(dir: File): Unit = Fixture(dir).use { f -
     val patched = f.store.updateItem(
         f.gid,
         tiller.id,
-        ItemPatch(quantity = 2, tags = listOf("Soil", "engine"), location = Location(text = "Barn, shelf 3")),
+        ItemPatch(quantity = 2u, tags = listOf("Soil", "engine"), location = Location(text = "Barn, shelf 3")),
     )
     assertEq(2u, patched.quantity, "patched quantity")
     assertEq("Barn, shelf 3", patched.location.text, "patched location")
@@ -163,7 +173,7 @@ fun bookingsGoThroughTheirLifecycle(dir: File): Unit = Fixture(dir).use { f ->
 }
 
 fun availabilityShowsFreeUnitsAndBusySpans(dir: File): Unit = Fixture(dir).use { f ->
-    val ladders = f.addItem("Stege", quantity = 2)
+    val ladders = f.addItem("Stege", quantity = 2u)
     val start = f.tomorrow
     f.book(ladders, start + 2 * HOUR, 2)
     val a = f.store.availability(f.gid, ladders.id, start, start + 8 * HOUR)
@@ -189,7 +199,7 @@ fun overdueListsGearNotBack(dir: File): Unit = Fixture(dir).use { f ->
     val saw = f.addItem("Motorsåg")
     val now = f.store.now()
     // A loan that started ten minutes ago and ended five minutes ago, then handed out.
-    val late = f.store.book(f.gid, NewBooking(itemId = saw.id, units = 1, start = now - 600_000, end = now - 300_000))
+    val late = f.store.book(f.gid, NewBooking(itemId = saw.id, units = 1u, start = now - Duration.ofMinutes(10), end = now - Duration.ofMinutes(5)))
     assertEq(emptyList<Booking>(), f.store.overdue(f.gid), "nothing out yet")
     f.store.actOnBooking(f.gid, late.id, BookingAction.CHECK_OUT)
     assertEq(listOf(late.id), f.store.overdue(f.gid).map { it.id }, "overdue")
@@ -238,20 +248,20 @@ fun badInputGivesTypedErrorsAndChangesNothing(dir: File): Unit = Fixture(dir).us
     val activityBefore = f.activityCount()
 
     val zero = assertThrows<DelbarException.InvalidInput>("zero quantity") {
-        f.store.addItem(f.gid, itemDraft("Spade").copy(quantity = 0))
+        f.store.addItem(f.gid, itemDraft("Spade").copy(quantity = 0u))
     }
     assertEq("quantity must be between 1 and 10000 (given 0)", zero.reason, "zero quantity reason")
     assertEq("invalid input: quantity must be between 1 and 10000 (given 0)", zero.toString(), "zero quantity toString")
 
     val backwards = assertThrows<DelbarException.InvalidInput>("end before start") {
-        f.store.book(f.gid, NewBooking(tiller.id, 1, f.tomorrow + HOUR, f.tomorrow))
+        f.store.book(f.gid, NewBooking(tiller.id, 1u, f.tomorrow + HOUR, f.tomorrow))
     }
     expect(backwards.reason.startsWith("a booking must end after it starts")) { "reason: ${backwards.reason}" }
     assertThrows<DelbarException.InvalidInput>("availability window backwards") {
         f.store.availability(f.gid, tiller.id, f.tomorrow, f.tomorrow)
     }
     assertThrows<DelbarException.InvalidInput>("empty name") { f.store.addItem(f.gid, itemDraft("   ")) }
-    assertThrows<DelbarException.InvalidInput>("zero units") { f.book(tiller, f.tomorrow, 1, units = 0) }
+    assertThrows<DelbarException.InvalidInput>("zero units") { f.book(tiller, f.tomorrow, 1, units = 0u) }
 
     val unknown = assertThrows<DelbarException.NotFound>("unknown item id") {
         f.store.getItem(f.gid, "aaaaaaaaaaaaaaaa")
@@ -260,7 +270,7 @@ fun badInputGivesTypedErrorsAndChangesNothing(dir: File): Unit = Fixture(dir).us
     assertEq("aaaaaaaaaaaaaaaa", unknown.id, "id not found")
     assertEq("no item with id aaaaaaaaaaaaaaaa", unknown.toString(), "not found toString")
     assertThrows<DelbarException.NotFound>("booking an unknown item") {
-        f.store.book(f.gid, NewBooking("dddddddddddddddd", 1, f.tomorrow, f.tomorrow + HOUR))
+        f.store.book(f.gid, NewBooking("dddddddddddddddd", 1u, f.tomorrow, f.tomorrow + HOUR))
     }
     assertEq("group", assertThrows<DelbarException.NotFound>("unknown group") {
         f.store.listItems("bbbbbbbbbbbbbbbb")
@@ -304,8 +314,8 @@ fun twoStoresExchangeTheGroupAndConverge(dir: File) {
             assertEq("a member may not add items", refused.toString(), "not permitted toString")
 
             // Bo books offline; Anna edits the catalogue meanwhile; they exchange again.
-            val start = (bo.now() / HOUR + 30) * HOUR
-            val booking = bo.book(gid, NewBooking(drill.id, 1, start, start + 3 * HOUR, note = "shelf project"))
+            val start = hoursAfter(bo.now(), 30)
+            val booking = bo.book(gid, NewBooking(drill.id, 1u, start, start + 3 * HOUR, note = "shelf project"))
             assertEq(boMember.id, booking.memberId, "Bo borrows")
             anna.updateItem(gid, drill.id, ItemPatch(description = "18 V, two batteries"))
             runBlocking {
@@ -331,7 +341,7 @@ fun twoStoresExchangeTheGroupAndConverge(dir: File) {
             anna.removeMember(gid, boMember.id)
             runBlocking { bo.mergeDocuments(gid, anna.exportGroup(gid)) }
             val gone = assertThrows<DelbarException.NotAMember>("a removed member's device booking") {
-                bo.book(gid, NewBooking(drill.id, 1, start + DAY, start + DAY + HOUR))
+                bo.book(gid, NewBooking(drill.id, 1u, start + DAY, start + DAY + HOUR))
             }
             assertEq(gid, gone.groupId, "group of the refusal")
             assertEq(1, bo.listBookings(gid).size, "nothing booked by the removed member")
@@ -478,6 +488,8 @@ fun main() {
             TestCase("photos_are_stripped_and_refused_typed", ::photosAreStrippedAndRefusedTyped),
             TestCase("photos_travel_to_a_member_over_loopback", ::photosTravelToAMemberOverLoopback),
             TestCase("text_and_numbers_out_of_range_are_typed_errors", ::textAndNumbersOutOfRangeAreTypedErrorsAndChangeNothing),
+            TestCase("an_exception_message_is_the_translated_sentence", ::anExceptionMessageIsTheTranslatedSentence),
+            TestCase("records_are_immutable_and_instants_are_java_time", ::recordsAreImmutableAndInstantsAreJavaTime),
         ),
     )
 }

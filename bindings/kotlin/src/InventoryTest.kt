@@ -3,7 +3,7 @@
 // chart of loans per month.
 
 import java.io.File
-import uniffi.delbar_ffi.*
+import org.delbar.*
 
 /** Text as Windows-1252 bytes (the letters used are in Latin-1's upper half). */
 fun windows1252(text: String): ByteArray = text.toByteArray(Charsets.ISO_8859_1)
@@ -51,11 +51,11 @@ fun aFileWithBadRowsIsRefusedWhole(dir: File): Unit = Fixture(dir).use { f ->
 }
 
 fun statsCountLoansAndDrawAChart(dir: File): Unit = Fixture(dir).use { f ->
-    val ladder = f.addItem("Stege", quantity = 2, category = "tools")
+    val ladder = f.addItem("Stege", quantity = 2u, category = "tools")
     f.addItem("Kälke")
     val from = f.tomorrow
     f.book(ladder, from, 24)
-    f.book(ladder, from + 24 * HOUR, 12, units = 2)
+    f.book(ladder, from + 24 * HOUR, 12, units = 2u)
     val stats = f.store.stats(f.gid, from, from + 4 * DAY)
     assertEq(2u, stats.loans, "loans")
     val usage = stats.items.first { it.name == "Stege" }

@@ -4,14 +4,14 @@
 
 import java.io.File
 import kotlinx.coroutines.runBlocking
-import uniffi.delbar_ffi.*
+import org.delbar.*
 
 fun labelsPrintAndScansResolve(dir: File) {
     openStore(dir, "anna.db").use { anna ->
         openStore(dir, "bo.db").use { bo ->
             val gid = anna.createGroup("Folkverkstad", "", "Anna").id
             val boMember = anna.addMember(gid, "Bo", Role.MEMBER, deviceId = bo.deviceId())
-            val kayak = anna.addItem(gid, itemDraft("Kajak").copy(quantity = 2, rules = defaultLoanRules().copy(selfService = true)))
+            val kayak = anna.addItem(gid, itemDraft("Kajak").copy(quantity = 2u, rules = defaultLoanRules().copy(selfService = true)))
             val drill = anna.addItem(gid, itemDraft("Borrmaskin"))
 
             // Sheets: a PDF document and one SVG page, each with a QR code per item.

@@ -2,7 +2,7 @@
 // kit), returns that report the condition gear came back in, and maintenance that clears both.
 
 import java.io.File
-import uniffi.delbar_ffi.*
+import org.delbar.*
 
 fun maintenancePlansBlockBookingsUntilMaintenanceIsLogged(dir: File): Unit = Fixture(dir).use { f ->
     val saw = f.addItem("Motorsåg", category = "skog")
@@ -17,7 +17,7 @@ fun maintenancePlansBlockBookingsUntilMaintenanceIsLogged(dir: File): Unit = Fix
 
     // A loan comes back worn: the plan falls due at the return.
     val now = f.store.now()
-    val loan = f.store.book(f.gid, NewBooking(saw.id, 1, now, now + HOUR))
+    val loan = f.store.book(f.gid, NewBooking(saw.id, 1u, now, now + HOUR))
     f.store.actOnBooking(f.gid, loan.id, BookingAction.CHECK_OUT)
     Thread.sleep(5)
     val back = f.store.returnBooking(f.gid, loan.id, ReturnReport(Condition.WORN, note = "kedjan slö"))
@@ -58,7 +58,7 @@ fun maintenancePlansBlockBookingsUntilMaintenanceIsLogged(dir: File): Unit = Fix
 fun aReturnReportingNeedsRepairKeepsTheItemFromBeingBooked(dir: File): Unit = Fixture(dir).use { f ->
     val trailer = f.addItem("Släpvagn")
     val now = f.store.now()
-    val loan = f.store.book(f.gid, NewBooking(trailer.id, 1, now, now + HOUR))
+    val loan = f.store.book(f.gid, NewBooking(trailer.id, 1u, now, now + HOUR))
     f.store.actOnBooking(f.gid, loan.id, BookingAction.CHECK_OUT)
     assertThrows<DelbarException.InvalidInput>("a photo that is not a hash") {
         f.store.returnBooking(f.gid, loan.id, ReturnReport(Condition.NEEDS_REPAIR, photo = "not a hash"))

@@ -7,7 +7,7 @@ import java.io.ByteArrayOutputStream
 import java.io.File
 import javax.imageio.ImageIO
 import kotlinx.coroutines.runBlocking
-import uniffi.delbar_ffi.*
+import org.delbar.*
 
 /** A little-endian TIFF holding a GPS IFD with latitude 59°20'0" N: what a phone writes into EXIF. */
 fun gpsTiff(): ByteArray {

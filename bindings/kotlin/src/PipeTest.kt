@@ -4,7 +4,8 @@
 
 import java.io.ByteArrayOutputStream
 import java.io.File
-import uniffi.delbar_ffi.*
+import java.time.Instant
+import org.delbar.*
 
 /** A byte pipe between two sessions: each side's output is cut into [chunk]-byte pieces. */
 class KotlinPipe(private val chunk: Int = 100) {
@@ -74,7 +75,7 @@ class PipePair(dir: File) : AutoCloseable {
     val cia = openStore(dir, "cia.db")
     val gid = anna.createGroup("Folkverkstan", "", "Anna").id
     val saw = anna.addItem(gid, itemDraft("Bandsåg"))
-    val start: Long = (anna.now() / HOUR + 30) * HOUR
+    val start: Instant = hoursAfter(anna.now(), 30)
 
     init {
         anna.addMember(gid, "Cia", Role.MEMBER, deviceId = cia.deviceId(), deviceLabel = "Cias telefon")
@@ -82,7 +83,7 @@ class PipePair(dir: File) : AutoCloseable {
 
     fun book(store: DelbarStore, hoursFromStart: Long): Booking {
         val s = start + hoursFromStart * HOUR
-        return store.book(gid, NewBooking(saw.id, 1, s, s + 2 * HOUR))
+        return store.book(gid, NewBooking(saw.id, 1u, s, s + 2 * HOUR))
     }
 
     override fun close() {

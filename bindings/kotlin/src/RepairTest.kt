@@ -3,7 +3,7 @@
 
 import java.io.File
 import kotlinx.coroutines.runBlocking
-import uniffi.delbar_ffi.*
+import org.delbar.*
 
 fun aStoreIsRepairedKeepingItsDeviceAndItems(dir: File) {
     val path = File(dir, "delbar.db").path

@@ -2,10 +2,11 @@
 // the loopback interface (no mDNS, no relay, no internet).
 
 import java.io.File
+import java.time.Instant
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.runBlocking
-import uniffi.delbar_ffi.*
+import org.delbar.*
 
 /** Loopback only: what tests and same-machine use want. */
 val LOOPBACK = SyncConfig(allInterfaces = false, mdns = false, relay = RelayChoice.Disabled)
@@ -33,7 +34,7 @@ class SyncPair(dir: File) : AutoCloseable {
     val olle = openStore(dir, "olle.db")
     val gid = anna.createGroup("Odlingsakademin Lövåsen", "", "Anna").id
     val tiller = anna.addItem(gid, itemDraft("Jordfräs"))
-    val start: Long = (anna.now() / HOUR + 30) * HOUR
+    val start: Instant = hoursAfter(anna.now(), 30)
 
     init {
         anna.startSync(LOOPBACK)
@@ -51,7 +52,7 @@ class SyncPair(dir: File) : AutoCloseable {
 
     fun book(store: DelbarStore, hoursFromStart: Long): Booking {
         val s = start + hoursFromStart * HOUR
-        return store.book(gid, NewBooking(tiller.id, 1, s, s + 2 * HOUR))
+        return store.book(gid, NewBooking(tiller.id, 1u, s, s + 2 * HOUR))
     }
 
     override fun close() {
@@ -121,8 +122,8 @@ fun aBundleFromOneDeviceReachesAThirdDevice(dir: File) {
             val gid = anna.createGroup("Folkverkstan", "", "Anna").id
             anna.addMember(gid, "Cia", Role.MEMBER, deviceId = cia.deviceId(), deviceLabel = "Cias telefon")
             val saw = anna.addItem(gid, itemDraft("Bandsåg"))
-            val start = (anna.now() / HOUR + 30) * HOUR
-            anna.book(gid, NewBooking(saw.id, 1, start, start + 2 * HOUR))
+            val start = hoursAfter(anna.now(), 30)
+            anna.book(gid, NewBooking(saw.id, 1u, start, start + 2 * HOUR))
 
             val bytes = runBlocking { anna.exportBundle(gid) }
             val first = runBlocking { cia.importBundle(bytes) }
@@ -181,7 +182,7 @@ fun expiredRevokedAndUsedUpInvitesAreTypedErrors(dir: File) {
         }
         for (store in listOf(anna, olle, eva)) store.startSync(LOOPBACK)
 
-        val expiring = anna.createInvite(gid, Role.MEMBER, anna.now() + 1, 1u)
+        val expiring = anna.createInvite(gid, Role.MEMBER, anna.now().plusMillis(1), 1u)
         while (olle.now() <= expiring.expires) Thread.sleep(5)
         assertThrows<DelbarException.InviteExpired>("an expired invite") {
             runBlocking { olle.redeemInvite(expiring.code, "Olle") }

@@ -3,7 +3,7 @@
 use delbar_core::domain as core;
 use delbar_core::store::{ActivityFilter as CoreActivityFilter, ActivityPage as CoreActivityPage};
 
-use super::{TimestampMs, ids};
+use super::{Instant, ids};
 use crate::DelbarError;
 
 /// What kind of change an activity entry records.
@@ -88,7 +88,7 @@ pub struct ActivityEntry {
     /// Its id.
     pub id: String,
     /// When it happened (device clock of the author).
-    pub at: TimestampMs,
+    pub at: Instant,
     /// The member who made the change.
     pub actor_id: String,
     /// The device the change was made on.

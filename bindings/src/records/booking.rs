@@ -8,7 +8,7 @@ use delbar_core::store::{
     WaitlistEntry as CoreWaitlistEntry,
 };
 
-use super::{Item, TimestampMs, ids};
+use super::{Instant, Item, ids};
 use crate::DelbarError;
 
 /// Where a booking is in its lifecycle. Overdue is not a state: `DelbarStore.overdue` lists
@@ -190,19 +190,19 @@ pub struct Booking {
     /// Units booked (at least 1).
     pub units: u32,
     /// Start of the loan.
-    pub start: TimestampMs,
+    pub start: Instant,
     /// End of the loan, after `start`.
-    pub end: TimestampMs,
+    pub end: Instant,
     /// A note from the borrower.
     pub note: String,
     /// Where it is in its lifecycle.
     pub state: BookingState,
     /// When it was requested (device clock of the requester).
-    pub created: TimestampMs,
+    pub created: Instant,
     /// The device that made the request.
     pub created_by_device: String,
     /// When the state last changed.
-    pub updated: TimestampMs,
+    pub updated: Instant,
     /// Its place in the conflict-resolution order: the hybrid logical clock stamp of the
     /// request (earlier requests win a conflict within the same state).
     pub hlc: String,
@@ -240,11 +240,11 @@ pub struct NewBooking {
     /// The item.
     pub item_id: String,
     /// Units (at least 1).
-    pub units: i64,
+    pub units: u32,
     /// Start of the loan.
-    pub start: TimestampMs,
+    pub start: Instant,
     /// End of the loan (after `start`).
-    pub end: TimestampMs,
+    pub end: Instant,
     /// A note.
     #[uniffi(default = "")]
     pub note: String,
@@ -259,7 +259,7 @@ impl TryFrom<NewBooking> for core::NewBooking {
     fn try_from(b: NewBooking) -> Result<Self, DelbarError> {
         Ok(Self {
             item: ids::item(&b.item_id)?,
-            units: b.units,
+            units: i64::from(b.units),
             start: b.start.into(),
             end: b.end.into(),
             note: b.note,
@@ -283,10 +283,10 @@ pub struct BookingFilter {
     pub states: Vec<BookingState>,
     /// Only bookings ending after this instant.
     #[uniffi(default = None)]
-    pub from: Option<TimestampMs>,
+    pub from: Option<Instant>,
     /// Only bookings starting before this instant.
     #[uniffi(default = None)]
-    pub to: Option<TimestampMs>,
+    pub to: Option<Instant>,
     /// At most this many (0 means 100).
     #[uniffi(default = 0)]
     pub limit: u32,
@@ -311,9 +311,9 @@ impl TryFrom<BookingFilter> for CoreBookingFilter {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct BusyInterval {
     /// Start.
-    pub start: TimestampMs,
+    pub start: Instant,
     /// End.
-    pub end: TimestampMs,
+    pub end: Instant,
     /// Units taken over the whole span.
     pub units: u32,
 }
@@ -334,9 +334,9 @@ pub struct Availability {
     /// Units free over the whole window (0 when the item cannot be lent at all).
     pub free_units: u32,
     /// Window start.
-    pub start: TimestampMs,
+    pub start: Instant,
     /// Window end.
-    pub end: TimestampMs,
+    pub end: Instant,
     /// Busy spans inside the window, in order, with the units taken.
     pub busy: Vec<BusyInterval>,
 }
@@ -358,9 +358,9 @@ impl From<CoreAvailability> for Availability {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct TimeWindow {
     /// Start.
-    pub start: TimestampMs,
+    pub start: Instant,
     /// End, after `start`.
-    pub end: TimestampMs,
+    pub end: Instant,
 }
 
 /// The offer standing for a waitlisted booking: units are free for its window and it is its
@@ -368,9 +368,9 @@ pub struct TimeWindow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct WaitlistOffer {
     /// Since when the units are offered.
-    pub from: TimestampMs,
+    pub from: Instant,
     /// Until when the offer stands (`from` plus the group's pickup window).
-    pub until: TimestampMs,
+    pub until: Instant,
 }
 
 /// One booking waiting in an item's queue.

@@ -4,7 +4,7 @@ use std::fmt;
 
 use delbar_core::domain as core;
 
-use super::TimestampMs;
+use super::Instant;
 
 /// A community group sharing gear.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -16,7 +16,7 @@ pub struct Group {
     /// A free-text description.
     pub description: String,
     /// When it was created.
-    pub created: TimestampMs,
+    pub created: Instant,
     /// Hours a waitlist offer stays open before it passes on (the group's pickup window).
     pub pickup_window_hours: i64,
     /// The relay the group's devices use with `RelayChoice.Groups` (`null`/`nil`: none).
@@ -80,7 +80,7 @@ pub struct MemberDevice {
     /// A label the member chose ("Anna's phone").
     pub label: String,
     /// When it was added.
-    pub added: TimestampMs,
+    pub added: Instant,
 }
 
 /// An item a steward has marked a member qualified for (a chainsaw, a wood lathe).
@@ -89,7 +89,7 @@ pub struct Qualification {
     /// The item.
     pub item_id: String,
     /// Since when.
-    pub since: TimestampMs,
+    pub since: Instant,
 }
 
 /// A member of a group.
@@ -102,9 +102,9 @@ pub struct Member {
     /// Its role.
     pub role: Role,
     /// When the member joined.
-    pub joined: TimestampMs,
+    pub joined: Instant,
     /// When the member was removed, if they were.
-    pub removed: Option<TimestampMs>,
+    pub removed: Option<Instant>,
     /// Whether the member is currently part of the group (not removed).
     pub active: bool,
     /// The member's devices, by device id.

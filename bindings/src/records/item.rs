@@ -7,7 +7,7 @@ use delbar_core::domain::{self as core, DomainError};
 use delbar_core::ids::ItemId;
 use delbar_core::store::ItemFilter as CoreItemFilter;
 
-use super::{TimestampMs, ids};
+use super::{Instant, ids};
 use crate::DelbarError;
 
 /// The state an item is in.
@@ -166,7 +166,7 @@ pub struct MaintenanceEntry {
     /// Its id.
     pub id: String,
     /// When the work was done.
-    pub at: TimestampMs,
+    pub at: Instant,
     /// The member who did it.
     pub by_member_id: String,
     /// What was done.
@@ -242,7 +242,7 @@ pub struct Item {
     /// Whether it was taken out of the catalogue for good.
     pub retired: bool,
     /// When it was added.
-    pub created: TimestampMs,
+    pub created: Instant,
     /// When the item is a kit: its parts, by part id; empty for a plain item.
     pub kit_parts: Vec<KitPart>,
     /// Its condition now: `condition` (the steward's), or the worse one reported at a return
@@ -295,7 +295,7 @@ pub struct ItemDraft {
     /// Tags.
     pub tags: Vec<String>,
     /// Number of identical units (at least 1).
-    pub quantity: i64,
+    pub quantity: u32,
     /// Condition.
     pub condition: Condition,
     /// Location.
@@ -316,7 +316,7 @@ impl From<core::ItemDraft> for ItemDraft {
             description: d.description,
             category: d.category,
             tags: d.tags,
-            quantity: d.quantity,
+            quantity: quantity_out(d.quantity),
             condition: d.condition.into(),
             location: d.location.into(),
             owner: d.owner.into(),
@@ -335,7 +335,7 @@ impl TryFrom<ItemDraft> for core::ItemDraft {
             description: d.description,
             category: d.category,
             tags: d.tags,
-            quantity: d.quantity,
+            quantity: i64::from(d.quantity),
             condition: d.condition.into(),
             location: d.location.into(),
             owner: d.owner.try_into()?,
@@ -362,7 +362,7 @@ pub struct ItemPatch {
     pub tags: Option<Vec<String>>,
     /// New quantity.
     #[uniffi(default = None)]
-    pub quantity: Option<i64>,
+    pub quantity: Option<u32>,
     /// New condition.
     #[uniffi(default = None)]
     pub condition: Option<Condition>,
@@ -392,7 +392,7 @@ impl TryFrom<ItemPatch> for core::ItemPatch {
             description: p.description,
             category: p.category,
             tags: p.tags,
-            quantity: p.quantity,
+            quantity: p.quantity.map(i64::from),
             condition: p.condition.map(Into::into),
             location: p.location.map(Into::into),
             owner: p.owner.map(TryInto::try_into).transpose()?,
@@ -488,4 +488,10 @@ impl From<core::ItemPhoto> for ItemPhoto {
             height: p.height,
         }
     }
+}
+
+/// A core draft's quantity as the bindings' unit count (a core draft holds 1 to 10,000; any
+/// other value is clamped to the `u32` range rather than wrapped).
+fn quantity_out(quantity: i64) -> u32 {
+    u32::try_from(quantity.clamp(0, i64::from(u32::MAX))).unwrap_or(u32::MAX)
 }

@@ -6,8 +6,8 @@
 //!   entries made since commit `86c3abf` begin with their document, as in `b202701-...`; device ids
 //!   are 64 hex characters). Apps treat them as opaque text. A malformed id given to a call
 //!   fails with `DelbarError::InvalidInput`.
-//! - instants are [`TimestampMs`]: milliseconds since 1970-01-01T00:00:00Z, UTC (`Long` in
-//!   Kotlin, `Int64` in Swift).
+//! - instants are [`Instant`]: `java.time.Instant` in Kotlin, `Date` in Swift (milliseconds
+//!   since 1970-01-01T00:00:00Z, UTC, across the FFI; see `bindings/uniffi.toml`).
 
 mod activity;
 mod booking;
@@ -36,24 +36,25 @@ pub use sync::{CheckReport, Difference, DocumentExport, MergeReport};
 
 use delbar_core::time::Timestamp;
 
-/// An instant: milliseconds since 1970-01-01T00:00:00Z, UTC. A `Long` in Kotlin and an
-/// `Int64` in Swift (a type alias, so any number works).
+/// An instant: milliseconds since 1970-01-01T00:00:00Z, UTC. A `java.time.Instant` in Kotlin
+/// and a `Date` in Swift (custom types in `bindings/uniffi.toml`; an instant finer than a
+/// millisecond is cut to the millisecond).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TimestampMs(pub i64);
+pub struct Instant(pub i64);
 
-uniffi::custom_type!(TimestampMs, i64, {
+uniffi::custom_type!(Instant, i64, {
     lower: |t| t.0,
-    try_lift: |ms| Ok(TimestampMs(ms)),
+    try_lift: |ms| Ok(Instant(ms)),
 });
 
-impl From<Timestamp> for TimestampMs {
+impl From<Timestamp> for Instant {
     fn from(t: Timestamp) -> Self {
-        TimestampMs(t.millis())
+        Instant(t.millis())
     }
 }
 
-impl From<TimestampMs> for Timestamp {
-    fn from(t: TimestampMs) -> Self {
+impl From<Instant> for Timestamp {
+    fn from(t: Instant) -> Self {
         Timestamp(t.0)
     }
 }

@@ -2,7 +2,7 @@
 
 use delbar_core::net as core;
 
-use super::{Role, TimestampMs};
+use super::{Instant, Role};
 
 /// Which relays the sync service uses. Relays carry (end-to-end encrypted) connections
 /// between devices that cannot reach each other directly; none are used by default.
@@ -76,9 +76,9 @@ pub struct SyncPeer {
     /// That member's name.
     pub member_name: Option<String>,
     /// When a session with it last started.
-    pub last_seen: TimestampMs,
+    pub last_seen: Instant,
     /// When a session with it last completed (`null`/`nil`: never).
-    pub last_sync: Option<TimestampMs>,
+    pub last_sync: Option<Instant>,
     /// Documents of the group that changed on this device since that sync (all of them if
     /// never synced).
     pub pending_documents: u32,
@@ -344,7 +344,7 @@ pub struct Invite {
     /// The role the new member gets.
     pub role: Role,
     /// When it stops working.
-    pub expires: TimestampMs,
+    pub expires: Instant,
     /// How many devices may redeem it.
     pub uses: u32,
     /// The version (size, 1 to 40) of its QR code at error correction level M.
@@ -361,9 +361,9 @@ pub struct InviteInfo {
     /// The role it gives.
     pub role: Role,
     /// When it was made.
-    pub created: TimestampMs,
+    pub created: Instant,
     /// When it stops working.
-    pub expires: TimestampMs,
+    pub expires: Instant,
     /// How many devices may still redeem it.
     pub uses_left: u32,
 }

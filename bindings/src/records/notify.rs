@@ -5,7 +5,7 @@ use delbar_core::store::{
     Notification as CoreNotification, NotificationDetail as CoreDetail, NotificationKind as CoreKind,
 };
 
-use super::{BumpReason, TimestampMs, ids};
+use super::{BumpReason, Instant, ids};
 use crate::{DelbarError, locale};
 
 /// What a notification is about.
@@ -77,9 +77,9 @@ pub struct NotificationDetail {
     /// The item's name.
     pub item_name: String,
     /// The booking's start.
-    pub start: Option<TimestampMs>,
+    pub start: Option<Instant>,
     /// The booking's end.
-    pub end: Option<TimestampMs>,
+    pub end: Option<Instant>,
     /// Why the booking was bumped (`BUMPED`, `ITEM_OUT_OF_SERVICE`).
     pub reason: Option<BumpReason>,
     /// The booking that kept the units (`BUMPED`).
@@ -87,17 +87,17 @@ pub struct NotificationDetail {
     /// The name of the member holding the winning booking (`BUMPED`).
     pub winner_member: Option<String>,
     /// Start of the next free window of the same length, suggested after a bump.
-    pub suggested_start: Option<TimestampMs>,
+    pub suggested_start: Option<Instant>,
     /// End of the suggested window.
-    pub suggested_end: Option<TimestampMs>,
+    pub suggested_end: Option<Instant>,
     /// Until when a waitlist offer stands (`WAITLIST_OFFER`).
-    pub offer_until: Option<TimestampMs>,
+    pub offer_until: Option<Instant>,
     /// The name of the member concerned (the borrower, in `APPROVAL_NEEDED` and
     /// `LOAN_OVERDUE`).
     pub member_name: Option<String>,
     /// When a maintenance plan fell due (`MAINTENANCE_DUE`).
     #[uniffi(default = None)]
-    pub due: Option<TimestampMs>,
+    pub due: Option<Instant>,
     /// The plan's schedule (`MAINTENANCE_DUE`).
     #[uniffi(default = None)]
     pub schedule: Option<crate::maintenance::Schedule>,
@@ -167,7 +167,7 @@ pub struct Notification {
     /// The typed details, for an app's own layout.
     pub detail: NotificationDetail,
     /// When this device noticed.
-    pub created: TimestampMs,
+    pub created: Instant,
     /// Whether the app acknowledged it.
     pub acknowledged: bool,
     /// A short title, in the language set with `setLocale`.

@@ -8,8 +8,13 @@ import XCTest
 // Foundation also has a `Notification`: name Delbar's one explicitly.
 typealias DelbarNotification = Delbar.Notification
 
-let hour: Int64 = 3_600_000
-let day: Int64 = 24 * hour
+let hour: TimeInterval = 3600
+let day: TimeInterval = 24 * hour
+
+/// The start of the hour `t` is in, plus `hours` hours.
+func hoursAfter(_ t: Date, _ hours: Double) -> Date {
+    Date(timeIntervalSince1970: ((t.timeIntervalSince1970 / hour).rounded(.down) + hours) * hour)
+}
 
 /// A Swift listener that keeps what it hears (called from Rust's threads).
 final class Collector: NotificationListener, @unchecked Sendable {
@@ -77,12 +82,12 @@ final class DelbarTests: XCTestCase {
         try await DelbarStore.open(path: dir.appendingPathComponent(name).path)
     }
 
-    private func tomorrow(_ store: DelbarStore) throws -> Int64 {
-        (try store.now() / hour + 24) * hour
+    private func tomorrow(_ store: DelbarStore) throws -> Date {
+        hoursAfter(try store.now(), 24)
     }
 
     private func addItem(
-        _ store: DelbarStore, _ gid: String, _ name: String, quantity: Int64 = 1, category: String = "garden"
+        _ store: DelbarStore, _ gid: String, _ name: String, quantity: UInt32 = 1, category: String = "garden"
     ) throws -> Item {
         var draft = itemDraft(name: name)
         draft.quantity = quantity
@@ -90,7 +95,7 @@ final class DelbarTests: XCTestCase {
         return try store.addItem(groupId: gid, draft: draft)
     }
 
-    private func book(_ store: DelbarStore, _ gid: String, _ item: Item, _ start: Int64, hours: Int64) throws -> Booking {
+    private func book(_ store: DelbarStore, _ gid: String, _ item: Item, _ start: Date, hours: Double) throws -> Booking {
         try store.book(groupId: gid, request: NewBooking(itemId: item.id, units: 1, start: start, end: start + hours * hour))
     }
 
@@ -234,7 +239,7 @@ final class DelbarTests: XCTestCase {
         let zero = delbarError("zero quantity") { try self.addItem(store, gid, "Spade", quantity: 0) }
         guard case let .InvalidInput(reason, _)? = zero else { return XCTFail("expected InvalidInput: \(String(describing: zero))") }
         XCTAssertEqual(reason, "quantity must be at least 1 (given 0)")
-        XCTAssertEqual(zero?.description, "invalid input: quantity must be at least 1 (given 0)")
+        XCTAssertEqual(zero?.description, "invalid input: quantity must be between 1 and 10000 (given 0)")
 
         let unknown = delbarError("unknown item") { try store.getItem(groupId: gid, itemId: "aaaaaaaaaaaaaaaa") }
         guard case let .NotFound(what, id, _)? = unknown else { return XCTFail("expected NotFound: \(String(describing: unknown))") }
@@ -290,7 +295,7 @@ final class DelbarTests: XCTestCase {
         XCTAssertEqual(action, "add items")
         XCTAssertEqual(role, .member)
 
-        let start = (try bo.now() / hour + 30) * hour
+        let start = hoursAfter(try bo.now(), 30)
         let booking = try bo.book(groupId: gid, request: NewBooking(itemId: drill.id, units: 1, start: start, end: start + 3 * hour, note: "shelf project"))
         _ = try anna.updateItem(groupId: gid, itemId: drill.id, patch: ItemPatch(description: "18 V, two batteries"))
         _ = try await anna.mergeDocuments(groupId: gid, documents: try await bo.exportGroup(groupId: gid))
@@ -317,7 +322,7 @@ final class DelbarTests: XCTestCase {
         bo.setListener(listener: boHears)
 
         // Both devices offline: each promises the last unit for overlapping windows.
-        let start = (try anna.now() / hour + 30) * hour
+        let start = hoursAfter(try anna.now(), 30)
         let annas = try anna.book(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start, end: start + 5 * hour))
         usleep(5_000)
         let bos = try bo.book(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start + 2 * hour, end: start + 6 * hour))
@@ -377,7 +382,7 @@ final class DelbarTests: XCTestCase {
         _ = try store.actOnBooking(groupId: gid, bookingId: mine.id, action: .cancel)
         let offered = try store.waitlist(groupId: gid, itemId: trailer.id)
         let offer = try XCTUnwrap(offered.first?.offer)
-        XCTAssertEqual(offer.until - offer.from, 24 * hour)
+        XCTAssertEqual(offer.until.timeIntervalSince(offer.from), 24 * hour)
         XCTAssertEqual(try store.notificationsFor(groupId: gid, memberId: bo.id).map { $0.kind }, [.waitlistOffer])
         XCTAssertEqual(try store.actOnBooking(groupId: gid, bookingId: waits.id, action: .claim).state, .confirmed)
         XCTAssertEqual(try store.waitlist(groupId: gid, itemId: trailer.id), [])
@@ -391,7 +396,7 @@ final class DelbarTests: XCTestCase {
         let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
         let saw = try addItem(store, gid, "Motorsåg")
         let now = try store.now()
-        let late = try store.book(groupId: gid, request: NewBooking(itemId: saw.id, units: 1, start: now - 600_000, end: now - 300_000))
+        let late = try store.book(groupId: gid, request: NewBooking(itemId: saw.id, units: 1, start: now - 600, end: now - 300))
         _ = try store.actOnBooking(groupId: gid, bookingId: late.id, action: .checkOut)
 
         _ = setLocale(tag: "sv-SE")
@@ -402,6 +407,8 @@ final class DelbarTests: XCTestCase {
         XCTAssertEqual(overdue.title, "Försenad återlämning")
         let missing = delbarError("unknown item") { try store.getItem(groupId: gid, itemId: "aaaaaaaaaaaaaaaa") }
         XCTAssertEqual(missing?.userMessage(), "Föremålet hittades inte.")
+        // LocalizedError (DelbarError+Localized.swift): what an alert shows is the sentence.
+        XCTAssertEqual(missing?.localizedDescription, "Föremålet hittades inte.")
         XCTAssertEqual(missing?.description, "no item with id aaaaaaaaaaaaaaaa")
         XCTAssertEqual(bumpReasonText(reason: .overbooked, locale: "sv"), "en annan bokning av samma exemplar kom först")
         XCTAssertEqual(try notificationText(notification: overdue, locale: "nb-NO").title, "Forsinket innlevering")
@@ -418,7 +425,7 @@ final class DelbarTests: XCTestCase {
         let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
         let saw = try addItem(store, gid, "Motorsåg")
         let now = try store.now()
-        let late = try store.book(groupId: gid, request: NewBooking(itemId: saw.id, units: 1, start: now - 600_000, end: now - 300_000))
+        let late = try store.book(groupId: gid, request: NewBooking(itemId: saw.id, units: 1, start: now - 600, end: now - 300))
         _ = try store.actOnBooking(groupId: gid, bookingId: late.id, action: .checkOut)
 
         let notifications = DelbarNotifications(store: store)

@@ -70,8 +70,8 @@ final class SyncTests: XCTestCase {
         return (anna, olle, gid, tiller)
     }
 
-    private func book(_ store: DelbarStore, _ gid: String, _ item: Item, hoursAhead: Int64) throws -> Booking {
-        let start = (try store.now() / hour + hoursAhead) * hour
+    private func book(_ store: DelbarStore, _ gid: String, _ item: Item, hoursAhead: Double) throws -> Booking {
+        let start = hoursAfter(try store.now(), hoursAhead)
         return try store.book(groupId: gid, request: NewBooking(itemId: item.id, units: 1, start: start, end: start + 2 * hour))
     }
 
@@ -159,7 +159,7 @@ final class SyncTests: XCTestCase {
         let gid = try anna.createGroup(name: "Folkverkstan", description: "", myName: "Anna").id
         for store in [anna, olle, eva] { _ = try store.startSync(config: loopback) }
 
-        let expiring = try anna.createInvite(groupId: gid, role: .member, expires: try anna.now() + 1, uses: 1)
+        let expiring = try anna.createInvite(groupId: gid, role: .member, expires: try anna.now() + 0.001, uses: 1)
         while try olle.now() <= expiring.expires { try await Task.sleep(nanoseconds: 5_000_000) }
         let expired = await delbarErrorAsync("an expired invite") { try await olle.redeemInvite(code: expiring.code, myName: "Olle") }
         guard case .InviteExpired? = expired else { return XCTFail("expected InviteExpired: \(String(describing: expired))") }

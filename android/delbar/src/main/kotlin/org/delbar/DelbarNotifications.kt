@@ -10,9 +10,6 @@ import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.buffer
 import kotlinx.coroutines.flow.callbackFlow
 import kotlinx.coroutines.flow.filter
-import uniffi.delbar_ffi.DelbarStore
-import uniffi.delbar_ffi.Notification
-import uniffi.delbar_ffi.NotificationListener
 
 /**
  * A store's notifications as a [Flow], for any number of collectors.

@@ -5,8 +5,6 @@ package org.delbar
 
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
-import uniffi.delbar_ffi.DelbarStore
-import uniffi.delbar_ffi.MergeReport
 
 /**
  * Runs [block] on [Dispatchers.IO]. The store's synchronous calls are short indexed queries

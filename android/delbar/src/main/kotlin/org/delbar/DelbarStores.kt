@@ -5,7 +5,6 @@ package org.delbar
 
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
-import uniffi.delbar_ffi.DelbarStore
 
 /**
  * The process's open stores, one per file.

@@ -34,10 +34,10 @@ import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.suspendCancellableCoroutine
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
-import uniffi.delbar_ffi.DelbarException
-import uniffi.delbar_ffi.DelbarStore
-import uniffi.delbar_ffi.PipeReport
-import uniffi.delbar_ffi.PipeSession
+import org.delbar.DelbarException
+import org.delbar.DelbarStore
+import org.delbar.PipeReport
+import org.delbar.PipeSession
 
 /** The Nearby service id both phones use; apps built on Delbar share it. */
 const val DELBAR_SERVICE_ID = "org.delbar.pipe"

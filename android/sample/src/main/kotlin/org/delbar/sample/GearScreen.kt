@@ -9,9 +9,9 @@ import java.time.ZoneId
 import java.time.format.DateTimeFormatter
 import java.time.format.FormatStyle
 import java.util.Locale
+import org.delbar.BookingState
+import org.delbar.DelbarStore
 import org.delbar.io
-import uniffi.delbar_ffi.BookingState
-import uniffi.delbar_ffi.DelbarStore
 
 /** One piece of gear and how many of its units are free in the window asked about. */
 data class GearRow(val itemId: String, val name: String, val freeUnits: UInt, val quantity: UInt)
@@ -46,19 +46,19 @@ class GearScreenLoader(private val zone: ZoneId, private val locale: Locale) {
     private val dateTime = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(locale)
     private val time = DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT).withLocale(locale)
 
-    /** An instant (milliseconds since the epoch, as the core gives them) as local date and time. */
-    fun at(ms: Long): String = dateTime.format(Instant.ofEpochMilli(ms).atZone(zone))
+    /** An instant as local date and time. */
+    fun at(instant: Instant): String = dateTime.format(instant.atZone(zone))
 
     /** A span: the end as a time only when it falls on the same local day. */
-    fun span(startMs: Long, endMs: Long): String {
-        val start = Instant.ofEpochMilli(startMs).atZone(zone)
-        val end = Instant.ofEpochMilli(endMs).atZone(zone)
+    fun span(from: Instant, to: Instant): String {
+        val start = from.atZone(zone)
+        val end = to.atZone(zone)
         val endText = if (end.toLocalDate() == start.toLocalDate()) time.format(end) else dateTime.format(end)
         return "${dateTime.format(start)} – $endText"
     }
 
     /** The group's gear with free units in [windowStart, windowEnd), its bookings and pending notifications. */
-    suspend fun load(store: DelbarStore, groupId: String, windowStart: Long, windowEnd: Long): GearScreen = store.io {
+    suspend fun load(store: DelbarStore, groupId: String, windowStart: Instant, windowEnd: Instant): GearScreen = store.io {
         val group = listGroups().first { it.id == groupId }
         val items = listItems(groupId)
         val names = items.associate { it.id to it.name }

@@ -6,17 +6,18 @@ import android.widget.Button
 import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
+import java.time.Instant
 import java.time.ZoneId
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
+import org.delbar.DelbarException
 import org.delbar.DelbarNotifications
+import org.delbar.DelbarStore
+import org.delbar.NewBooking
 import org.delbar.io
-import uniffi.delbar_ffi.DelbarException
-import uniffi.delbar_ffi.DelbarStore
-import uniffi.delbar_ffi.NewBooking
-import uniffi.delbar_ffi.itemDraft
+import org.delbar.itemDraft
 
 /**
  * One screen: the group's gear with the units free tomorrow 09:00-13:00, a button per item
@@ -54,13 +55,13 @@ class MainActivity : Activity() {
                 val groupId = store.io {
                     (listGroups().firstOrNull() ?: createGroup("Odlingsakademin", "Redskap vi delar", "Karin").also {
                         addItem(it.id, itemDraft("Jordfräs Honda F220").copy(category = "garden"))
-                        addItem(it.id, itemDraft("Såmaskin").copy(category = "garden", quantity = 2))
+                        addItem(it.id, itemDraft("Såmaskin").copy(category = "garden", quantity = 2u))
                     }).id
                 }
                 listen(store, groupId)
                 render(store, groupId)
             } catch (e: DelbarException) {
-                status.text = e.userMessage()
+                status.text = e.message
             }
         }
     }
@@ -72,12 +73,12 @@ class MainActivity : Activity() {
         }
     }
 
-    /** Tomorrow 09:00-13:00 in the phone's time zone, as epoch milliseconds. */
-    private fun tomorrowMorning(): Pair<Long, Long> {
+    /** Tomorrow 09:00-13:00 in the phone's time zone. */
+    private fun tomorrowMorning(): Pair<Instant, Instant> {
         val zone = ZoneId.systemDefault()
         val day = java.time.LocalDate.now(zone).plusDays(1)
-        val start = day.atTime(9, 0).atZone(zone).toInstant().toEpochMilli()
-        val end = day.atTime(13, 0).atZone(zone).toInstant().toEpochMilli()
+        val start = day.atTime(9, 0).atZone(zone).toInstant()
+        val end = day.atTime(13, 0).atZone(zone).toInstant()
         return start to end
     }
 
@@ -103,13 +104,13 @@ class MainActivity : Activity() {
         }
     }
 
-    private fun book(store: DelbarStore, groupId: String, itemId: String, start: Long, end: Long) {
+    private fun book(store: DelbarStore, groupId: String, itemId: String, start: Instant, end: Instant) {
         scope.launch {
             try {
-                store.io { book(groupId, NewBooking(itemId = itemId, units = 1, start = start, end = end)) }
+                store.io { book(groupId, NewBooking(itemId = itemId, units = 1u, start = start, end = end)) }
                 render(store, groupId)
             } catch (e: DelbarException) {
-                status.text = e.userMessage() // typed, in the phone's language
+                status.text = e.message // the sentence, in the phone's language
             }
         }
     }

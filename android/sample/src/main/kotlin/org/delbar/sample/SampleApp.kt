@@ -7,8 +7,8 @@ import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.async
 import org.delbar.DelbarStores
-import uniffi.delbar_ffi.DelbarStore
-import uniffi.delbar_ffi.setLocale
+import org.delbar.DelbarStore
+import org.delbar.setLocale
 
 /**
  * The process's one store. Activities come and go (rotation, back, the system reclaiming
