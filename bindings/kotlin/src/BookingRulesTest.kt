@@ -142,7 +142,7 @@ fun qualificationIsRequiredThenGranted(dir: File): Unit = Fixture(dir).use { f -
 
     val qualified = f.store.setQualified(f.gid, bo.id, saw.id, true)
     assertEq(listOf(saw.id), qualified.qualifications.map { it.itemId }, "Bo's qualifications")
-    expect(qualified.qualifications[0].since > 0) { "since: ${qualified.qualifications}" }
+    expect(qualified.qualifications[0].since > Instant.EPOCH) { "since: ${qualified.qualifications}" }
     assertEq(BookingState.CONFIRMED, f.store.book(f.gid, forBo).state, "qualified Bo may book")
     val actions = f.store.activity(f.gid, ActivityFilter(memberId = bo.id)).entries.map { it.action }
     expect(ActivityAction.QUALIFICATION_CHANGED in actions) { "history: $actions" }
@@ -407,7 +407,7 @@ fun newErrorsAreTyped(dir: File) {
             f.store.addItem(f.gid, itemDraft("Kit").copy(kitParts = listOf(KitPart(tiller.id, 1u), KitPart(tiller.id, 2u))))
         }
         expect("kit" in kit.reason) { "reason: ${kit.reason}" }
-        assertThrows<DelbarException.InvalidInput>("a malformed booking id") { f.store.extendBooking(f.gid, "Not an id!", 0) }
+        assertThrows<DelbarException.InvalidInput>("a malformed booking id") { f.store.extendBooking(f.gid, "Not an id!", Instant.EPOCH) }
         assertThrows<DelbarException.NotFound>("waitlist of an unknown item") { f.store.waitlist(f.gid, "aaaaaaaaaaaaaaaa") }
         assertThrows<DelbarException.InvalidInput>("a window that ends before it starts") {
             f.store.freeItems(f.gid, f.tomorrow, f.tomorrow - HOUR)
@@ -417,7 +417,7 @@ fun newErrorsAreTyped(dir: File) {
                 Notification(
                     1, "Not an id!", "Not an id!", NotificationKind.OVERDUE, null, null,
                     NotificationDetail("x", null, null, null, null, null, null, null, null, null),
-                    0, false, "", "",
+                    Instant.EPOCH, false, "", "",
                 ),
                 "sv",
             )
