@@ -296,6 +296,37 @@ fn a_return_reporting_out_of_service_bumps_upcoming_bookings() {
 }
 
 #[test]
+fn two_stewards_adding_an_items_first_plans_at_once_both_keep_them() {
+    let mut fx = Fixture::new();
+    let tiller = fx.item("Jordfräs", 1);
+    let mut other = fx.join("Karin", Role::Steward);
+    let g = fx.group.clone();
+    exchange_all(&mut [&mut fx.store, &mut other.store], &g);
+    // Neither device has seen the other's plan: each makes the item's first.
+    let spring =
+        fx.store.add_maintenance_plan(&g, &tiller.id, Schedule::Yearly { month: 4, day: 1 }, true, "vår").unwrap();
+    let loans =
+        other.store.add_maintenance_plan(&g, &tiller.id, Schedule::EveryLoans { loans: 10 }, false, "").unwrap();
+    exchange_all(&mut [&mut fx.store, &mut other.store], &g);
+    for store in [&mut fx.store, &mut other.store] {
+        let mut ids: Vec<_> =
+            store.maintenance_plans(&g, Some(&tiller.id)).unwrap().into_iter().map(|s| s.plan.id).collect();
+        ids.sort();
+        let mut want = vec![spring.id.clone(), loans.id.clone()];
+        want.sort();
+        assert_eq!(ids, want);
+        assert_clean(store);
+    }
+    // A later write of the item (a third plan, on one device) keeps both and reaches the other.
+    let third = other.store.add_maintenance_plan(&g, &tiller.id, Schedule::EveryDays { days: 30 }, false, "").unwrap();
+    exchange_all(&mut [&mut fx.store, &mut other.store], &g);
+    for store in [&fx.store, &other.store] {
+        assert_eq!(store.maintenance_plans(&g, Some(&tiller.id)).unwrap().len(), 3);
+        assert!(store.maintenance_plans(&g, None).unwrap().iter().any(|s| s.plan.id == third.id));
+    }
+}
+
+#[test]
 fn stewards_are_told_of_overdue_loans() {
     let mut fx = Fixture::new();
     let saw = fx
@@ -355,6 +386,8 @@ struct Replicas {
     paths: Vec<std::path::PathBuf>,
     members: Vec<delbar_core::ids::MemberId>,
     items: Vec<ItemId>,
+    /// Every plan a device reported added.
+    plans: Vec<delbar_core::ids::PlanId>,
 }
 
 /// Two stewards and two members; a qualification-only chainsaw, a trailer, and a kit of both.
@@ -393,7 +426,7 @@ fn replicas() -> Replicas {
         all.push(&mut fx.store);
         exchange_all(&mut all, &g);
     }
-    Replicas { fx, stores, paths, members, items: vec![saw.id, trailer.id, kit.id] }
+    Replicas { fx, stores, paths, members, items: vec![saw.id, trailer.id, kit.id], plans: Vec::new() }
 }
 
 impl Replicas {
@@ -444,7 +477,9 @@ fn run(r: &mut Replicas, ops: &[Op]) {
             Op::Plan { device, item, loans } => {
                 let item = r.items[item].clone();
                 let schedule = if loans == 1 { Schedule::AfterEachLoan } else { Schedule::EveryLoans { loans } };
-                let _ = r.store(device).add_maintenance_plan(&g, &item, schedule, true, "");
+                if let Ok(plan) = r.store(device).add_maintenance_plan(&g, &item, schedule, true, "") {
+                    r.plans.push(plan.id);
+                }
             }
             Op::Qualify { device, member } => {
                 let (m, saw) = (r.members[member].clone(), r.items[0].clone());
@@ -531,6 +566,11 @@ proptest! {
         }
         let items = r.items.clone();
         for d in 0..4 {
+            // No plan a device reported added is lost, however the adds were interleaved.
+            let listed: Vec<_> = r.store(d).maintenance_plans(&g, None).unwrap().into_iter().map(|s| s.plan.id).collect();
+            for plan in &r.plans {
+                prop_assert!(listed.contains(plan), "device {} lost plan {}", d, plan);
+            }
             assert_blocks_kept(r.store(d), &g, &items);
             assert_clean(r.store(d));
         }

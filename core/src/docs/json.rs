@@ -33,10 +33,23 @@ fn value_to_json(doc: &AutoCommit, value: Value<'_>, id: &ObjId) -> Result<Json,
     Ok(match value {
         Value::Object(ObjType::Map | ObjType::Table) => {
             let mut map = Map::new();
-            for key in doc.keys(id) {
-                if let Some((v, child)) = doc.get(id, key.as_str())? {
-                    map.insert(key, value_to_json(doc, v, &child)?);
+            for item in doc.map_range(id, ..) {
+                let child = item.id();
+                let key = item.key.into_owned();
+                let value = item.value.into_value();
+                let object = is_object(&value);
+                let mut json = value_to_json(doc, value, &child)?;
+                if item.conflict && object {
+                    // Objects made concurrently at one key: every one of them is read.
+                    let mut others = Vec::new();
+                    for (v, other) in doc.get_all(id, key.as_str())?.into_iter().rev() {
+                        if other != child && is_object(&v) {
+                            others.push(value_to_json(doc, v, &other)?);
+                        }
+                    }
+                    json = merge_concurrent(json, others);
                 }
+                map.insert(key, json);
             }
             spread_fixed(&mut map);
             Json::Object(map)
@@ -53,6 +66,11 @@ fn value_to_json(doc: &AutoCommit, value: Value<'_>, id: &ObjId) -> Result<Json,
         Value::Object(ObjType::Text) => Json::String(doc.text(id)?),
         Value::Scalar(s) => scalar_to_json(&s),
     })
+}
+
+/// Whether a value is a map or a list (a packed object is a scalar).
+pub(crate) fn is_object(value: &Value<'_>) -> bool {
+    matches!(value, Value::Object(ObjType::Map | ObjType::Table | ObjType::List))
 }
 
 pub(crate) fn scalar_to_json(s: &ScalarValue) -> Json {
@@ -96,6 +114,42 @@ pub enum Packing {
     Parts(&'static [(&'static str, Packing)]),
     /// Each field of this object packed whole.
     EachField,
+}
+
+/// One value for objects made concurrently at one key: `winner` (the value automerge shows)
+/// with what the `others` (newest first) hold that it lacks. Two devices that each add the
+/// first entry of a map the entity did not have yet (an item's first maintenance plan) make
+/// two maps at one key; only one of them would show, and the other's entry would be lost.
+/// Maps are merged key by key (the winner's value, else the newest other's); lists keep the
+/// winner's elements, then each other's elements the result does not hold yet. Anything
+/// else is the winner's. The result depends only on the values, so every device that holds
+/// the same changes reads the same.
+pub(crate) fn merge_concurrent(winner: Json, others: Vec<Json>) -> Json {
+    match winner {
+        Json::Object(mut map) => {
+            for other in others {
+                if let Json::Object(fields) = other {
+                    for (k, v) in fields {
+                        map.entry(k).or_insert(v);
+                    }
+                }
+            }
+            Json::Object(map)
+        }
+        Json::Array(mut list) => {
+            for other in others {
+                if let Json::Array(items) = other {
+                    for v in items {
+                        if !list.contains(&v) {
+                            list.push(v);
+                        }
+                    }
+                }
+            }
+            Json::Array(list)
+        }
+        scalar => scalar,
+    }
 }
 
 /// Spreads a map's packed fixed fields ([`FIXED_KEY`]) into it; a field stored on its own

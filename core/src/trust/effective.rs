@@ -13,7 +13,7 @@ use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, Prop, ReadDoc, Value};
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 
-use crate::docs::json::{FIXED_KEY, spread_fixed};
+use crate::docs::json::{FIXED_KEY, is_object, merge_concurrent, spread_fixed};
 use crate::docs::{device_of_actor, scalar_to_json};
 use crate::ids::DeviceId;
 use crate::store::StoreError;
@@ -91,10 +91,21 @@ impl<'a> EffectiveReader<'a> {
         rule: &mut dyn Rule,
     ) -> Result<Option<Json>, StoreError> {
         for _ in 0..MAX_LOOKBACK {
-            // Concurrent values come oldest first; the newest authorised one wins.
-            for (value, id) in candidates.iter().rev() {
+            // Concurrent values come oldest first; the newest authorised one wins. Inside an
+            // entity, objects made concurrently at one key are all read (`merge_concurrent`).
+            let mut newest = candidates.iter().rev();
+            while let Some((value, id)) = newest.next() {
                 if let Some(json) = self.accept(value, id, path, authors, rule)? {
-                    return Ok(Some(json));
+                    if !(is_object(value) && path.len() > self.entity_depth) {
+                        return Ok(Some(json));
+                    }
+                    let mut others = Vec::new();
+                    for (value, id) in newest.filter(|(value, _)| is_object(value)) {
+                        if let Some(other) = self.accept(value, id, path, authors, rule)? {
+                            others.push(other);
+                        }
+                    }
+                    return Ok(Some(merge_concurrent(json, others)));
                 }
             }
             let Some(deps) = candidates.last().and_then(|(_, id)| self.deps_of(id)) else {
