@@ -1,7 +1,7 @@
 //! Reading and writing plain JSON values as automerge objects.
 //!
 //! Objects become maps (merged key by key), arrays become lists (replaced whole when they
-//! change), numbers become `Int` or `F64` scalars. Writing compares with what is there and
+//! change; objects made concurrently at one key are read together, `merge_concurrent`), numbers become `Int` or `F64` scalars. Writing compares with what is there and
 //! only puts what differs, so an edit produces the smallest change and concurrent edits of
 //! different fields merge.
 //!
@@ -371,5 +371,30 @@ mod tests {
         write_json(&mut b, &ROOT, "e", &json!({"name": "Såg", "n": 2})).unwrap();
         a.merge(&mut b).unwrap();
         assert_eq!(read_json(&a, &ROOT, "e").unwrap(), Some(json!({"name": "Bågsåg", "n": 2})));
+    }
+
+    #[test]
+    fn objects_made_concurrently_at_one_key_are_read_together_in_either_merge_order() {
+        let mut a = AutoCommit::new();
+        write_json(&mut a, &ROOT, "e", &json!({"name": "Fräs", "tags": ["trädgård"]})).unwrap();
+        a.commit();
+        let mut b = a.fork();
+        // Each makes the first plan map, and each replaces the tag list.
+        write_json(&mut a, &ROOT, "e", &json!({"name": "Fräs", "tags": ["trädgård", "vår"], "plans": {"p1": 1}}))
+            .unwrap();
+        write_json(&mut b, &ROOT, "e", &json!({"name": "Fräs", "tags": ["trädgård", "höst"], "plans": {"p2": 2}}))
+            .unwrap();
+        let (mut ab, mut ba) = (a.fork(), b.fork());
+        ab.merge(&mut b).unwrap();
+        ba.merge(&mut a).unwrap();
+        let read = read_json(&ab, &ROOT, "e").unwrap().unwrap();
+        assert_eq!(read_json(&ba, &ROOT, "e").unwrap().unwrap(), read);
+        assert_eq!(read["plans"], json!({"p1": 1, "p2": 2}));
+        let tags = read["tags"].as_array().unwrap();
+        assert_eq!(tags.len(), 3, "{tags:?}");
+        assert!(["trädgård", "vår", "höst"].iter().all(|t| tags.contains(&json!(t))));
+        // The next write of the entity puts the merged value where automerge shows it.
+        write_json(&mut ab, &ROOT, "e", &read).unwrap();
+        assert_eq!(read_json(&ab, &ROOT, "e").unwrap().unwrap(), read);
     }
 }
