@@ -303,7 +303,7 @@ impl DelbarError {
 impl From<delbar_core::Error> for DelbarError {
     fn from(error: delbar_core::Error) -> Self {
         use delbar_core::Error as E;
-        let text = i18n::error_message_at_offset(&error, locale::current(), locale::offset());
+        let text = i18n::error_message_in(&error, locale::current(), &crate::zone::current());
         match error {
             E::Domain(domain) => from_domain(domain, text),
             E::Store(store) => from_store(store, text),

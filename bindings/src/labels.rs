@@ -86,7 +86,7 @@ pub struct ScanNote {
 impl From<core_label::ScanNote> for ScanNote {
     fn from(n: core_label::ScanNote) -> Self {
         use core_label::ScanNote as N;
-        let text = i18n::scan_note_at_offset(&n, locale::current(), locale::offset());
+        let text = i18n::scan_note_in(&n, locale::current(), &crate::zone::current());
         let (kind, booking_id, start) = match n {
             N::Retired => (ScanNoteKind::Retired, None, None),
             N::OutOfService => (ScanNoteKind::OutOfService, None, None),

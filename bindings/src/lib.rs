@@ -36,6 +36,7 @@ mod store;
 mod sync;
 #[cfg(test)]
 mod tests;
+mod zone;
 
 pub use error::DelbarError;
 pub use inventory::{
@@ -51,6 +52,7 @@ pub use records::*;
 pub use repair::{RepairReport, repair_store};
 pub use store::DelbarStore;
 pub use sync::{SyncEventListener, invite_qr_png, invite_qr_svg};
+pub use zone::{TimeZoneError, current_time_zone, set_time_zone};
 
 uniffi::setup_scaffolding!();
 

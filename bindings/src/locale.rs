@@ -1,12 +1,13 @@
-//! The language (and UTC offset) of the texts the bindings hand to apps: notification titles
-//! and bodies, and the `text` of every `DelbarError`. The translations live in the core
-//! ([`delbar_core::i18n`]); this module only keeps the app's choice.
+//! The language of the texts the bindings hand to apps: notification titles and bodies, and
+//! the `text` of every `DelbarError`. The translations live in the core
+//! ([`delbar_core::i18n`]); this module only keeps the app's choice. The time zone of the
+//! instants in those texts is set apart, with `setTimeZone` (`zone`).
 //!
 //! The choice is process-wide, like the UI language of an app: one `setLocale("sv")` at start
-//! (and again when the person changes language or the time zone's offset changes) covers every
-//! store and every error, including those of `DelbarStore.open`.
+//! (and again when the person changes language) covers every store and every error,
+//! including those of `DelbarStore.open`.
 
-use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use delbar_core::i18n::{self, Locale};
 
@@ -14,7 +15,6 @@ use crate::records::{BumpReason, Notification, NotificationText};
 use crate::{DelbarError, error::guard};
 
 static LOCALE: AtomicU8 = AtomicU8::new(0);
-static UTC_OFFSET_MINUTES: AtomicI32 = AtomicI32::new(0);
 
 fn encode(locale: Locale) -> u8 {
     match locale {
@@ -33,21 +33,14 @@ pub(crate) fn current() -> Locale {
     }
 }
 
-/// The UTC offset instants in texts are shifted by, in minutes (0: UTC, marked `UTC`).
-pub(crate) fn offset() -> i32 {
-    UTC_OFFSET_MINUTES.load(Ordering::Relaxed)
-}
-
 /// Sets the language of the texts Delbar writes (notification titles and bodies, error
 /// texts) from a language tag such as `sv`, `sv-SE`, `nb-NO` or `en`; a language Delbar does
-/// not have falls back to English. `utc_offset_minutes` is the offset of the person's time
-/// zone (`60` for Stockholm or Oslo in winter, `120` in summer); with `0` instants are written
-/// in UTC and marked so. Returns the tag of the language chosen: `en`, `sv` or `nb`.
-#[uniffi::export(default(utc_offset_minutes = 0))]
-pub fn set_locale(tag: String, utc_offset_minutes: i32) -> String {
+/// not have falls back to English. Instants in texts are written in the zone set with
+/// `setTimeZone`. Returns the tag of the language chosen: `en`, `sv` or `nb`.
+#[uniffi::export]
+pub fn set_locale(tag: String) -> String {
     let locale = Locale::parse(&tag);
     LOCALE.store(encode(locale), Ordering::Relaxed);
-    UTC_OFFSET_MINUTES.store(utc_offset_minutes.clamp(-18 * 60, 18 * 60), Ordering::Relaxed);
     locale.tag().to_owned()
 }
 
@@ -58,16 +51,12 @@ pub fn current_locale() -> String {
 }
 
 /// A notification's title and body in a given language (whatever `setLocale` says), with
-/// instants shifted by `utc_offset_minutes` (`0`: UTC, marked so).
-#[uniffi::export(default(utc_offset_minutes = 0))]
-pub fn notification_text(
-    notification: Notification,
-    locale: String,
-    utc_offset_minutes: i32,
-) -> Result<NotificationText, DelbarError> {
+/// instants in the zone set with `setTimeZone` (UTC, marked so, until then).
+#[uniffi::export]
+pub fn notification_text(notification: Notification, locale: String) -> Result<NotificationText, DelbarError> {
     guard(|| {
         let core = delbar_core::store::Notification::try_from(notification)?;
-        Ok(NotificationText::of(&core, Locale::parse(&locale), utc_offset_minutes))
+        Ok(NotificationText::of(&core, Locale::parse(&locale), &crate::zone::current()))
     })
 }
 

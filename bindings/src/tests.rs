@@ -179,7 +179,7 @@ fn errors_and_notifications_follow_the_locale() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let (group_id, _booking) = overdue_loan(&store);
-    assert_eq!(set_locale("sv-SE".into(), 0), "sv");
+    assert_eq!(set_locale("sv-SE".into()), "sv");
     let missing = store.get_item(group_id.clone(), "aaaaaaaaaaaaaaaa".into()).unwrap_err();
     assert_eq!(missing.user_message(), "Föremålet hittades inte.");
     assert!(matches!(&missing, DelbarError::NotFound { what, .. } if what == "item"));
@@ -187,10 +187,15 @@ fn errors_and_notifications_follow_the_locale() {
     let overdue = store.tick().unwrap().remove(0);
     assert_eq!(overdue.title, "Försenad återlämning");
     assert!(overdue.body.starts_with("Motorsåg skulle ha lämnats tillbaka senast "), "{}", overdue.body);
-    let nb = crate::notification_text(overdue.clone(), "nb".into(), 60).unwrap();
+    assert_eq!(crate::set_time_zone("europe/oslo".into()).unwrap(), "Europe/Oslo");
+    let nb = crate::notification_text(overdue.clone(), "nb".into()).unwrap();
+    let unknown = crate::set_time_zone("Europe/Osло".into()).unwrap_err();
+    assert!(matches!(&unknown, crate::TimeZoneError::Unknown { name, .. } if name == "Europe/Osло"));
+    assert_eq!(crate::current_time_zone(), "Europe/Oslo", "a refused zone changes nothing");
+    assert_eq!(crate::set_time_zone("UTC".into()).unwrap(), "UTC");
     assert_eq!(nb.title, "Forsinket innlevering");
     assert!(nb.body.starts_with("Motorsåg skulle vært levert tilbake senest ") && !nb.body.contains("UTC"));
-    assert_eq!(set_locale("fr".into(), 0), "en", "an unknown language falls back to English");
+    assert_eq!(set_locale("fr".into()), "en", "an unknown language falls back to English");
     assert_eq!(store.notifications(group_id, false).unwrap()[0].title, "Overdue");
     let refused = guard(|| -> Result<(), DelbarError> { panic!("x") }).unwrap_err();
     assert_eq!(refused.user_message(), "Something went wrong inside Delbar. Please try again.");

@@ -8,9 +8,11 @@
 //!
 //! Tables show local time (`2026-11-28 09:00`); JSON shows RFC 3339 in UTC.
 
-use chrono::{DateTime, Local, LocalResult, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Timelike, Utc};
+use delbar_core::i18n::{self, TimeZone};
 use delbar_core::time::{HOUR_MS, MINUTE_MS, Timestamp};
-use std::fmt::Display;
+use jiff::civil;
+use jiff::tz::AmbiguousOffset;
 
 use crate::error::{CliError, CliResult};
 
@@ -29,13 +31,14 @@ const WITH_OFFSET: [&str; 4] =
 /// Formats of a local date and time, tried in order.
 const LOCAL: [&str; 2] = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"];
 
-/// Parses a typed instant in the local time zone. `now` answers `now`, `today`, `tomorrow`.
+/// Parses a typed instant in the person's time zone (`TZ`, see [`crate::place`]). `now`
+/// answers `now`, `today`, `tomorrow`.
 pub fn parse_when(input: &str, edge: Edge, now: Timestamp) -> CliResult<Timestamp> {
-    parse_in(input, edge, now, &Local)
+    parse_in(input, edge, now, crate::place::zone())
 }
 
-/// Parses a typed instant, reading input without an offset in `tz`.
-pub fn parse_in<Tz: TimeZone>(input: &str, edge: Edge, now: Timestamp, tz: &Tz) -> CliResult<Timestamp> {
+/// Parses a typed instant, reading input without an offset in `zone`.
+pub fn parse_in(input: &str, edge: Edge, now: Timestamp, zone: &TimeZone) -> CliResult<Timestamp> {
     let s = input.trim();
     let relative_day = match s.to_ascii_lowercase().as_str() {
         "now" => return Ok(now),
@@ -44,12 +47,9 @@ pub fn parse_in<Tz: TimeZone>(input: &str, edge: Edge, now: Timestamp, tz: &Tz) 
         _ => None,
     };
     if let Some(days) = relative_day {
-        let today = match tz.timestamp_millis_opt(now.0) {
-            LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => dt.date_naive(),
-            LocalResult::None => return Err(CliError::input("the clock shows an instant that cannot be read")),
-        };
-        let day = today.checked_add_days(chrono::Days::new(days)).unwrap_or(today);
-        return day_edge(day, edge, tz, s);
+        let today = i18n::civil_in(now, zone).date();
+        let day = today.checked_add(jiff::Span::new().days(days)).unwrap_or(today);
+        return day_edge(day, edge, zone, s);
     }
     let normalized = normalize(s);
     for format in WITH_OFFSET {
@@ -59,11 +59,11 @@ pub fn parse_in<Tz: TimeZone>(input: &str, edge: Edge, now: Timestamp, tz: &Tz) 
     }
     for format in LOCAL {
         if let Ok(naive) = NaiveDateTime::parse_from_str(&normalized, format) {
-            return local_instant(naive, tz, s);
+            return local_instant(civil_of(naive).ok_or_else(|| out_of_range(s))?, zone, s);
         }
     }
     if let Ok(day) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return day_edge(day, edge, tz, s);
+        return day_edge(date_of(day).ok_or_else(|| out_of_range(s))?, edge, zone, s);
     }
     Err(CliError::input(format!(
         "'{}' is not a date or time; write 2026-11-28, 2026-11-28T09:00, \"2026-11-28 09:00\" or \
@@ -85,26 +85,48 @@ fn normalize(s: &str) -> String {
     out
 }
 
+fn out_of_range(input: &str) -> CliError {
+    CliError::input(format!("'{}' is outside the years -9999 to 9999", crate::escape::echo(input)))
+}
+
+/// A parsed calendar date as jiff's, if it is in jiff's range.
+fn date_of(day: NaiveDate) -> Option<civil::Date> {
+    let year = i16::try_from(day.year()).ok()?;
+    civil::Date::new(year, i8::try_from(day.month()).ok()?, i8::try_from(day.day()).ok()?).ok()
+}
+
+/// A parsed date and time as jiff's, if it is in jiff's range.
+fn civil_of(naive: NaiveDateTime) -> Option<civil::DateTime> {
+    let time = naive.time();
+    let nanos = i32::try_from(time.nanosecond().min(999_999_999)).ok()?;
+    let hms = (i8::try_from(time.hour()).ok()?, i8::try_from(time.minute()).ok()?, i8::try_from(time.second()).ok()?);
+    Some(date_of(naive.date())?.to_datetime(civil::Time::new(hms.0, hms.1, hms.2, nanos).ok()?))
+}
+
 /// The instant of a local date and time; in the hour repeated when clocks go back, the first.
-fn local_instant<Tz: TimeZone>(naive: NaiveDateTime, tz: &Tz, input: &str) -> CliResult<Timestamp> {
-    match tz.from_local_datetime(&naive) {
-        LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => Ok(Timestamp(dt.timestamp_millis())),
-        LocalResult::None => Err(CliError::input(format!(
-            "'{}' does not exist in local time (the clocks change then)",
-            crate::escape::echo(input)
-        ))),
-    }
+fn local_instant(dt: civil::DateTime, zone: &TimeZone, input: &str) -> CliResult<Timestamp> {
+    let offset = match zone.to_ambiguous_timestamp(dt).offset() {
+        AmbiguousOffset::Unambiguous { offset } | AmbiguousOffset::Fold { before: offset, .. } => offset,
+        AmbiguousOffset::Gap { .. } => {
+            return Err(CliError::input(format!(
+                "'{}' does not exist in local time (the clocks change then)",
+                crate::escape::echo(input)
+            )));
+        }
+    };
+    let at = offset.to_timestamp(dt).map_err(|_| out_of_range(input))?;
+    Ok(Timestamp(at.as_millisecond()))
 }
 
 /// The start of `day`, or the midnight after it for an end.
-fn day_edge<Tz: TimeZone>(day: NaiveDate, edge: Edge, tz: &Tz, input: &str) -> CliResult<Timestamp> {
+fn day_edge(day: civil::Date, edge: Edge, zone: &TimeZone, input: &str) -> CliResult<Timestamp> {
     let day = match edge {
         Edge::Start => day,
         Edge::End => day
-            .succ_opt()
-            .ok_or_else(|| CliError::input(format!("'{}' is too far in the future", crate::escape::echo(input))))?,
+            .tomorrow()
+            .map_err(|_| CliError::input(format!("'{}' is too far in the future", crate::escape::echo(input))))?,
     };
-    local_instant(day.and_time(chrono::NaiveTime::MIN), tz, input)
+    local_instant(day.to_datetime(civil::Time::midnight()), zone, input)
 }
 
 /// The instant as a UTC date-time, if it is in chrono's range.
@@ -117,17 +139,14 @@ pub fn utc_iso(ts: Timestamp) -> String {
     utc(ts).map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true)).unwrap_or_else(|| ts.to_string())
 }
 
-/// Local time for tables (`2026-11-28 09:00`).
+/// Local time for tables (`2026-11-28 09:00`), in the zone of `TZ` (see [`crate::place`]).
 pub fn local(ts: Timestamp) -> String {
-    format_in(ts, &Local, "%Y-%m-%d %H:%M")
+    format_in(ts, crate::place::zone(), "%Y-%m-%d %H:%M")
 }
 
-/// An instant in `tz` with a chrono format string.
-pub fn format_in<Tz: TimeZone>(ts: Timestamp, tz: &Tz, format: &str) -> String
-where
-    Tz::Offset: Display,
-{
-    utc(ts).map(|d| d.with_timezone(tz).format(format).to_string()).unwrap_or_else(|| ts.to_string())
+/// An instant in `zone` with a `strftime` format (jiff's).
+pub fn format_in(ts: Timestamp, zone: &jiff::tz::TimeZone, format: &str) -> String {
+    jiff::fmt::strtime::format(format, i18n::civil_in(ts, zone)).unwrap_or_else(|_| ts.to_string())
 }
 
 /// A duration for people: `45 min`, `17 h`, `2 d 3 h`.
@@ -148,10 +167,12 @@ pub fn duration(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::FixedOffset;
+    fn cet() -> TimeZone {
+        TimeZone::fixed(jiff::tz::offset(1))
+    }
 
-    fn cet() -> FixedOffset {
-        FixedOffset::east_opt(3600).unwrap()
+    fn stockholm() -> TimeZone {
+        i18n::time_zone("Europe/Stockholm").unwrap()
     }
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Timestamp {
@@ -205,10 +226,44 @@ mod tests {
     #[test]
     fn instants_are_shown_local_and_utc() {
         let t = at(2026, 11, 28, 8, 0);
-        assert_eq!(format_in(t, &cet(), "%Y-%m-%d %H:%M"), "2026-11-28 09:00");
+        assert_eq!(format_in(t, &stockholm(), "%Y-%m-%d %H:%M"), "2026-11-28 09:00");
+        // Summer time: two hours east of UTC.
+        assert_eq!(format_in(at(2026, 7, 1, 8, 0), &stockholm(), "%Y-%m-%d %H:%M"), "2026-07-01 10:00");
         assert_eq!(utc_iso(t), "2026-11-28T08:00:00Z");
         assert_eq!(duration(17 * HOUR_MS), "17 h");
         assert_eq!(duration(45 * MINUTE_MS), "45 min");
         assert_eq!(duration(2 * 24 * HOUR_MS + 3 * HOUR_MS), "2 d 3 h");
+    }
+}
+
+#[cfg(test)]
+mod summer_time_tests {
+    use super::*;
+
+    fn at(mo: u32, d: u32, h: u32, mi: u32) -> Timestamp {
+        Timestamp::from_civil(2026, mo, d, h, mi).unwrap()
+    }
+
+    #[test]
+    fn local_input_follows_the_zone_s_summer_time() {
+        let stockholm = i18n::time_zone("Europe/Stockholm").unwrap();
+        let now = at(10, 20, 8, 0);
+        let read = |s: &str, edge: Edge| parse_in(s, edge, now, &stockholm);
+        // Summer time on Saturday 24 October, winter time on Sunday 25 October.
+        assert_eq!(read("2026-10-24T18:00", Edge::Start).unwrap(), at(10, 24, 16, 0));
+        assert_eq!(read("2026-10-25T12:00", Edge::End).unwrap(), at(10, 25, 11, 0));
+        // 02:30 happens twice that night: the first (summer time) is meant.
+        assert_eq!(read("2026-10-25 02:30", Edge::Start).unwrap(), at(10, 25, 0, 30));
+        // The Sunday is 25 hours long.
+        let day = read("2026-10-25", Edge::End).unwrap().0 - read("2026-10-25", Edge::Start).unwrap().0;
+        assert_eq!(day, 25 * HOUR_MS);
+        // 02:30 on 29 March 2026 never happens in Stockholm.
+        let gap = read("2026-03-29T02:30", Edge::Start).unwrap_err().to_string();
+        assert!(gap.contains("does not exist in local time"), "{gap}");
+        assert_eq!(local_in_tests(read("2026-10-24T18:00", Edge::Start).unwrap(), &stockholm), "2026-10-24 18:00");
+    }
+
+    fn local_in_tests(t: Timestamp, zone: &TimeZone) -> String {
+        format_in(t, zone, "%Y-%m-%d %H:%M")
     }
 }

@@ -15,7 +15,6 @@
 mod hub;
 mod offline;
 
-use chrono::{FixedOffset, Offset};
 use delbar_core::Store;
 use delbar_core::domain::{
     Booking, BookingAction, Condition, Group, Item, ItemDraft, LoanRules, Location, NewBooking, Role,
@@ -34,9 +33,10 @@ use crate::json;
 use crate::output::{Outcome, Table, Text};
 use crate::resolve::Names;
 
-/// Swedish winter time (UTC+1).
-fn cet() -> FixedOffset {
-    FixedOffset::east_opt(3600).unwrap_or_else(|| chrono::Utc.fix())
+/// Swedish time (Europe/Stockholm), whatever `TZ` says, so the story reads the same on every
+/// machine.
+fn cet() -> delbar_core::i18n::TimeZone {
+    delbar_core::i18n::time_zone("Europe/Stockholm").unwrap_or(delbar_core::i18n::TimeZone::UTC)
 }
 
 /// An instant in November 2026 given in Swedish time.
@@ -54,6 +54,17 @@ fn at_in(month: u32, day: u32, hour: u32, minute: u32) -> CliResult<Timestamp> {
 /// `Sat 28 Nov 09:00`.
 fn when(ts: Timestamp) -> String {
     format_in(ts, &cet(), "%a %d %b %H:%M")
+}
+
+/// Why the core refused something, in English with Swedish time, whatever `LANG` and `TZ` say.
+fn refusal(e: &CliError) -> String {
+    match e {
+        CliError::Core(core @ delbar_core::Error::Domain(_)) => {
+            delbar_core::i18n::error_message_in(core, delbar_core::i18n::Locale::En, &cet())
+        }
+        CliError::Core(core) => core.to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// `09:00`.
@@ -330,7 +341,7 @@ impl Story {
         }
         self.out.indented_table(&table, "   nothing booked");
         match book(&mut self.erik.store, &g, &tiller.id, at(28, 13, 0)?, at(28, 16, 0)?, "") {
-            Err(e) => self.out.line(format!("   He tries 13:00 to 16:00 anyway and is refused: {e}")),
+            Err(e) => self.out.line(format!("   He tries 13:00 to 16:00 anyway and is refused: {}", refusal(&e))),
             Ok(_) => return Err(CliError::input("the demo expected the double booking to be refused")),
         }
         Ok(())

@@ -24,7 +24,7 @@ impl CliError {
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CliError::Core(e) => write!(f, "{e}"),
+            CliError::Core(e) => f.write_str(&crate::place::error_text(e)),
             CliError::Input(m) | CliError::Io(m) => f.write_str(m),
         }
     }

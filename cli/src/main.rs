@@ -24,6 +24,7 @@ mod hub;
 mod json;
 mod net;
 mod output;
+mod place;
 mod resolve;
 mod stop;
 

@@ -281,7 +281,8 @@ fn availability_shows_free_units_and_busy_spans() {
     assert!(out.contains("2026-11-28 09:00  2026-11-28 17:00  1       1"), "{out}");
     d.book("växthus", "2026-11-28T12:00", "2026-11-28T13:00", &[]);
     let err = d.fails(&["book", "växthus", "--from", "2026-11-28T12:30", "--to", "2026-11-28T14:00"]);
-    assert!(err.contains("has only 0 free unit(s)"), "{err}");
+    // The refusal names the window in the person's zone (here UTC, marked so).
+    assert_eq!(err, "error: Växthusvärmare is already fully booked (28 Nov 2026, 12:30–14:00 UTC).\n");
 }
 
 #[test]
@@ -369,7 +370,7 @@ fn bad_input_is_refused_and_changes_nothing() {
     let err = d.fails(&["item", "add", "Spade", "--quantity", "0"]);
     assert_eq!(err, "error: quantity must be between 1 and 10000 (given 0)\n");
     let err = d.fails(&["book", &id, "--from", "2026-11-28T17:00", "--to", "2026-11-28T09:00"]);
-    assert!(err.starts_with("error: a booking must end after it starts"), "{err}");
+    assert_eq!(err, "error: A booking must end after it starts.\n");
     assert!(d.fails(&["book", "nosuchitem", "--from", "2026-11-28", "--to", "2026-11-28"]).contains("no item matches"));
     assert!(d.fails(&["booking", "cancel", "zzzz"]).contains("no booking matches 'zzzz'"));
     assert!(d.fails(&["book", &id, "--from", "28/11", "--to", "2026-11-28"]).contains("is not a date or time"));
@@ -434,7 +435,8 @@ fn the_demo_tells_the_whole_story() {
         "Erik books the seed drill (Såmaskin Earthway) for Sat 28 Nov 10:00 to Sun 29 Nov 16:00: requested",
         "   Karin confirms Erik's request; it is now confirmed.",
         "   0 of 1 unit free over the whole day; booked:",
-        "   He tries 13:00 to 16:00 anyway and is refused: 'Jordfräs Honda F220' has only 0 free unit(s)",
+        "   He tries 13:00 to 16:00 anyway and is refused: Jordfräs Honda F220 is already fully booked (28 Nov 2026, \
+         13:00–16:00).",
         "   \"jordf\"    Jordfräs Honda F220",
         "   \"sag\"      Bågsåg",
         "   \"VÄXTHUS\"  Växthusvärmare",
@@ -596,7 +598,8 @@ fn a_waitlist_is_joined_reordered_offered_and_claimed() {
     assert_eq!(notes[0]["booking"], mine.as_str());
     assert_eq!(
         notes[0]["message"],
-        "Bågsåg is free for your window (2026-11-28 11:00 to 2026-11-28 13:00). Claim it by 2026-11-24 09:00."
+        "Bågsåg is free for your window (2026-11-28T11:00:00Z to 2026-11-28T13:00:00Z). Claim it by \
+         2026-11-24T09:00:00Z."
     );
     let human = d.ok(&["notifications"]);
     assert!(human.contains("Karin  waitlist offer  "), "{human}");
@@ -626,7 +629,9 @@ fn notifications_are_listed_per_member_and_acknowledged() {
     assert_eq!(n["detail"]["reason"], "overbooked");
     let expected = "Your booking of Växthusvärmare (2026-11-29 10:00 to 2026-11-29 14:00) was bumped: another \
                     booking of the same units came first (Erik). Next free: 2026-11-29 12:00 to 2026-11-29 16:00.";
-    assert_eq!(n["message"], expected);
+    let utc = "Your booking of Växthusvärmare (2026-11-29T10:00:00Z to 2026-11-29T14:00:00Z) was bumped: another \
+               booking of the same units came first (Erik). Next free: 2026-11-29T12:00:00Z to 2026-11-29T16:00:00Z.";
+    assert_eq!(n["message"], utc, "JSON: English, UTC instants");
     let table = d.ok(&["notifications", "--member", "erik"]);
     assert!(table.contains("Erik  bumped  "), "{table}");
     assert!(table.contains(expected), "{table}");
@@ -681,7 +686,7 @@ fn a_loan_is_extended_when_the_units_are_free() {
     assert!(out.starts_with("Karin's booking of Jordfräs now ends 2026-11-28 15:00."), "{out}");
     assert_eq!(d.json(&["booking", "show", &id])["end_utc"], "2026-11-28T15:00:00Z");
     let err = d.fails(&["booking", "extend", &id, "--to", "2026-11-28T17:00"]);
-    assert!(err.contains("free unit"), "{err}");
+    assert!(err.contains("Jordfräs is already fully booked (28 Nov 2026, 15:00–17:00 UTC)"), "{err}");
     let err = d.fails(&["booking", "extend", &id, "--to", "2026-12-01"]);
     assert!(err.contains("48"), "{err}");
     let shorter = d.json(&["booking", "extend", &id, "--to", "2026-11-28T11:00"]);

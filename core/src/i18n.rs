@@ -6,8 +6,9 @@
 //! where a ready text is wanted (a system notification, a toast, a dialog). A language Delbar
 //! does not have falls back to English.
 //!
-//! Instants are shown in UTC, marked `UTC`, unless the caller gives the offset of the person's
-//! time zone (the `*_at_offset` functions): the core does not know where its user is.
+//! Instants are written in the IANA time zone the caller gives (the `*_in` functions, a
+//! [`TimeZone`] from [`time_zone`]), with its summer time: the core does not know where its
+//! user is. The functions without a zone write UTC, marked `UTC`.
 
 use std::fmt;
 
@@ -18,7 +19,7 @@ use crate::inventory::{InventoryError, RowProblem};
 use crate::net::NetError;
 use crate::store::{Notification, NotificationKind, StoreError};
 use crate::sync::SyncError;
-use crate::time::{MINUTE_MS, Timestamp};
+use crate::time::Timestamp;
 
 /// A language Delbar writes its texts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -76,16 +77,63 @@ impl fmt::Display for Locale {
 
 // ---- instants ----
 
-/// How instants are written: the locale's date style, shifted by a UTC offset.
-#[derive(Debug, Clone, Copy)]
-struct Clock {
-    locale: Locale,
-    offset_minutes: i32,
+pub use jiff::tz::TimeZone;
+
+/// A time zone name that is not in the IANA time zone database Delbar carries.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown time zone {name:?}: give an IANA name such as Europe/Stockholm")]
+pub struct UnknownTimeZone {
+    /// The name given.
+    pub name: String,
 }
 
-impl Clock {
-    fn shifted(self, t: Timestamp) -> Timestamp {
-        t.plus_ms(i64::from(self.offset_minutes) * MINUTE_MS)
+/// The time zone with this IANA name (`Europe/Stockholm`, `Europe/Oslo`, `UTC`; any case),
+/// from the time zone database compiled into Delbar, so every device reads the same rules.
+pub fn time_zone(name: &str) -> Result<TimeZone, UnknownTimeZone> {
+    TimeZone::get(name.trim()).map_err(|_| UnknownTimeZone { name: name.to_owned() })
+}
+
+/// The sentence for an unknown time zone name.
+pub fn unknown_time_zone_message(error: &UnknownTimeZone, locale: Locale) -> String {
+    let name = quoted(&error.name, locale);
+    match locale {
+        Locale::En => format!("{name} is not a time zone Delbar knows; give a name such as Europe/Stockholm."),
+        Locale::Sv => format!("{name} är ingen tidszon Delbar känner till; ange ett namn som Europe/Stockholm."),
+        Locale::Nb => format!("{name} er ingen tidssone Delbar kjenner; oppgi et navn som Europe/Oslo."),
+    }
+}
+
+/// An instant as a civil date and time in `zone`. Instants outside the years -9999 to 9999
+/// (which no valid record holds) are written as the nearest end of that range.
+pub fn civil_in(t: Timestamp, zone: &TimeZone) -> jiff::civil::DateTime {
+    let min = jiff::Timestamp::MIN.as_millisecond();
+    let max = jiff::Timestamp::MAX.as_millisecond();
+    let at = jiff::Timestamp::from_millisecond(t.0.clamp(min, max)).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    zone.to_datetime(at)
+}
+
+/// An instant as a person reads it in `locale` and `zone`, with the zone marked when it is
+/// UTC: `28 nov. 2026 kl. 09:00`, `28 Nov 2026, 08:00 UTC`.
+pub fn instant_in(t: Timestamp, locale: Locale, zone: &TimeZone) -> String {
+    Clock { locale, zone }.instant(t)
+}
+
+/// A window as a person reads it in `locale` and `zone`, one date when it starts and ends on
+/// the same day: `28 nov. 2026 kl. 09:00–18:00`.
+pub fn window_in(start: Timestamp, end: Timestamp, locale: Locale, zone: &TimeZone) -> String {
+    Clock { locale, zone }.window(start, end)
+}
+
+/// How instants are written: the locale's date style, in a time zone.
+#[derive(Debug, Clone, Copy)]
+struct Clock<'z> {
+    locale: Locale,
+    zone: &'z TimeZone,
+}
+
+impl Clock<'_> {
+    fn civil(self, t: Timestamp) -> jiff::civil::DateTime {
+        civil_in(t, self.zone)
     }
 
     /// `28 Nov 2026` / `28 nov. 2026` / `28. nov. 2026`.
@@ -95,8 +143,9 @@ impl Clock {
             ["jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "dec."];
         const NB: [&str; 12] =
             ["jan.", "feb.", "mars", "apr.", "mai", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "des."];
-        let (y, m, d, _, _) = self.shifted(t).civil();
-        let index = (m.clamp(1, 12) - 1) as usize;
+        let civil = self.civil(t);
+        let (y, d) = (civil.year(), civil.day());
+        let index = usize::try_from(civil.month().clamp(1, 12) - 1).unwrap_or(0);
         match self.locale {
             Locale::En => format!("{d} {} {y}", EN[index]),
             Locale::Sv => format!("{d} {} {y}", SV[index]),
@@ -106,8 +155,8 @@ impl Clock {
 
     /// `09:00`.
     fn time(self, t: Timestamp) -> String {
-        let (_, _, _, h, mi) = self.shifted(t).civil();
-        format!("{h:02}:{mi:02}")
+        let civil = self.civil(t);
+        format!("{:02}:{:02}", civil.hour(), civil.minute())
     }
 
     /// `28 Nov 2026, 09:00` / `28 nov. 2026 kl. 09:00` / `28. nov. 2026 kl. 09:00`.
@@ -116,9 +165,9 @@ impl Clock {
         format!("{}{joiner}{}", self.date(t), self.time(t))
     }
 
-    /// ` UTC` when no offset was given.
+    /// ` UTC` when the zone is UTC (the zone of a caller that gives none).
     fn zone(self) -> &'static str {
-        if self.offset_minutes == 0 { " UTC" } else { "" }
+        if self.zone.iana_name().is_some_and(|n| matches!(n, "UTC" | "Etc/UTC")) { " UTC" } else { "" }
     }
 
     /// An instant with its zone.
@@ -170,13 +219,12 @@ pub fn notification_title(kind: NotificationKind, locale: Locale) -> &'static st
 
 /// The body of a notification, with instants in UTC.
 pub fn notification_body(notification: &Notification, locale: Locale) -> String {
-    notification_body_at_offset(notification, locale, 0)
+    notification_body_in(notification, locale, &TimeZone::UTC)
 }
 
-/// The body of a notification, with instants shifted by the person's UTC offset in minutes
-/// (`+60` for Stockholm and Oslo in winter, `+120` in summer; `0` writes `UTC`).
-pub fn notification_body_at_offset(notification: &Notification, locale: Locale, utc_offset_minutes: i32) -> String {
-    let clock = Clock { locale, offset_minutes: utc_offset_minutes };
+/// The body of a notification, with instants in the person's time zone (`UTC` is marked).
+pub fn notification_body_in(notification: &Notification, locale: Locale, zone: &TimeZone) -> String {
+    let clock = Clock { locale, zone };
     let d = &notification.detail;
     let item = d.item_name.as_str();
     let window = clock.window_suffix(d.start, d.end);
@@ -391,13 +439,12 @@ pub fn bump_reason(reason: BumpReason, locale: Locale) -> &'static str {
 
 /// A core error as a sentence for a person, with instants in UTC.
 pub fn error_message(error: &Error, locale: Locale) -> String {
-    error_message_at_offset(error, locale, 0)
+    error_message_in(error, locale, &TimeZone::UTC)
 }
 
-/// A core error as a sentence for a person, with instants shifted by the person's UTC offset
-/// in minutes.
-pub fn error_message_at_offset(error: &Error, locale: Locale, utc_offset_minutes: i32) -> String {
-    let clock = Clock { locale, offset_minutes: utc_offset_minutes };
+/// A core error as a sentence for a person, with instants in the person's time zone.
+pub fn error_message_in(error: &Error, locale: Locale, zone: &TimeZone) -> String {
+    let clock = Clock { locale, zone };
     match error {
         Error::Domain(e) => domain_message(e, clock),
         Error::Store(e) => store_message(e, locale).to_owned(),
@@ -481,7 +528,7 @@ fn inventory_message(error: &InventoryError, clock: Clock) -> String {
             Locale::Nb => format!("Filen har mer enn {max} rader. Del den opp i mindre filer."),
         },
         I::InvalidRows { count, first } => {
-            let problem = row_problem_at_offset(&first.problem, locale, clock.offset_minutes);
+            let problem = row_problem_in(&first.problem, locale, clock.zone);
             match locale {
                 Locale::En => format!(
                     "{} cannot be imported, so nothing was saved. First, line {}: {problem}",
@@ -529,10 +576,11 @@ fn count_rows(n: usize, locale: Locale) -> String {
 
 /// Why a row of an item import cannot be used, as a sentence for a person.
 pub fn row_problem(problem: &RowProblem, locale: Locale) -> String {
-    row_problem_at_offset(problem, locale, 0)
+    row_problem_in(problem, locale, &TimeZone::UTC)
 }
 
-fn row_problem_at_offset(problem: &RowProblem, locale: Locale, offset_minutes: i32) -> String {
+/// Why a row of an item import cannot be used, with instants in the person's time zone.
+pub fn row_problem_in(problem: &RowProblem, locale: Locale, zone: &TimeZone) -> String {
     use RowProblem as P;
     match problem {
         P::MissingName => locale.pick("The name is empty.", "Namnet är tomt.", "Navnet er tomt.").to_owned(),
@@ -573,7 +621,7 @@ fn row_problem_at_offset(problem: &RowProblem, locale: Locale, offset_minutes: i
             Locale::Sv => format!("Rad {first_line} anger redan samma föremål."),
             Locale::Nb => format!("Linje {first_line} angir allerede den samme gjenstanden."),
         },
-        P::Invalid { error } => domain_message(error, Clock { locale, offset_minutes }),
+        P::Invalid { error } => domain_message(error, Clock { locale, zone }),
     }
 }
 
@@ -1287,13 +1335,12 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
 
 /// Why a scanned label offers nothing (more), as a sentence, with instants in UTC.
 pub fn scan_note(note: &ScanNote, locale: Locale) -> String {
-    scan_note_at_offset(note, locale, 0)
+    scan_note_in(note, locale, &TimeZone::UTC)
 }
 
-/// Why a scanned label offers nothing (more), with instants shifted by the person's UTC
-/// offset in minutes.
-pub fn scan_note_at_offset(note: &ScanNote, locale: Locale, utc_offset_minutes: i32) -> String {
-    let clock = Clock { locale, offset_minutes: utc_offset_minutes };
+/// Why a scanned label offers nothing (more), with instants in the person's time zone.
+pub fn scan_note_in(note: &ScanNote, locale: Locale, zone: &TimeZone) -> String {
+    let clock = Clock { locale, zone };
     let l = locale;
     match note {
         ScanNote::Retired => {
@@ -1360,6 +1407,10 @@ mod tests {
 
     fn at(day: u32, hour: u32) -> Timestamp {
         Timestamp::from_civil(2026, 11, day, hour, 0).unwrap()
+    }
+
+    fn stockholm() -> TimeZone {
+        time_zone("Europe/Stockholm").unwrap()
     }
 
     fn notification(kind: NotificationKind, detail: NotificationDetail) -> Notification {
@@ -1436,9 +1487,9 @@ mod tests {
             notification_body(&n, Locale::Nb),
             "Bookingen din av Jordfräs (28. nov. 2026 kl. 09:00–18:00 UTC) er bekreftet."
         );
-        // An hour east of UTC (Stockholm and Oslo in winter), no zone mark.
+        // In Stockholm (an hour east of UTC in winter), no zone mark.
         assert_eq!(
-            notification_body_at_offset(&n, Locale::Sv, 60),
+            notification_body_in(&n, Locale::Sv, &stockholm()),
             "Din bokning av Jordfräs (28 nov. 2026 kl. 10:00–19:00) är bekräftad."
         );
     }
@@ -1617,7 +1668,7 @@ mod tests {
             end: at(28, 12),
         });
         assert_eq!(
-            error_message_at_offset(&e, Locale::Nb, 60),
+            error_message_in(&e, Locale::Nb, &time_zone("Europe/Oslo").unwrap()),
             "Bare 1 eksemplar av Stege er ledige (28. nov. 2026 kl. 10:00–13:00); du ba om 2."
         );
         let e = domain(DomainError::LoanTooLong { item: "Stege".into(), max_hours: 168, asked_hours: 200 });
@@ -1759,3 +1810,6 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod zone_tests;

@@ -28,13 +28,15 @@ class Throwing : NotificationListener {
     }
 }
 
-/** Runs [block] with texts in [tag], back to English afterwards. */
-fun <T> inLocale(tag: String, utcOffsetMinutes: Int = 0, block: () -> T): T {
-    setLocale(tag, utcOffsetMinutes)
+/** Runs [block] with texts in [tag] and time [zone], back to English and UTC afterwards. */
+fun <T> inLocale(tag: String, zone: String = "UTC", block: () -> T): T {
+    setLocale(tag)
+    setTimeZone(zone)
     try {
         return block()
     } finally {
         setLocale("en")
+        setTimeZone("UTC")
     }
 }
 
@@ -374,7 +376,7 @@ fun textsFollowTheLocale(dir: File): Unit = Fixture(dir).use { f ->
         assertEq("Overdue", en.title, "English title")
         assertEq(notificationText(n, "de").body, en.body, "an unknown language falls back to English")
     }
-    inLocale("nb", utcOffsetMinutes = 60) {
+    inLocale("nb", zone = "Europe/Oslo") {
         val n = f.store.notifications(f.gid).single()
         assertEq("Forsinket innlevering", n.title, "Norwegian title from the store")
         expect("UTC" !in n.body && n.body.startsWith("Motorsåg skulle vært levert tilbake senest ")) { n.body }

@@ -451,6 +451,7 @@ fun main() {
             ),
             TestCase("tick_reports_overdue_and_due_tomorrow", ::tickReportsOverdueAndDueTomorrow),
             TestCase("texts_follow_the_locale", ::textsFollowTheLocale),
+            TestCase("times_follow_the_zone_across_the_end_of_summer_time", ::timesFollowTheZoneAcrossTheEndOfSummerTime),
             TestCase("new_errors_are_typed", ::newErrorsAreTyped),
             TestCase("notification_flow_hears_a_bump_after_a_merge", ::notificationFlowHearsABumpAfterAMerge),
             TestCase(

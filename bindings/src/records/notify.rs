@@ -178,7 +178,7 @@ pub struct Notification {
 
 impl From<CoreNotification> for Notification {
     fn from(n: CoreNotification) -> Self {
-        let text = NotificationText::of(&n, locale::current(), locale::offset());
+        let text = NotificationText::of(&n, locale::current(), &crate::zone::current());
         Self {
             id: n.id,
             group_id: n.group.to_string(),
@@ -224,10 +224,10 @@ pub struct NotificationText {
 
 impl NotificationText {
     /// The texts of a core notification.
-    pub(crate) fn of(n: &CoreNotification, locale: Locale, utc_offset_minutes: i32) -> Self {
+    pub(crate) fn of(n: &CoreNotification, locale: Locale, zone: &i18n::TimeZone) -> Self {
         Self {
             title: i18n::notification_title(n.kind, locale).to_owned(),
-            body: i18n::notification_body_at_offset(n, locale, utc_offset_minutes),
+            body: i18n::notification_body_in(n, locale, zone),
         }
     }
 }

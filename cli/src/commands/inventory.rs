@@ -43,7 +43,9 @@ fn row_details(action: &RowAction) -> (String, String) {
         RowAction::Add { draft } => ("add".into(), format!("{} unit(s)", draft.quantity)),
         RowAction::Update { changed, .. } => ("update".into(), changed.join(", ")),
         RowAction::Unchanged { .. } => ("unchanged".into(), String::new()),
-        RowAction::Error { problem } => ("error".into(), i18n::row_problem(problem, Locale::En)),
+        RowAction::Error { problem } => {
+            ("error".into(), i18n::row_problem_in(problem, crate::place::locale(), crate::place::zone()))
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use delbar_core::domain::label::{LabelCode, ScanAction};
-use delbar_core::i18n::{Locale, scan_note};
+use delbar_core::i18n::{Locale, scan_note, scan_note_in};
 use delbar_core::ids::ItemId;
 use delbar_core::store::{ItemFilter, ScanOutcome};
 use serde_json::Value;
@@ -120,7 +120,10 @@ pub fn scan(ctx: &mut Ctx, a: &ScanArgs) -> CliResult<Outcome> {
         ScanDo::WalkUp => matches!(action, ScanAction::WalkUp { .. }),
     });
     let Some(chosen) = chosen else {
-        let why = note.as_ref().map(|n| scan_note(n, Locale::En)).unwrap_or_else(|| "it is not offered now".into());
+        let why = note
+            .as_ref()
+            .map(|n| scan_note_in(n, crate::place::locale(), crate::place::zone()))
+            .unwrap_or_else(|| "it is not offered now".into());
         return Err(CliError::input(format!("cannot {} {}: {why}", perform_verb(perform), item.name)));
     };
     let mut chosen = chosen.clone();
@@ -263,7 +266,11 @@ fn describe(ctx: &Ctx, outcome: &ScanOutcome) -> CliResult<Outcome> {
     let names = Names::of(&ctx.store, group)?;
     let group_name = ctx.store.group(group)?.name;
     let code = LabelCode::of_item(&item.id).printed();
-    let note_text = note.as_ref().map(|n| scan_note(n, Locale::En));
+    // JSON keeps English with UTC instants; a person reads their language and zone.
+    let note_text = match ctx.json {
+        true => note.as_ref().map(|n| scan_note(n, Locale::En)),
+        false => note.as_ref().map(|n| scan_note_in(n, crate::place::locale(), crate::place::zone())),
+    };
     if ctx.json {
         let list: Vec<Value> = actions
             .iter()

@@ -89,7 +89,7 @@ fn listed(ctx: &Ctx, list: &[Notification], message: Option<String>, empty: &str
     if ctx.json {
         let values = list
             .iter()
-            .map(|n| json::notification(n, &names.member(&ctx.store, n)?, &message_local(n)))
+            .map(|n| json::notification(n, &names.member(&ctx.store, n)?, &self::message(n, &crate::datetime::utc_iso)))
             .collect::<CliResult<Vec<_>>>()?;
         return Ok(Outcome::json(serde_json::Value::Array(values)));
     }
@@ -114,8 +114,12 @@ fn listed(ctx: &Ctx, list: &[Notification], message: Option<String>, empty: &str
     Ok(Outcome::text(out))
 }
 
+/// The notification in the person's language (`LANG`), instants in their zone (`TZ`).
 fn message_local(n: &Notification) -> String {
-    message(n, &local)
+    match crate::place::locale() {
+        delbar_core::i18n::Locale::En => message(n, &local),
+        locale => delbar_core::i18n::notification_body_in(n, locale, crate::place::zone()),
+    }
 }
 
 /// `delbar notifications [--all] [--member M]` and `delbar notifications ack`.

@@ -290,10 +290,11 @@ impl Story {
         let (start, end) = (dec(5, 15, 0)?, dec(6, 12, 0)?);
         match book(&mut self.erik.store, &g, &saw.id, start, end, "") {
             Err(e) => self.out.line(format!(
-                "   {}: Erik wants it {} to {} and is refused: {e}",
+                "   {}: Erik wants it {} to {} and is refused: {}",
                 when(self.clock.now()),
                 when(start),
-                when(end)
+                when(end),
+                super::refusal(&e)
             )),
             Ok(_) => return Err(CliError::input("the demo expected the saw to be taken")),
         }

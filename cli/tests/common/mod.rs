@@ -14,7 +14,10 @@ pub fn command(tz: &str) -> Command {
         .env("DELBAR_NOW", MONDAY)
         .env_remove("DELBAR_DATA")
         .env_remove("XDG_DATA_HOME")
-        .env_remove("RUST_LOG");
+        .env_remove("RUST_LOG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
     cmd
 }
 

@@ -2,13 +2,13 @@ package org.delbar.sample
 
 import android.app.Application
 import java.io.File
-import java.util.TimeZone
 import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.async
 import org.delbar.DelbarStores
 import org.delbar.DelbarStore
 import org.delbar.setLocale
+import org.delbar.setTimeZone
 
 /**
  * The process's one store. Activities come and go (rotation, back, the system reclaiming
@@ -28,7 +28,8 @@ class SampleApp : Application() {
 
     /** Texts the core makes (notification titles, error messages) in the phone's language. */
     fun applyLocale() {
-        val offsetMinutes = TimeZone.getDefault().getOffset(System.currentTimeMillis()) / 60_000
-        setLocale(resources.configuration.locales[0].toLanguageTag(), offsetMinutes)
+        setLocale(resources.configuration.locales[0].toLanguageTag())
+        // Local times in texts, summer time included; an id the core does not know keeps UTC.
+        runCatching { setTimeZone(java.time.ZoneId.systemDefault().id) }
     }
 }
