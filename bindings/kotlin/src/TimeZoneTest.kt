@@ -1,7 +1,8 @@
 // Instants in Delbar's texts follow the IANA time zone the app sets, with its summer time.
 
 import java.io.File
-import uniffi.delbar_ffi.*
+import java.time.Instant
+import org.delbar.*
 
 /** Saturday 24 October 2026 16:00 UTC: 18:00 summer time in Stockholm. */
 private const val SATURDAY_1600_UTC = 1_792_857_600_000L
@@ -10,7 +11,7 @@ private const val SATURDAY_1600_UTC = 1_792_857_600_000L
 private const val SUNDAY_1100_UTC = 1_792_926_000_000L
 
 /** An instant as the records carry it. */
-private fun instantAt(ms: Long) = ms
+private fun instantAt(ms: Long): Instant = Instant.ofEpochMilli(ms)
 
 /** A confirmed booking of a trailer over the night the clocks go back in Europe. */
 private fun trailerOverTheChange(f: Fixture): Notification =
