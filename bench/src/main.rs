@@ -8,6 +8,7 @@
 //! cargo run --release -p delbar-bench -- --writes-on DIR/delbar-200000.db   # a kept store's writes again
 //! cargo run --release -p delbar-bench -- --new-rows --keep DIR    # only the rows added since 2026-12-06
 //! cargo run --release -p delbar-bench -- --rows-on DIR/delbar-200000.db      # ... again on a kept store
+//! cargo run --release -p delbar-bench -- --photos 5    # a photo added, fetched by 5 members from a hub
 //! ```
 //!
 //! It prints a table and writes the same figures as JSON (`--json PATH`, default
