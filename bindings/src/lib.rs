@@ -13,6 +13,8 @@
 //!   themselves live in the core's `i18n` module.
 //! - [`NotificationListener`] (`listener`): the callback interface apps implement to hear
 //!   notifications as they are created.
+//! - [`DelbarEvents`] (`events`): change events, notifications and sync events for any
+//!   number of subscribers, each a cancellable [`Subscription`].
 //! - `inventory`: item import from CSV, exports, the steward's numbers and their chart.
 //! - `repair`: [`repair_store`], rebuilding a damaged store file from its documents.
 //! - `sync`: the sync service, invites and bundles on `DelbarStore`, and the
@@ -23,6 +25,7 @@
 //! Generate bindings with the workspace's `uniffi-bindgen` binary; see `bindings/README.md`.
 
 mod error;
+mod events;
 mod inventory;
 mod labels;
 mod listener;
@@ -39,6 +42,9 @@ mod tests;
 mod zone;
 
 pub use error::DelbarError;
+pub use events::{
+    ChangeEvent, ChangeObserver, ChangeOrigin, DelbarEvents, NotificationObserver, Subscription, SyncObserver,
+};
 pub use inventory::{
     AttentionItem, CategoryUsage, ExportKind, ImportPlan, ImportRow, ImportRowKind, ItemUsage, MonthLoans,
     OverdueMember, Stats,

@@ -7,9 +7,17 @@
 //! the queue to the app's listener once the operation has released the store, on the thread
 //! that made the call. A panic in the app's listener (an exception thrown in Kotlin or Swift
 //! comes back as one) is caught and dropped there: it never reaches the store or the caller.
+//!
+//! [`Delivery`] also holds the feeds the app's subscriptions hear (`events`): the store's
+//! change events, notifications and sync events, each handed out at the same moments as the
+//! listener's notifications, with the store released.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
+
+use delbar_core::feed::Feed;
+use delbar_core::net::SyncEvent;
+use delbar_core::store::ChangeEvent;
 
 use crate::records::Notification;
 
@@ -50,17 +58,43 @@ impl delbar_core::store::NotificationListener for Outbox {
     }
 }
 
-/// The app's listener and the queue feeding it.
-#[derive(Default)]
+/// The app's listener and the queue feeding it; the feeds of the app's subscriptions.
 pub(crate) struct Delivery {
     outbox: Arc<Outbox>,
     listener: Mutex<Option<Arc<dyn NotificationListener>>>,
     /// Held by the thread handing the queue to the listener, so notifications reach it in
     /// order and one at a time.
     delivering: Mutex<()>,
+    /// The core store's change events.
+    pub(crate) changes: Feed<ChangeEvent>,
+    /// Every notification created, for `subscribeNotifications`.
+    pub(crate) notifications: Feed<delbar_core::store::Notification>,
+    /// The sync service's events, for `subscribeSyncEvents`.
+    pub(crate) sync: Feed<SyncEvent>,
 }
 
 impl Delivery {
+    /// Delivery for a store whose change events are `changes`.
+    pub(crate) fn new(changes: Feed<ChangeEvent>) -> Self {
+        Delivery {
+            outbox: Arc::default(),
+            listener: Mutex::default(),
+            delivering: Mutex::default(),
+            changes,
+            notifications: Feed::new(),
+            sync: Feed::new(),
+        }
+    }
+
+    /// Ends every subscription (the store was closed): each subscriber hears `onEnd` once,
+    /// then nothing more; the listener is cleared.
+    pub(crate) fn close(&self) {
+        self.set(None);
+        self.changes.close();
+        self.notifications.close();
+        self.sync.close();
+    }
+
     /// The queue to give the core as its listener.
     pub(crate) fn outbox(&self) -> Arc<Outbox> {
         Arc::clone(&self.outbox)
@@ -74,10 +108,17 @@ impl Delivery {
         *relock(&self.listener) = listener;
     }
 
-    /// Hands queued notifications to the app's listener. Call with the store released. If
-    /// another thread (or an outer call on this thread, when the listener called the store)
-    /// is already delivering, it delivers these too.
+    /// Hands queued change events to the subscribers and queued notifications to the app's
+    /// listener and subscribers. Call with the store released. If another thread (or an
+    /// outer call on this thread, when the listener called the store) is already
+    /// delivering, it delivers these too.
     pub(crate) fn flush(&self) {
+        self.changes.flush();
+        self.flush_notifications();
+        self.notifications.flush();
+    }
+
+    fn flush_notifications(&self) {
         loop {
             {
                 let _turn = match self.delivering.try_lock() {
@@ -91,6 +132,9 @@ impl Delivery {
                         break;
                     }
                     let listener = relock(&self.listener).clone();
+                    for n in &batch {
+                        self.notifications.publish(n.clone());
+                    }
                     let Some(listener) = listener else { break };
                     for n in batch {
                         let record = Notification::from(n);

@@ -47,7 +47,7 @@ impl DelbarStore {
 
     /// Wraps a freshly opened core store, its notifications routed to [`Delivery`].
     fn new(mut store: Store) -> Self {
-        let delivery = Arc::new(Delivery::default());
+        let delivery = Arc::new(Delivery::new(store.changes()));
         store.set_listener(Some(delivery.outbox()));
         DelbarStore { store: Arc::new(Mutex::new(store)), delivery, sync: crate::sync::SyncSlot::default() }
     }

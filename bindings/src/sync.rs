@@ -57,6 +57,8 @@ impl net::SyncEventListener for Forward {
         if matches!(event, net::SyncEvent::Synced { .. } | net::SyncEvent::Failed { .. }) {
             self.delivery.flush();
         }
+        self.delivery.sync.publish(event.clone());
+        self.delivery.sync.flush();
         let listener = relock(&self.listener).clone();
         if let Some(listener) = listener {
             let record = SyncEvent::from(event);

@@ -24,6 +24,7 @@ pub mod doc_key;
 pub mod docs;
 pub mod domain;
 pub mod error;
+pub mod feed;
 /// Entry points for fuzzing untrusted input (see `fuzz/`); not part of the product's API.
 #[doc(hidden)]
 pub mod fuzzing;

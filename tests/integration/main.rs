@@ -17,6 +17,7 @@
 //! - `search`, `availability`, `history`: the read side.
 //! - `inventory`: CSV import as spreadsheets write it, exports read back, `stats` by hand.
 //! - `merge`: devices exchanging documents converge.
+//! - `changes`: the change events of writes and merges name what changed.
 //! - `check`: random workloads keep the projection equal to its rebuild; compaction.
 //! - `lifecycle`: every booking state × action × role, with and without self-service.
 //! - `loan_rules`, `kits`, `waitlist`: the rules a booking keeps when it is made.
@@ -41,6 +42,7 @@
 
 mod availability;
 mod bad_input;
+mod changes;
 mod check;
 mod clock_skew;
 mod conflicts;

@@ -491,6 +491,11 @@ fun main() {
             TestCase("text_and_numbers_out_of_range_are_typed_errors", ::textAndNumbersOutOfRangeAreTypedErrorsAndChangeNothing),
             TestCase("an_exception_message_is_the_translated_sentence", ::anExceptionMessageIsTheTranslatedSentence),
             TestCase("records_are_immutable_and_instants_are_java_time", ::recordsAreImmutableAndInstantsAreJavaTime),
+            TestCase("two_subscribers_both_hear_an_item_added", ::twoSubscribersBothHearAnItemAdded),
+            TestCase("a_booking_shows_as_a_booking_change", ::aBookingShowsAsABookingChange),
+            TestCase("a_sync_over_loopback_emits_changes_and_sync_events", ::aSyncOverLoopbackEmitsChangesAndSyncEvents),
+            TestCase("cancel_stops_delivery_to_that_subscriber_only", ::cancelStopsDeliveryToThatSubscriberOnly),
+            TestCase("close_then_collect_and_cancel_do_not_throw", ::closeThenCollectAndCancelDoNotThrow),
         ),
     )
 }

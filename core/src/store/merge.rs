@@ -181,13 +181,16 @@ impl Store {
             projection::project(&tx, group, key, &loaded.doc, touched.iter())?;
             projected.extend(touched.iter().cloned());
         }
-        let notified = super::finish_changes(&tx, group, tracker, &projected, self.clock.now())?;
+        let mut event =
+            self.changes.is_watched().then(|| super::ChangeEvent::new(group.clone(), super::ChangeOrigin::Merged));
+        let notified = super::finish_changes(&tx, group, tracker, &projected, self.clock.now(), event.as_mut())?;
         tx.commit()?;
         self.commits_since_checkpoint = self.commits_since_checkpoint.saturating_add(1);
         if let Some(heads) = heads {
             loaded.persisted_heads = heads;
         }
         self.compact_if_needed(group, key);
+        self.publish_change(event);
         self.deliver(&notified);
         Ok(touched.len() as u32)
     }

@@ -21,6 +21,7 @@
 mod booking_ops;
 pub(crate) mod care;
 mod catalogue_ops;
+pub mod changes;
 mod check;
 pub(crate) mod doc_log;
 mod error;
@@ -48,6 +49,7 @@ mod store_file;
 #[cfg(test)]
 mod tests;
 
+pub use changes::{ChangeEvent, ChangeOrigin};
 pub use check::{CheckReport, Difference, FileProblem};
 pub use error::StoreError;
 pub use label_ops::ScanOutcome;
@@ -82,6 +84,8 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     cache: DocCache,
     listener: Option<Arc<dyn notify::NotificationListener>>,
+    /// What each committed write and merge changed, for subscribers (`changes`).
+    changes: crate::feed::Feed<ChangeEvent>,
     /// Documents a write is changing; left set only if that write was interrupted.
     in_flight: Vec<(GroupId, DocKey)>,
     /// Documents whose chunks are due to be folded into a snapshot (`upkeep`).
@@ -215,6 +219,7 @@ impl Store {
             clock,
             cache: DocCache::default(),
             listener: None,
+            changes: crate::feed::Feed::new(),
             in_flight: Vec::new(),
             compaction_due: BTreeSet::new(),
             commits_since_checkpoint: 0,
@@ -578,7 +583,16 @@ impl Store {
             }
             _ => false,
         };
-        let staged = stage_write(&mut self.conn, &mut self.cache, (&self.path, &self.device), group, &changed, now);
+        let mut event = self.change_event(group, ChangeOrigin::Local);
+        let staged = stage_write(
+            &mut self.conn,
+            &mut self.cache,
+            (&self.path, &self.device),
+            group,
+            &changed,
+            now,
+            event.as_mut(),
+        );
         let appended = match (journalled, self.journal.as_mut()) {
             (true, Some(journal)) => Some(journal.wait_appended()),
             _ => None,
@@ -649,6 +663,7 @@ impl Store {
             }
             self.note_compaction(group, c.key);
         }
+        self.publish_change(event);
         Ok(notified)
     }
 
@@ -802,6 +817,7 @@ fn stage_write<'c>(
     group: &GroupId,
     changed: &[Changed<'_>],
     now: Timestamp,
+    event: Option<&mut ChangeEvent>,
 ) -> Result<(rusqlite::Transaction<'c>, Vec<i64>)> {
     let tx = conn.transaction()?;
     let mut tracker = resolve::ChangeTracker::default();
@@ -824,20 +840,25 @@ fn stage_write<'c>(
             all_refs.extend(c.refs.iter().cloned());
         }
     }
-    let notified = finish_changes(&tx, group, tracker, &all_refs, now)?;
+    let notified = finish_changes(&tx, group, tracker, &all_refs, now, event)?;
     Ok((tx, notified))
 }
 
 /// After projecting a change: resolves the affected items, moves this device's clock past
-/// every request it has now seen, and records the notifications the change calls for.
+/// every request it has now seen, records the notifications the change calls for, and adds
+/// what changed to `event` (when anyone listens).
 fn finish_changes(
     conn: &Connection,
     group: &GroupId,
     tracker: resolve::ChangeTracker,
     refs: &BTreeSet<EntityRef>,
     now: Timestamp,
+    event: Option<&mut ChangeEvent>,
 ) -> Result<Vec<i64>, StoreError> {
     let (changes, unbookable) = tracker.finish(conn, group, refs)?;
+    if let Some(event) = event {
+        event.add_touched(conn, refs, changes.iter().map(|c| &c.booking))?;
+    }
     observe_hlc(conn, group, refs)?;
     let mut ids = notify::notify_changes(conn, group, &changes, &unbookable, now)?;
     let mut items = BTreeSet::new();

@@ -11,9 +11,11 @@ import java.time.ZoneId
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.map
+import kotlinx.coroutines.flow.merge
 import kotlinx.coroutines.launch
 import org.delbar.DelbarException
-import org.delbar.DelbarNotifications
+import org.delbar.DelbarFlows
 import org.delbar.DelbarStore
 import org.delbar.NewBooking
 import org.delbar.io
@@ -22,7 +24,8 @@ import org.delbar.itemDraft
 /**
  * One screen: the group's gear with the units free tomorrow 09:00-13:00, a button per item
  * that books it for that window, the bookings (item, borrower, local times) and the pending
- * notifications, which also arrive live through the Flow of [DelbarNotifications].
+ * notifications. The screen is read again whenever the group changes or a notification arrives
+ * (the Flows of [DelbarFlows]).
  *
  * The store belongs to the process ([SampleApp]); this Activity only reads and writes it, so
  * rotating the phone or going back and returning recreates the screen from the store with
@@ -66,10 +69,14 @@ class MainActivity : Activity() {
         }
     }
 
+    /**
+     * Re-reads the screen whenever something of the group changes (a booking made here, a
+     * merge from another device) or a notification arrives (`tick`).
+     */
     private fun listen(store: DelbarStore, groupId: String) {
-        val notifications = DelbarNotifications(store)
+        val flows = DelbarFlows(store)
         listening = scope.launch {
-            notifications.forGroup(groupId).collect { render(store, groupId) }
+            merge(flows.changes(groupId).map { }, flows.notifications(groupId).map { }).collect { render(store, groupId) }
         }
     }
 
@@ -107,8 +114,8 @@ class MainActivity : Activity() {
     private fun book(store: DelbarStore, groupId: String, itemId: String, start: Instant, end: Instant) {
         scope.launch {
             try {
+                // The change event of the booking re-renders the screen (`listen`).
                 store.io { book(groupId, NewBooking(itemId = itemId, units = 1u, start = start, end = end)) }
-                render(store, groupId)
             } catch (e: DelbarException) {
                 status.text = e.message // the sentence, in the phone's language
             }
