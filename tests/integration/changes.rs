@@ -140,7 +140,9 @@ fn a_merge_names_the_bookings_it_resolved_on_the_receiving_device() {
     fx.store
         .update_item(&g, &tiller.id, &ItemPatch { name: Some("Jordfräs Honda".into()), ..ItemPatch::default() })
         .unwrap();
-    sync(&mut fx.store, &mut olle.store, &g);
+    // Carried by a bundle this time.
+    let bundle = delbar_core::sync::export_bundle(&fx.store, &g, None).unwrap();
+    delbar_core::sync::import_bundle(&mut olle.store, &g, &bundle).unwrap();
     feed.flush();
     let events = heard.take();
     assert_eq!(events.len(), 1, "{events:#?}");

@@ -437,4 +437,29 @@ final class DelbarTests: XCTestCase {
         XCTAssertEqual(first?.kind, .overdue)
         XCTAssertEqual(first?.bookingId, late.id)
     }
+
+    // MARK: change events (mirrors bindings/kotlin/src/ReactiveTest.kt)
+
+    func testTwoChangeStreamsHearAnItemAddedAndEndWhenTheStoreIsReleased() async throws {
+        var store: DelbarStore? = try await openStore()
+        let gid = try store!.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let streams = DelbarStreams(store: store!)
+        var first = streams.changes().makeAsyncIterator()
+        var second = streams.changes().makeAsyncIterator()
+        let saw = try addItem(store!, gid, "Motorsåg")
+        let heard = await first.next()
+        XCTAssertEqual(heard?.groupId, gid)
+        XCTAssertEqual(heard?.origin, .local)
+        XCTAssertEqual(heard?.itemIds, [saw.id])
+        let alsoHeard = await second.next()
+        XCTAssertEqual(alsoHeard, heard)
+
+        // Releasing the store ends every stream: the loops finish, nothing is thrown.
+        store = nil
+        let end = await first.next()
+        XCTAssertNil(end)
+        var late = streams.changes().makeAsyncIterator()
+        let none = await late.next()
+        XCTAssertNil(none)
+    }
 }
