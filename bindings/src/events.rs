@@ -291,4 +291,33 @@ mod tests {
         assert!(!sl.is_active());
         assert_eq!(*late.ends.lock().unwrap(), 1, "a subscription to a closed store ends at once");
     }
+
+    /// Reads the store from its callback, as a screen re-reading what changed does.
+    struct Rereads {
+        store: Mutex<std::sync::Weak<DelbarStore>>,
+        names: Mutex<Vec<Vec<String>>>,
+    }
+
+    impl ChangeObserver for Rereads {
+        fn on_change(&self, event: ChangeEvent) {
+            let store = self.store.lock().unwrap().upgrade().unwrap();
+            let items = store.list_items(event.group_id, crate::ItemFilter::default()).unwrap();
+            self.names.lock().unwrap().push(items.into_iter().map(|i| i.name).collect());
+        }
+        fn on_end(&self) {}
+    }
+
+    #[test]
+    fn an_observer_may_read_the_store_from_its_callback() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&dir);
+        let observer = Arc::new(Rereads { store: Mutex::new(Arc::downgrade(&store)), names: Mutex::default() });
+        let _sub = store.events().subscribe_changes(observer.clone());
+        let gid = store.create_group("Verkstan".into(), String::new(), "Anna".into()).unwrap().id;
+        store.add_item(gid.clone(), item_draft("Motorsåg".into())).unwrap();
+        store.add_item(gid, item_draft("Bandsåg".into())).unwrap();
+        let names = observer.names.lock().unwrap().clone();
+        assert_eq!(names.last().unwrap(), &vec!["Bandsåg".to_string(), "Motorsåg".to_string()]);
+        assert_eq!(names.len(), 3, "one read per event: the group, then each item");
+    }
 }

@@ -18,6 +18,9 @@
 //! - [`inventory`]: importing an item list from a spreadsheet, exporting tables, and the
 //!   steward's numbers (pure; the store runs them).
 //!
+//! - [`feed`]: event streams with any number of cancellable subscribers; the store's change
+//!   events ([`store::ChangeEvent`]: what each write and merge changed) go through one.
+//!
 //! The entry point is [`Store`].
 
 pub mod doc_key;
