@@ -108,7 +108,9 @@ pub trait SyncObserver: Send + Sync {
 
 /// One observer's subscription: keep it while the observer should hear events, and
 /// `cancel()` it when done (releasing it cancels it too). Once `cancel()` returns, the
-/// observer is not called again. Cancelling twice, or after the store was closed, does
+/// observer is not called again: a call under way on another thread is waited for, so an
+/// observer must not itself wait for a thread that cancels (post to it instead, as a
+/// `trySend` or a `yield` does). Cancelling twice, or after the store was closed, does
 /// nothing.
 #[derive(Debug, uniffi::Object)]
 pub struct Subscription {
