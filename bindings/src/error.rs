@@ -358,6 +358,7 @@ fn from_domain(error: DomainError, text: String) -> DelbarError {
         | D::PhotoTooManyPixels { .. }
         | D::PhotoUnreadable { .. }
         | D::PhotoNotOnItem { .. }
+        | D::NoReturnPhoto { .. }
         | D::InvalidRule { .. }
         | D::DateOutOfRange { .. }
         | D::InvalidKit { .. }

@@ -2,6 +2,8 @@
 //! gear came back in, and the condition reports since the newest maintenance. Records mirror
 //! the core's `domain::maintenance` types; every method delegates to one core call.
 
+use std::sync::Arc;
+
 use delbar_core::domain as core;
 use delbar_core::ids::PlanId;
 
@@ -173,8 +175,11 @@ pub struct ConditionReport {
     pub condition: Condition,
     /// What was noted.
     pub note: String,
-    /// A photo's blake3 hash (hex).
+    /// The blake3 hash (hex) of the photo taken at the return, when one was (read it with
+    /// `returnPhoto`).
     pub photo: Option<String>,
+    /// The blake3 hash (hex) of that photo's thumbnail.
+    pub thumbnail: Option<String>,
 }
 
 impl From<core::ConditionReport> for ConditionReport {
@@ -186,6 +191,7 @@ impl From<core::ConditionReport> for ConditionReport {
             condition: r.condition.into(),
             note: r.note,
             photo: r.photo,
+            thumbnail: r.thumbnail,
         }
     }
 }
@@ -198,9 +204,10 @@ pub struct ReturnReport {
     /// What they noted.
     #[uniffi(default = "")]
     pub note: String,
-    /// A photo's blake3 hash (64 hex digits).
+    /// A photo of it: the image file's bytes (JPEG, PNG or WebP), stored like an item's
+    /// photo (metadata removed, with a thumbnail that reaches every member with sync).
     #[uniffi(default = None)]
-    pub photo: Option<String>,
+    pub photo: Option<Vec<u8>>,
 }
 
 impl From<ReturnReport> for core::ReturnReport {
@@ -213,7 +220,7 @@ fn plan_id(s: &str) -> Result<PlanId, DelbarError> {
     Ok(PlanId::parse(s)?)
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl DelbarStore {
     /// Adds a maintenance plan to an item (stewards). With `blocks`, the item may not be
     /// booked from the instant the plan falls due until maintenance is logged
@@ -267,16 +274,18 @@ impl DelbarStore {
 
     /// Takes a loan back with the condition it came back in (the borrower of self-service
     /// gear, or a steward). `NEEDS_REPAIR` keeps the item from being booked until maintenance
-    /// is logged; `OUT_OF_SERVICE` bumps its upcoming bookings.
-    pub fn return_booking(
-        &self,
+    /// is logged; `OUT_OF_SERVICE` bumps its upcoming bookings. A photo in the report is
+    /// decoded and stored like an item's photo, so this runs off the caller's thread.
+    pub async fn return_booking(
+        self: Arc<Self>,
         group_id: String,
         booking_id: String,
         report: ReturnReport,
     ) -> Result<Booking, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             Ok(s.return_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, &report.into())?.into())
         })
+        .await
     }
 
     /// The conditions reported at an item's returns since its newest maintenance, newest

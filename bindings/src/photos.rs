@@ -94,6 +94,41 @@ impl DelbarStore {
         self.with(|s| Ok(s.item_photo(&ids::group(&group_id)?, &ids::item(&item_id)?, &hash, size(thumbnail))?.into()))
     }
 
+    /// The photo taken when a booking came back (or its thumbnail), or `NotHereYet`.
+    #[uniffi::method(default(thumbnail = false))]
+    pub fn return_photo(
+        &self,
+        group_id: String,
+        booking_id: String,
+        thumbnail: bool,
+    ) -> Result<PhotoBytes, DelbarError> {
+        self.with(|s| Ok(s.return_photo(&ids::group(&group_id)?, &ids::booking(&booking_id)?, size(thumbnail))?.into()))
+    }
+
+    /// Fetches the photo taken when a booking came back (or its thumbnail) from the device
+    /// at `peer_address` if it is not here yet. The peer serves it only to a current member
+    /// of the booking's group. The sync service must be running.
+    #[uniffi::method(default(thumbnail = false))]
+    pub async fn fetch_return_photo(
+        self: Arc<Self>,
+        peer_address: String,
+        group_id: String,
+        booking_id: String,
+        thumbnail: bool,
+    ) -> Result<PhotoFetchReport, DelbarError> {
+        let (dialer, addr, group, booking) = guard(|| {
+            let addr = delbar_core::net::parse_peer_addr(&peer_address)
+                .map_err(|e| DelbarError::from(delbar_core::Error::from(e)))?;
+            Ok((self.dialer()?, addr, ids::group(&group_id)?, ids::booking(&booking_id)?))
+        })?;
+        let report = dialer.fetch_return_photo(addr, group, booking, size(thumbnail)).await?;
+        Ok(PhotoFetchReport {
+            fetched: report.fetched,
+            bytes: report.bytes,
+            elapsed_ms: u64::try_from(report.elapsed.as_millis()).unwrap_or(u64::MAX),
+        })
+    }
+
     /// Fetches a photo (or its thumbnail) from the device at `peer_address` if it is not
     /// here yet (the app opening an item). The peer serves it only to a current member of
     /// the item's group. The sync service must be running.

@@ -601,10 +601,28 @@ pub enum BookingCommand {
         /// What was noticed ("the chain is blunt")
         #[arg(long, requires = "condition")]
         note: Option<String>,
-        /// A photo of it: an image file (its blake3 hash is recorded) or a blake3 hash
-        /// (64 hex digits)
-        #[arg(long, value_name = "FILE-OR-HASH", requires = "condition")]
-        photo: Option<String>,
+        /// A photo of it (JPEG, PNG or WebP): stored like an item's photo, metadata
+        /// removed; its thumbnail reaches every member with sync
+        #[arg(long, value_name = "FILE", requires = "condition")]
+        photo: Option<std::path::PathBuf>,
+    },
+    /// Write the photo taken when a booking came back
+    Photo {
+        /// The booking (id or id prefix)
+        booking: String,
+        /// Where to write the JPEG
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// The thumbnail instead of the full photo
+        #[arg(long)]
+        thumbnail: bool,
+        /// Fetch it from this member device (an address from `delbar address`) if it is
+        /// not here yet
+        #[arg(long, value_name = "ADDR")]
+        peer: Option<String>,
+        /// Network options for --peer
+        #[command(flatten)]
+        net: NetArgs,
     },
     /// Take the units a waitlist offer holds for you
     Claim {

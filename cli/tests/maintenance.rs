@@ -91,10 +91,11 @@ impl Delbar {
 fn a_return_reporting_needs_repair_with_a_photo_file_keeps_the_item_from_being_booked() {
     let d = Delbar::with_group("Karin");
     d.ok(&["item", "add", "Släpvagn", "--max-loan-hours", "none", "--max-advance-days", "none"]);
-    let photo = d.path().join("slapvagn.jpg");
-    std::fs::write(&photo, b"\xff\xd8\xff\xe0 not much of a photo").unwrap();
-    let expected = blake3::hash(&std::fs::read(&photo).unwrap()).to_hex().to_string();
-    d.lend(
+    d.ok(&["item", "add", "Cykelkärra", "--max-loan-hours", "none", "--max-advance-days", "none"]);
+    let photo = d.path().join("slapvagn.png");
+    let img = image::RgbImage::from_fn(1200, 900, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 40]));
+    img.save(&photo).unwrap();
+    let id = d.lend(
         "Släpvagn",
         "2026-11-23T10:00",
         "2026-11-23T11:00",
@@ -103,9 +104,40 @@ fn a_return_reporting_needs_repair_with_a_photo_file_keeps_the_item_from_being_b
     let shown = d.json(&["item", "show", "Släpvagn"]);
     assert_eq!(shown["condition"], "good", "the steward's condition is unchanged");
     assert_eq!(shown["current_condition"], "needs_repair");
-    assert_eq!(shown["reported"]["photo"], expected.as_str());
+    let hash = shown["reported"]["photo"].as_str().unwrap().to_owned();
+    assert_eq!(hash.len(), 64, "{shown}");
     let text = d.ok(&["item", "show", "Släpvagn"]);
     assert!(text.contains("needs-repair (reported by Karin"), "{text}");
+    assert!(text.contains(&format!("delbar booking photo {id}")), "{text}");
+    // The photo was stored like an item's: a JPEG of at most 2048 px whose hash the return
+    // keeps, and a thumbnail.
+    let out = d.path().join("back.jpg");
+    let written = d.json(&["booking", "photo", &id, "--out", out.to_str().unwrap()]);
+    assert_eq!(written["photo"], hash.as_str());
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(blake3::hash(&bytes).to_hex().as_str(), hash);
+    assert_eq!(image::guess_format(&bytes).unwrap(), image::ImageFormat::Jpeg);
+    d.ok(&["booking", "photo", &id, "--thumbnail", "--out", out.to_str().unwrap()]);
+    let thumb = image::load_from_memory(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(thumb.width() <= 320 && thumb.height() <= 320, "{}x{}", thumb.width(), thumb.height());
+    // Something that is not an image is refused and the loan stays out.
+    let junk = d.path().join("junk.jpg");
+    std::fs::write(&junk, b"\xff\xd8\xff\xe0 not much of a photo").unwrap();
+    let b = d.json(&[
+        "--now",
+        "2026-11-25T10:00",
+        "book",
+        "Cykelkärra",
+        "--from",
+        "2026-11-25T10:00",
+        "--to",
+        "2026-11-25T11:00",
+    ]);
+    let other = b["id"].as_str().unwrap();
+    d.ok(&["--now", "2026-11-25T10:00", "booking", "checkout", other]);
+    let refused = d.fails(&["booking", "return", other, "--condition", "worn", "--photo", junk.to_str().unwrap()]);
+    assert!(refused.contains("photo"), "{refused}");
+    assert_eq!(d.json(&["booking", "show", other])["state"], "checked_out");
     let refused = d.fails(&[
         "--now",
         "2026-11-23T12:00",

@@ -1242,6 +1242,13 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
                 "Gjenstanden har ikke noe slikt bilde.",
             )
             .to_owned(),
+        D::NoReturnPhoto { .. } => l
+            .pick(
+                "No photo was taken when this booking came back.",
+                "Inget foto togs när den här bokningen lämnades tillbaka.",
+                "Det ble ikke tatt noe bilde da denne bookingen ble levert tilbake.",
+            )
+            .to_owned(),
         D::InvalidRule { rule, expected, given } => {
             let (rule, range) = (quoted(rule_name(rule, l), l), expected_range(expected, l));
             match l {

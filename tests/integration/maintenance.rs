@@ -11,7 +11,7 @@ use delbar_core::domain::{
 };
 use delbar_core::ids::{BookingId, GroupId, ItemId};
 use delbar_core::inventory::stats::AttentionReason;
-use delbar_core::store::{BookingFilter, NotificationKind};
+use delbar_core::store::{BookingFilter, NotificationKind, PhotoContent, PhotoSize};
 use delbar_core::time::{DAY_MS, HOUR_MS, ManualClock};
 use delbar_core::{Error, Result};
 use delbar_tests::{
@@ -228,11 +228,14 @@ fn a_return_reporting_needs_repair_blocks_new_bookings_and_tells_holders_and_ste
     let bad_photo = olle.store.return_booking(
         &g,
         &loan.id,
-        &ReturnReport { photo: Some("nope".into()), ..report(Condition::NeedsRepair, "") },
+        &ReturnReport { photo: Some(b"nope".to_vec()), ..report(Condition::NeedsRepair, "") },
     );
-    assert!(matches!(bad_photo, Err(Error::Domain(DomainError::InvalidPhotoHash { .. }))), "{bad_photo:?}");
+    assert!(matches!(bad_photo, Err(Error::Domain(DomainError::PhotoFormatNotAccepted { .. }))), "{bad_photo:?}");
     assert_eq!(olle.store.booking(&g, &loan.id).unwrap().state, BookingState::CheckedOut, "nothing written");
-    let photo = "ab".repeat(32);
+    let mut photo = Vec::new();
+    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]))
+        .write_to(&mut std::io::Cursor::new(&mut photo), image::ImageFormat::Png)
+        .unwrap();
     let returned = olle
         .store
         .return_booking(
@@ -245,10 +248,13 @@ fn a_return_reporting_needs_repair_blocks_new_bookings_and_tells_holders_and_ste
     let item = olle.store.item(&g, &trailer.id).unwrap();
     assert_eq!((item.condition, item.current_condition()), (Condition::Good, Condition::NeedsRepair));
     let reported = *item.reported.unwrap();
-    assert_eq!(
-        (reported.booking, reported.note.as_str(), reported.photo),
-        (loan.id.clone(), "däcket läcker", Some(photo))
-    );
+    assert_eq!((reported.booking.clone(), reported.note.as_str()), (loan.id.clone(), "däcket läcker"));
+    let stored = match olle.store.return_photo(&g, &loan.id, PhotoSize::Full).unwrap() {
+        PhotoContent::Here(bytes) => bytes,
+        PhotoContent::NotHereYet => panic!("the photo taken is here"),
+    };
+    assert_eq!(image::guess_format(&stored).unwrap(), image::ImageFormat::Jpeg, "stored re-encoded");
+    assert_eq!(olle.store.return_photo_hashes(&g, &loan.id).unwrap().0, reported.photo.unwrap());
     let refused = olle.store.book(&g, &request(&trailer.id, at_hours(72), at_hours(76), 1)).unwrap_err();
     assert!(
         matches!(&refused, Error::Domain(DomainError::ItemNotBookable { reason, .. }) if *reason == "it needs repair")

@@ -2,6 +2,8 @@
 // kit), returns that report the condition gear came back in, and maintenance that clears both.
 
 import java.io.File
+import javax.imageio.ImageIO
+import kotlinx.coroutines.runBlocking
 import org.delbar.*
 
 fun maintenancePlansBlockBookingsUntilMaintenanceIsLogged(dir: File): Unit = Fixture(dir).use { f ->
@@ -20,7 +22,7 @@ fun maintenancePlansBlockBookingsUntilMaintenanceIsLogged(dir: File): Unit = Fix
     val loan = f.store.book(f.gid, NewBooking(saw.id, 1u, now, now + HOUR))
     f.store.actOnBooking(f.gid, loan.id, BookingAction.CHECK_OUT)
     Thread.sleep(5)
-    val back = f.store.returnBooking(f.gid, loan.id, ReturnReport(Condition.WORN, note = "kedjan slö"))
+    val back = runBlocking { f.store.returnBooking(f.gid, loan.id, ReturnReport(Condition.WORN, note = "kedjan slö")) }
     assertEq(BookingState.RETURNED, back.state, "returned")
     val due = f.store.maintenanceDue(f.gid)
     assertEq(listOf(saw.id), due.map { it.itemId }, "due now")
@@ -60,15 +62,22 @@ fun aReturnReportingNeedsRepairKeepsTheItemFromBeingBooked(dir: File): Unit = Fi
     val now = f.store.now()
     val loan = f.store.book(f.gid, NewBooking(trailer.id, 1u, now, now + HOUR))
     f.store.actOnBooking(f.gid, loan.id, BookingAction.CHECK_OUT)
-    assertThrows<DelbarException.InvalidInput>("a photo that is not a hash") {
-        f.store.returnBooking(f.gid, loan.id, ReturnReport(Condition.NEEDS_REPAIR, photo = "not a hash"))
+    assertThrows<DelbarException.InvalidInput>("a photo that is not an image") {
+        runBlocking {
+            f.store.returnBooking(f.gid, loan.id, ReturnReport(Condition.NEEDS_REPAIR, photo = "not a photo".toByteArray()))
+        }
     }
     assertEq(BookingState.CHECKED_OUT, f.store.getBooking(f.gid, loan.id).state, "nothing written")
-    val photo = "0f".repeat(32)
-    f.store.returnBooking(f.gid, loan.id, ReturnReport(Condition.NEEDS_REPAIR, "däcket läcker", photo))
+    runBlocking { f.store.returnBooking(f.gid, loan.id, ReturnReport(Condition.NEEDS_REPAIR, "däcket läcker", phoneJpeg())) }
     val item = f.store.getItem(f.gid, trailer.id)
     assertEq(Condition.NEEDS_REPAIR, item.currentCondition, "needs repair")
-    assertEq(photo, item.reported?.photo, "the photo's hash")
+    val reported = item.reported ?: error("a report")
+    val stored = photoBytes(f.store.returnPhoto(f.gid, loan.id))
+    expect(!stored.contains("Exif".toByteArray())) { "EXIF survived at the return" }
+    assertEq(64, reported.photo?.length, "the return keeps the stored photo's hash")
+    expect(reported.thumbnail != null && reported.thumbnail != reported.photo) { "and its thumbnail's: $reported" }
+    val thumb = ImageIO.read(photoBytes(f.store.returnPhoto(f.gid, loan.id, thumbnail = true)).inputStream())
+    assertEq(320, thumb.width, "the return photo's thumbnail")
     assertThrows<DelbarException.Unavailable>("booking it") { f.book(trailer, f.tomorrow, 2) }
     val told = f.store.notifications(f.gid).filter { it.kind == NotificationKind.NEEDS_REPAIR }
     assertEq(1, told.size, "the steward is told")

@@ -1,6 +1,6 @@
 // Item photos from Kotlin: a real JPEG written by the JVM's ImageIO with a GPS position in an
 // EXIF segment (which must not survive), refusals, thumbnails that come with a sync and a full
-// photo fetched over loopback iroh, "not here yet", removal.
+// photo fetched over loopback iroh, "not here yet", removal; a photo taken at a return.
 
 import java.awt.image.BufferedImage
 import java.io.ByteArrayOutputStream
@@ -24,10 +24,10 @@ fun gpsTiff(): ByteArray {
     return b.array()
 }
 
-/** A 640 x 480 JPEG from ImageIO with an APP1 Exif segment (the GPS TIFF) after its start. */
-fun phoneJpeg(): ByteArray {
+/** A 640 x 480 JPEG from ImageIO with an APP1 Exif segment (the GPS TIFF) after its start; `blue` varies the picture. */
+fun phoneJpeg(blue: Int = 90): ByteArray {
     val img = BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB)
-    for (x in 0 until 640) for (y in 0 until 480) img.setRGB(x, y, (x % 256 shl 16) or (y % 256 shl 8) or 90)
+    for (x in 0 until 640) for (y in 0 until 480) img.setRGB(x, y, (x % 256 shl 16) or (y % 256 shl 8) or blue)
     val plain = ByteArrayOutputStream().also { ImageIO.write(img, "jpg", it) }.toByteArray()
     val tiff = gpsTiff()
     val len = 2 + 6 + tiff.size
@@ -82,4 +82,18 @@ fun photosTravelToAMemberOverLoopback(dir: File): Unit = SyncPair(dir).use { p -
     val fetched = photoBytes(p.olle.itemPhoto(p.gid, p.tiller.id, photo.hash))
     expect(fetched.contentEquals(photoBytes(p.anna.itemPhoto(p.gid, p.tiller.id, photo.hash)))) { "the same bytes" }
     assertEq(fetched.size.toULong(), report.bytes, "bytes moved")
+
+    // A photo taken when a loan comes back travels the same way.
+    val now = p.anna.now()
+    val loan = p.anna.book(p.gid, NewBooking(p.tiller.id, 1u, now, now + HOUR))
+    p.anna.actOnBooking(p.gid, loan.id, BookingAction.CHECK_OUT)
+    runBlocking { p.anna.returnBooking(p.gid, loan.id, ReturnReport(Condition.WORN, "pinnarna böjda", phoneJpeg(blue = 200))) }
+    runBlocking { p.olle.syncWith(p.anna.syncAddress(), p.gid) }
+    photoBytes(p.olle.returnPhoto(p.gid, loan.id, thumbnail = true))
+    expect(p.olle.returnPhoto(p.gid, loan.id) == PhotoBytes.NotHereYet) { "the return's photo is not here yet" }
+    val back = runBlocking { p.olle.fetchReturnPhoto(p.anna.syncAddress(), p.gid, loan.id) }
+    assertEq(1u, back.fetched, "the return's photo fetched")
+    expect(photoBytes(p.olle.returnPhoto(p.gid, loan.id)).contentEquals(photoBytes(p.anna.returnPhoto(p.gid, loan.id)))) {
+        "the same bytes"
+    }
 }

@@ -63,6 +63,10 @@ pub fn run(ctx: &mut Ctx, command: BookingCommand) -> CliResult<Outcome> {
         BookingCommand::Return { booking, .. } => (booking, Some(BookingAction::Return)),
         BookingCommand::Claim { booking } => (booking, Some(BookingAction::Claim)),
         BookingCommand::Extend { booking, .. } | BookingCommand::Show { booking } => (booking, None),
+        BookingCommand::Photo { booking, out, thumbnail, .. } => {
+            let found = resolve::booking(&ctx.store, &group.id, booking)?;
+            return super::photo::write_return_photo(ctx, &group.id, &found.id, *thumbnail, out);
+        }
     };
     let found = resolve::booking(&ctx.store, &group.id, typed)?;
     let booking = match (&command, action) {
@@ -75,7 +79,7 @@ pub fn run(ctx: &mut Ctx, command: BookingCommand) -> CliResult<Outcome> {
             ctx.store.extend_booking(&group.id, &found.id, end)?
         }
         (BookingCommand::Return { condition: Some(condition), note, photo, .. }, _) => {
-            let photo = photo.as_deref().map(super::maintenance::photo_hash).transpose()?;
+            let photo = photo.as_deref().map(crate::files::read).transpose()?;
             let report = ReturnReport { condition: *condition, note: note.clone().unwrap_or_default(), photo };
             ctx.store.return_booking(&group.id, &found.id, &report)?
         }

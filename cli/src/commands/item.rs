@@ -61,8 +61,12 @@ fn condition_line(item: &Item, names: &Names) -> String {
     match &item.reported {
         Some(r) if item.current_condition() != item.condition => {
             let note = if r.note.is_empty() { String::new() } else { format!(": {}", r.note) };
+            let photo = match &r.photo {
+                Some(_) => format!("; photo: delbar booking photo {} --out FILE", r.booking.as_str()),
+                None => String::new(),
+            };
             format!(
-                "{} (reported by {} at the return on {}{note})",
+                "{} (reported by {} at the return on {}{note}{photo})",
                 condition_text(item.current_condition()),
                 names.member(&r.by),
                 local(r.at)

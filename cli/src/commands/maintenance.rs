@@ -187,19 +187,3 @@ fn due_json(d: &MaintenanceDue) -> CliResult<Value> {
     }
     Ok(v)
 }
-
-/// A photo given at a return: a blake3 hash as 64 hex digits, or an image file whose bytes
-/// are hashed.
-pub fn photo_hash(given: &str) -> CliResult<String> {
-    let trimmed = given.trim();
-    if trimmed.len() == 64 && trimmed.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(trimmed.to_ascii_lowercase());
-    }
-    let bytes = std::fs::read(trimmed).map_err(|e| {
-        CliError::input(format!(
-            "--photo: '{}' is neither a 64-hex hash nor a readable file ({e})",
-            crate::escape::echo(trimmed)
-        ))
-    })?;
-    Ok(blake3::hash(&bytes).to_hex().to_string())
-}

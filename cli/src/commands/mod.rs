@@ -19,7 +19,7 @@ pub(crate) mod repair;
 pub(crate) mod sync;
 mod waitlist;
 
-use crate::args::{Command, ItemCommand, ItemPhotoCommand};
+use crate::args::{BookingCommand, Command, ItemCommand, ItemPhotoCommand};
 use crate::context::Ctx;
 use crate::error::CliResult;
 use crate::json;
@@ -36,6 +36,7 @@ pub fn run(mut ctx: Ctx, command: Command) -> CliResult<Outcome> {
         Command::Item(ItemCommand::Photo(c @ ItemPhotoCommand::Get { peer: Some(_), .. })) => {
             photo::get_from_peer(ctx, c)
         }
+        Command::Booking(c @ BookingCommand::Photo { peer: Some(_), .. }) => photo::return_photo_from_peer(ctx, c),
         other => run_on_store(&mut ctx, other),
     }
 }

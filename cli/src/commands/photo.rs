@@ -1,10 +1,11 @@
-//! `delbar item photo add|list|get|remove`: an item's photos.
+//! `delbar item photo add|list|get|remove`: an item's photos; `delbar booking photo`: the
+//! photo taken when a booking came back.
 
 use delbar_core::domain::{DomainError, Item};
-use delbar_core::ids::GroupId;
+use delbar_core::ids::{BookingId, GroupId};
 use delbar_core::store::{PhotoContent, PhotoSize, PhotoState};
 
-use crate::args::ItemPhotoCommand;
+use crate::args::{BookingCommand, ItemPhotoCommand};
 use crate::context::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::files::{self, shown, size};
@@ -86,7 +87,46 @@ pub fn get_from_peer(ctx: Ctx, command: ItemPhotoCommand) -> CliResult<Outcome> 
     let report = service.fetch_item_photo(peer, &group, &item.id, &hash, wanted)?;
     let content = service::store(&service).item_photo(&group, &item.id, &hash, wanted)?;
     let fetched = Some((report.bytes, report.elapsed));
-    emit(json_output, &item, &hash, thumbnail, &out, content, fetched)
+    emit(json_output, &item.name, &hash, thumbnail, &out, content, fetched)
+}
+
+/// `delbar booking photo BOOKING --out FILE [--thumbnail]`: writes the photo taken when the
+/// booking came back, if it is here.
+pub fn write_return_photo(
+    ctx: &Ctx,
+    group: &GroupId,
+    booking: &BookingId,
+    thumbnail: bool,
+    out: &std::path::Path,
+) -> CliResult<Outcome> {
+    let wanted = if thumbnail { PhotoSize::Thumbnail } else { PhotoSize::Full };
+    let (hash, _) = ctx.store.return_photo_hashes(group, booking)?;
+    let content = ctx.store.return_photo(group, booking, wanted)?;
+    emit(ctx.json, &return_of(booking), &hash, thumbnail, out, content, None)
+}
+
+/// `delbar booking photo ... --peer ADDR`: starts the sync service, fetches the return's
+/// photo (or its thumbnail) from the peer if it is not here yet, and writes it.
+pub fn return_photo_from_peer(ctx: Ctx, command: BookingCommand) -> CliResult<Outcome> {
+    let BookingCommand::Photo { booking, out, thumbnail, peer: Some(peer), net } = command else {
+        return Err(CliError::input("not a photo fetch"));
+    };
+    let peer = address::parse(&peer)?;
+    let group = ctx.group()?.id;
+    let booking = resolve::booking(&ctx.store, &group, &booking)?.id;
+    let (hash, _) = ctx.store.return_photo_hashes(&group, &booking)?;
+    let wanted = if thumbnail { PhotoSize::Thumbnail } else { PhotoSize::Full };
+    let json_output = ctx.json;
+    let service = service::start(ctx.store, &net)?;
+    let report = service.fetch_return_photo(peer, &group, &booking, wanted)?;
+    let fetched = Some((report.bytes, report.elapsed));
+    let content = service::store(&service).return_photo(&group, &booking, wanted)?;
+    emit(json_output, &return_of(&booking), &hash, thumbnail, &out, content, fetched)
+}
+
+/// How a return's photo is named in messages.
+fn return_of(booking: &BookingId) -> String {
+    format!("the return of booking {}", booking.as_str().get(..8).unwrap_or(booking.as_str()))
 }
 
 fn write_photo(
@@ -100,12 +140,14 @@ fn write_photo(
 ) -> CliResult<Outcome> {
     let wanted = if thumbnail { PhotoSize::Thumbnail } else { PhotoSize::Full };
     let content = ctx.store.item_photo(group, &item.id, hash, wanted)?;
-    emit(ctx.json, item, hash, thumbnail, out, content, fetched)
+    emit(ctx.json, &item.name, hash, thumbnail, out, content, fetched)
 }
 
+/// Writes a photo that is here to `out`, or says it is not here yet; `owner` names what it
+/// shows (an item's name, or a booking's return).
 fn emit(
     json_output: bool,
-    item: &Item,
+    owner: &str,
     hash: &str,
     thumbnail: bool,
     out: &std::path::Path,
@@ -119,7 +161,7 @@ fn emit(
             let message = format!(
                 "The {what} {} of {} is not here yet: fetch it with --peer ADDR from a device that has it.",
                 short(hash),
-                item.name
+                owner
             );
             let mut outcome = if json_output {
                 Outcome::json(json::object(vec![("state", "not_here_yet".into()), ("photo", hash.into())]))
@@ -150,7 +192,7 @@ fn emit(
     text.line(format!(
         "Wrote the {what} {} of {} to {} ({}).",
         short(hash),
-        item.name,
+        owner,
         shown(out),
         size(bytes.len() as u64)
     ));

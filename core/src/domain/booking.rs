@@ -291,15 +291,19 @@ pub struct BookingEvent {
     /// On a return: what was noted about it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// On a return: a photo's blake3 hash (hex).
+    /// On a return: the blake3 hash (hex) of a photo taken, stored like an item's photo
+    /// (metadata stripped, at most 2048 px).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
+    /// On a return: the blake3 hash (hex) of that photo's thumbnail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<String>,
 }
 
 impl BookingEvent {
     /// An event done by `by` on `device` at `at`, with nothing reported.
     pub fn new(at: Timestamp, by: MemberId, device: DeviceId) -> Self {
-        Self { at, by, device, condition: None, note: None, photo: None }
+        Self { at, by, device, condition: None, note: None, photo: None, thumbnail: None }
     }
 }
 

@@ -189,6 +189,12 @@ pub enum DomainError {
         /// The photo's hash.
         hash: String,
     },
+    /// The booking has not come back with a photo.
+    #[error("booking {booking} came back without a photo")]
+    NoReturnPhoto {
+        /// The booking's id.
+        booking: String,
+    },
     /// A value given for a rule (a loan rule, the pickup window, a maintenance plan's
     /// interval, an invite's uses) is out of its range ([`crate::domain::limits`]).
     #[error("{rule} must be {expected} (given {given})")]

@@ -230,9 +230,13 @@ pub struct ConditionReport {
     /// What was noted.
     #[serde(default)]
     pub note: String,
-    /// A photo's blake3 hash (hex), when one was taken.
+    /// The blake3 hash (hex) of the photo taken at the return, when one was: a blob like an
+    /// item's photo, read with [`crate::Store::return_photo`].
     #[serde(default)]
     pub photo: Option<String>,
+    /// The blake3 hash (hex) of that photo's thumbnail.
+    #[serde(default)]
+    pub thumbnail: Option<String>,
 }
 
 impl Item {
@@ -396,16 +400,6 @@ fn check_location(loc: &Location) -> Result<Location, DomainError> {
         }
     }
     Ok(Location { text: loc.text.trim().to_owned(), lat: loc.lat, lon: loc.lon })
-}
-
-/// Checks a photo reference: a blake3 hash as 64 hex digits (returned in lowercase).
-pub fn check_photo_hash(p: &str) -> Result<String, DomainError> {
-    let p = p.trim().to_ascii_lowercase();
-    if p.len() == 64 && p.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(p)
-    } else {
-        Err(DomainError::InvalidPhotoHash { given: input::echo(&p) })
-    }
 }
 
 fn check_kit_parts(parts: BTreeMap<ItemId, u32>) -> Result<BTreeMap<ItemId, u32>, DomainError> {

@@ -245,9 +245,10 @@ pub struct ReturnReport {
     /// What they noted ("the chain is blunt").
     #[serde(default)]
     pub note: String,
-    /// A photo's blake3 hash (64 hex digits).
+    /// A photo taken as it came back: the image file's bytes (JPEG, PNG or WebP), stored
+    /// like an item's photo (see [`crate::domain::photo::process_photo`]).
     #[serde(default)]
-    pub photo: Option<String>,
+    pub photo: Option<Vec<u8>>,
 }
 
 impl MaintenanceDue {

@@ -129,7 +129,7 @@ pub fn parse_photo_hash(given: &str) -> Result<String, DomainError> {
     if p.len() == 64 && p.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(p)
     } else {
-        Err(DomainError::InvalidPhotoHash { given: given.to_owned() })
+        Err(DomainError::InvalidPhotoHash { given: crate::domain::input::echo(given.trim()) })
     }
 }
 

@@ -11,7 +11,7 @@ use iroh::{Endpoint, EndpointAddr, SecretKey};
 
 use crate::Store;
 use crate::error::Result;
-use crate::ids::{DeviceId, GroupId, ItemId};
+use crate::ids::{BookingId, DeviceId, GroupId, ItemId};
 use crate::net::events::{Direction, Events, SyncEventListener};
 use crate::net::frame::MAX_HANDSHAKE_FRAME;
 use crate::net::frame::{Frame, PROTOCOL_VERSION, Refusal, read_frame, write_frame};
@@ -248,6 +248,21 @@ impl SyncService {
         running.runtime.block_on(dialer.fetch_item_photo(peer, group.clone(), item.clone(), hash.to_owned(), size))
     }
 
+    /// Makes the photo taken when a booking came back (or its thumbnail) present here,
+    /// fetching it from the device at `peer` if it is not here yet (see
+    /// [`Dialer::fetch_return_photo`]). Blocks.
+    pub fn fetch_return_photo(
+        &self,
+        peer: EndpointAddr,
+        group: &GroupId,
+        booking: &BookingId,
+        size: PhotoSize,
+    ) -> Result<BlobFetchReport> {
+        let dialer = self.dialer()?;
+        let running = self.running.as_ref().ok_or(SyncError::NotRunning)?;
+        running.runtime.block_on(dialer.fetch_return_photo(peer, group.clone(), booking.clone(), size))
+    }
+
     /// Fetches the blobs named by their hashes (hex) from the device at `peer`, which
     /// serves each only if an item of a group this device is a current member of there
     /// references it. Blocks.
@@ -443,6 +458,36 @@ impl Dialer {
                 PhotoContent::Here(_) => None,
                 PhotoContent::NotHereYet if blob.is_empty() => None,
                 PhotoContent::NotHereYet => Some(blob),
+            })
+        })
+        .await??;
+        let Some(blob) = wanted else { return Ok(BlobFetchReport::default()) };
+        let this = self.clone();
+        self.runtime
+            .spawn(async move { photos::fetch_blobs(&this.endpoint, &this.blobs, peer, &[blob]).await })
+            .await
+            .map_err(SyncError::network)?
+    }
+
+    /// Makes the photo taken when a booking came back (or its thumbnail) present here,
+    /// fetching it from the device at `peer` if it is not here yet. The peer serves it only
+    /// to a current member's device of the booking's group.
+    pub async fn fetch_return_photo(
+        &self,
+        peer: EndpointAddr,
+        group: GroupId,
+        booking: BookingId,
+        size: PhotoSize,
+    ) -> Result<BlobFetchReport> {
+        let wanted = with_store(&self.store, move |s| -> Result<Option<String>> {
+            let (photo, thumbnail) = s.return_photo_hashes(&group, &booking)?;
+            let blob = match size {
+                PhotoSize::Full => Some(photo),
+                PhotoSize::Thumbnail => thumbnail,
+            };
+            Ok(match s.return_photo(&group, &booking, size)? {
+                PhotoContent::Here(_) => None,
+                PhotoContent::NotHereYet => blob,
             })
         })
         .await??;

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use crate::docs::DocKey;
 use crate::domain::item::{MAX_TEXT_CHARS, check_len};
 use crate::domain::permissions::{may_act_on_booking, may_book_for_other, require_steward};
+use crate::domain::photo::ProcessedPhoto;
 use crate::domain::{
     ActivityAction, Booking, BookingAction, BookingEvent, BookingRecord, BookingState, DomainError, Item, Member,
-    NewBooking, ReturnReport, Role, event,
+    NewBooking, Role, event,
 };
 use crate::error::{Error, Result};
 use crate::ids::{BookingId, GroupId, ItemId};
@@ -22,6 +23,16 @@ const START_GRACE_MS: i64 = 15 * MINUTE_MS;
 /// A readable one-line summary of a booking.
 pub(crate) fn booking_summary(item: &Item, start: Timestamp, end: Timestamp, units: u32) -> String {
     format!("{}: {} to {}, {} unit{}", item.name, start, end, units, if units == 1 { "" } else { "s" })
+}
+
+/// What a return records, checked: the condition, the trimmed note and the processed photo.
+pub(crate) struct ReturnFacts {
+    /// The condition it came back in.
+    pub condition: crate::domain::Condition,
+    /// The note, trimmed (empty for none).
+    pub note: String,
+    /// The photo taken, decoded, stripped and re-encoded, with its thumbnail.
+    pub photo: Option<ProcessedPhoto>,
 }
 
 impl Store {
@@ -198,7 +209,7 @@ impl Store {
         group: &GroupId,
         id: &BookingId,
         action: BookingAction,
-        report: Option<&ReturnReport>,
+        report: Option<&ReturnFacts>,
     ) -> Result<Booking> {
         let checks = self.read_transaction()?;
         let me = self.me(group)?;
@@ -253,7 +264,11 @@ impl Store {
         {
             stamp.condition = Some(report.condition);
             stamp.note = Some(report.note.clone()).filter(|n| !n.is_empty());
-            stamp.photo = report.photo.clone();
+            if let Some(photo) = &report.photo {
+                let reference = photo.reference();
+                stamp.photo = Some(reference.hash);
+                stamp.thumbnail = Some(reference.thumbnail);
+            }
         }
         record.events.insert(BookingRecord::event_of(action).to_owned(), stamp.clone());
         if action == BookingAction::Claim && !(item.rules.requires_approval && me.role != Role::Steward) {
@@ -271,6 +286,14 @@ impl Store {
         let summary = booking_summary(&item, record.start, record.end, record.units);
         let writes = self.booking_writes(&me, activity_action, record, summary);
         drop(checks);
+        if let Some(photo) = report.and_then(|r| r.photo.as_ref()) {
+            // The blobs first, once every check has passed: the return never names bytes this
+            // device could not keep. If the write below fails, they are unreferenced and the
+            // next collection removes them.
+            let blobs = self.photo_blobs()?;
+            blobs.put(&photo.photo)?;
+            blobs.put(&photo.thumbnail)?;
+        }
         self.commit_writes(group, writes)?;
         self.booking(group, id)
     }

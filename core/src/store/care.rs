@@ -40,8 +40,8 @@ pub(crate) fn project_return(conn: &Connection, g: &str, b: &BookingRecord) -> R
         .execute([g, b.id.as_str()])?;
     let Some(returned) = b.events.get(event::RETURNED) else { return Ok(removed > 0) };
     conn.prepare_cached(
-        "INSERT INTO returns (group_id, booking_id, item_id, returned_ms, member_id, condition, note, photo)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO returns (group_id, booking_id, item_id, returned_ms, member_id, condition, note, photo, thumbnail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         g,
@@ -52,6 +52,7 @@ pub(crate) fn project_return(conn: &Connection, g: &str, b: &BookingRecord) -> R
         returned.condition.map(Condition::as_str),
         returned.note.as_deref().unwrap_or_default(),
         returned.photo.as_deref(),
+        returned.thumbnail.as_deref(),
     ])?;
     Ok(true)
 }
@@ -95,23 +96,15 @@ fn worst_report(
     item: &str,
     since: Option<i64>,
 ) -> Result<Option<ConditionReport>, StoreError> {
-    let rows: Vec<(String, i64, String, String, String, Option<String>)> = conn
-        .prepare_cached(
-            "SELECT booking_id, returned_ms, member_id, condition, note, photo FROM returns INDEXED BY returns_by_item
-             WHERE group_id = ?1 AND item_id = ?2 AND returned_ms > ?3 AND condition IS NOT NULL",
-        )?
-        .query_map(params![g, item, since.unwrap_or(i64::MIN)], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-        })?
+    let reports: Vec<Option<ConditionReport>> = conn
+        .prepare_cached(&format!(
+            "SELECT {REPORT_COLUMNS} FROM returns INDEXED BY returns_by_item
+             WHERE group_id = ?1 AND item_id = ?2 AND returned_ms > ?3 AND condition IS NOT NULL"
+        ))?
+        .query_map(params![g, item, since.unwrap_or(i64::MIN)], report_of_row)?
         .collect::<Result<_, _>>()?;
     let mut worst: Option<ConditionReport> = None;
-    for (booking, at, by, condition, note, photo) in rows {
-        let (Ok(booking), Ok(by), Some(condition)) =
-            (BookingId::parse(&booking), MemberId::parse(&by), Condition::parse(&condition))
-        else {
-            continue;
-        };
-        let report = ConditionReport { booking, at: Timestamp(at), by, condition, note, photo };
+    for report in reports.into_iter().flatten() {
         let better = match &worst {
             None => true,
             Some(w) => (report.condition, report.at, &report.booking) > (w.condition, w.at, &w.booking),
@@ -152,29 +145,38 @@ pub(crate) fn with_report(conn: &Connection, g: &str, mut item: Item, stored: &s
 /// The condition reports of an item since its newest maintenance, newest first.
 pub(crate) fn reports_since(conn: &Connection, g: &str, item: &Item) -> Result<Vec<ConditionReport>, StoreError> {
     let since = item.last_maintenance().map_or(i64::MIN, |t| t.0);
-    let rows: Vec<(String, i64, String, String, String, Option<String>)> = conn
-        .prepare_cached(
-            "SELECT booking_id, returned_ms, member_id, condition, note, photo FROM returns INDEXED BY returns_by_item
+    let reports: Vec<Option<ConditionReport>> = conn
+        .prepare_cached(&format!(
+            "SELECT {REPORT_COLUMNS} FROM returns INDEXED BY returns_by_item
              WHERE group_id = ?1 AND item_id = ?2 AND returned_ms > ?3 AND condition IS NOT NULL
-             ORDER BY returned_ms DESC, booking_id DESC",
-        )?
-        .query_map(params![g, item.id.as_str(), since], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-        })?
+             ORDER BY returned_ms DESC, booking_id DESC"
+        ))?
+        .query_map(params![g, item.id.as_str(), since], report_of_row)?
         .collect::<Result<_, _>>()?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(booking, at, by, condition, note, photo)| {
-            Some(ConditionReport {
-                booking: BookingId::parse(&booking).ok()?,
-                at: Timestamp(at),
-                by: MemberId::parse(&by).ok()?,
-                condition: Condition::parse(&condition)?,
-                note,
-                photo,
-            })
-        })
-        .collect())
+    Ok(reports.into_iter().flatten().collect())
+}
+
+/// The columns of a `returns` row [`report_of_row`] reads, in its order.
+const REPORT_COLUMNS: &str = "booking_id, returned_ms, member_id, condition, note, photo, thumbnail";
+
+/// The condition report of a `returns` row read with [`REPORT_COLUMNS`]; `None` for a row
+/// that reported no condition or names no valid booking or member.
+fn report_of_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<ConditionReport>> {
+    let (booking, by, condition): (String, String, Option<String>) = (r.get(0)?, r.get(2)?, r.get(3)?);
+    let (Ok(booking), Ok(by), Some(condition)) =
+        (BookingId::parse(&booking), MemberId::parse(&by), condition.as_deref().and_then(Condition::parse))
+    else {
+        return Ok(None);
+    };
+    Ok(Some(ConditionReport {
+        booking,
+        at: Timestamp(r.get(1)?),
+        by,
+        condition,
+        note: r.get(4)?,
+        photo: r.get(5)?,
+        thumbnail: r.get(6)?,
+    }))
 }
 
 /// The return instants of the loans of `item` (its own bookings and those of the kits that

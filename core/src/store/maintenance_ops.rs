@@ -6,14 +6,16 @@
 //! plans as due and blocks the same bookings.
 
 use crate::docs::{DocKey, Entity};
-use crate::domain::item::{MAX_TEXT_CHARS, check_len, check_photo_hash};
+use crate::domain::item::{MAX_TEXT_CHARS, check_len};
 use crate::domain::permissions::require_steward;
+use crate::domain::photo::process_photo;
 use crate::domain::{
     ActivityAction, Booking, BookingAction, ConditionReport, MaintenanceDue, MaintenancePlan, PlanStatus, ReturnReport,
     Schedule,
 };
 use crate::error::{Error, Result};
 use crate::ids::{BookingId, GroupId, ItemId, PlanId};
+use crate::store::booking_ops::ReturnFacts;
 use crate::store::{Store, care, queries};
 use crate::time::Timestamp;
 
@@ -141,13 +143,17 @@ impl Store {
     /// Takes a loan back, recording the condition it came back in (the borrower of
     /// self-service gear, or a steward). `needs_repair` keeps the item from being booked until
     /// maintenance is logged, and tells the holders of its upcoming bookings and the
-    /// stewards; `out_of_service` bumps its upcoming bookings. The photo is a blake3 hash
-    /// (64 hex digits) of the image.
+    /// stewards; `out_of_service` bumps its upcoming bookings. A photo is decoded, stripped
+    /// of its metadata and stored with a thumbnail like an item's photo; it travels like
+    /// one (the thumbnail with sync, the photo on demand or to a hub) and is read with
+    /// [`Store::return_photo`]. A photo that is not an image is refused and nothing is
+    /// written.
     pub fn return_booking(&mut self, group: &GroupId, id: &BookingId, report: &ReturnReport) -> Result<Booking> {
-        check_len("note", report.note.trim(), MAX_TEXT_CHARS)?;
-        let photo = report.photo.as_deref().map(check_photo_hash).transpose()?;
-        let report = ReturnReport { condition: report.condition, note: report.note.trim().to_owned(), photo };
-        self.act_on_booking_with(group, id, BookingAction::Return, Some(&report))
+        let note = report.note.trim();
+        check_len("note", note, MAX_TEXT_CHARS)?;
+        let photo = report.photo.as_deref().map(process_photo).transpose()?;
+        let facts = ReturnFacts { condition: report.condition, note: note.to_owned(), photo };
+        self.act_on_booking_with(group, id, BookingAction::Return, Some(&facts))
     }
 
     /// The conditions reported at the returns of an item since its newest maintenance,

@@ -10,14 +10,14 @@
 
 use std::collections::BTreeSet;
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use crate::docs::{DocKey, Entity};
 use crate::domain::permissions::require_steward;
 use crate::domain::photo::{ItemPhoto, parse_photo_hash, process_photo};
 use crate::domain::{ActivityAction, DomainError, Item};
 use crate::error::{Error, Result};
-use crate::ids::{DeviceId, GroupId, ItemId};
+use crate::ids::{BookingId, DeviceId, GroupId, ItemId};
 use crate::store::photo_blobs::PhotoBlobs;
 use crate::store::{Store, StoreError};
 
@@ -170,6 +170,43 @@ impl Store {
         item.photos.into_iter().find(|p| p.hash == hash).ok_or_else(|| DomainError::PhotoNotOnItem { hash }.into())
     }
 
+    /// The photo taken when a booking came back (or its thumbnail), or
+    /// [`PhotoContent::NotHereYet`] while its bytes have not reached this device (members of
+    /// the group). A return without a photo is [`DomainError::NoReturnPhoto`].
+    pub fn return_photo(&self, group: &GroupId, booking: &BookingId, size: PhotoSize) -> Result<PhotoContent> {
+        let (photo, thumbnail) = self.return_photo_hashes(group, booking)?;
+        let wanted = match size {
+            PhotoSize::Full => photo,
+            PhotoSize::Thumbnail => match thumbnail {
+                Some(t) => t,
+                None => return Ok(PhotoContent::NotHereYet),
+            },
+        };
+        Ok(match self.photo_blobs()?.read(&wanted)? {
+            Some(bytes) => PhotoContent::Here(bytes),
+            None => PhotoContent::NotHereYet,
+        })
+    }
+
+    /// The hashes (photo, thumbnail) of the photo taken when a booking came back (members
+    /// of the group), to fetch them from a peer with
+    /// [`crate::net::SyncService::fetch_blobs`].
+    pub fn return_photo_hashes(&self, group: &GroupId, booking: &BookingId) -> Result<(String, Option<String>)> {
+        self.me(group)?;
+        self.booking(group, booking)?;
+        let row: Option<(Option<String>, Option<String>)> = self
+            .conn()
+            .prepare_cached("SELECT photo, thumbnail FROM returns WHERE group_id = ?1 AND booking_id = ?2")
+            .map_err(StoreError::from)?
+            .query_row([group.as_str(), booking.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(StoreError::from)?;
+        match row {
+            Some((Some(photo), thumbnail)) => Ok((photo, thumbnail.filter(|t| !t.is_empty()))),
+            _ => Err(DomainError::NoReturnPhoto { booking: booking.to_string() }.into()),
+        }
+    }
+
     /// Whether the blob with this hash (a photo or a thumbnail) is complete on this device.
     pub fn has_photo_blob(&self, hash: &str) -> Result<bool> {
         let hash = parse_photo_hash(hash)?;
@@ -198,7 +235,7 @@ impl Store {
     }
 
     /// Every (photo, thumbnail) hash pair the items of `group` (or of every group)
-    /// reference; a bare reference has no thumbnail.
+    /// reference, and the photos taken at their returns; a bare reference has no thumbnail.
     fn photo_references(&self, group: Option<&GroupId>) -> Result<Vec<(String, Option<String>)>> {
         let mut stmt = self
             .conn()
@@ -207,7 +244,9 @@ impl Store {
                         CASE p.type WHEN 'object' THEN json_extract(p.value, '$.thumbnail') END
                  FROM items i, json_each(i.data, '$.photos') p
                  WHERE ?1 IS NULL OR i.group_id = ?1
-                 ORDER BY i.group_id, i.id, p.key",
+                 UNION ALL
+                 SELECT photo, thumbnail FROM returns
+                 WHERE photo IS NOT NULL AND (?1 IS NULL OR group_id = ?1)",
             )
             .map_err(StoreError::from)?;
         let rows = stmt
@@ -257,7 +296,8 @@ impl Store {
     }
 
     /// Whether `device` may fetch the blob `hash`: an item of a group in which the device
-    /// is a current member's device references it (as a photo or a thumbnail).
+    /// is a current member's device references it (as a photo or a thumbnail), or a return
+    /// in such a group does.
     pub(crate) fn photo_visible_to(&self, device: &DeviceId, hash: &str) -> Result<bool> {
         Ok(self
             .conn()
@@ -267,7 +307,11 @@ impl Store {
                    JOIN items i ON i.group_id = d.group_id, json_each(i.data, '$.photos') p
                  WHERE d.device_id = ?1 AND m.removed IS NULL
                    AND (CASE p.type WHEN 'object' THEN json_extract(p.value, '$.hash') ELSE p.value END = ?2
-                        OR (p.type = 'object' AND json_extract(p.value, '$.thumbnail') = ?2)))",
+                        OR (p.type = 'object' AND json_extract(p.value, '$.thumbnail') = ?2)))
+                 OR EXISTS (SELECT 1 FROM devices d
+                   JOIN members m ON m.group_id = d.group_id AND m.id = d.member_id
+                   JOIN returns r ON r.group_id = d.group_id
+                 WHERE d.device_id = ?1 AND m.removed IS NULL AND (r.photo = ?2 OR r.thumbnail = ?2))",
             )
             .map_err(StoreError::from)?
             .query_row([device.as_str(), hash], |r| r.get(0))

@@ -119,6 +119,13 @@ pub const MIGRATIONS: &[Migration] = &[
         then: None,
         rebuilds_projection: false,
     },
+    Migration {
+        version: 13,
+        description: "the thumbnail of a photo taken at a return",
+        sql: include_str!("migrations/013_return_thumbnails.sql"),
+        then: None,
+        rebuilds_projection: false,
+    },
 ];
 
 /// The schema version this code writes.

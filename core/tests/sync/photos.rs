@@ -285,3 +285,62 @@ fn a_bundle_carries_photos_and_refuses_one_that_does_not_match_its_hash() {
     let plain = delbar_core::sync::export_bundle(&s, &g, None).unwrap();
     assert!(bundle_records(&plain).iter().all(|(kind, _, _)| *kind != 3));
 }
+
+#[test]
+fn a_photo_taken_at_a_return_travels_like_an_items() {
+    use delbar_core::domain::{BookingAction, Condition, DomainError, ReturnReport};
+
+    let mut lab = Lab::new();
+    let (mut s, g, item) = lab.steward();
+    let phone = lab.device();
+    add_member(&mut s, &g, &phone, "Olle", Role::Member);
+    let loan = crate::fixtures::book(&lab, &mut s, &g, &item, 0);
+    s.act_on_booking(&g, &loan.id, BookingAction::CheckOut).unwrap();
+    let later = crate::fixtures::book(&lab, &mut s, &g, &item, 48);
+    let report =
+        |photo: Option<Vec<u8>>| ReturnReport { condition: Condition::NeedsRepair, note: "sprucken".into(), photo };
+    // Bytes that are not an image: refused, typed, and the loan is still out.
+    let e = s.return_booking(&g, &loan.id, &report(Some(b"not a picture".to_vec()))).unwrap_err();
+    assert!(
+        matches!(e, Error::Domain(DomainError::PhotoFormatNotAccepted { .. } | DomainError::PhotoUnreadable { .. })),
+        "{e:?}"
+    );
+    assert!(s.booking(&g, &loan.id).unwrap().state.holds_units(), "nothing was written");
+    s.return_booking(&g, &loan.id, &report(Some(phone_jpeg(800, 600)))).unwrap();
+    let reported = *s.item(&g, &item).unwrap().reported.unwrap();
+    let (photo, thumbnail) = (reported.photo.clone().unwrap(), reported.thumbnail.clone().unwrap());
+    assert_eq!(s.return_photo_hashes(&g, &loan.id).unwrap(), (photo.clone(), Some(thumbnail.clone())));
+    let stored = here(s.return_photo(&g, &loan.id, PhotoSize::Full).unwrap());
+    assert_eq!(blake3::hash(&stored).to_hex().as_str(), photo);
+    assert!(exif_of(&stored).is_none(), "EXIF was kept");
+    // Referenced by the return, so a collection keeps both blobs.
+    s.collect_photos().unwrap();
+    assert!(s.has_photo_blob(&photo).unwrap() && s.has_photo_blob(&thumbnail).unwrap());
+
+    // A member's phone gets the thumbnail with sync and the photo when it asks.
+    let (steward, phone) = (serve(s), serve(phone));
+    sync(&phone, &steward, &g);
+    {
+        let p = store(&phone);
+        let thumb = here(p.return_photo(&g, &loan.id, PhotoSize::Thumbnail).unwrap());
+        assert_eq!(blake3::hash(&thumb).to_hex().as_str(), thumbnail);
+        assert_eq!(p.return_photo(&g, &loan.id, PhotoSize::Full).unwrap(), PhotoContent::NotHereYet);
+    }
+    let fetched = phone.fetch_return_photo(steward.addr().unwrap(), &g, &loan.id, PhotoSize::Full).unwrap();
+    assert_eq!((fetched.fetched, fetched.bytes), (1, stored.len() as u64));
+    assert_eq!(here(store(&phone).return_photo(&g, &loan.id, PhotoSize::Full).unwrap()), stored);
+    // A device that is no member's is refused it.
+    let mut strangers = Lab::new();
+    let stranger = serve(strangers.device());
+    not_fetched(stranger.fetch_blobs(steward.addr().unwrap(), std::slice::from_ref(&photo)).unwrap_err());
+
+    // A bundle with photos carries it too.
+    let mut bundle = Vec::new();
+    delbar_core::sync::write_bundle_with(&store(&steward), &g, None, true, &mut bundle).unwrap();
+    let outline = delbar_core::sync::inspect_bundle(bundle.as_slice(), Some(bundle.len() as u64)).unwrap();
+    assert_eq!(outline.photos, 2, "the return's photo and its thumbnail");
+
+    // A booking that has not come back with a photo says so, typed.
+    let e = store(&steward).return_photo(&g, &later.id, PhotoSize::Full).unwrap_err();
+    assert!(matches!(e, Error::Domain(DomainError::NoReturnPhoto { .. })), "{e:?}");
+}
