@@ -5,7 +5,7 @@
 # input in fuzz/artifacts/<target>/.
 #
 #   FUZZ_SECONDS   seconds per target (default 15)
-#   FUZZ_TARGETS   targets to run (default: all six)
+#   FUZZ_TARGETS   targets to run (default: all seven)
 #
 # Plain stable Rust: no sanitizer (`-s none`; the workspace forbids unsafe code, and a
 # panic, an overflow or an oversized allocation is what the targets look for), with debug
@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${FUZZ_SECONDS:-15}
-targets=${FUZZ_TARGETS:-"bundle frames invite peer_addr stored_document merge"}
+targets=${FUZZ_TARGETS:-"bundle bundle_resigned frames invite peer_addr stored_document merge"}
 if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --version 0.13.2 --locked
 fi

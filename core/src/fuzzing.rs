@@ -9,6 +9,9 @@
 //!
 //! Input formats (each target's seed corpus in `fuzz/corpus/<target>/` holds real ones):
 //! - [`bundle`]: a bundle file.
+//! - [`bundle_resigned`]: a bundle file without its checksum and signature, which the
+//!   target adds as [`FUZZ_SIGNER`] after naming it the exporter, so that changed records
+//!   get past the checksum and the signature to the import's own checks.
 //! - [`frames`]: the 32-byte public key of the peer, then a stream of frames as read from a
 //!   sync stream (4-byte big-endian length, postcard payload), as the dialling device at
 //!   first contact reads them: a hello, then sync messages driving a session.
@@ -44,6 +47,53 @@ pub fn bundle(data: &[u8]) -> Result<(), String> {
         let _ = import_bundle(&mut store, &info.group, data);
     }
     Ok(())
+}
+
+/// The secret key [`bundle_resigned`] signs with. The seed corpus's bundles come from a
+/// group that lists its device ([`fuzz_signer_device`]) as a member's, so the import
+/// accepts the signer and reads on into the records.
+pub const FUZZ_SIGNER: [u8; 32] = [0x5a; 32];
+
+/// The device id of [`FUZZ_SIGNER`].
+pub fn fuzz_signer_device() -> DeviceId {
+    DeviceId::from_public_key(&ed25519_dalek::SigningKey::from_bytes(&FUZZ_SIGNER).verifying_key().to_bytes())
+}
+
+/// Completes a bundle that lacks its checksum and signature: its header names
+/// [`FUZZ_SIGNER`] as the exporter (the group and time kept), then the checksum and the
+/// signature are appended. `None` when the input has no readable prefix and header.
+pub fn resign_bundle(data: &[u8]) -> Option<Vec<u8>> {
+    use ed25519_dalek::Signer;
+    let (prefix, rest) = data.split_first_chunk::<12>()?;
+    let header_len = usize::from(u16::from_le_bytes([prefix[10], prefix[11]]));
+    let (header, records) = (rest.get(..header_len)?, rest.get(header_len..)?);
+    let (group, _device, created): (String, [u8; 32], i64) = postcard::from_bytes(header).ok()?;
+    let key = ed25519_dalek::SigningKey::from_bytes(&FUZZ_SIGNER);
+    let header = postcard::to_stdvec(&(group, key.verifying_key().to_bytes(), created)).ok()?;
+    let mut out = prefix[..10].to_vec();
+    out.extend_from_slice(&u16::try_from(header.len()).ok()?.to_le_bytes());
+    out.extend_from_slice(&header);
+    out.extend_from_slice(records);
+    let checksum = *blake3::hash(&out).as_bytes();
+    out.extend_from_slice(&checksum);
+    out.extend_from_slice(&key.sign(&crate::sync::bundle::signed_message(&checksum)).to_bytes());
+    Some(out)
+}
+
+/// Signs the input as [`FUZZ_SIGNER`] ([`resign_bundle`]) and imports it into a fresh
+/// store; an import that succeeds must leave a projection that `check` finds clean.
+pub fn bundle_resigned(data: &[u8]) -> Result<(), String> {
+    let Some(bundle) = resign_bundle(data) else { return Ok(()) };
+    let Ok(info) = read_bundle(&bundle) else { return Ok(()) };
+    let Some(mut store) = scratch_store() else { return Ok(()) };
+    if import_bundle(&mut store, &info.group, &bundle).is_err() {
+        return Ok(());
+    }
+    match store.check(Some(&info.group)) {
+        Ok(report) if report.is_clean() => Ok(()),
+        Ok(report) => Err(format!("an imported bundle left a projection that differs: {:?}", report.differences)),
+        Err(e) => Err(format!("an imported bundle cannot be checked: {e}")),
+    }
 }
 
 /// The next frame of a stream, of at most `max` bytes, read as `net::frame::read_frame`

@@ -329,7 +329,7 @@ impl<W: Write> HashingWriter<W> {
     }
 }
 
-fn signed_message(checksum: &[u8; 32]) -> Vec<u8> {
+pub(crate) fn signed_message(checksum: &[u8; 32]) -> Vec<u8> {
     let mut m = SIGNING_CONTEXT.to_vec();
     m.extend_from_slice(checksum);
     m
