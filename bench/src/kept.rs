@@ -12,7 +12,9 @@
 //!   receiver's copy before it opens);
 //! - `--rows-on PATH`: the rows added after the run of 2026-12-06 (`stats`, a week offline
 //!   over a pipe beside the same week over the session, the peak memory of a device
-//!   receiving the whole group), as `--new-rows` measures them on a store it builds.
+//!   receiving the whole group), as `--new-rows` measures them on a store it builds;
+//! - `--rss-on PATH`: only the peak memory of a device receiving the whole group (a full
+//!   bundle import and a first contact over iroh, each in a child process).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -119,19 +121,33 @@ pub fn print_week(path: &Path, bookings: usize, rounds: usize) -> Result<(), Str
 }
 
 /// The rows added after the run of 2026-12-06 ([`crate::new_rows`]) on a copy of the store
-/// at `path`; its size is read from its name (`delbar-<size>.db`, as `--keep` names it; 0
-/// if the name says none).
+/// at `path`; its size is read from its name ([`size_of`]).
 pub fn new_rows(path: &Path, week: usize, samples: usize, in_process: bool) -> Result<SizeReport, String> {
     let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
     let (store, built) = open_copy(path, &dir.path().join("delbar.db"))?;
     drop(store);
-    let bookings = path
-        .file_stem()
+    eprintln!("the rows added since 2026-12-06, on a copy of {}...", path.display());
+    let rows = crate::new_rows(&built, dir.path(), week, samples, in_process)?;
+    Ok(SizeReport { bookings: size_of(path), build_seconds: 0.0, rows })
+}
+
+/// The size of a kept store, read from its name (`delbar-<size>.db`, as `--keep` names
+/// it; 0 if the name says none).
+fn size_of(path: &Path) -> usize {
+    path.file_stem()
         .and_then(|s| s.to_str())
         .and_then(|s| s.strip_prefix("delbar-"))
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    eprintln!("the rows added since 2026-12-06, on a copy of {}...", path.display());
-    let rows = crate::new_rows(&built, dir.path(), week, samples, in_process)?;
-    Ok(SizeReport { bookings, build_seconds: 0.0, rows })
+        .unwrap_or(0)
+}
+
+/// The peak memory rows alone ([`crate::rss::rows`]) on a copy of the store at `path`: a
+/// full bundle import and a first contact over iroh, each in a child process.
+pub fn rss_rows(path: &Path, in_process: bool) -> Result<SizeReport, String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
+    let (store, built) = open_copy(path, &dir.path().join("delbar.db"))?;
+    drop(store);
+    eprintln!("peak memory of a device receiving the group, on a copy of {}...", path.display());
+    let rows = crate::rss::rows(&built, dir.path(), in_process)?;
+    Ok(SizeReport { bookings: size_of(path), build_seconds: 0.0, rows })
 }

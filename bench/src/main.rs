@@ -8,6 +8,7 @@
 //! cargo run --release -p delbar-bench -- --writes-on DIR/delbar-200000.db   # a kept store's writes again
 //! cargo run --release -p delbar-bench -- --new-rows --keep DIR    # only the rows added since 2026-12-06
 //! cargo run --release -p delbar-bench -- --rows-on DIR/delbar-200000.db      # ... again on a kept store
+//! cargo run --release -p delbar-bench -- --rss-on DIR/delbar-200000.db       # only the peak memory rows
 //! cargo run --release -p delbar-bench -- --photos 5    # a photo added, fetched by 5 members from a hub
 //! ```
 //!
@@ -60,6 +61,9 @@ struct Args {
     new_rows: bool,
     /// Measure only those rows, on copies of these kept stores.
     rows_on: Vec<PathBuf>,
+    /// Measure only the peak memory of a device receiving the whole group, on copies of
+    /// these kept stores.
+    rss_on: Vec<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -77,6 +81,7 @@ fn parse_args() -> Result<Args, String> {
         week_on: None,
         new_rows: false,
         rows_on: Vec::new(),
+        rss_on: Vec::new(),
     };
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -109,12 +114,13 @@ fn parse_args() -> Result<Args, String> {
             "--rows-on" => {
                 out.rows_on.push(PathBuf::from(args.next().ok_or("--rows-on needs a store kept by --keep")?))
             }
+            "--rss-on" => out.rss_on.push(PathBuf::from(args.next().ok_or("--rss-on needs a store kept by --keep")?)),
             "--samples" => {
                 out.samples = args.next().and_then(|s| s.parse().ok()).ok_or("--samples needs a number")?;
             }
             other => {
                 return Err(format!(
-                    "unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json, --keep, --writes-on, --week-on, --new-rows, --rows-on)"
+                    "unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json, --keep, --writes-on, --week-on, --new-rows, --rows-on, --rss-on)"
                 ));
             }
         }
@@ -167,6 +173,13 @@ fn run(args: &Args) -> Result<(), String> {
     if !args.rows_on.is_empty() {
         for path in &args.rows_on {
             reports.push(kept::new_rows(path, args.week, args.samples, args.probe_in_process)?);
+            write_reports(args, &reports, started)?;
+        }
+        return Ok(());
+    }
+    if !args.rss_on.is_empty() {
+        for path in &args.rss_on {
+            reports.push(kept::rss_rows(path, args.probe_in_process)?);
             write_reports(args, &reports, started)?;
         }
         return Ok(());
@@ -421,6 +434,7 @@ mod tests {
             week_on: None,
             new_rows: false,
             rows_on: Vec::new(),
+            rss_on: Vec::new(),
         };
         run(&args).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
@@ -461,6 +475,12 @@ mod tests {
             assert!(has(what), "{what}");
         }
         assert!(again.rows.iter().all(|r| r.naive.iter().all(|(_, v)| v.is_nan())), "no naive figures");
+        // And the peak memory rows alone: the receiving devices end up with the group.
+        let memory = kept::rss_rows(&kept, true).unwrap();
+        assert_eq!(memory.bookings, 80);
+        for what in [rss::FIRST_CONTACT_RSS, rss::IMPORT_RSS] {
+            assert!(memory.rows.iter().any(|r| r.what == what && r.delbar[0].1 > 0.0), "{what}");
+        }
     }
 
     /// `--new-rows`: the Delbar store alone is built, and only the new rows are measured.
@@ -481,6 +501,7 @@ mod tests {
             week_on: None,
             new_rows: true,
             rows_on: Vec::new(),
+            rss_on: Vec::new(),
         };
         run(&args).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();

@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-use crate::docs::{DocKey, touched_entities};
+use automerge::ReadDoc;
+
+use crate::docs::{DocKey, touched_between};
 use crate::error::{Error, Result};
 use crate::ids::GroupId;
 use crate::store::doc_log::{self, Missing};
@@ -42,11 +44,19 @@ pub struct MergeReport {
 /// skip what it cannot parse). Changes whose dependencies are not in the bytes themselves are
 /// fine here: they build on what the receiving document holds.
 fn parse_strict(key: DocKey, data: &[u8]) -> Result<(), StoreError> {
-    let strict = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
-    match automerge::Automerge::load_with_options(data, strict) {
+    match automerge::Automerge::load_with_options(data, strict_load()) {
         Ok(_) | Err(automerge::AutomergeError::MissingDeps) => Ok(()),
-        Err(e) => Err(StoreError::InvalidData { reason: format!("received document {key} is not valid: {e}") }),
+        Err(e) => Err(not_valid(key, &e)),
     }
+}
+
+/// Loading that fails on anything it cannot parse.
+fn strict_load<'a>() -> automerge::LoadOptions<'a> {
+    automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error)
+}
+
+fn not_valid(key: DocKey, e: &automerge::AutomergeError) -> StoreError {
+    StoreError::InvalidData { reason: format!("received document {key} is not valid: {e}") }
 }
 
 impl Store {
@@ -60,20 +70,29 @@ impl Store {
         key: DocKey,
         export: &DocumentExport,
     ) -> Result<Vec<Verified>> {
-        parse_strict(key, &export.data)?;
-        let mut probe = match self.cache.get(&self.conn, group, key, &self.device, Missing::Skip)? {
-            Some(loaded) => loaded.doc.clone(),
-            None => automerge::AutoCommit::new(),
+        let missing = || StoreError::InvalidData {
+            reason: format!("received document {key} builds on changes this device does not have"),
         };
-        let before = probe.get_heads();
-        probe
-            .load_incremental(&export.data)
-            .map_err(|e| StoreError::InvalidData { reason: format!("received document {key} does not load: {e}") })?;
-        if !probe.get_missing_deps(&[]).is_empty() {
-            return Err(StoreError::InvalidData {
-                reason: format!("received document {key} builds on changes this device does not have"),
+        let (mut probe, before) = match self.cache.get(&self.conn, group, key, &self.device, Missing::Skip)? {
+            Some(loaded) => {
+                parse_strict(key, &export.data)?;
+                let mut probe = loaded.doc.clone();
+                let before = probe.get_heads();
+                probe.load_incremental(&export.data).map_err(|e| StoreError::InvalidData {
+                    reason: format!("received document {key} does not load: {e}"),
+                })?;
+                (probe, before)
             }
-            .into());
+            // A document this device does not have: the strict parse is the probe (one
+            // copy of it in memory, not two), and it must not build on anything.
+            None => match automerge::AutoCommit::load_with_options(&export.data, strict_load()) {
+                Ok(probe) => (probe, Vec::new()),
+                Err(automerge::AutomergeError::MissingDeps) => return Err(missing().into()),
+                Err(e) => return Err(not_valid(key, &e).into()),
+            },
+        };
+        if !probe.get_missing_deps(&[]).is_empty() {
+            return Err(missing().into());
         }
         Ok(attest::verify_new_changes(&mut probe, &before, group, key, &export.attestations)?)
     }
@@ -153,6 +172,7 @@ impl Store {
             .get(&self.conn, group, key, &self.device, Missing::CreateEmpty)?
             .ok_or_else(|| StoreError::MalformedDocument { reason: format!("document {key} missing") })?;
         let before = loaded.doc.get_heads();
+        let ops_before = loaded.doc.stats().num_ops;
         loaded
             .doc
             .load_incremental(data)
@@ -161,14 +181,20 @@ impl Store {
         if before == after {
             return Ok(0);
         }
-        let patches = loaded.doc.diff(&before, &after);
-        let touched = touched_entities(&key, &patches);
+        let new_ops = loaded.doc.stats().num_ops.saturating_sub(ops_before);
+        let touched = touched_between(&mut loaded.doc, &key, &before, new_ops)?;
         let tx = self.conn.transaction()?;
         let loaded = self
             .cache
             .get(&tx, group, key, &self.device, Missing::Skip)?
             .ok_or_else(|| Error::Store(StoreError::MalformedDocument { reason: format!("document {key} missing") }))?;
-        let heads = doc_log::append(&tx, group, key, loaded)?;
+        // A document new to this device is stored whole as its snapshot: appending it as
+        // one chunk would have it saved again, and read back, by the compaction after.
+        let heads = if before.is_empty() {
+            Some(doc_log::put_snapshot(&tx, group, key, &mut loaded.doc)?)
+        } else {
+            doc_log::append(&tx, group, key, loaded)?
+        };
         for v in verified {
             attest::record(&tx, group, key, &v.device, &v.hash, v.seq, &v.signature)?;
         }

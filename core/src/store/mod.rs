@@ -40,6 +40,8 @@ pub(crate) mod photo_blobs;
 mod photo_ops;
 pub(crate) mod projection;
 pub(crate) mod queries;
+#[cfg(test)]
+mod receive_tests;
 mod repair;
 mod reproject;
 pub(crate) mod resolve;

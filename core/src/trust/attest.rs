@@ -87,10 +87,11 @@ pub(crate) fn verify_new_changes(
     key: DocKey,
     attestations: &[Attestation],
 ) -> Result<Vec<Verified>, SyncError> {
+    // The changes' metadata alone: their operations are not needed here.
     let new: HashMap<ChangeHash, (Vec<u8>, u64, Vec<ChangeHash>)> = doc
-        .get_changes(before)
+        .get_changes_meta(before)
         .into_iter()
-        .map(|c| (c.hash(), (c.actor_id().to_bytes().to_vec(), c.seq(), c.deps().to_vec())))
+        .map(|c| (c.hash, (c.actor.to_bytes().to_vec(), c.seq, c.deps)))
         .collect();
     if new.is_empty() {
         return Ok(Vec::new());
