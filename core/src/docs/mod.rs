@@ -25,8 +25,8 @@ pub(crate) mod json;
 
 pub use crate::doc_key::DocKey;
 pub use entity::{
-    BOOKING_ACTIVITY_PREFIX, Entity, EntityRef, all_entities, read_entity, touched_between, touched_entities,
-    write_entity, write_entity_field_by_field,
+    BOOKING_ACTIVITY_PREFIX, DIFF_MAX_NEW_OPS, Entity, EntityRef, all_entities, read_entity, touched_between,
+    touched_entities, write_entity, write_entity_field_by_field,
 };
 pub(crate) use entity::{activity_root_key, decode_entity};
 pub use error::DocError;

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use automerge::ReadDoc;
 
-use crate::docs::{DocKey, touched_between};
+use crate::docs::{DIFF_MAX_NEW_OPS, DocKey, touched_between};
 use crate::error::{Error, Result};
 use crate::ids::GroupId;
 use crate::store::doc_log::{self, Missing};
@@ -216,6 +216,12 @@ impl Store {
             loaded.persisted_heads = heads;
         }
         self.compact_if_needed(group, key);
+        if before.is_empty() || new_ops > DIFF_MAX_NEW_OPS {
+            // A document received whole, or nearly, is dropped from memory once saved and
+            // projected: a device receiving a group holds one such document at a time
+            // (the next use loads it from its snapshot).
+            self.cache.evict(group, key);
+        }
         self.publish_change(event);
         self.deliver(&notified);
         Ok(touched.len() as u32)
