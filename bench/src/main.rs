@@ -19,6 +19,7 @@
 //! import).
 
 mod history;
+mod hostile;
 mod kept;
 mod naive;
 mod photos;
@@ -134,6 +135,19 @@ fn main() -> ExitCode {
     }
     if std::env::args().nth(1).as_deref() == Some("--rss") {
         return rss::run_child();
+    }
+    if std::env::args().nth(1).as_deref() == Some("--hostile-hub") {
+        return hostile::run_child();
+    }
+    if std::env::args().nth(1).as_deref() == Some("--hostile") {
+        let strangers = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(16);
+        return match hostile::run(strangers) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     if std::env::args().nth(1).as_deref() == Some("--photos") {
         let samples = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(5);

@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
 use crate::net::events::{Direction, Events, SyncEvent};
 use crate::net::frame::{Frame, MAX_HANDSHAKE_FRAME, PROTOCOL_VERSION, Refusal, read_frame, write_frame};
-use crate::net::limits::{Admission, SyncLimits};
+use crate::net::limits::{Admission, Admitted, Full, SyncLimits};
 use crate::net::session::{Meter, SessionContext, failure_event};
 use crate::sync::{Session, SessionReport, SyncError, is_member_device, knows_group};
 
@@ -79,6 +79,20 @@ fn turn_away(connection: &Connection, stats: &Stats) {
     connection.close(BUSY.into(), b"busy");
 }
 
+/// A place for a connection from `peer`: among the strangers' while they have room, else,
+/// if the device is a current member's, among the members'. `None` when it gets none.
+async fn admit(store: &Arc<Mutex<Store>>, admission: &Arc<Admission>, peer: &DeviceId) -> Option<Admitted> {
+    match admission.admit(peer, false) {
+        Ok(admitted) => Some(admitted),
+        Err(Full::Closed) => None,
+        Err(Full::StrangersFull) => {
+            let device = peer.clone();
+            let member = with_store(store, move |s| s.is_current_member_device(&device)).await.ok()?.ok()?;
+            if member { admission.admit(peer, true).ok() } else { None }
+        }
+    }
+}
+
 /// Waits (briefly) for the peer to close after the last frame, so that it reads it.
 async fn linger(connection: &Connection) {
     let _ = tokio::time::timeout(Duration::from_secs(5), connection.closed()).await;
@@ -88,7 +102,7 @@ impl ProtocolHandler for SyncHandler {
     async fn accept(&self, connection: Connection) -> Result<(), AcceptError> {
         // The peer's identity comes from its TLS certificate: it holds this key.
         let peer = DeviceId::from_public_key(connection.remote_id().as_bytes());
-        let Some(_admitted) = self.admission.admit(&peer) else {
+        let Some(_admitted) = admit(&self.store, &self.admission, &peer).await else {
             turn_away(&connection, &self.stats);
             return Ok(());
         };
@@ -247,7 +261,7 @@ pub(crate) struct InviteHandler {
 impl ProtocolHandler for InviteHandler {
     async fn accept(&self, connection: Connection) -> Result<(), AcceptError> {
         let peer = DeviceId::from_public_key(connection.remote_id().as_bytes());
-        let Some(_admitted) = self.admission.admit(&peer) else {
+        let Some(_admitted) = admit(&self.store, &self.admission, &peer).await else {
             turn_away(&connection, &self.stats);
             return Ok(());
         };

@@ -9,7 +9,12 @@
 //! and arrive at [`SyncLimits::min_bytes_per_second`] at least. A peer that sends nothing,
 //! or trickles bytes, is cut off although iroh's keep-alives would hold the connection
 //! open. Connections are admitted up to [`SyncLimits::max_connections`] in all and
-//! [`SyncLimits::max_connections_per_peer`] per device; one more is closed at once.
+//! [`SyncLimits::max_connections_per_peer`] per device; one more is closed at once. Of
+//! them, at most [`SyncLimits::max_stranger_connections`] come from devices not known as a
+//! current member's device: keys cost nothing to make, so without that bound a crowd of
+//! strangers could fill every place and keep members out for as long as a handshake may
+//! wait. A connection is counted with the strangers until their places are full; only
+//! then is its device looked up, and a member's device takes one of the other places.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -26,6 +31,10 @@ pub struct SyncLimits {
     pub max_connections: usize,
     /// Connections served at once to one device.
     pub max_connections_per_peer: usize,
+    /// Of [`max_connections`](Self::max_connections), how many may be held by devices not
+    /// shown to be a current member's device (strangers, a device redeeming an invite);
+    /// the rest stay free for members.
+    pub max_stranger_connections: usize,
     /// How long a new connection may take to open its stream and send its hello (or invite
     /// redemption).
     pub handshake_timeout: Duration,
@@ -42,6 +51,7 @@ impl Default for SyncLimits {
         SyncLimits {
             max_connections: 64,
             max_connections_per_peer: 4,
+            max_stranger_connections: 16,
             handshake_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             min_bytes_per_second: 16 * 1024,
@@ -74,11 +84,29 @@ pub(crate) async fn within<T>(
     }
 }
 
-/// Counts the connections being served, in all and per device.
+/// Counts the connections being served, in all, per device, and those not shown to be a
+/// member's.
 #[derive(Debug)]
 pub(crate) struct Admission {
     limits: SyncLimits,
-    open: Mutex<(usize, HashMap<DeviceId, usize>)>,
+    open: Mutex<Open>,
+}
+
+#[derive(Debug, Default)]
+struct Open {
+    total: usize,
+    unverified: usize,
+    per_peer: HashMap<DeviceId, usize>,
+}
+
+/// Why a connection was not admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Full {
+    /// The service, or the peer, holds as many connections as it may.
+    Closed,
+    /// The places for devices not known as members' are taken; a member's device may still
+    /// have one.
+    StrangersFull,
 }
 
 /// A connection admitted by [`Admission::admit`]; dropping it frees its place.
@@ -86,43 +114,51 @@ pub(crate) struct Admission {
 pub(crate) struct Admitted {
     admission: Arc<Admission>,
     peer: DeviceId,
+    unverified: bool,
 }
 
 impl Admission {
     pub(crate) fn new(limits: SyncLimits) -> Arc<Self> {
-        Arc::new(Admission { limits, open: Mutex::new((0, HashMap::new())) })
+        Arc::new(Admission { limits, open: Mutex::new(Open::default()) })
     }
 
-    /// A place for one more connection from `peer`, or `None` when the service is full or
-    /// the peer already holds as many connections as it may.
-    pub(crate) fn admit(self: &Arc<Self>, peer: &DeviceId) -> Option<Admitted> {
+    /// A place for one more connection from `peer`: among the strangers' places unless
+    /// `member` (the peer was shown to be a current member's device).
+    pub(crate) fn admit(self: &Arc<Self>, peer: &DeviceId, member: bool) -> Result<Admitted, Full> {
         let mut open = self.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (total, per_peer) = &mut *open;
-        let mine = per_peer.get(peer).copied().unwrap_or(0);
-        if *total >= self.limits.max_connections || mine >= self.limits.max_connections_per_peer {
-            return None;
+        let mine = open.per_peer.get(peer).copied().unwrap_or(0);
+        if open.total >= self.limits.max_connections || mine >= self.limits.max_connections_per_peer {
+            return Err(Full::Closed);
         }
-        *total += 1;
-        per_peer.insert(peer.clone(), mine + 1);
-        Some(Admitted { admission: self.clone(), peer: peer.clone() })
+        if !member && open.unverified >= self.limits.max_stranger_connections {
+            return Err(Full::StrangersFull);
+        }
+        open.total += 1;
+        if !member {
+            open.unverified += 1;
+        }
+        open.per_peer.insert(peer.clone(), mine + 1);
+        Ok(Admitted { admission: self.clone(), peer: peer.clone(), unverified: !member })
     }
 
     /// Connections being served now.
     #[cfg(test)]
     pub(crate) fn open(&self) -> usize {
-        self.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner).0
+        self.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner).total
     }
 }
 
 impl Drop for Admitted {
     fn drop(&mut self) {
         let mut open = self.admission.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (total, per_peer) = &mut *open;
-        *total = total.saturating_sub(1);
-        if let Some(n) = per_peer.get_mut(&self.peer) {
+        open.total = open.total.saturating_sub(1);
+        if self.unverified {
+            open.unverified = open.unverified.saturating_sub(1);
+        }
+        if let Some(n) = open.per_peer.get_mut(&self.peer) {
             *n = n.saturating_sub(1);
             if *n == 0 {
-                per_peer.remove(&self.peer);
+                open.per_peer.remove(&self.peer);
             }
         }
     }
@@ -140,18 +176,39 @@ mod tests {
     fn connections_are_admitted_up_to_the_caps_and_freed_on_drop() {
         let limits = SyncLimits { max_connections: 3, max_connections_per_peer: 2, ..SyncLimits::default() };
         let admission = Admission::new(limits);
-        let a1 = admission.admit(&device(1));
-        let a2 = admission.admit(&device(1));
-        assert!(a1.is_some() && a2.is_some());
-        assert!(admission.admit(&device(1)).is_none(), "a third connection of one peer");
-        let b1 = admission.admit(&device(2));
-        assert!(b1.is_some());
-        assert!(admission.admit(&device(3)).is_none(), "a fourth connection in all");
+        let a1 = admission.admit(&device(1), false);
+        let a2 = admission.admit(&device(1), false);
+        assert!(a1.is_ok() && a2.is_ok());
+        assert_eq!(admission.admit(&device(1), true).err(), Some(Full::Closed), "a third connection of one peer");
+        let b1 = admission.admit(&device(2), false);
+        assert!(b1.is_ok());
+        assert_eq!(admission.admit(&device(3), true).err(), Some(Full::Closed), "a fourth connection in all");
         assert_eq!(admission.open(), 3);
         drop(a1);
-        assert!(admission.admit(&device(3)).is_some());
+        assert!(admission.admit(&device(3), false).is_ok());
         drop((a2, b1));
         assert_eq!(admission.open(), 0);
+    }
+
+    #[test]
+    fn strangers_fill_only_their_places_and_members_take_the_others() {
+        let limits = SyncLimits {
+            max_connections: 4,
+            max_connections_per_peer: 2,
+            max_stranger_connections: 2,
+            ..SyncLimits::default()
+        };
+        let admission = Admission::new(limits);
+        let strangers: Vec<_> = (10..12).map(|n| admission.admit(&device(n), false)).collect();
+        assert!(strangers.iter().all(Result::is_ok));
+        assert_eq!(admission.admit(&device(12), false).err(), Some(Full::StrangersFull));
+        let member = admission.admit(&device(1), true);
+        let member2 = admission.admit(&device(2), true);
+        assert!(member.is_ok() && member2.is_ok());
+        assert_eq!(admission.admit(&device(3), true).err(), Some(Full::Closed), "every place is taken");
+        drop(strangers);
+        assert!(admission.admit(&device(12), false).is_ok(), "a stranger's place freed");
+        drop((member, member2));
     }
 
     #[test]

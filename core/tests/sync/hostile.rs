@@ -28,6 +28,7 @@ fn tight() -> SyncLimits {
     SyncLimits {
         max_connections: 6,
         max_connections_per_peer: 2,
+        max_stranger_connections: 4,
         handshake_timeout: Duration::from_millis(600),
         idle_timeout: Duration::from_millis(600),
         min_bytes_per_second: 1024 * 1024,
@@ -269,6 +270,31 @@ fn a_peer_opening_many_connections_is_turned_away_while_a_member_syncs() {
     h.honest_member_still_syncs(24);
     assert_eq!(h.hub.status().connections_turned_away, 3);
     drop((held, more, others));
+}
+
+#[test]
+fn a_crowd_of_strangers_cannot_fill_the_places_a_member_needs() {
+    let h = hub(SyncLimits { handshake_timeout: Duration::from_secs(20), ..tight() });
+    let addr = h.hub.addr().unwrap();
+    // Keys cost nothing: four strangers, two silent connections each, eight in all, more than
+    // the service's six places. Only the four strangers' places are given.
+    let crowd: Vec<Raw> = (0..4).map(|_| Raw::stranger()).collect();
+    let connections: Vec<Connection> =
+        crowd.iter().flat_map(|r| [r.connect(addr.clone()), r.connect(addr.clone())]).collect();
+    // Those turned away are closed at once (which four depends on the order the hub takes
+    // them in): wait until four are, then see that it stays so.
+    let closed = || connections.iter().filter(|c| c.close_reason().is_some()).count();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while closed() < 4 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(closed(), 4, "four connections past the strangers' places are closed at once");
+    assert_eq!(h.hub.status().connections_turned_away, 4);
+    // The member's phone is looked up and takes one of the places left for members.
+    h.honest_member_still_syncs(24);
+    h.honest_member_still_syncs(30);
+    drop((connections, crowd));
 }
 
 #[test]
