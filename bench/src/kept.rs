@@ -67,13 +67,13 @@ pub fn print_writes(path: &Path, count: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// The sessions that bring `week` bookings to another device holding the whole history of
-/// the store at `path`, one for each of `rounds` weeks.
-pub fn week(path: &Path, week: usize, rounds: usize) -> Result<Vec<sync::SyncCost>, String> {
+/// Two devices holding the whole history of the store at `path`, which have met: a copy
+/// (the source) and a second copy made another device (a key of its own, added as a member
+/// by the first), synced once. Their files are in `dir`.
+pub fn pair(path: &Path, dir: &Path) -> Result<(Store, Store, Built), String> {
     let err = |e: delbar_core::Error| e.to_string();
-    let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
-    let (mut source, built) = open_copy(path, &dir.path().join("source.db"))?;
-    let peer_path = dir.path().join("peer.db");
+    let (mut source, built) = open_copy(path, &dir.join("source.db"))?;
+    let peer_path = dir.join("peer.db");
     stats::copy_store(path, &peer_path)?;
     {
         // The copy becomes another device: a key of its own (its journal is the source's,
@@ -85,22 +85,29 @@ pub fn week(path: &Path, week: usize, rounds: usize) -> Result<Vec<sync::SyncCos
         }
     }
     let mut peer = Store::open_with_clock(&peer_path, Arc::new(built.clock.clone())).map_err(err)?;
-    let group = built.group.clone();
     let peer_device = peer.device_id().clone();
     source
         .add_member(
-            &group,
+            &built.group,
             "Mätenhetens andra telefon",
             delbar_core::domain::Role::Member,
             Some((peer_device, "phone")),
         )
         .map_err(err)?;
-    sync::session(&mut source, &mut peer, &group)?;
+    sync::session(&mut source, &mut peer, &built.group)?;
+    Ok((source, peer, built))
+}
+
+/// The sessions that bring `week` bookings to another device holding the whole history of
+/// the store at `path`, one for each of `rounds` weeks.
+pub fn week(path: &Path, week: usize, rounds: usize) -> Result<Vec<sync::SyncCost>, String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
+    let (mut source, mut peer, built) = pair(path, dir.path())?;
     let mut costs = Vec::with_capacity(rounds);
     for _ in 0..rounds {
         sync::book_many(&mut source, &built, week)?;
         source.upkeep();
-        costs.push(sync::session(&mut source, &mut peer, &group)?);
+        costs.push(sync::session(&mut source, &mut peer, &built.group)?);
         peer.upkeep();
     }
     Ok(costs)

@@ -9,6 +9,7 @@
 //! cargo run --release -p delbar-bench -- --new-rows --keep DIR    # only the rows added since 2026-12-06
 //! cargo run --release -p delbar-bench -- --rows-on DIR/delbar-200000.db      # ... again on a kept store
 //! cargo run --release -p delbar-bench -- --rss-on DIR/delbar-200000.db       # only the peak memory rows
+//! cargo run --release -p delbar-bench -- --reads-during-merge DIR/delbar-200000.db   # reads while a week merges
 //! cargo run --release -p delbar-bench -- --photos 5    # a photo added, fetched by 5 members from a hub
 //! ```
 //!
@@ -24,6 +25,7 @@ mod kept;
 mod naive;
 mod photos;
 mod probe;
+mod reads;
 mod report;
 mod rss;
 mod stats;
@@ -65,6 +67,9 @@ struct Args {
     /// Measure only the peak memory of a device receiving the whole group, on copies of
     /// these kept stores.
     rss_on: Vec<PathBuf>,
+    /// Measure only reads asked while a week of bookings merges, on copies of this kept
+    /// store (`reads`).
+    reads_during_merge: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -83,6 +88,7 @@ fn parse_args() -> Result<Args, String> {
         new_rows: false,
         rows_on: Vec::new(),
         rss_on: Vec::new(),
+        reads_during_merge: None,
     };
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -116,12 +122,16 @@ fn parse_args() -> Result<Args, String> {
                 out.rows_on.push(PathBuf::from(args.next().ok_or("--rows-on needs a store kept by --keep")?))
             }
             "--rss-on" => out.rss_on.push(PathBuf::from(args.next().ok_or("--rss-on needs a store kept by --keep")?)),
+            "--reads-during-merge" => {
+                out.reads_during_merge =
+                    Some(PathBuf::from(args.next().ok_or("--reads-during-merge needs a store kept by --keep")?));
+            }
             "--samples" => {
                 out.samples = args.next().and_then(|s| s.parse().ok()).ok_or("--samples needs a number")?;
             }
             other => {
                 return Err(format!(
-                    "unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json, --keep, --writes-on, --week-on, --new-rows, --rows-on, --rss-on)"
+                    "unknown argument '{other}' (try --quick, --sizes, --samples, --week, --json, --keep, --writes-on, --week-on, --new-rows, --rows-on, --rss-on, --reads-during-merge)"
                 ));
             }
         }
@@ -181,6 +191,9 @@ fn run(args: &Args) -> Result<(), String> {
     }
     if let Some(path) = &args.week_on {
         return kept::print_week(path, args.week, turns::ROUNDS);
+    }
+    if let Some(path) = &args.reads_during_merge {
+        return reads::print(path, args.week, turns::ROUNDS);
     }
     let mut reports = Vec::new();
     let started = std::time::Instant::now();
@@ -449,6 +462,7 @@ mod tests {
             new_rows: false,
             rows_on: Vec::new(),
             rss_on: Vec::new(),
+            reads_during_merge: None,
         };
         run(&args).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
@@ -495,6 +509,14 @@ mod tests {
         for what in [rss::FIRST_CONTACT_RSS, rss::IMPORT_RSS] {
             assert!(memory.rows.iter().any(|r| r.what == what && r.delbar[0].1 > 0.0), "{what}");
         }
+        // And reads asked while a week merges, both ways, on copies of the kept store.
+        let reads = reads::measure(&kept, 30, 1).unwrap();
+        assert_eq!(reads.merges.0.len(), 2, "one merge each way");
+        for way in [&reads.locked, &reads.reader] {
+            let asked = way.items.0.len() + way.availability.0.len();
+            assert!(asked > 0, "a read is asked as each merge starts");
+            assert!(way.items.0.iter().chain(&way.availability.0).all(|ms| *ms > 0.0));
+        }
     }
 
     /// `--new-rows`: the Delbar store alone is built, and only the new rows are measured.
@@ -516,6 +538,7 @@ mod tests {
             new_rows: true,
             rows_on: Vec::new(),
             rss_on: Vec::new(),
+            reads_during_merge: None,
         };
         run(&args).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();

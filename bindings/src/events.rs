@@ -227,6 +227,7 @@ mod tests {
 
     use crate::item_draft;
     use crate::records::{Instant, NewBooking};
+    use crate::tests::wait;
 
     #[derive(Default)]
     struct Log {
@@ -244,8 +245,7 @@ mod tests {
     }
 
     fn open(dir: &tempfile::TempDir) -> Arc<DelbarStore> {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(DelbarStore::open(dir.path().join("events.db").display().to_string())).unwrap()
+        wait(DelbarStore::open(dir.path().join("events.db").display().to_string())).unwrap()
     }
 
     #[test]
@@ -256,8 +256,8 @@ mod tests {
         let (a, b) = (Arc::new(Log::default()), Arc::new(Log::default()));
         let sa = events.subscribe_changes(a.clone());
         let sb = events.subscribe_changes(b.clone());
-        let gid = store.create_group("Odlingsakademin".into(), String::new(), "Karin".into()).unwrap().id;
-        let item = store.add_item(gid.clone(), item_draft("Jordfräs".into())).unwrap();
+        let gid = wait(store.clone().create_group("Odlingsakademin".into(), String::new(), "Karin".into())).unwrap().id;
+        let item = wait(store.clone().add_item(gid.clone(), item_draft("Jordfräs".into()))).unwrap();
         let heard = a.changes.lock().unwrap().last().cloned().unwrap();
         assert_eq!(heard.item_ids, vec![item.id.clone()]);
         assert_eq!((heard.group_id.as_str(), heard.origin), (gid.as_str(), ChangeOrigin::Local));
@@ -265,19 +265,18 @@ mod tests {
 
         sb.cancel();
         let start = store.now().unwrap().0 + 48 * 3_600_000;
-        let booking = store
-            .book(
-                gid.clone(),
-                NewBooking {
-                    item_id: item.id.clone(),
-                    units: 1,
-                    start: Instant(start),
-                    end: Instant(start + 3_600_000),
-                    note: String::new(),
-                    for_member_id: None,
-                },
-            )
-            .unwrap();
+        let booking = wait(store.clone().book(
+            gid.clone(),
+            NewBooking {
+                item_id: item.id.clone(),
+                units: 1,
+                start: Instant(start),
+                end: Instant(start + 3_600_000),
+                note: String::new(),
+                for_member_id: None,
+            },
+        ))
+        .unwrap();
         let heard = a.changes.lock().unwrap().last().cloned().unwrap();
         assert_eq!(heard.booking_ids, vec![booking.id]);
         assert_eq!(heard.booked_item_ids, vec![item.id]);
@@ -303,7 +302,7 @@ mod tests {
     impl ChangeObserver for Rereads {
         fn on_change(&self, event: ChangeEvent) {
             let store = self.store.lock().unwrap().upgrade().unwrap();
-            let items = store.list_items(event.group_id, crate::ItemFilter::default()).unwrap();
+            let items = wait(store.clone().list_items(event.group_id, crate::ItemFilter::default())).unwrap();
             self.names.lock().unwrap().push(items.into_iter().map(|i| i.name).collect());
         }
         fn on_end(&self) {}
@@ -315,9 +314,9 @@ mod tests {
         let store = open(&dir);
         let observer = Arc::new(Rereads { store: Mutex::new(Arc::downgrade(&store)), names: Mutex::default() });
         let _sub = store.events().subscribe_changes(observer.clone());
-        let gid = store.create_group("Verkstan".into(), String::new(), "Anna".into()).unwrap().id;
-        store.add_item(gid.clone(), item_draft("Motorsåg".into())).unwrap();
-        store.add_item(gid, item_draft("Bandsåg".into())).unwrap();
+        let gid = wait(store.clone().create_group("Verkstan".into(), String::new(), "Anna".into())).unwrap().id;
+        wait(store.clone().add_item(gid.clone(), item_draft("Motorsåg".into()))).unwrap();
+        wait(store.clone().add_item(gid, item_draft("Bandsåg".into()))).unwrap();
         let names = observer.names.lock().unwrap().clone();
         assert_eq!(names.last().unwrap(), &vec!["Bandsåg".to_string(), "Motorsåg".to_string()]);
         assert_eq!(names.len(), 3, "one read per event: the group, then each item");

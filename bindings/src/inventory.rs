@@ -2,6 +2,8 @@
 //! item import from a CSV file's bytes, exporting tables as CSV or JSON, statistics over a
 //! window and the chart of loans per month. Each method delegates to one core call.
 
+use std::sync::Arc;
+
 use delbar_core::i18n::{self, Locale};
 use delbar_core::inventory::{self as core, ExportKind as CoreExportKind, RowAction};
 use delbar_core::time::Timestamp;
@@ -294,68 +296,77 @@ fn window(from: Option<Instant>, to: Option<Instant>) -> Option<(Timestamp, Time
     }
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl DelbarStore {
     /// What importing a CSV file (its bytes, as a spreadsheet program wrote them) into the
     /// group's catalogue would do, row by row. Writes nothing.
-    pub fn plan_item_import(&self, group_id: String, csv: Vec<u8>) -> Result<ImportPlan, DelbarError> {
-        self.with(|s| {
+    pub async fn plan_item_import(self: Arc<Self>, group_id: String, csv: Vec<u8>) -> Result<ImportPlan, DelbarError> {
+        self.blocking(move |s| {
             let plan = s.plan_item_import(&ids::group(&group_id)?, &csv)?;
             Ok(ImportPlan::from_core(plan, locale::current()))
         })
+        .await
     }
 
     /// Imports a CSV file into the group's catalogue (stewards) in one write: all rows or,
     /// when any row cannot be used, nothing (`DelbarError.InvalidInput` naming the first).
-    pub fn import_items(&self, group_id: String, csv: Vec<u8>) -> Result<ImportPlan, DelbarError> {
-        self.with(|s| {
+    pub async fn import_items(self: Arc<Self>, group_id: String, csv: Vec<u8>) -> Result<ImportPlan, DelbarError> {
+        self.blocking(move |s| {
             let plan = s.import_items(&ids::group(&group_id)?, &csv)?;
             Ok(ImportPlan::from_core(plan, locale::current()))
         })
+        .await
     }
 
     /// A table as CSV bytes for a spreadsheet (UTF-8 with a byte-order mark; `;` between
     /// cells when `semicolon`, else `,`). Bookings and history can be limited to those
     /// starting, or happening, from `from` to before `to`.
     #[uniffi::method(default(from = None, to = None))]
-    pub fn export_csv(
-        &self,
+    pub async fn export_csv(
+        self: Arc<Self>,
         group_id: String,
         kind: ExportKind,
         semicolon: bool,
         from: Option<Instant>,
         to: Option<Instant>,
     ) -> Result<Vec<u8>, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             let table = s.export_table(&ids::group(&group_id)?, kind.into(), window(from, to))?;
             Ok(table.to_csv(if semicolon { ';' } else { ',' }).map_err(delbar_core::Error::from)?)
         })
+        .await
     }
 
     /// The same table as a JSON array of objects keyed by the CSV's column names.
     #[uniffi::method(default(from = None, to = None))]
-    pub fn export_json(
-        &self,
+    pub async fn export_json(
+        self: Arc<Self>,
         group_id: String,
         kind: ExportKind,
         from: Option<Instant>,
         to: Option<Instant>,
     ) -> Result<String, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             let table = s.export_table(&ids::group(&group_id)?, kind.into(), window(from, to))?;
             Ok(table.to_json().to_string())
         })
+        .await
     }
 
     /// The steward's numbers over `from` to before `to`.
-    pub fn stats(&self, group_id: String, from: Instant, to: Instant) -> Result<Stats, DelbarError> {
-        self.with(|s| Ok(s.stats(&ids::group(&group_id)?, from.into(), to.into())?.into()))
+    pub async fn stats(self: Arc<Self>, group_id: String, from: Instant, to: Instant) -> Result<Stats, DelbarError> {
+        self.blocking(move |s| Ok(s.stats(&ids::group(&group_id)?, from.into(), to.into())?.into())).await
     }
 
     /// Loans per month over the window as an SVG bar chart, titled in the locale set with
     /// `setLocale`.
-    pub fn loans_chart_svg(&self, group_id: String, from: Instant, to: Instant) -> Result<String, DelbarError> {
+    pub async fn loans_chart_svg(
+        self: Arc<Self>,
+        group_id: String,
+        from: Instant,
+        to: Instant,
+    ) -> Result<String, DelbarError> {
         let title = i18n::loans_chart_title(locale::current());
-        self.with(|s| Ok(s.loans_chart_svg(&ids::group(&group_id)?, from.into(), to.into(), title)?))
+        self.blocking(move |s| Ok(s.loans_chart_svg(&ids::group(&group_id)?, from.into(), to.into(), title)?)).await
     }
 }

@@ -210,26 +210,31 @@ impl DelbarStore {
     /// device's member can do with the item now. Offline. A typed code is looked for in
     /// `group_id`, or in every group when `null`/`nil`; a label names its own group.
     #[uniffi::method(default(group_id = None))]
-    pub fn resolve_scan(&self, text: String, group_id: Option<String>) -> Result<ScanOutcome, DelbarError> {
-        self.with(|s| {
+    pub async fn resolve_scan(
+        self: Arc<Self>,
+        text: String,
+        group_id: Option<String>,
+    ) -> Result<ScanOutcome, DelbarError> {
+        self.blocking(move |s| {
             let group = ids::opt(group_id.as_deref(), ids::group)?;
             Ok(s.resolve_scan(group.as_ref(), &text)?.into())
         })
+        .await
     }
 
     /// Does an action a scan offered: checks the booking out, takes the loan back, or makes
     /// the walk-up loan (for `for_member_id`, else oneself; `units`, default 1). Every rule
     /// is checked again. Returns the booking as it is now.
     #[uniffi::method(default(for_member_id = None, units = None))]
-    pub fn perform_scan_action(
-        &self,
+    pub async fn perform_scan_action(
+        self: Arc<Self>,
         group_id: String,
         item_id: String,
         action: ScanAction,
         for_member_id: Option<String>,
         units: Option<u32>,
     ) -> Result<Booking, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             let group = ids::group(&group_id)?;
             let item = ids::item(&item_id)?;
             let for_member = ids::opt(for_member_id.as_deref(), ids::member)?;
@@ -246,20 +251,21 @@ impl DelbarStore {
             };
             Ok(booking.into())
         })
+        .await
     }
 
     /// A steward's walk-up loan at the shelf: books from now until `until` (default: now
     /// plus the shorter of a day and the item's longest loan) and checks out, in one step.
     #[uniffi::method(default(units = 1, until = None, for_member_id = None))]
-    pub fn walk_up_loan(
-        &self,
+    pub async fn walk_up_loan(
+        self: Arc<Self>,
         group_id: String,
         item_id: String,
         units: u32,
         until: Option<Instant>,
         for_member_id: Option<String>,
     ) -> Result<Booking, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             let for_member = ids::opt(for_member_id.as_deref(), ids::member)?;
             Ok(s.walk_up_loan(
                 &ids::group(&group_id)?,
@@ -270,6 +276,7 @@ impl DelbarStore {
             )?
             .into())
         })
+        .await
     }
 }
 

@@ -33,6 +33,7 @@ mod locale;
 pub mod maintenance;
 mod photos;
 mod pipe;
+mod readers;
 pub mod records;
 mod repair;
 mod store;

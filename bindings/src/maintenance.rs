@@ -226,50 +226,62 @@ impl DelbarStore {
     /// booked from the instant the plan falls due until maintenance is logged
     /// (`logMaintenance` completes every plan of the item).
     #[uniffi::method(default(note = ""))]
-    pub fn add_maintenance_plan(
-        &self,
+    pub async fn add_maintenance_plan(
+        self: Arc<Self>,
         group_id: String,
         item_id: String,
         schedule: Schedule,
         blocks: bool,
         note: String,
     ) -> Result<MaintenancePlan, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             let schedule = schedule.try_into()?;
             Ok(s.add_maintenance_plan(&ids::group(&group_id)?, &ids::item(&item_id)?, schedule, blocks, &note)?.into())
         })
+        .await
     }
 
     /// Removes a maintenance plan of an item (stewards).
-    pub fn remove_maintenance_plan(
-        &self,
+    pub async fn remove_maintenance_plan(
+        self: Arc<Self>,
         group_id: String,
         item_id: String,
         plan_id: String,
     ) -> Result<MaintenancePlan, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             Ok(s.remove_maintenance_plan(&ids::group(&group_id)?, &ids::item(&item_id)?, &self::plan_id(&plan_id)?)?
                 .into())
         })
+        .await
     }
 
     /// The plans in force (of one item, or of every item when `itemId` is null), with when
     /// each falls due.
     #[uniffi::method(default(item_id = None))]
-    pub fn maintenance_plans(&self, group_id: String, item_id: Option<String>) -> Result<Vec<PlanStatus>, DelbarError> {
-        self.with(|s| {
+    pub async fn maintenance_plans(
+        self: Arc<Self>,
+        group_id: String,
+        item_id: Option<String>,
+    ) -> Result<Vec<PlanStatus>, DelbarError> {
+        self.blocking(move |s| {
             let item = ids::opt(item_id.as_deref(), ids::item)?;
             Ok(s.maintenance_plans(&ids::group(&group_id)?, item.as_ref())?.into_iter().map(Into::into).collect())
         })
+        .await
     }
 
     /// The plans due at `now` (default: the device clock), earliest first.
     #[uniffi::method(default(now = None))]
-    pub fn maintenance_due(&self, group_id: String, now: Option<Instant>) -> Result<Vec<MaintenanceDue>, DelbarError> {
-        self.with(|s| {
+    pub async fn maintenance_due(
+        self: Arc<Self>,
+        group_id: String,
+        now: Option<Instant>,
+    ) -> Result<Vec<MaintenanceDue>, DelbarError> {
+        self.blocking(move |s| {
             let now = now.map_or_else(|| s.now(), Into::into);
             Ok(s.maintenance_due(&ids::group(&group_id)?, now)?.into_iter().map(Into::into).collect())
         })
+        .await
     }
 
     /// Takes a loan back with the condition it came back in (the borrower of self-service
@@ -290,12 +302,17 @@ impl DelbarStore {
 
     /// The conditions reported at an item's returns since its newest maintenance, newest
     /// first.
-    pub fn condition_reports(&self, group_id: String, item_id: String) -> Result<Vec<ConditionReport>, DelbarError> {
-        self.with(|s| {
+    pub async fn condition_reports(
+        self: Arc<Self>,
+        group_id: String,
+        item_id: String,
+    ) -> Result<Vec<ConditionReport>, DelbarError> {
+        self.blocking(move |s| {
             Ok(s.condition_reports(&ids::group(&group_id)?, &ids::item(&item_id)?)?
                 .into_iter()
                 .map(Into::into)
                 .collect())
         })
+        .await
     }
 }

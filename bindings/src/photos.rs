@@ -73,36 +73,47 @@ impl DelbarStore {
     }
 
     /// An item's photos, each with whether its bytes (and its thumbnail's) are here.
-    pub fn item_photos(&self, group_id: String, item_id: String) -> Result<Vec<PhotoState>, DelbarError> {
-        self.with(|s| {
+    pub async fn item_photos(
+        self: Arc<Self>,
+        group_id: String,
+        item_id: String,
+    ) -> Result<Vec<PhotoState>, DelbarError> {
+        self.blocking(move |s| {
             Ok(s.item_photos(&ids::group(&group_id)?, &ids::item(&item_id)?)?
                 .into_iter()
                 .map(|p| PhotoState { photo: p.photo.into(), here: p.here, thumbnail_here: p.thumbnail_here })
                 .collect())
         })
+        .await
     }
 
     /// A photo's bytes (or its thumbnail's), or `NotHereYet`.
     #[uniffi::method(default(thumbnail = false))]
-    pub fn item_photo(
-        &self,
+    pub async fn item_photo(
+        self: Arc<Self>,
         group_id: String,
         item_id: String,
         hash: String,
         thumbnail: bool,
     ) -> Result<PhotoBytes, DelbarError> {
-        self.with(|s| Ok(s.item_photo(&ids::group(&group_id)?, &ids::item(&item_id)?, &hash, size(thumbnail))?.into()))
+        self.blocking(move |s| {
+            Ok(s.item_photo(&ids::group(&group_id)?, &ids::item(&item_id)?, &hash, size(thumbnail))?.into())
+        })
+        .await
     }
 
     /// The photo taken when a booking came back (or its thumbnail), or `NotHereYet`.
     #[uniffi::method(default(thumbnail = false))]
-    pub fn return_photo(
-        &self,
+    pub async fn return_photo(
+        self: Arc<Self>,
         group_id: String,
         booking_id: String,
         thumbnail: bool,
     ) -> Result<PhotoBytes, DelbarError> {
-        self.with(|s| Ok(s.return_photo(&ids::group(&group_id)?, &ids::booking(&booking_id)?, size(thumbnail))?.into()))
+        self.blocking(move |s| {
+            Ok(s.return_photo(&ids::group(&group_id)?, &ids::booking(&booking_id)?, size(thumbnail))?.into())
+        })
+        .await
     }
 
     /// Fetches the photo taken when a booking came back (or its thumbnail) from the device
@@ -155,17 +166,18 @@ impl DelbarStore {
     }
 
     /// Removes a photo from an item (stewards); blobs no item references are then deleted.
-    pub fn remove_item_photo(
-        &self,
+    pub async fn remove_item_photo(
+        self: Arc<Self>,
         group_id: String,
         item_id: String,
         hash: String,
     ) -> Result<crate::records::Item, DelbarError> {
-        self.with(|s| Ok(s.remove_item_photo(&ids::group(&group_id)?, &ids::item(&item_id)?, &hash)?.into()))
+        self.blocking(move |s| Ok(s.remove_item_photo(&ids::group(&group_id)?, &ids::item(&item_id)?, &hash)?.into()))
+            .await
     }
 
     /// Deletes the photo blobs no item references any more; returns how many.
-    pub fn collect_photos(&self) -> Result<u32, DelbarError> {
-        self.with(|s| Ok(u32::try_from(s.collect_photos()?).unwrap_or(u32::MAX)))
+    pub async fn collect_photos(self: Arc<Self>) -> Result<u32, DelbarError> {
+        self.blocking(move |s| Ok(u32::try_from(s.collect_photos()?).unwrap_or(u32::MAX))).await
     }
 }

@@ -17,6 +17,7 @@ use delbar_core::sync::{self, PipeSession as CoreSession};
 
 use crate::error::guard;
 use crate::records::ids;
+use crate::store::run_blocking;
 use crate::{DelbarError, DelbarStore, SyncReport};
 
 /// What a completed pipe session did.
@@ -85,7 +86,7 @@ fn timeout(ms: u64) -> Duration {
     Duration::from_millis(ms)
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl PipeSession {
     /// The side that starts the session, for `group_id`. It gives up when the other side
     /// is silent for `timeout_ms` (see `checkTimeout`).
@@ -124,9 +125,12 @@ impl PipeSession {
     /// order, each at most `pipeMaxFrame()` bytes. Throws when the session fails (damaged,
     /// reordered or cut bytes, a refusal, a stranger); nothing of the failed message was
     /// applied; then send `closingFrames()` and close the pipe.
-    pub fn receive(&self, bytes: Vec<u8>) -> Result<Vec<Vec<u8>>, DelbarError> {
-        let mut session = self.session();
-        self.store.with(|s| Ok(session.receive(s, &bytes, Instant::now())?))
+    pub async fn receive(self: Arc<Self>, bytes: Vec<u8>) -> Result<Vec<Vec<u8>>, DelbarError> {
+        run_blocking(move || {
+            let mut session = self.session();
+            self.store.with(|s| Ok(session.receive(s, &bytes, Instant::now())?))
+        })
+        .await
     }
 
     /// Throws `DelbarError.Sync` when the other side has been silent longer than the

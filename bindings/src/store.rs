@@ -12,9 +12,11 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use delbar_core::Store;
+use delbar_core::store::Reads;
 
 use crate::error::{DelbarError, guard, panic_error};
 use crate::listener::{Delivery, NotificationListener};
+use crate::readers::Readers;
 use crate::records::{
     ActivityFilter, ActivityPage, Availability, Booking, BookingAction, BookingFilter, BusyInterval, CategoryCount,
     CheckReport, Condition, DocumentExport, FreeItem, Group, Instant, Item, ItemDraft, ItemFilter, ItemPatch, Member,
@@ -31,6 +33,8 @@ pub struct DelbarStore {
     pub(crate) delivery: Arc<Delivery>,
     /// The sync service and the app's sync listener (`sync`).
     pub(crate) sync: crate::sync::SyncSlot,
+    /// Read-only connections for the calls that only read (`read`).
+    readers: Readers,
 }
 
 impl std::fmt::Debug for DelbarStore {
@@ -49,7 +53,15 @@ impl DelbarStore {
     fn new(mut store: Store) -> Self {
         let delivery = Arc::new(Delivery::new(store.changes()));
         store.set_listener(Some(delivery.outbox()));
-        DelbarStore { store: Arc::new(Mutex::new(store)), delivery, sync: crate::sync::SyncSlot::default() }
+        // An in-memory store has no file for a reader: its reads take the lock.
+        let readers = Readers::new(store.reader().ok());
+        DelbarStore { store: Arc::new(Mutex::new(store)), delivery, sync: crate::sync::SyncSlot::default(), readers }
+    }
+
+    /// Runs a read on a connection of its own, so that it never waits behind a merge, a
+    /// compaction or a write holding the store (see `readers`); panics are caught.
+    pub(crate) fn read<T>(&self, op: impl FnOnce(Reads<'_>) -> Result<T, DelbarError>) -> Result<T, DelbarError> {
+        self.readers.read(op, |op| self.with(|s| op(s.reads())))
     }
 
     /// Runs `op` on the locked store with panics caught, then hands the notifications it
@@ -91,6 +103,14 @@ impl DelbarStore {
         op: impl FnOnce(&mut Store) -> Result<T, DelbarError> + Send + 'static,
     ) -> Result<T, DelbarError> {
         run_blocking(move || self.with(op)).await
+    }
+
+    /// Runs a read ([`Self::read`]) on tokio's blocking pool.
+    pub(crate) async fn reading<T: Send + 'static>(
+        self: Arc<Self>,
+        op: impl FnOnce(Reads<'_>) -> Result<T, DelbarError> + Send + 'static,
+    ) -> Result<T, DelbarError> {
+        run_blocking(move || self.read(op)).await
     }
 }
 
@@ -166,147 +186,181 @@ impl DelbarStore {
     // ---- groups ----
 
     /// Creates a group with this device's owner (`my_name`) as its first steward.
-    pub fn create_group(&self, name: String, description: String, my_name: String) -> Result<Group, DelbarError> {
-        self.with(|s| Ok(s.create_group(&name, &description, &my_name)?.into()))
+    pub async fn create_group(
+        self: Arc<Self>,
+        name: String,
+        description: String,
+        my_name: String,
+    ) -> Result<Group, DelbarError> {
+        self.blocking(move |s| Ok(s.create_group(&name, &description, &my_name)?.into())).await
     }
 
     /// Every group this device holds, by name.
-    pub fn list_groups(&self) -> Result<Vec<Group>, DelbarError> {
-        self.with(|s| Ok(s.groups()?.into_iter().map(Into::into).collect()))
+    pub async fn list_groups(self: Arc<Self>) -> Result<Vec<Group>, DelbarError> {
+        self.reading(move |s| Ok(s.groups()?.into_iter().map(Into::into).collect())).await
     }
 
     /// One group.
-    pub fn get_group(&self, group_id: String) -> Result<Group, DelbarError> {
-        self.with(|s| Ok(s.group(&ids::group(&group_id)?)?.into()))
+    pub async fn get_group(self: Arc<Self>, group_id: String) -> Result<Group, DelbarError> {
+        self.reading(move |s| Ok(s.group(&ids::group(&group_id)?)?.into())).await
     }
 
     /// Changes a group's name, description or pickup window (stewards); `null`/`nil` keeps
     /// a field.
     #[uniffi::method(default(name = None, description = None, pickup_window_hours = None))]
-    pub fn update_group(
-        &self,
+    pub async fn update_group(
+        self: Arc<Self>,
         group_id: String,
         name: Option<String>,
         description: Option<String>,
         pickup_window_hours: Option<i64>,
     ) -> Result<Group, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             Ok(s.update_group(&ids::group(&group_id)?, name.as_deref(), description.as_deref(), pickup_window_hours)?
                 .into())
         })
+        .await
     }
 
     // ---- members ----
 
     /// The members of a group, current ones first, by name.
-    pub fn list_members(&self, group_id: String) -> Result<Vec<Member>, DelbarError> {
-        self.with(|s| Ok(s.members(&ids::group(&group_id)?)?.into_iter().map(Into::into).collect()))
+    pub async fn list_members(self: Arc<Self>, group_id: String) -> Result<Vec<Member>, DelbarError> {
+        self.reading(move |s| Ok(s.members(&ids::group(&group_id)?)?.into_iter().map(Into::into).collect())).await
     }
 
     /// One member.
-    pub fn get_member(&self, group_id: String, member_id: String) -> Result<Member, DelbarError> {
-        self.with(|s| Ok(s.member(&ids::group(&group_id)?, &ids::member(&member_id)?)?.into()))
+    pub async fn get_member(self: Arc<Self>, group_id: String, member_id: String) -> Result<Member, DelbarError> {
+        self.reading(move |s| Ok(s.member(&ids::group(&group_id)?, &ids::member(&member_id)?)?.into())).await
     }
 
     /// The current member this device belongs to in a group.
-    pub fn me(&self, group_id: String) -> Result<Member, DelbarError> {
-        self.with(|s| Ok(s.me(&ids::group(&group_id)?)?.into()))
+    pub async fn me(self: Arc<Self>, group_id: String) -> Result<Member, DelbarError> {
+        self.blocking(move |s| Ok(s.me(&ids::group(&group_id)?)?.into())).await
     }
 
     /// Adds a member (stewards), optionally with a first device and its label.
     #[uniffi::method(default(device_id = None, device_label = ""))]
-    pub fn add_member(
-        &self,
+    pub async fn add_member(
+        self: Arc<Self>,
         group_id: String,
         name: String,
         role: Role,
         device_id: Option<String>,
         device_label: String,
     ) -> Result<Member, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             let device = ids::opt(device_id.as_deref(), ids::device)?.map(|d| (d, device_label.as_str()));
             Ok(s.add_member(&ids::group(&group_id)?, &name, role.into(), device)?.into())
         })
+        .await
     }
 
     /// Adds a device to a member (stewards, or the member for themself).
     #[uniffi::method(default(label = ""))]
-    pub fn add_device(
-        &self,
+    pub async fn add_device(
+        self: Arc<Self>,
         group_id: String,
         member_id: String,
         device_id: String,
         label: String,
     ) -> Result<Member, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             Ok(s.add_device(&ids::group(&group_id)?, &ids::member(&member_id)?, &ids::device(&device_id)?, &label)?
                 .into())
         })
+        .await
     }
 
     /// Changes a member's role (stewards). The last steward cannot step down.
-    pub fn set_role(&self, group_id: String, member_id: String, role: Role) -> Result<Member, DelbarError> {
-        self.with(|s| Ok(s.set_role(&ids::group(&group_id)?, &ids::member(&member_id)?, role.into())?.into()))
+    pub async fn set_role(
+        self: Arc<Self>,
+        group_id: String,
+        member_id: String,
+        role: Role,
+    ) -> Result<Member, DelbarError> {
+        self.blocking(move |s| Ok(s.set_role(&ids::group(&group_id)?, &ids::member(&member_id)?, role.into())?.into()))
+            .await
     }
 
     /// Removes a member (stewards). Their devices can no longer act for the group.
-    pub fn remove_member(&self, group_id: String, member_id: String) -> Result<Member, DelbarError> {
-        self.with(|s| Ok(s.remove_member(&ids::group(&group_id)?, &ids::member(&member_id)?)?.into()))
+    pub async fn remove_member(self: Arc<Self>, group_id: String, member_id: String) -> Result<Member, DelbarError> {
+        self.blocking(move |s| Ok(s.remove_member(&ids::group(&group_id)?, &ids::member(&member_id)?)?.into())).await
     }
 
     // ---- items ----
 
     /// Adds an item to the catalogue (stewards).
-    pub fn add_item(&self, group_id: String, draft: ItemDraft) -> Result<Item, DelbarError> {
-        self.with(|s| Ok(s.add_item(&ids::group(&group_id)?, draft.try_into()?)?.into()))
+    pub async fn add_item(self: Arc<Self>, group_id: String, draft: ItemDraft) -> Result<Item, DelbarError> {
+        self.blocking(move |s| Ok(s.add_item(&ids::group(&group_id)?, draft.try_into()?)?.into())).await
     }
 
     /// One item.
-    pub fn get_item(&self, group_id: String, item_id: String) -> Result<Item, DelbarError> {
-        self.with(|s| Ok(s.item(&ids::group(&group_id)?, &ids::item(&item_id)?)?.into()))
+    pub async fn get_item(self: Arc<Self>, group_id: String, item_id: String) -> Result<Item, DelbarError> {
+        self.reading(move |s| Ok(s.item(&ids::group(&group_id)?, &ids::item(&item_id)?)?.into())).await
     }
 
     /// Changes an item's fields (stewards); only the fields set in the patch change.
-    pub fn update_item(&self, group_id: String, item_id: String, patch: ItemPatch) -> Result<Item, DelbarError> {
-        self.with(|s| Ok(s.update_item(&ids::group(&group_id)?, &ids::item(&item_id)?, &patch.try_into()?)?.into()))
+    pub async fn update_item(
+        self: Arc<Self>,
+        group_id: String,
+        item_id: String,
+        patch: ItemPatch,
+    ) -> Result<Item, DelbarError> {
+        self.blocking(move |s| {
+            Ok(s.update_item(&ids::group(&group_id)?, &ids::item(&item_id)?, &patch.try_into()?)?.into())
+        })
+        .await
     }
 
     /// Items matching a filter (text, category, tag, condition, location); the default
     /// filter lists the first 100 current items by name.
     #[uniffi::method(default(filter))]
-    pub fn list_items(&self, group_id: String, filter: ItemFilter) -> Result<Vec<Item>, DelbarError> {
-        self.with(|s| Ok(s.items(&ids::group(&group_id)?, &filter.into())?.into_iter().map(Into::into).collect()))
+    pub async fn list_items(self: Arc<Self>, group_id: String, filter: ItemFilter) -> Result<Vec<Item>, DelbarError> {
+        self.reading(move |s| {
+            Ok(s.items(&ids::group(&group_id)?, &filter.into())?.into_iter().map(Into::into).collect())
+        })
+        .await
     }
 
     /// Searches items by text: case- and diacritic-insensitive word prefixes, best matches
     /// first (`jordf` finds `Jordfräs`). A `limit` of 0 means 100.
     #[uniffi::method(default(limit = 0))]
-    pub fn search_items(&self, group_id: String, text: String, limit: u32) -> Result<Vec<Item>, DelbarError> {
-        self.with(|s| Ok(s.search_items(&ids::group(&group_id)?, &text, limit)?.into_iter().map(Into::into).collect()))
+    pub async fn search_items(
+        self: Arc<Self>,
+        group_id: String,
+        text: String,
+        limit: u32,
+    ) -> Result<Vec<Item>, DelbarError> {
+        self.reading(move |s| {
+            Ok(s.search_items(&ids::group(&group_id)?, &text, limit)?.into_iter().map(Into::into).collect())
+        })
+        .await
     }
 
     /// Categories in use with their item counts, by name.
-    pub fn categories(&self, group_id: String) -> Result<Vec<CategoryCount>, DelbarError> {
-        self.with(|s| {
+    pub async fn categories(self: Arc<Self>, group_id: String) -> Result<Vec<CategoryCount>, DelbarError> {
+        self.reading(move |s| {
             Ok(s.categories(&ids::group(&group_id)?)?
                 .into_iter()
                 .map(|(category, count)| CategoryCount { category, count })
                 .collect())
         })
+        .await
     }
 
     /// Writes a maintenance-log entry and sets the item's condition (stewards). `at`
     /// defaults to now.
     #[uniffi::method(default(at = None))]
-    pub fn log_maintenance(
-        &self,
+    pub async fn log_maintenance(
+        self: Arc<Self>,
         group_id: String,
         item_id: String,
         note: String,
         condition_after: Condition,
         at: Option<Instant>,
     ) -> Result<Item, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             Ok(s.log_maintenance(
                 &ids::group(&group_id)?,
                 &ids::item(&item_id)?,
@@ -316,55 +370,65 @@ impl DelbarStore {
             )?
             .into())
         })
+        .await
     }
 
     // ---- bookings ----
 
     /// Books units of an item for a window. Confirmed at once unless the item's rules
     /// require a steward's approval.
-    pub fn book(&self, group_id: String, request: NewBooking) -> Result<Booking, DelbarError> {
-        self.with(|s| Ok(s.book(&ids::group(&group_id)?, &request.try_into()?)?.into()))
+    pub async fn book(self: Arc<Self>, group_id: String, request: NewBooking) -> Result<Booking, DelbarError> {
+        self.blocking(move |s| Ok(s.book(&ids::group(&group_id)?, &request.try_into()?)?.into())).await
     }
 
     /// Moves a booking along its lifecycle (confirm, decline, cancel, check out, return).
-    pub fn act_on_booking(
-        &self,
+    pub async fn act_on_booking(
+        self: Arc<Self>,
         group_id: String,
         booking_id: String,
         action: BookingAction,
     ) -> Result<Booking, DelbarError> {
-        self.with(|s| Ok(s.act_on_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, action.into())?.into()))
+        self.blocking(move |s| {
+            Ok(s.act_on_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, action.into())?.into())
+        })
+        .await
     }
 
     /// One booking.
-    pub fn get_booking(&self, group_id: String, booking_id: String) -> Result<Booking, DelbarError> {
-        self.with(|s| Ok(s.booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?)?.into()))
+    pub async fn get_booking(self: Arc<Self>, group_id: String, booking_id: String) -> Result<Booking, DelbarError> {
+        self.reading(move |s| Ok(s.booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?)?.into())).await
     }
 
     /// Bookings matching a filter, by start; the default filter lists the first 100.
     #[uniffi::method(default(filter))]
-    pub fn list_bookings(&self, group_id: String, filter: BookingFilter) -> Result<Vec<Booking>, DelbarError> {
-        self.with(|s| {
+    pub async fn list_bookings(
+        self: Arc<Self>,
+        group_id: String,
+        filter: BookingFilter,
+    ) -> Result<Vec<Booking>, DelbarError> {
+        self.reading(move |s| {
             Ok(s.bookings(&ids::group(&group_id)?, &filter.try_into()?)?.into_iter().map(Into::into).collect())
         })
+        .await
     }
 
     /// Checked-out bookings past their end (by the device clock), by end.
-    pub fn overdue(&self, group_id: String) -> Result<Vec<Booking>, DelbarError> {
-        self.with(|s| Ok(s.overdue(&ids::group(&group_id)?)?.into_iter().map(Into::into).collect()))
+    pub async fn overdue(self: Arc<Self>, group_id: String) -> Result<Vec<Booking>, DelbarError> {
+        self.reading(move |s| Ok(s.overdue(&ids::group(&group_id)?)?.into_iter().map(Into::into).collect())).await
     }
 
     /// Free units of an item over `[start, end)` and the busy spans inside it.
-    pub fn availability(
-        &self,
+    pub async fn availability(
+        self: Arc<Self>,
         group_id: String,
         item_id: String,
         start: Instant,
         end: Instant,
     ) -> Result<Availability, DelbarError> {
-        self.with(|s| {
+        self.reading(move |s| {
             Ok(s.availability(&ids::group(&group_id)?, &ids::item(&item_id)?, start.into(), end.into())?.into())
         })
+        .await
     }
 
     /// Joins an item's waitlist for a window with no free units (`NoNeedToWait` when units
@@ -372,68 +436,76 @@ impl DelbarStore {
     /// free up, the first waiting booking whose window they cover gets an offer (a
     /// `WAITLIST_OFFER` notification) to claim with `actOnBooking(..., CLAIM)` within the
     /// group's pickup window.
-    pub fn join_waitlist(&self, group_id: String, request: NewBooking) -> Result<Booking, DelbarError> {
-        self.with(|s| Ok(s.join_waitlist(&ids::group(&group_id)?, &request.try_into()?)?.into()))
+    pub async fn join_waitlist(self: Arc<Self>, group_id: String, request: NewBooking) -> Result<Booking, DelbarError> {
+        self.blocking(move |s| Ok(s.join_waitlist(&ids::group(&group_id)?, &request.try_into()?)?.into())).await
     }
 
     /// An item's waitlist in queue order, with the offer standing now.
-    pub fn waitlist(&self, group_id: String, item_id: String) -> Result<Vec<WaitlistEntry>, DelbarError> {
-        self.with(|s| {
+    pub async fn waitlist(
+        self: Arc<Self>,
+        group_id: String,
+        item_id: String,
+    ) -> Result<Vec<WaitlistEntry>, DelbarError> {
+        self.reading(move |s| {
             Ok(s.waitlist(&ids::group(&group_id)?, &ids::item(&item_id)?)?.into_iter().map(Into::into).collect())
         })
+        .await
     }
 
     /// Moves a waitlisted booking to `position` (from 1) in its item's queue (stewards);
     /// returns the queue as it is now.
-    pub fn move_in_waitlist(
-        &self,
+    pub async fn move_in_waitlist(
+        self: Arc<Self>,
         group_id: String,
         booking_id: String,
         position: u32,
     ) -> Result<Vec<WaitlistEntry>, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             Ok(s.move_in_waitlist(&ids::group(&group_id)?, &ids::booking(&booking_id)?, i64::from(position))?
                 .into_iter()
                 .map(Into::into)
                 .collect())
         })
+        .await
     }
 
     /// Moves a loan's end to `new_end` (longer or shorter), if the item's rules allow the
     /// length and the units are free for the added time. The borrower or a steward may.
-    pub fn extend_booking(
-        &self,
+    pub async fn extend_booking(
+        self: Arc<Self>,
         group_id: String,
         booking_id: String,
         new_end: Instant,
     ) -> Result<Booking, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             Ok(s.extend_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, new_end.into())?.into())
         })
+        .await
     }
 
     /// An item's calendar: the busy spans over `[from, to)`, with the units taken in each.
-    pub fn calendar(
-        &self,
+    pub async fn calendar(
+        self: Arc<Self>,
         group_id: String,
         item_id: String,
         from: Instant,
         to: Instant,
     ) -> Result<Vec<BusyInterval>, DelbarError> {
-        self.with(|s| {
+        self.reading(move |s| {
             Ok(s.calendar(&ids::group(&group_id)?, &ids::item(&item_id)?, from.into(), to.into())?
                 .into_iter()
                 .map(Into::into)
                 .collect())
         })
+        .await
     }
 
     /// The first window of `length` (a `java.time.Duration` in Kotlin, a `TimeInterval` in
     /// Swift; counted in whole milliseconds) from `from` on with `units` free, looking up to a
     /// year ahead; `null`/`nil` when there is none.
     #[uniffi::method(default(units = 1))]
-    pub fn next_free_window(
-        &self,
+    pub async fn next_free_window(
+        self: Arc<Self>,
         group_id: String,
         item_id: String,
         from: Instant,
@@ -441,46 +513,49 @@ impl DelbarStore {
         units: u32,
     ) -> Result<Option<TimeWindow>, DelbarError> {
         let length_ms = i64::try_from(length.as_millis()).unwrap_or(i64::MAX);
-        self.with(|s| {
+        self.reading(move |s| {
             Ok(s.next_free_window(&ids::group(&group_id)?, &ids::item(&item_id)?, from.into(), length_ms, units)?
                 .map(|(start, end)| TimeWindow { start: start.into(), end: end.into() }))
         })
+        .await
     }
 
     /// Items (of a category, or all) with at least `units` free over `[start, end)`, with
     /// their free units, by name.
     #[uniffi::method(default(category = None, units = 1))]
-    pub fn free_items(
-        &self,
+    pub async fn free_items(
+        self: Arc<Self>,
         group_id: String,
         start: Instant,
         end: Instant,
         category: Option<String>,
         units: u32,
     ) -> Result<Vec<FreeItem>, DelbarError> {
-        self.with(|s| {
+        self.reading(move |s| {
             Ok(s.free_items(&ids::group(&group_id)?, category.as_deref(), start.into(), end.into(), units)?
                 .into_iter()
                 .map(|(item, free_units)| FreeItem { item: item.into(), free_units })
                 .collect())
         })
+        .await
     }
 
     // ---- qualifications ----
 
     /// Marks a member qualified (or no longer qualified) for an item whose rules require it
     /// (stewards). Without it the member's bookings of the item fail with `NotQualified`.
-    pub fn set_qualified(
-        &self,
+    pub async fn set_qualified(
+        self: Arc<Self>,
         group_id: String,
         member_id: String,
         item_id: String,
         qualified: bool,
     ) -> Result<Member, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             Ok(s.set_qualified(&ids::group(&group_id)?, &ids::member(&member_id)?, &ids::item(&item_id)?, qualified)?
                 .into())
         })
+        .await
     }
 
     // ---- notifications ----
@@ -495,43 +570,45 @@ impl DelbarStore {
     /// requests), oldest first; acknowledged ones too when asked. Titles and bodies are in
     /// the language set with `setLocale`.
     #[uniffi::method(default(include_acknowledged = false))]
-    pub fn notifications(
-        &self,
+    pub async fn notifications(
+        self: Arc<Self>,
         group_id: String,
         include_acknowledged: bool,
     ) -> Result<Vec<Notification>, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             Ok(s.notifications(&ids::group(&group_id)?, include_acknowledged)?.into_iter().map(Into::into).collect())
         })
+        .await
     }
 
     /// Any member's notifications (a steward's tablet or a hub showing everyone's).
     #[uniffi::method(default(include_acknowledged = false))]
-    pub fn notifications_for(
-        &self,
+    pub async fn notifications_for(
+        self: Arc<Self>,
         group_id: String,
         member_id: String,
         include_acknowledged: bool,
     ) -> Result<Vec<Notification>, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             Ok(s.notifications_for(&ids::group(&group_id)?, &ids::member(&member_id)?, include_acknowledged)?
                 .into_iter()
                 .map(Into::into)
                 .collect())
         })
+        .await
     }
 
     /// Marks notifications acknowledged (no longer pending); returns how many were pending.
     /// Unknown ids are ignored.
-    pub fn acknowledge(&self, ids: Vec<i64>) -> Result<u32, DelbarError> {
-        self.with(|s| Ok(s.acknowledge(&ids)?))
+    pub async fn acknowledge(self: Arc<Self>, ids: Vec<i64>) -> Result<u32, DelbarError> {
+        self.blocking(move |s| Ok(s.acknowledge(&ids)?)).await
     }
 
     /// Creates the notifications that come with time: due tomorrow, overdue, waitlist
     /// offers moving on. Call it when the app opens and now and then (a periodic job);
     /// returns the new ones, which the listener also hears.
-    pub fn tick(&self) -> Result<Vec<Notification>, DelbarError> {
-        self.with(|s| Ok(s.tick()?.into_iter().map(Into::into).collect()))
+    pub async fn tick(self: Arc<Self>) -> Result<Vec<Notification>, DelbarError> {
+        self.blocking(move |s| Ok(s.tick()?.into_iter().map(Into::into).collect())).await
     }
 
     // ---- activity ----
@@ -539,14 +616,17 @@ impl DelbarStore {
     /// A page of a group's activity history, newest first. Pass the previous page's `next`
     /// as `before` to continue; a `limit` of 0 means 100.
     #[uniffi::method(default(before = None, limit = 0, filter))]
-    pub fn activity(
-        &self,
+    pub async fn activity(
+        self: Arc<Self>,
         group_id: String,
         filter: ActivityFilter,
         before: Option<String>,
         limit: u32,
     ) -> Result<ActivityPage, DelbarError> {
-        self.with(|s| Ok(s.activity(&ids::group(&group_id)?, &filter.try_into()?, before.as_deref(), limit)?.into()))
+        self.reading(move |s| {
+            Ok(s.activity(&ids::group(&group_id)?, &filter.try_into()?, before.as_deref(), limit)?.into())
+        })
+        .await
     }
 
     // ---- maintenance and exchange (async) ----

@@ -16,7 +16,7 @@ use crate::listener::Delivery;
 use crate::records::{
     Group, Instant, Invite, InviteInfo, MergeReport, Role, SyncConfig, SyncEvent, SyncPeer, SyncReport, SyncStatus, ids,
 };
-use crate::store::DelbarStore;
+use crate::store::{DelbarStore, run_blocking};
 
 /// Hears what the sync service does: sessions started, progress, "synced with" (a
 /// completed session), refusals and failures, for sessions this device dialled and
@@ -110,17 +110,9 @@ impl DelbarStore {
     }
 }
 
-fn core_err(e: impl Into<delbar_core::Error>) -> DelbarError {
-    DelbarError::from(e.into())
-}
-
-#[uniffi::export(async_runtime = "tokio")]
 impl DelbarStore {
-    // ---- sync service ----
-
-    /// Starts the sync service: binds this device's iroh endpoint and serves sessions to
-    /// member devices. Restarts it with the new configuration if it was running.
-    pub fn start_sync(&self, config: SyncConfig) -> Result<SyncStatus, DelbarError> {
+    /// Starts (or restarts) the sync service on the calling thread; see `start_sync`.
+    fn start_sync_now(&self, config: SyncConfig) -> Result<SyncStatus, DelbarError> {
         guard(|| {
             let mut slot = relock(&self.sync.service);
             if let Some(mut old) = slot.take() {
@@ -134,7 +126,22 @@ impl DelbarStore {
             *slot = Some(service);
             Ok(())
         })?;
-        self.sync_status()
+        self.status_now()
+    }
+}
+
+fn core_err(e: impl Into<delbar_core::Error>) -> DelbarError {
+    DelbarError::from(e.into())
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl DelbarStore {
+    // ---- sync service ----
+
+    /// Starts the sync service: binds this device's iroh endpoint and serves sessions to
+    /// member devices. Restarts it with the new configuration if it was running.
+    pub async fn start_sync(self: Arc<Self>, config: SyncConfig) -> Result<SyncStatus, DelbarError> {
+        run_blocking(move || self.start_sync_now(config)).await
     }
 
     /// Stops the sync service (idempotent).
@@ -147,14 +154,17 @@ impl DelbarStore {
 
     /// What the sync service is doing and every peer this device has met (also when
     /// stopped).
-    pub fn sync_status(&self) -> Result<SyncStatus, DelbarError> {
-        guard(|| self.status_now())
+    pub async fn sync_status(self: Arc<Self>) -> Result<SyncStatus, DelbarError> {
+        run_blocking(move || self.status_now()).await
     }
 
     /// The peers of one group this device has met, with their last sync and the documents
     /// changed since.
-    pub fn sync_peers(&self, group_id: String) -> Result<Vec<SyncPeer>, DelbarError> {
-        self.with(|s| Ok(net::status::peers(s, Some(&ids::group(&group_id)?))?.into_iter().map(Into::into).collect()))
+    pub async fn sync_peers(self: Arc<Self>, group_id: String) -> Result<Vec<SyncPeer>, DelbarError> {
+        self.blocking(move |s| {
+            Ok(net::status::peers(s, Some(&ids::group(&group_id)?))?.into_iter().map(Into::into).collect())
+        })
+        .await
     }
 
     /// This device's address for other devices' `syncWith` (a `DELBARPEER1...` text), while
@@ -188,17 +198,18 @@ impl DelbarStore {
     /// use with `RelayChoice.Groups` (`clear_relay` removes it); `members_may_invite` lets
     /// members create invites. `null`/`nil` keeps a setting.
     #[uniffi::method(default(relay_url = None, clear_relay = false, members_may_invite = None))]
-    pub fn update_group_sync(
-        &self,
+    pub async fn update_group_sync(
+        self: Arc<Self>,
         group_id: String,
         relay_url: Option<String>,
         clear_relay: bool,
         members_may_invite: Option<bool>,
     ) -> Result<Group, DelbarError> {
-        self.with(|s| {
+        self.blocking(move |s| {
             let relay = if clear_relay { Some(None) } else { relay_url.as_deref().map(Some) };
             Ok(s.update_group_sync(&ids::group(&group_id)?, relay, members_may_invite)?.into())
         })
+        .await
     }
 
     // ---- invites ----
@@ -206,8 +217,8 @@ impl DelbarStore {
     /// Creates an invite to a group, redeemable at this device until `expires` by up to
     /// `uses` devices (stewards; members too, for the member role, when the group allows
     /// it). The sync service must be running: the invite carries this device's address.
-    pub fn create_invite(
-        &self,
+    pub async fn create_invite(
+        self: Arc<Self>,
         group_id: String,
         role: Role,
         expires: Instant,
@@ -218,7 +229,7 @@ impl DelbarStore {
             let service = service.as_ref().ok_or_else(|| core_err(sync::SyncError::NotRunning))?;
             Ok(service.addr()?)
         })?;
-        self.with(|s| {
+        self.blocking(move |s| {
             let invite = net::create_invite(s, &ids::group(&group_id)?, addr, role.into(), expires.into(), uses)?;
             Ok(Invite {
                 id: invite.id(),
@@ -230,16 +241,18 @@ impl DelbarStore {
                 qr_version: invite.qr_version().map_err(core_err)?,
             })
         })
+        .await
     }
 
     /// The invites to a group made on this device that can still be redeemed, newest first.
-    pub fn list_invites(&self, group_id: String) -> Result<Vec<InviteInfo>, DelbarError> {
-        self.with(|s| Ok(net::list_invites(s, &ids::group(&group_id)?)?.into_iter().map(Into::into).collect()))
+    pub async fn list_invites(self: Arc<Self>, group_id: String) -> Result<Vec<InviteInfo>, DelbarError> {
+        self.blocking(move |s| Ok(net::list_invites(s, &ids::group(&group_id)?)?.into_iter().map(Into::into).collect()))
+            .await
     }
 
     /// Revokes an invite made on this device; redeeming it then fails with `InviteRevoked`.
-    pub fn revoke_invite(&self, group_id: String, invite_id: String) -> Result<(), DelbarError> {
-        self.with(|s| Ok(net::revoke_invite(s, &ids::group(&group_id)?, &invite_id)?))
+    pub async fn revoke_invite(self: Arc<Self>, group_id: String, invite_id: String) -> Result<(), DelbarError> {
+        self.blocking(move |s| Ok(net::revoke_invite(s, &ids::group(&group_id)?, &invite_id)?)).await
     }
 
     /// Redeems an invite code: the inviting device adds this device as a new member named

@@ -16,7 +16,6 @@ import kotlinx.coroutines.withTimeout
 import org.delbar.DelbarNotifications
 import org.delbar.DelbarStores
 import org.delbar.exchangeWith
-import org.delbar.io
 import org.delbar.*
 
 /** Waits (at most 10 s) until [notifications] has [count] active collectors. */
@@ -30,8 +29,8 @@ suspend fun awaitCollectors(notifications: DelbarNotifications, count: Int) {
 class TwoDevices(dir: File) : AutoCloseable {
     val anna = openStore(dir, "anna.db")
     val bo = openStore(dir, "bo.db")
-    val gid = anna.createGroup("Folkverkstad", "", "Anna").id
-    val boId = anna.addMember(gid, "Bo", Role.MEMBER, deviceId = bo.deviceId()).id
+    val gid = runBlocking { anna.createGroup("Folkverkstad", "", "Anna").id }
+    val boId = runBlocking { anna.addMember(gid, "Bo", Role.MEMBER, deviceId = bo.deviceId()).id }
 
     init {
         runBlocking { bo.mergeDocuments(gid, anna.exportGroup(gid)) }
@@ -43,7 +42,7 @@ class TwoDevices(dir: File) : AutoCloseable {
     }
 }
 
-fun notificationFlowHearsABumpAfterAMerge(dir: File): Unit = TwoDevices(dir).use { d ->
+suspend fun notificationFlowHearsABumpAfterAMerge(dir: File): Unit = TwoDevices(dir).use { d ->
     val trailer = d.anna.addItem(d.gid, itemDraft("Släpvagn"))
     runBlocking { d.bo.mergeDocuments(d.gid, d.anna.exportGroup(d.gid)) }
     val notifications = DelbarNotifications(d.bo)
@@ -73,13 +72,13 @@ fun notificationFlowHearsABumpAfterAMerge(dir: File): Unit = TwoDevices(dir).use
         // `first` ended the collection: the listener slot is given back.
         awaitCollectors(notifications, 0)
         // The helpers: both stores agree, and a call runs through `io`.
-        assertEq(d.anna.listBookings(d.gid), d.bo.io { listBookings(d.gid) }, "both devices show the same bookings")
-        assertEq(BookingState.BUMPED, d.bo.io { getBooking(d.gid, bos.id) }.state, "Bo's booking is bumped")
+        assertEq(d.anna.listBookings(d.gid), d.bo.listBookings(d.gid), "both devices show the same bookings")
+        assertEq(BookingState.BUMPED, d.bo.getBooking(d.gid, bos.id).state, "Bo's booking is bumped")
         assertEq(listOf(n), d.bo.notifications(d.gid), "still pending in the store")
     }
 }
 
-fun notificationFlowFansOutAConfirmationToEveryCollector(dir: File): Unit = TwoDevices(dir).use { d ->
+suspend fun notificationFlowFansOutAConfirmationToEveryCollector(dir: File): Unit = TwoDevices(dir).use { d ->
     val lathe = d.anna.addItem(d.gid, itemDraft("Svarv").copy(rules = defaultLoanRules().copy(requiresApproval = true)))
     runBlocking { d.bo.mergeDocuments(d.gid, d.anna.exportGroup(d.gid)) }
     val start = hoursAfter(d.bo.now(), 30)
@@ -118,7 +117,7 @@ fun notificationFlowFansOutAConfirmationToEveryCollector(dir: File): Unit = TwoD
     }
 }
 
-fun notificationFlowStopsQuietlyAfterTheStoreCloses(dir: File): Unit = runBlocking {
+suspend fun notificationFlowStopsQuietlyAfterTheStoreCloses(dir: File): Unit = runBlocking {
     val store = openStore(dir, "closing.db")
     val notifications = DelbarNotifications(store)
     // A screen collects; the store is closed while it does (the process's store holder
@@ -134,7 +133,7 @@ fun notificationFlowStopsQuietlyAfterTheStoreCloses(dir: File): Unit = runBlocki
     assertEq(emptyList<Notification>(), late, "a closed store's Flow is empty")
 }
 
-fun storesOpenOncePerProcess(dir: File): Unit = runBlocking {
+suspend fun storesOpenOncePerProcess(dir: File): Unit = runBlocking {
     val path = File(dir, "shared.db").path
     // Two screens (or a rotated Activity and its predecessor) ask for the same file.
     val first = DelbarStores.open(path)
@@ -150,7 +149,7 @@ fun storesOpenOncePerProcess(dir: File): Unit = runBlocking {
     DelbarStores.close(path)
 }
 
-fun theSampleScreenShowsNamesAndLocalTimes(dir: File): Unit = runBlocking {
+suspend fun theSampleScreenShowsNamesAndLocalTimes(dir: File): Unit = runBlocking {
     val store = openStore(dir, "sample.db")
     try {
         val gid = store.createGroup("Odlingsakademin", "", "Karin").id

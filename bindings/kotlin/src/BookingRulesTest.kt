@@ -29,7 +29,7 @@ class Throwing : NotificationListener {
 }
 
 /** Runs [block] with texts in [tag] and time [zone], back to English and UTC afterwards. */
-fun <T> inLocale(tag: String, zone: String = "UTC", block: () -> T): T {
+suspend fun <T> inLocale(tag: String, zone: String = "UTC", block: suspend () -> T): T {
     setLocale(tag)
     setTimeZone(zone)
     try {
@@ -40,7 +40,7 @@ fun <T> inLocale(tag: String, zone: String = "UTC", block: () -> T): T {
     }
 }
 
-fun waitlistIsJoinedOfferedClaimedAndReordered(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun waitlistIsJoinedOfferedClaimedAndReordered(dir: File): Unit = Fixture(dir).use { f ->
     val trailer = f.addItem("Släpvagn")
     val bo = f.store.addMember(f.gid, "Bo", Role.MEMBER)
     val cai = f.store.addMember(f.gid, "Cai", Role.MEMBER)
@@ -96,7 +96,7 @@ fun waitlistIsJoinedOfferedClaimedAndReordered(dir: File): Unit = Fixture(dir).u
     }
 }
 
-fun loansAreExtendedWithinTheRules(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun loansAreExtendedWithinTheRules(dir: File): Unit = Fixture(dir).use { f ->
     val ladder = f.addItem("Stege")
     val start = f.tomorrow
     val loan = f.book(ladder, start, 4)
@@ -130,7 +130,7 @@ fun loansAreExtendedWithinTheRules(dir: File): Unit = Fixture(dir).use { f ->
     assertEq(2, extended, "two extensions in the history")
 }
 
-fun qualificationIsRequiredThenGranted(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun qualificationIsRequiredThenGranted(dir: File): Unit = Fixture(dir).use { f ->
     val rules = defaultLoanRules().copy(requiresQualification = true)
     val saw = f.store.addItem(f.gid, itemDraft("Motorsåg").copy(rules = rules))
     val bo = f.store.addMember(f.gid, "Bo", Role.MEMBER)
@@ -155,7 +155,7 @@ fun qualificationIsRequiredThenGranted(dir: File): Unit = Fixture(dir).use { f -
     }
 }
 
-fun aKitBooksItsParts(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun aKitBooksItsParts(dir: File): Unit = Fixture(dir).use { f ->
     val tent = f.addItem("Tält", quantity = 2u, category = "camping")
     val stove = f.addItem("Stormkök", category = "camping")
     val kit = f.store.addItem(
@@ -205,7 +205,7 @@ fun aKitBooksItsParts(dir: File): Unit = Fixture(dir).use { f ->
     assertEq(emptyList<KitPart>(), plain.kitParts, "no longer a kit")
 }
 
-fun offlineDoubleBookingIsResolvedTheSameOnBothDevices(dir: File) {
+suspend fun offlineDoubleBookingIsResolvedTheSameOnBothDevices(dir: File) {
     openStore(dir, "anna.db").use { anna ->
         openStore(dir, "bo.db").use { bo ->
             val gid = anna.createGroup("Folkverkstad", "", "Anna").id
@@ -272,7 +272,7 @@ fun offlineDoubleBookingIsResolvedTheSameOnBothDevices(dir: File) {
     }
 }
 
-fun approvalRequestsAndConfirmationsNotifyAcrossDevices(dir: File) {
+suspend fun approvalRequestsAndConfirmationsNotifyAcrossDevices(dir: File) {
     openStore(dir, "anna.db").use { anna ->
         openStore(dir, "bo.db").use { bo ->
             val gid = anna.createGroup("Folkverkstad", "", "Anna").id
@@ -308,7 +308,7 @@ fun approvalRequestsAndConfirmationsNotifyAcrossDevices(dir: File) {
     }
 }
 
-fun tickReportsOverdueAndDueTomorrow(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun tickReportsOverdueAndDueTomorrow(dir: File): Unit = Fixture(dir).use { f ->
     val heard = Collector()
     f.store.setListener(heard)
     val saw = f.addItem("Motorsåg")
@@ -345,7 +345,7 @@ fun tickReportsOverdueAndDueTomorrow(dir: File): Unit = Fixture(dir).use { f ->
     assertEq(2, heard.heard.size, "no call after setListener(null)")
 }
 
-fun textsFollowTheLocale(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun textsFollowTheLocale(dir: File): Unit = Fixture(dir).use { f ->
     assertEq("en", currentLocale(), "English by default")
     val saw = f.addItem("Motorsåg")
     val now = f.store.now()
@@ -393,7 +393,7 @@ fun textsFollowTheLocale(dir: File): Unit = Fixture(dir).use { f ->
     assertEq("Overdue", f.store.notifications(f.gid).single().title, "English again")
 }
 
-fun newErrorsAreTyped(dir: File) {
+suspend fun newErrorsAreTyped(dir: File) {
     Fixture(dir).use { f ->
         // The same file opened twice in one process.
         val inUse = assertThrows<DelbarException.InUse>("opening an open store again") { openStore(dir) }

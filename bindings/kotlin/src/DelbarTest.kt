@@ -27,24 +27,24 @@ fun openStore(dir: File, name: String = "delbar.db"): DelbarStore =
 /** A store with one group whose first steward is this device. */
 class Fixture(dir: File) : AutoCloseable {
     val store = openStore(dir)
-    val group = store.createGroup("Odlingsakademin Lövåsen", "Shared garden tools", "Anna")
+    val group = runBlocking { store.createGroup("Odlingsakademin Lövåsen", "Shared garden tools", "Anna") }
     val gid = group.id
 
     /** The start of the next whole hour tomorrow: a window every default rule accepts. */
     val tomorrow: Instant = hoursAfter(store.now(), 24)
 
-    fun addItem(name: String, quantity: UInt = 1u, category: String = "garden"): Item =
+    suspend fun addItem(name: String, quantity: UInt = 1u, category: String = "garden"): Item =
         store.addItem(gid, itemDraft(name).copy(quantity = quantity, category = category))
 
-    fun book(item: Item, start: Instant, hours: Long, units: UInt = 1u): Booking =
+    suspend fun book(item: Item, start: Instant, hours: Long, units: UInt = 1u): Booking =
         store.book(gid, NewBooking(itemId = item.id, units = units, start = start, end = start + hours * HOUR))
 
-    fun activityCount(): Int = store.activity(gid, limit = 10_000u).entries.size
+    suspend fun activityCount(): Int = store.activity(gid, limit = 10_000u).entries.size
 
     override fun close() = store.close()
 }
 
-fun storeOpensAndReportsItsDevice(dir: File) {
+suspend fun storeOpensAndReportsItsDevice(dir: File) {
     openStore(dir).use { store ->
         val device = store.deviceId()
         assertEq(64, device.length, "device id length")
@@ -60,7 +60,7 @@ fun storeOpensAndReportsItsDevice(dir: File) {
     assertEq(first, second, "device id after reopening")
 }
 
-fun groupsAreCreatedListedAndEdited(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun groupsAreCreatedListedAndEdited(dir: File): Unit = Fixture(dir).use { f ->
     assertEq(listOf(f.group), f.store.listGroups(), "listGroups")
     assertEq(f.group, f.store.getGroup(f.gid), "getGroup")
     assertEq(24L, f.group.pickupWindowHours, "default pickup window")
@@ -74,7 +74,7 @@ fun groupsAreCreatedListedAndEdited(dir: File): Unit = Fixture(dir).use { f ->
     assertEq(listOf(f.store.deviceId()), me.devices.map { it.deviceId }, "creator's devices")
 }
 
-fun membersAreAddedPromotedAndRemoved(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun membersAreAddedPromotedAndRemoved(dir: File): Unit = Fixture(dir).use { f ->
     val phone = "ab".repeat(32)
     val bo = f.store.addMember(f.gid, "Bo", Role.MEMBER, deviceId = phone, deviceLabel = "Bo's phone")
     assertEq(Role.MEMBER, bo.role, "Bo's role")
@@ -99,7 +99,7 @@ fun membersAreAddedPromotedAndRemoved(dir: File): Unit = Fixture(dir).use { f ->
     assertThrows<DelbarException.NotFound>("removing a removed member") { f.store.removeMember(f.gid, bo.id) }
 }
 
-fun itemsAreAddedSearchedAndMaintained(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun itemsAreAddedSearchedAndMaintained(dir: File): Unit = Fixture(dir).use { f ->
     val tiller = f.addItem("Jordfräs Honda F220")
     f.addItem("Motorsåg Husqvarna", category = "forest")
     f.addItem("Stege 4 m", category = "Building")
@@ -139,7 +139,7 @@ fun itemsAreAddedSearchedAndMaintained(dir: File): Unit = Fixture(dir).use { f -
     assertEq(3, f.store.listItems(f.gid, ItemFilter(includeRetired = true)).size, "retired items on request")
 }
 
-fun bookingsGoThroughTheirLifecycle(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun bookingsGoThroughTheirLifecycle(dir: File): Unit = Fixture(dir).use { f ->
     val tiller = f.addItem("Jordfräs")
     val booking = f.book(tiller, f.tomorrow, 4)
     assertEq(BookingState.CONFIRMED, booking.state, "a steward's booking is confirmed at once")
@@ -172,7 +172,7 @@ fun bookingsGoThroughTheirLifecycle(dir: File): Unit = Fixture(dir).use { f ->
     )
 }
 
-fun availabilityShowsFreeUnitsAndBusySpans(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun availabilityShowsFreeUnitsAndBusySpans(dir: File): Unit = Fixture(dir).use { f ->
     val ladders = f.addItem("Stege", quantity = 2u)
     val start = f.tomorrow
     f.book(ladders, start + 2 * HOUR, 2)
@@ -195,7 +195,7 @@ fun availabilityShowsFreeUnitsAndBusySpans(dir: File): Unit = Fixture(dir).use {
     assertEq(2u, f.store.availability(f.gid, ladders.id, start + DAY, start + DAY + HOUR).freeUnits, "free later")
 }
 
-fun overdueListsGearNotBack(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun overdueListsGearNotBack(dir: File): Unit = Fixture(dir).use { f ->
     val saw = f.addItem("Motorsåg")
     val now = f.store.now()
     // A loan that started ten minutes ago and ended five minutes ago, then handed out.
@@ -205,10 +205,10 @@ fun overdueListsGearNotBack(dir: File): Unit = Fixture(dir).use { f ->
     assertEq(listOf(late.id), f.store.overdue(f.gid).map { it.id }, "overdue")
 }
 
-fun activityPagesWithACursor(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun activityPagesWithACursor(dir: File): Unit = Fixture(dir).use { f ->
     // Entries of the same millisecond are ordered by their random ids: keep the writes apart
     // so the expected order is the order of the calls.
-    fun <T> apart(write: () -> T): T = write().also { Thread.sleep(3) }
+    suspend fun <T> apart(write: suspend () -> T): T = write().also { Thread.sleep(3) }
     Thread.sleep(3)
     val tiller = apart { f.addItem("Jordfräs") }
     repeat(3) { i -> apart { f.addItem("Spade $i") } }
@@ -242,7 +242,7 @@ fun activityPagesWithACursor(dir: File): Unit = Fixture(dir).use { f ->
     expect(aboutTiller.entries.all { it.itemId == tiller.id }) { "entries about other items" }
 }
 
-fun badInputGivesTypedErrorsAndChangesNothing(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun badInputGivesTypedErrorsAndChangesNothing(dir: File): Unit = Fixture(dir).use { f ->
     val tiller = f.addItem("Jordfräs")
     val itemsBefore = f.store.listItems(f.gid, ItemFilter(includeRetired = true))
     val activityBefore = f.activityCount()
@@ -290,7 +290,7 @@ fun badInputGivesTypedErrorsAndChangesNothing(dir: File): Unit = Fixture(dir).us
     assertEq(1, f.store.listMembers(f.gid).size, "no member written")
 }
 
-fun twoStoresExchangeTheGroupAndConverge(dir: File) {
+suspend fun twoStoresExchangeTheGroupAndConverge(dir: File) {
     openStore(dir, "anna.db").use { anna ->
         openStore(dir, "bo.db").use { bo ->
             val group = anna.createGroup("Folkverkstad", "", "Anna")
@@ -349,7 +349,7 @@ fun twoStoresExchangeTheGroupAndConverge(dir: File) {
     }
 }
 
-fun checkIsCleanAndMaintenanceRuns(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun checkIsCleanAndMaintenanceRuns(dir: File): Unit = Fixture(dir).use { f ->
     val tiller = f.addItem("Jordfräs")
     val b = f.book(tiller, f.tomorrow, 2)
     f.store.actOnBooking(f.gid, b.id, BookingAction.CHECK_OUT)
@@ -363,7 +363,7 @@ fun checkIsCleanAndMaintenanceRuns(dir: File): Unit = Fixture(dir).use { f ->
     assertEq(BookingState.CHECKED_OUT, f.store.getBooking(f.gid, b.id).state, "data kept by the rebuild")
 }
 
-fun asyncCallsReportStorageErrors(dir: File) {
+suspend fun asyncCallsReportStorageErrors(dir: File) {
     val notAStore = File(dir, "notes.db")
     notAStore.writeText("this is not an SQLite file, just some text that is long enough to read".repeat(20))
     val refused = assertThrows<DelbarException.NotAStore>("opening a text file") {
@@ -401,17 +401,20 @@ fun asyncCallsReportStorageErrors(dir: File) {
     }
 }
 
-fun oneStoreServesManyThreads(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun oneStoreServesManyThreads(dir: File): Unit = Fixture(dir).use { f ->
     val items = (1..4).map { f.addItem("Såg $it") }
     val pool = Executors.newFixedThreadPool(4)
     val tasks = items.mapIndexed { i, item ->
         pool.submit<Int> {
-            var done = 0
-            repeat(5) { j ->
-                f.book(item, f.tomorrow + (i * 10 + j) * DAY / 10, 1)
-                done += f.store.searchItems(f.gid, "sag").size
+            // Each JVM thread waits for its own calls, as a plain thread would.
+            runBlocking {
+                var done = 0
+                repeat(5) { j ->
+                    f.book(item, f.tomorrow + (i * 10 + j) * DAY / 10, 1)
+                    done += f.store.searchItems(f.gid, "sag").size
+                }
+                done
             }
-            done
         }
     }
     val found = tasks.sumOf { it.get(60, TimeUnit.SECONDS) }

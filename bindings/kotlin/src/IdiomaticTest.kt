@@ -8,7 +8,7 @@ import java.time.Duration
 import java.time.Instant
 import org.delbar.*
 
-fun anExceptionMessageIsTheTranslatedSentence(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun anExceptionMessageIsTheTranslatedSentence(dir: File): Unit = Fixture(dir).use { f ->
     val english = assertThrows<DelbarException.NotFound>("an unknown item") { f.store.getItem(f.gid, "aaaaaaaaaaaaaaaa") }
     assertEq("The item was not found.", english.message, "English message")
     assertEq(english.text, english.message, "message is the variant's text")
@@ -38,7 +38,7 @@ fun anExceptionMessageIsTheTranslatedSentence(dir: File): Unit = Fixture(dir).us
     }
 }
 
-fun recordsAreImmutableAndInstantsAreJavaTime(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun recordsAreImmutableAndInstantsAreJavaTime(dir: File): Unit = Fixture(dir).use { f ->
     // Records are data classes of vals: no setter on any of them.
     for (record in listOf(Item::class.java, ItemDraft::class.java, Booking::class.java, NewBooking::class.java, Group::class.java)) {
         val setters = record.methods.filter { it.name.startsWith("set") }.map { it.name }

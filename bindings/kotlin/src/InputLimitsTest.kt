@@ -5,7 +5,7 @@
 import java.io.File
 import org.delbar.*
 
-fun textAndNumbersOutOfRangeAreTypedErrorsAndChangeNothing(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun textAndNumbersOutOfRangeAreTypedErrorsAndChangeNothing(dir: File): Unit = Fixture(dir).use { f ->
     val tiller = f.addItem("Jordfräs")
     val itemsBefore = f.store.listItems(f.gid, ItemFilter(includeRetired = true))
 

@@ -8,7 +8,7 @@ import org.delbar.*
 /** Text as Windows-1252 bytes (the letters used are in Latin-1's upper half). */
 fun windows1252(text: String): ByteArray = text.toByteArray(Charsets.ISO_8859_1)
 
-fun aSpreadsheetFileIsPlannedImportedAndReadBack(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun aSpreadsheetFileIsPlannedImportedAndReadBack(dir: File): Unit = Fixture(dir).use { f ->
     val csv = windows1252(
         "Namn;Antal;Plats;Kategori;Beskrivning\r\n" +
             "Gräsklippare;2;Förråd Lövåsen;Trädgård;\"Bensin.\r\nKolla oljan\"\r\n" +
@@ -35,7 +35,7 @@ fun aSpreadsheetFileIsPlannedImportedAndReadBack(dir: File): Unit = Fixture(dir)
     expect(json.contains("\"item_added\"")) { "history JSON: $json" }
 }
 
-fun aFileWithBadRowsIsRefusedWhole(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun aFileWithBadRowsIsRefusedWhole(dir: File): Unit = Fixture(dir).use { f ->
     val csv = "name,quantity\nSpade,1\nKratta,many\n".toByteArray()
     val plan = f.store.planItemImport(f.gid, csv)
     assertEq(1u, plan.errors, "errors")
@@ -50,7 +50,7 @@ fun aFileWithBadRowsIsRefusedWhole(dir: File): Unit = Fixture(dir).use { f ->
     }
 }
 
-fun statsCountLoansAndDrawAChart(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun statsCountLoansAndDrawAChart(dir: File): Unit = Fixture(dir).use { f ->
     val ladder = f.addItem("Stege", quantity = 2u, category = "tools")
     f.addItem("Kälke")
     val from = f.tomorrow

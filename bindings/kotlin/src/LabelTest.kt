@@ -6,7 +6,7 @@ import java.io.File
 import kotlinx.coroutines.runBlocking
 import org.delbar.*
 
-fun labelsPrintAndScansResolve(dir: File) {
+suspend fun labelsPrintAndScansResolve(dir: File) {
     openStore(dir, "anna.db").use { anna ->
         openStore(dir, "bo.db").use { bo ->
             val gid = anna.createGroup("Folkverkstad", "", "Anna").id

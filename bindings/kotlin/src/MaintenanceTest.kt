@@ -6,7 +6,7 @@ import javax.imageio.ImageIO
 import kotlinx.coroutines.runBlocking
 import org.delbar.*
 
-fun maintenancePlansBlockBookingsUntilMaintenanceIsLogged(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun maintenancePlansBlockBookingsUntilMaintenanceIsLogged(dir: File): Unit = Fixture(dir).use { f ->
     val saw = f.addItem("Motorsåg", category = "skog")
     val kit = f.store.addItem(f.gid, itemDraft("Skogspaket").copy(kitParts = listOf(KitPart(saw.id, 1u))))
     val plan = f.store.addMaintenancePlan(f.gid, saw.id, Schedule.AfterEachLoan, true, note = "slipa kedjan")
@@ -57,7 +57,7 @@ fun maintenancePlansBlockBookingsUntilMaintenanceIsLogged(dir: File): Unit = Fix
     assertThrows<DelbarException.NotFound>("removing it twice") { f.store.removeMaintenancePlan(f.gid, saw.id, plan.id) }
 }
 
-fun aReturnReportingNeedsRepairKeepsTheItemFromBeingBooked(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun aReturnReportingNeedsRepairKeepsTheItemFromBeingBooked(dir: File): Unit = Fixture(dir).use { f ->
     val trailer = f.addItem("Släpvagn")
     val now = f.store.now()
     val loan = f.store.book(f.gid, NewBooking(trailer.id, 1u, now, now + HOUR))

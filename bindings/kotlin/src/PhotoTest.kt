@@ -44,7 +44,7 @@ fun photoBytes(p: PhotoBytes): ByteArray = when (p) {
     is PhotoBytes.NotHereYet -> throw AssertionFailed("the photo is not here")
 }
 
-fun photosAreStrippedAndRefusedTyped(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun photosAreStrippedAndRefusedTyped(dir: File): Unit = Fixture(dir).use { f ->
     val saw = f.addItem("Bandsåg")
     val original = phoneJpeg()
     expect(original.contains("Exif".toByteArray())) { "the test photo carries EXIF" }
@@ -70,7 +70,7 @@ fun photosAreStrippedAndRefusedTyped(dir: File): Unit = Fixture(dir).use { f ->
     assertEq(0, left.photos.size, "removed")
 }
 
-fun photosTravelToAMemberOverLoopback(dir: File): Unit = SyncPair(dir).use { p ->
+suspend fun photosTravelToAMemberOverLoopback(dir: File): Unit = SyncPair(dir).use { p ->
     val photo = runBlocking { p.anna.addItemPhoto(p.gid, p.tiller.id, phoneJpeg()) }
     runBlocking { p.olle.syncWith(p.anna.syncAddress(), p.gid) }
     val listed = p.olle.itemPhotos(p.gid, p.tiller.id).single()

@@ -5,6 +5,7 @@
 import java.io.ByteArrayOutputStream
 import java.io.File
 import java.time.Instant
+import kotlinx.coroutines.runBlocking
 import org.delbar.*
 
 /** A byte pipe between two sessions: each side's output is cut into [chunk]-byte pieces. */
@@ -23,7 +24,7 @@ class KotlinPipe(private val chunk: Int = 100) {
      * Runs the session to its end. [tamper] sees every frame from the initiator (with its
      * number) and returns what goes on the pipe instead.
      */
-    fun run(
+    suspend fun run(
         initiator: PipeSession,
         responder: PipeSession,
         tamper: (Int, ByteArray) -> ByteArray = { _, f -> f },
@@ -73,15 +74,17 @@ class KotlinPipe(private val chunk: Int = 100) {
 class PipePair(dir: File) : AutoCloseable {
     val anna = openStore(dir, "anna.db")
     val cia = openStore(dir, "cia.db")
-    val gid = anna.createGroup("Folkverkstan", "", "Anna").id
-    val saw = anna.addItem(gid, itemDraft("Bandsåg"))
+    val gid = runBlocking { anna.createGroup("Folkverkstan", "", "Anna").id }
+    val saw = runBlocking { anna.addItem(gid, itemDraft("Bandsåg")) }
     val start: Instant = hoursAfter(anna.now(), 30)
 
     init {
-        anna.addMember(gid, "Cia", Role.MEMBER, deviceId = cia.deviceId(), deviceLabel = "Cias telefon")
+        runBlocking {
+            anna.addMember(gid, "Cia", Role.MEMBER, deviceId = cia.deviceId(), deviceLabel = "Cias telefon")
+        }
     }
 
-    fun book(store: DelbarStore, hoursFromStart: Long): Booking {
+    suspend fun book(store: DelbarStore, hoursFromStart: Long): Booking {
         val s = start + hoursFromStart * HOUR
         return store.book(gid, NewBooking(saw.id, 1u, s, s + 2 * HOUR))
     }
@@ -92,7 +95,7 @@ class PipePair(dir: File) : AutoCloseable {
     }
 }
 
-fun twoStoresSyncThroughAPipeWrittenInKotlin(dir: File): Unit = PipePair(dir).use { p ->
+suspend fun twoStoresSyncThroughAPipeWrittenInKotlin(dir: File): Unit = PipePair(dir).use { p ->
     p.book(p.anna, 0)
     // First contact: Cia's phone answers for the group it was told to join.
     val first = KotlinPipe()
@@ -124,7 +127,7 @@ fun twoStoresSyncThroughAPipeWrittenInKotlin(dir: File): Unit = PipePair(dir).us
     assertEq(report.bytesReceived, ciaStarts.report()?.bytesSent, "bytes counted at both ends")
 }
 
-fun aStrangerIsRefusedThroughThePipe(dir: File): Unit = PipePair(dir).use { p ->
+suspend fun aStrangerIsRefusedThroughThePipe(dir: File): Unit = PipePair(dir).use { p ->
     openStore(dir, "stranger.db").use { stranger ->
         val pipe = KotlinPipe()
         pipe.run(PipeSession.initiator(stranger, p.gid, 30_000u), PipeSession.responder(p.anna, null, 30_000u))
@@ -141,7 +144,7 @@ fun aStrangerIsRefusedThroughThePipe(dir: File): Unit = PipePair(dir).use { p ->
     }
 }
 
-fun aTamperedByteIsRefusedThroughThePipe(dir: File): Unit = PipePair(dir).use { p ->
+suspend fun aTamperedByteIsRefusedThroughThePipe(dir: File): Unit = PipePair(dir).use { p ->
     p.book(p.anna, 0)
     val first = KotlinPipe()
     first.run(PipeSession.initiator(p.anna, p.gid, 30_000u), PipeSession.responder(p.cia, p.gid, 30_000u))

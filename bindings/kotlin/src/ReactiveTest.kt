@@ -66,7 +66,7 @@ suspend fun awaitFlowCollectors(flows: DelbarFlows, count: Int) {
     }
 }
 
-fun twoSubscribersBothHearAnItemAdded(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun twoSubscribersBothHearAnItemAdded(dir: File): Unit = Fixture(dir).use { f ->
     val flows = DelbarFlows(f.store)
     val log = ChangeLog()
     val sub = f.store.events().subscribeChanges(log)
@@ -90,7 +90,7 @@ fun twoSubscribersBothHearAnItemAdded(dir: File): Unit = Fixture(dir).use { f ->
     sub.cancel()
 }
 
-fun aBookingShowsAsABookingChange(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun aBookingShowsAsABookingChange(dir: File): Unit = Fixture(dir).use { f ->
     val saw = f.addItem("Bandsåg", quantity = 2u)
     val log = ChangeLog()
     val sub = f.store.events().subscribeChanges(log)
@@ -108,7 +108,7 @@ fun aBookingShowsAsABookingChange(dir: File): Unit = Fixture(dir).use { f ->
     sub.cancel()
 }
 
-fun aSyncOverLoopbackEmitsChangesAndSyncEvents(dir: File): Unit = SyncPair(dir).use { p ->
+suspend fun aSyncOverLoopbackEmitsChangesAndSyncEvents(dir: File): Unit = SyncPair(dir).use { p ->
     val olleChanges = ChangeLog()
     val olleSync = SyncObserverLog()
     val annaSync = SyncObserverLog()
@@ -148,7 +148,7 @@ fun aSyncOverLoopbackEmitsChangesAndSyncEvents(dir: File): Unit = SyncPair(dir).
     subs.forEach { it.cancel() }
 }
 
-fun cancelStopsDeliveryToThatSubscriberOnly(dir: File): Unit = Fixture(dir).use { f ->
+suspend fun cancelStopsDeliveryToThatSubscriberOnly(dir: File): Unit = Fixture(dir).use { f ->
     val events = f.store.events()
     val (kept, cancelled) = ChangeLog() to ChangeLog()
     val keptSub = events.subscribeChanges(kept)
@@ -184,7 +184,7 @@ fun cancelStopsDeliveryToThatSubscriberOnly(dir: File): Unit = Fixture(dir).use 
     noteSub.cancel()
 }
 
-fun closeThenCollectAndCancelDoNotThrow(dir: File): Unit = runBlocking {
+suspend fun closeThenCollectAndCancelDoNotThrow(dir: File): Unit = runBlocking {
     val store = openStore(dir, "closing.db")
     val gid = store.createGroup("Folkverkstad", "", "Anna").id
     val events = store.events()

@@ -5,7 +5,7 @@ import java.io.File
 import kotlinx.coroutines.runBlocking
 import org.delbar.*
 
-fun aStoreIsRepairedKeepingItsDeviceAndItems(dir: File) {
+suspend fun aStoreIsRepairedKeepingItsDeviceAndItems(dir: File) {
     val path = File(dir, "delbar.db").path
     val (device, names) = Fixture(dir).use { f ->
         for (i in 1..12) f.addItem("Verktyg $i")

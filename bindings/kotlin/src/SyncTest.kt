@@ -32,25 +32,27 @@ class SyncEventLog : SyncEventListener {
 class SyncPair(dir: File) : AutoCloseable {
     val anna = openStore(dir, "anna.db")
     val olle = openStore(dir, "olle.db")
-    val gid = anna.createGroup("Odlingsakademin Lövåsen", "", "Anna").id
-    val tiller = anna.addItem(gid, itemDraft("Jordfräs"))
+    val gid = runBlocking { anna.createGroup("Odlingsakademin Lövåsen", "", "Anna").id }
+    val tiller = runBlocking { anna.addItem(gid, itemDraft("Jordfräs")) }
     val start: Instant = hoursAfter(anna.now(), 30)
 
     init {
-        anna.startSync(LOOPBACK)
-        olle.startSync(LOOPBACK)
-        val invite = anna.createInvite(gid, Role.MEMBER, anna.now() + DAY, 1u)
-        assertEq(gid, runBlocking { olle.redeemInvite(invite.code, "Olle", deviceLabel = "Olles telefon") }, "joined group")
-        // The serving side may finish the first session after the redeeming side returned:
-        // wait for it, so that tests start from a settled pair (and hear only their own events).
-        val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30)
-        while (anna.syncStatus().sessionsServed < 1uL) {
-            if (System.nanoTime() > deadline) throw AssertionFailed("Anna never finished serving the first session")
-            Thread.sleep(10)
+        runBlocking {
+            anna.startSync(LOOPBACK)
+            olle.startSync(LOOPBACK)
+            val invite = anna.createInvite(gid, Role.MEMBER, anna.now() + DAY, 1u)
+            assertEq(gid, olle.redeemInvite(invite.code, "Olle", deviceLabel = "Olles telefon"), "joined group")
+            // The serving side may finish the first session after the redeeming side returned:
+            // wait for it, so that tests start from a settled pair (and hear only their own events).
+            val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30)
+            while (anna.syncStatus().sessionsServed < 1uL) {
+                if (System.nanoTime() > deadline) throw AssertionFailed("Anna never finished serving the first session")
+                Thread.sleep(10)
+            }
         }
     }
 
-    fun book(store: DelbarStore, hoursFromStart: Long): Booking {
+    suspend fun book(store: DelbarStore, hoursFromStart: Long): Booking {
         val s = start + hoursFromStart * HOUR
         return store.book(gid, NewBooking(tiller.id, 1u, s, s + 2 * HOUR))
     }
@@ -63,7 +65,7 @@ class SyncPair(dir: File) : AutoCloseable {
     }
 }
 
-fun twoStoresSyncOverLoopbackAfterAnInvite(dir: File): Unit = SyncPair(dir).use { p ->
+suspend fun twoStoresSyncOverLoopbackAfterAnInvite(dir: File): Unit = SyncPair(dir).use { p ->
     assertEq("Olle", p.olle.me(p.gid).name, "Olle's name in the group")
     assertEq(listOf("Jordfräs"), p.olle.listItems(p.gid).map { it.name }, "Olle received the catalogue")
     p.book(p.anna, 0)
@@ -81,7 +83,7 @@ fun twoStoresSyncOverLoopbackAfterAnInvite(dir: File): Unit = SyncPair(dir).use 
     }
 }
 
-fun theSyncListenerHearsSyncedWithAndStatusShowsThePeer(dir: File): Unit = SyncPair(dir).use { p ->
+suspend fun theSyncListenerHearsSyncedWithAndStatusShowsThePeer(dir: File): Unit = SyncPair(dir).use { p ->
     val annaLog = SyncEventLog()
     val olleLog = SyncEventLog()
     p.anna.setSyncListener(annaLog)
@@ -116,7 +118,7 @@ fun theSyncListenerHearsSyncedWithAndStatusShowsThePeer(dir: File): Unit = SyncP
     }
 }
 
-fun aBundleFromOneDeviceReachesAThirdDevice(dir: File) {
+suspend fun aBundleFromOneDeviceReachesAThirdDevice(dir: File) {
     openStore(dir, "anna.db").use { anna ->
         openStore(dir, "cia.db").use { cia ->
             val gid = anna.createGroup("Folkverkstan", "", "Anna").id
@@ -141,7 +143,7 @@ fun aBundleFromOneDeviceReachesAThirdDevice(dir: File) {
     }
 }
 
-fun aCorruptedBundleIsATypedErrorAndAppliesNothing(dir: File) {
+suspend fun aCorruptedBundleIsATypedErrorAndAppliesNothing(dir: File) {
     openStore(dir, "anna.db").use { anna ->
         openStore(dir, "cia.db").use { cia ->
             val gid = anna.createGroup("Folkverkstan", "", "Anna").id
@@ -171,7 +173,7 @@ fun aCorruptedBundleIsATypedErrorAndAppliesNothing(dir: File) {
     }
 }
 
-fun expiredRevokedAndUsedUpInvitesAreTypedErrors(dir: File) {
+suspend fun expiredRevokedAndUsedUpInvitesAreTypedErrors(dir: File) {
     val anna = openStore(dir, "anna.db")
     val olle = openStore(dir, "olle.db")
     val eva = openStore(dir, "eva.db")
@@ -224,7 +226,7 @@ fun expiredRevokedAndUsedUpInvitesAreTypedErrors(dir: File) {
     }
 }
 
-fun inviteQrCodesComeAsPngAndSvg(dir: File) {
+suspend fun inviteQrCodesComeAsPngAndSvg(dir: File) {
     openStore(dir).use { anna ->
         val gid = anna.createGroup("Folkverkstan", "", "Anna").id
         anna.startSync(LOOPBACK)

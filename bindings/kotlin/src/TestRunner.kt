@@ -4,6 +4,7 @@
 import java.io.File
 import java.nio.file.Files
 import kotlin.system.exitProcess
+import kotlinx.coroutines.runBlocking
 
 /** A failed expectation, with what was expected and what was found. */
 class AssertionFailed(message: String) : Exception(message)
@@ -29,8 +30,8 @@ inline fun <reified T : Throwable> assertThrows(what: String, block: () -> Unit)
     throw AssertionFailed("$what: expected ${T::class.simpleName}, nothing was thrown")
 }
 
-/** One named test: a function given a fresh, empty temporary directory. */
-class TestCase(val name: String, val body: (File) -> Unit)
+/** One named test: a function given a fresh, empty temporary directory, run in a coroutine. */
+class TestCase(val name: String, val body: suspend (File) -> Unit)
 
 /**
  * Runs every test, printing `PASS name` or `FAIL name: reason`, then the closing line
@@ -42,7 +43,7 @@ fun runTests(tests: List<TestCase>) {
     for (test in tests) {
         val dir = Files.createTempDirectory("delbar-kt-").toFile()
         try {
-            test.body(dir)
+            runBlocking { test.body(dir) }
             println("PASS ${test.name}")
             passed++
         } catch (e: Throwable) {

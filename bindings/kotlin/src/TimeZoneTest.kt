@@ -14,7 +14,7 @@ private const val SUNDAY_1100_UTC = 1_792_926_000_000L
 private fun instantAt(ms: Long): Instant = Instant.ofEpochMilli(ms)
 
 /** A confirmed booking of a trailer over the night the clocks go back in Europe. */
-private fun trailerOverTheChange(f: Fixture): Notification =
+private suspend fun trailerOverTheChange(f: Fixture): Notification =
     Notification(
         id = 1L,
         groupId = f.gid,
@@ -40,7 +40,7 @@ private fun trailerOverTheChange(f: Fixture): Notification =
         body = "",
     )
 
-fun timesFollowTheZoneAcrossTheEndOfSummerTime(dir: File) = Fixture(dir).use { f ->
+suspend fun timesFollowTheZoneAcrossTheEndOfSummerTime(dir: File) = Fixture(dir).use { f ->
     val n = trailerOverTheChange(f)
     assertEq("UTC", currentTimeZone(), "UTC until the app sets a zone")
     assertEq(

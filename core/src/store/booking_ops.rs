@@ -374,36 +374,22 @@ impl Store {
 
     /// An item's waitlist in queue order, with the offer standing now.
     pub fn waitlist(&self, group: &GroupId, item: &ItemId) -> Result<Vec<WaitlistEntry>> {
-        self.item(group, item)?;
-        Ok(queries::waitlist(self.conn(), group, item, self.now())?)
+        self.reads().waitlist(group, item)
     }
 
     /// One booking.
     pub fn booking(&self, group: &GroupId, id: &BookingId) -> Result<Booking> {
-        match queries::booking(self.conn(), group, id)? {
-            Some((b, _)) => Ok(b),
-            // The group is looked up only to tell which of the two is missing.
-            None => {
-                self.group(group)?;
-                Err(Error::BookingNotFound { id: id.to_string() })
-            }
-        }
+        self.reads().booking(group, id)
     }
 
     /// Bookings matching a filter, by start.
     pub fn bookings(&self, group: &GroupId, filter: &BookingFilter) -> Result<Vec<Booking>> {
-        self.group(group)?;
-        Ok(queries::bookings(self.conn(), group, filter)?)
+        self.reads().bookings(group, filter)
     }
 
     /// Checked-out bookings past their end (by the device clock), by end.
     pub fn overdue(&self, group: &GroupId) -> Result<Vec<Booking>> {
-        let now = self.now();
-        let filter =
-            BookingFilter { states: vec![BookingState::CheckedOut], limit: 10_000, ..BookingFilter::default() };
-        let mut out: Vec<Booking> = self.bookings(group, &filter)?.into_iter().filter(|b| b.is_overdue(now)).collect();
-        out.sort_by_key(|b| b.end);
-        Ok(out)
+        self.reads().overdue(group)
     }
 
     /// Free units of an item over a window and the busy spans inside it. Answered from the
@@ -415,15 +401,7 @@ impl Store {
         start: Timestamp,
         end: Timestamp,
     ) -> Result<Availability> {
-        if end <= start {
-            return Err(DomainError::BookingEndsBeforeStart { start, end }.into());
-        }
-        let item = self.item(group, item)?;
-        let now = self.now();
-        let spans = queries::holding_spans(self.conn(), group, &item.id, start, end, now, None)?;
-        let busy = queries::busy_intervals(&spans, start, end);
-        let free_units = queries::free_units(self.conn(), group, &item, start, end, now, None)?;
-        Ok(Availability { item: item.id.clone(), quantity: item.quantity, free_units, start, end, busy })
+        self.reads().availability(group, item, start, end)
     }
 
     /// An item's calendar: busy spans with the units taken, over a range.
@@ -434,7 +412,7 @@ impl Store {
         from: Timestamp,
         to: Timestamp,
     ) -> Result<Vec<BusyInterval>> {
-        Ok(self.availability(group, item, from, to)?.busy)
+        self.reads().calendar(group, item, from, to)
     }
 
     /// The first window of `length_ms` from `from` on with `units` free, within a year.
@@ -446,8 +424,7 @@ impl Store {
         length_ms: i64,
         units: u32,
     ) -> Result<Option<(Timestamp, Timestamp)>> {
-        self.item(group, item)?;
-        Ok(queries::next_free_window(self.conn(), group, item, from, length_ms, units.max(1), self.now())?)
+        self.reads().next_free_window(group, item, from, length_ms, units)
     }
 
     /// Items (of a category, or all) with at least `units` free over a window, with their
@@ -460,19 +437,7 @@ impl Store {
         end: Timestamp,
         units: u32,
     ) -> Result<Vec<(Item, u32)>> {
-        if end <= start {
-            return Err(DomainError::BookingEndsBeforeStart { start, end }.into());
-        }
-        let filter = queries::ItemFilter { category: category.map(str::to_owned), limit: 10_000, ..Default::default() };
-        let now = self.now();
-        let mut out = Vec::new();
-        for item in self.items(group, &filter)? {
-            let free = queries::free_units(self.conn(), group, &item, start, end, now, None)?;
-            if free >= units.max(1) {
-                out.push((item, free));
-            }
-        }
-        Ok(out)
+        self.reads().free_items(group, category, start, end, units)
     }
 }
 

@@ -54,12 +54,12 @@ impl Store {
 
     /// Every group this device holds.
     pub fn groups(&self) -> Result<Vec<Group>> {
-        Ok(queries::groups(self.conn())?)
+        self.reads().groups()
     }
 
     /// One group.
     pub fn group(&self, id: &GroupId) -> Result<Group> {
-        queries::group(self.conn(), id)?.ok_or_else(|| Error::GroupNotFound { id: id.to_string() })
+        self.reads().group(id)
     }
 
     /// Changes a group's name, description or pickup window (stewards).
@@ -114,13 +114,12 @@ impl Store {
 
     /// The members of a group, current ones first.
     pub fn members(&self, group: &GroupId) -> Result<Vec<Member>> {
-        self.group(group)?;
-        Ok(queries::members(self.conn(), group)?)
+        self.reads().members(group)
     }
 
     /// One member.
     pub fn member(&self, group: &GroupId, id: &MemberId) -> Result<Member> {
-        queries::member(self.conn(), group, id)?.ok_or_else(|| Error::MemberNotFound { id: id.to_string() })
+        self.reads().member(group, id)
     }
 
     /// Adds a member (stewards), optionally with a first device.
@@ -251,31 +250,22 @@ impl Store {
 
     /// One item.
     pub fn item(&self, group: &GroupId, id: &ItemId) -> Result<Item> {
-        match queries::item(self.conn(), group, id)? {
-            Some(item) => Ok(item),
-            // The group is looked up only to tell which of the two is missing.
-            None => {
-                self.group(group)?;
-                Err(Error::ItemNotFound { id: id.to_string() })
-            }
-        }
+        self.reads().item(group, id)
     }
 
     /// Items matching a filter (text search, category, tag, condition, location).
     pub fn items(&self, group: &GroupId, filter: &ItemFilter) -> Result<Vec<Item>> {
-        self.group(group)?;
-        Ok(queries::items(self.conn(), group, filter)?)
+        self.reads().items(group, filter)
     }
 
     /// Searches items by text (case- and diacritic-insensitive word prefixes).
     pub fn search_items(&self, group: &GroupId, text: &str, limit: u32) -> Result<Vec<Item>> {
-        self.items(group, &ItemFilter { text: Some(text.to_owned()), limit, ..ItemFilter::default() })
+        self.reads().search_items(group, text, limit)
     }
 
     /// Categories in use with their item counts.
     pub fn categories(&self, group: &GroupId) -> Result<Vec<(String, u32)>> {
-        self.group(group)?;
-        Ok(queries::categories(self.conn(), group)?)
+        self.reads().categories(group)
     }
 
     /// Changes an item's fields (stewards). Only the fields that differ are written, so

@@ -40,6 +40,7 @@ pub(crate) mod photo_blobs;
 mod photo_ops;
 pub(crate) mod projection;
 pub(crate) mod queries;
+mod reads;
 #[cfg(test)]
 mod receive_tests;
 mod repair;
@@ -59,6 +60,7 @@ pub use merge::{DocumentExport, MergeReport};
 pub use notify::{Notification, NotificationDetail, NotificationKind, NotificationListener};
 pub use photo_ops::{MAX_PHOTOS_PER_ITEM, PhotoContent, PhotoSize, PhotoState};
 pub use queries::{ActivityFilter, ActivityPage, Availability, BookingFilter, BusyInterval, ItemFilter, WaitlistEntry};
+pub use reads::{Reader, Reads};
 pub use repair::RepairReport;
 
 use automerge::transaction::CommitOptions;
@@ -122,14 +124,7 @@ pub const CHECKPOINT_EVERY_COMMITS: u32 = 16;
 fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)
         .map_err(|e| StoreError::Io { path: path.display().to_string(), message: e.to_string() })?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    // Every query and write uses cached statements; the default cache (16) is smaller than
-    // the write path's set, and re-preparing them cost more than the rest of a write.
-    conn.set_prepared_statement_cache_capacity(256);
-    // Keep each cached statement's plan: without this, SQLite (3.47 on) re-prepares a
-    // statement whenever a parameter compared with `=` is bound to a new value (to guess how
-    // selective a small integer is), which made every write re-parse most of its statements.
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    tune_connection(&conn)?;
     // Tell a store from a file that is not one before writing anything to it.
     if !is_in_memory(path) {
         store_file::verify(&conn, path)?;
@@ -145,6 +140,19 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     #[cfg(test)]
     let conn = with_fault_hooks(conn, path)?;
     Ok(conn)
+}
+
+/// The settings of every connection to a store file, the store's own and its readers'.
+fn tune_connection(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Every query and write uses cached statements; the default cache (16) is smaller than
+    // the write path's set, and re-preparing them cost more than the rest of a write.
+    conn.set_prepared_statement_cache_capacity(256);
+    // Keep each cached statement's plan: without this, SQLite (3.47 on) re-prepares a
+    // statement whenever a parameter compared with `=` is bound to a new value (to guess how
+    // selective a small integer is), which made every write re-parse most of its statements.
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
 }
 
 /// Lets tests make SQLite's commit, or the WAL step after it, fail for this store (see
@@ -340,6 +348,19 @@ impl Store {
     /// The device clock's current instant.
     pub fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    /// The read operations, on the store's own connection. Behind a [`Store`] shared by
+    /// threads they wait for its lock; a [`Reader`] (`reader`) answers the same beside it.
+    pub fn reads(&self) -> Reads<'_> {
+        Reads::new(&self.conn, self.clock.as_ref())
+    }
+
+    /// A read-only connection of its own to this store's file, for reads that must not wait
+    /// behind this store's writes, merges or compaction (an app's screens, while sync
+    /// merges). Not for an in-memory store, which has no file to share.
+    pub fn reader(&self) -> Result<Reader> {
+        Reader::open(&self.path, Arc::clone(&self.clock))
     }
 
     /// The raw connection, for the crate's own layers.
@@ -750,8 +771,7 @@ impl Store {
         Ok(done)
     }
 
-    /// A page of a group's activity history, newest first, optionally only about one item
-    /// or one member. Pass the previous page's `next` as `before` to continue.
+    /// A page of a group's activity history, newest first ([`Reads::activity`]).
     pub fn activity(
         &self,
         group: &GroupId,
@@ -759,10 +779,7 @@ impl Store {
         before: Option<&str>,
         limit: u32,
     ) -> Result<ActivityPage> {
-        if queries::group(&self.conn, group)?.is_none() {
-            return Err(Error::GroupNotFound { id: group.to_string() });
-        }
-        Ok(queries::activity(&self.conn, group, filter, before, limit)?)
+        self.reads().activity(group, filter, before, limit)
     }
 
     /// Rebuilds a group's projection from its documents, in one transaction.

@@ -10,10 +10,12 @@ import Foundation
 /// or the loop breaks), and hands every notification to every stream. Create one per store
 /// and do not call `store.setListener` yourself while it has streams.
 ///
-/// The store calls the listener on the thread of the store call that created the
-/// notification; this class only queues there (unbounded buffers: it never blocks or drops).
-/// Notifications created while no stream is open are not replayed: they stay in the store
-/// until acknowledged, so list them with `store.notifications(groupId:)` when a screen opens.
+/// The store calls the listener on the Rust thread that ran the store call that created the
+/// notification (the store's `async` calls run on Rust's blocking pool, not on the caller's
+/// thread; a sync session's on the sync service's threads); this class only queues there
+/// (unbounded buffers: it never blocks or drops). Notifications created while no stream is
+/// open are not replayed: they stay in the store until acknowledged, so list them with
+/// `try await store.notifications(groupId:)` when a screen opens.
 public final class DelbarNotifications: @unchecked Sendable {
     private let store: DelbarStore
     private let lock = NSLock()

@@ -10,9 +10,10 @@ import Foundation
 /// `DelbarEvents`, not the store: releasing the store ends every stream (the loops finish),
 /// and a stream made afterwards finishes at once.
 ///
-/// Events are handed over on the thread of the store call that caused them; each stream
-/// buffers without bound (the store never waits, nothing is dropped). Nothing is replayed:
-/// read the store when a screen opens, then re-read what an event names.
+/// Events are handed over on the Rust thread that ran the store call that caused them (the
+/// store's `async` calls run on Rust's blocking pool; sync on the sync service's threads);
+/// each stream buffers without bound (the store never waits, nothing is dropped). Nothing is
+/// replayed: read the store when a screen opens, then re-read what an event names.
 public final class DelbarStreams: @unchecked Sendable {
     private let events: DelbarEvents
 

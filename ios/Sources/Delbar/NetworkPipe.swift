@@ -93,13 +93,19 @@ public final class NetworkPipe: @unchecked Sendable {
         }
     }
 
-    /// Runs the session on `connection` (all on `queue`) and calls `done` once.
+    /// Runs the session on `connection` and calls `done` once. Everything runs on `queue`
+    /// except `session.receive`, which is async (it merges into the store on Rust's blocking
+    /// pool): each chunk received goes to a task, which comes back to `queue` with the frames
+    /// to send, and only then is the next chunk asked for. So chunks reach the session one at
+    /// a time, in the order they arrived, as the session needs.
     private func run(
         _ session: PipeSession,
         on connection: NWConnection,
         done: @escaping (Result<PipeReport, Error>) -> Void
     ) {
         var finished = false
+        // A chunk is with `session.receive` (no other chunk is asked for meanwhile).
+        var receiving = false
         let timer = DispatchSource.makeTimerSource(queue: queue)
 
         func finish(_ result: Result<PipeReport, Error>) {
@@ -128,34 +134,67 @@ public final class NetworkPipe: @unchecked Sendable {
         func receiveNext() {
             connection.receive(minimumIncompleteLength: 1, maximumLength: 65_536) { data, _, isComplete, error in
                 guard !finished else { return }
-                do {
-                    if let data, !data.isEmpty {
-                        send(try session.receive(bytes: data))
+
+                // After the chunk (if any) went through the session: end, or ask for the next.
+                func carryOn() {
+                    do {
+                        if session.isDone() {
+                            finish(session.report().map { .success($0) } ?? .failure(NetworkPipeError.noReport))
+                            return
+                        }
+                        if let error {
+                            try session.closed()
+                            finish(.failure(NetworkPipeError.connection("\(error)")))
+                            return
+                        }
+                        if isComplete {
+                            try session.closed()
+                            finish(.failure(NetworkPipeError.noReport))
+                            return
+                        }
+                        receiveNext()
+                    } catch {
+                        finish(.failure(error))
                     }
-                    if session.isDone() {
-                        finish(session.report().map { .success($0) } ?? .failure(NetworkPipeError.noReport))
-                        return
+                }
+
+                guard let data, !data.isEmpty else {
+                    carryOn()
+                    return
+                }
+                // Back on `queue` with what the session made of the chunk. (A task may not
+                // touch this function's `var`s itself, hence the handoff.)
+                let received = Handoff { outcome in
+                    receiving = false
+                    guard !finished else { return }
+                    switch outcome {
+                    case .success(let frames):
+                        send(frames)
+                        carryOn()
+                    case .failure(let failure):
+                        finish(.failure(failure))
                     }
-                    if let error {
-                        try session.closed()
-                        finish(.failure(NetworkPipeError.connection("\(error)")))
-                        return
+                }
+                let queue = self.queue
+                receiving = true
+                Task {
+                    let outcome: Result<[Data], Error>
+                    do {
+                        outcome = .success(try await session.receive(bytes: data))
+                    } catch {
+                        outcome = .failure(error)
                     }
-                    if isComplete {
-                        try session.closed()
-                        finish(.failure(NetworkPipeError.noReport))
-                        return
-                    }
-                    receiveNext()
-                } catch {
-                    finish(.failure(error))
+                    queue.async { received.deliver(outcome) }
                 }
             }
         }
 
-        // The session notices a silent peer when asked: ask every second.
+        // The session notices a silent peer when asked: ask every second. Not while a chunk
+        // is with `receive`: the session is busy with it (the call would wait on `queue` until
+        // it is done), and the other side is not the one keeping us waiting.
         timer.schedule(deadline: .now() + 1, repeating: 1)
         timer.setEventHandler {
+            guard !receiving else { return }
             do {
                 try session.checkTimeout()
             } catch {
@@ -175,5 +214,15 @@ public final class NetworkPipe: @unchecked Sendable {
             }
         }
         connection.start(queue: queue)
+    }
+}
+
+/// Carries a callback of `NetworkPipe.run` through the task awaiting `PipeSession.receive`.
+/// The callback touches `run`'s state, so it is only ever called on the pipe's queue.
+private final class Handoff: @unchecked Sendable {
+    let deliver: (Result<[Data], Error>) -> Void
+
+    init(_ deliver: @escaping (Result<[Data], Error>) -> Void) {
+        self.deliver = deliver
     }
 }

@@ -88,15 +88,15 @@ final class DelbarTests: XCTestCase {
 
     private func addItem(
         _ store: DelbarStore, _ gid: String, _ name: String, quantity: UInt32 = 1, category: String = "garden"
-    ) throws -> Item {
+    ) async throws -> Item {
         var draft = itemDraft(name: name)
         draft.quantity = quantity
         draft.category = category
-        return try store.addItem(groupId: gid, draft: draft)
+        return try await store.addItem(groupId: gid, draft: draft)
     }
 
-    private func book(_ store: DelbarStore, _ gid: String, _ item: Item, _ start: Date, hours: Double) throws -> Booking {
-        try store.book(groupId: gid, request: NewBooking(itemId: item.id, units: 1, start: start, end: start + hours * hour))
+    private func book(_ store: DelbarStore, _ gid: String, _ item: Item, _ start: Date, hours: Double) async throws -> Booking {
+        try await store.book(groupId: gid, request: NewBooking(itemId: item.id, units: 1, start: start, end: start + hours * hour))
     }
 
     // MARK: store, group, items
@@ -106,28 +106,36 @@ final class DelbarTests: XCTestCase {
         let device = try store.deviceId()
         XCTAssertEqual(device.count, 64)
         XCTAssertTrue(try store.path().hasSuffix("delbar.db"))
-        XCTAssertEqual(try store.listGroups(), [])
+        let noGroups = try await store.listGroups()
+        XCTAssertEqual(noGroups, [])
 
-        let group = try store.createGroup(name: "Odlingsakademin Lövåsen", description: "Shared garden tools", myName: "Anna")
-        XCTAssertEqual(try store.listGroups(), [group])
+        let group = try await store.createGroup(name: "Odlingsakademin Lövåsen", description: "Shared garden tools", myName: "Anna")
+        let groups = try await store.listGroups()
+        XCTAssertEqual(groups, [group])
         XCTAssertEqual(group.pickupWindowHours, 24)
-        let me = try store.me(groupId: group.id)
+        let me = try await store.me(groupId: group.id)
         XCTAssertEqual(me.name, "Anna")
         XCTAssertEqual(me.role, .steward)
         XCTAssertEqual(me.devices.map { $0.deviceId }, [device])
 
-        let tiller = try addItem(store, group.id, "Jordfräs Honda F220")
-        _ = try addItem(store, group.id, "Motorsåg Husqvarna", category: "forest")
-        _ = try addItem(store, group.id, "Stege 4 m", category: "Building")
-        XCTAssertEqual(try store.searchItems(groupId: group.id, text: "jordf").map { $0.name }, ["Jordfräs Honda F220"])
-        XCTAssertEqual(try store.searchItems(groupId: group.id, text: "SAG").map { $0.name }, ["Motorsåg Husqvarna"])
-        XCTAssertEqual(try store.listItems(groupId: group.id).count, 3)
-        XCTAssertEqual(try store.listItems(groupId: group.id, filter: ItemFilter(category: "building")).map { $0.name }, ["Stege 4 m"])
-        XCTAssertEqual(try store.categories(groupId: group.id).map { $0.category }, ["building", "forest", "garden"])
-        XCTAssertEqual(try store.getItem(groupId: group.id, itemId: tiller.id), tiller)
+        let tiller = try await addItem(store, group.id, "Jordfräs Honda F220")
+        _ = try await addItem(store, group.id, "Motorsåg Husqvarna", category: "forest")
+        _ = try await addItem(store, group.id, "Stege 4 m", category: "Building")
+        let jordf = try await store.searchItems(groupId: group.id, text: "jordf")
+        XCTAssertEqual(jordf.map { $0.name }, ["Jordfräs Honda F220"])
+        let sag = try await store.searchItems(groupId: group.id, text: "SAG")
+        XCTAssertEqual(sag.map { $0.name }, ["Motorsåg Husqvarna"])
+        let items = try await store.listItems(groupId: group.id)
+        XCTAssertEqual(items.count, 3)
+        let building = try await store.listItems(groupId: group.id, filter: ItemFilter(category: "building"))
+        XCTAssertEqual(building.map { $0.name }, ["Stege 4 m"])
+        let categories = try await store.categories(groupId: group.id)
+        XCTAssertEqual(categories.map { $0.category }, ["building", "forest", "garden"])
+        let fetched = try await store.getItem(groupId: group.id, itemId: tiller.id)
+        XCTAssertEqual(fetched, tiller)
         XCTAssertEqual(tiller.rules, defaultLoanRules())
 
-        let patched = try store.updateItem(
+        let patched = try await store.updateItem(
             groupId: group.id, itemId: tiller.id,
             patch: ItemPatch(quantity: 2, location: Location(text: "Barn, shelf 3", lat: nil, lon: nil))
         )
@@ -140,17 +148,20 @@ final class DelbarTests: XCTestCase {
 
     func testBookingLifecycle() async throws {
         let store = try await openStore()
-        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
-        let tiller = try addItem(store, gid, "Jordfräs")
+        let gid = try await store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let tiller = try await addItem(store, gid, "Jordfräs")
         let start = try tomorrow(store)
-        let booking = try book(store, gid, tiller, start, hours: 4)
+        let booking = try await book(store, gid, tiller, start, hours: 4)
         XCTAssertEqual(booking.state, .confirmed)
-        XCTAssertEqual(booking.memberId, try store.me(groupId: gid).id)
-        XCTAssertEqual(try store.actOnBooking(groupId: gid, bookingId: booking.id, action: .checkOut).state, .checkedOut)
-        XCTAssertEqual(try store.actOnBooking(groupId: gid, bookingId: booking.id, action: .return).state, .returned)
+        let meId = try await store.me(groupId: gid).id
+        XCTAssertEqual(booking.memberId, meId)
+        let checkedOut = try await store.actOnBooking(groupId: gid, bookingId: booking.id, action: .checkOut)
+        XCTAssertEqual(checkedOut.state, .checkedOut)
+        let returned = try await store.actOnBooking(groupId: gid, bookingId: booking.id, action: .return)
+        XCTAssertEqual(returned.state, .returned)
 
-        let illegal = delbarError("returning twice") {
-            try store.actOnBooking(groupId: gid, bookingId: booking.id, action: .return)
+        let illegal = await delbarErrorAsync("returning twice") {
+            try await store.actOnBooking(groupId: gid, bookingId: booking.id, action: .return)
         }
         guard case let .IllegalTransition(action, state, _)? = illegal else {
             return XCTFail("expected IllegalTransition, got \(String(describing: illegal))")
@@ -159,30 +170,32 @@ final class DelbarTests: XCTestCase {
         XCTAssertEqual(state, .returned)
         XCTAssertEqual(illegal?.description, "cannot return a booking that is returned")
 
-        let later = try book(store, gid, tiller, start + day, hours: 2)
-        XCTAssertEqual(try store.actOnBooking(groupId: gid, bookingId: later.id, action: .cancel).state, .cancelled)
-        XCTAssertEqual(try store.listBookings(groupId: gid).count, 2)
-        XCTAssertEqual(
-            try store.listBookings(groupId: gid, filter: BookingFilter(states: [.cancelled])).map { $0.id }, [later.id]
-        )
+        let later = try await book(store, gid, tiller, start + day, hours: 2)
+        let cancelled = try await store.actOnBooking(groupId: gid, bookingId: later.id, action: .cancel)
+        XCTAssertEqual(cancelled.state, .cancelled)
+        let bookings = try await store.listBookings(groupId: gid)
+        XCTAssertEqual(bookings.count, 2)
+        let cancelledOnes = try await store.listBookings(groupId: gid, filter: BookingFilter(states: [.cancelled]))
+        XCTAssertEqual(cancelledOnes.map { $0.id }, [later.id])
     }
 
     func testAvailabilityShowsFreeUnitsAndBusySpans() async throws {
         let store = try await openStore()
-        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
-        let ladders = try addItem(store, gid, "Stege", quantity: 2)
+        let gid = try await store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let ladders = try await addItem(store, gid, "Stege", quantity: 2)
         let start = try tomorrow(store)
-        _ = try book(store, gid, ladders, start + 2 * hour, hours: 2)
-        let a = try store.availability(groupId: gid, itemId: ladders.id, start: start, end: start + 8 * hour)
+        _ = try await book(store, gid, ladders, start + 2 * hour, hours: 2)
+        let a = try await store.availability(groupId: gid, itemId: ladders.id, start: start, end: start + 8 * hour)
         XCTAssertEqual(a.quantity, 2)
         XCTAssertEqual(a.freeUnits, 1)
         XCTAssertEqual(a.busy, [BusyInterval(start: start + 2 * hour, end: start + 4 * hour, units: 1)])
-        _ = try book(store, gid, ladders, start + 3 * hour, hours: 2)
-        XCTAssertEqual(try store.availability(groupId: gid, itemId: ladders.id, start: start, end: start + 8 * hour).freeUnits, 0)
-        let refused = delbarError("overbooking") { try self.book(store, gid, ladders, start + 3 * hour, hours: 1) }
+        _ = try await book(store, gid, ladders, start + 3 * hour, hours: 2)
+        let full = try await store.availability(groupId: gid, itemId: ladders.id, start: start, end: start + 8 * hour)
+        XCTAssertEqual(full.freeUnits, 0)
+        let refused = await delbarErrorAsync("overbooking") { try await self.book(store, gid, ladders, start + 3 * hour, hours: 1) }
         guard case let .Unavailable(reason, _)? = refused else { return XCTFail("expected Unavailable: \(String(describing: refused))") }
         XCTAssertTrue(reason.contains("Stege"), reason)
-        let tooLong = delbarError("a loan over 168 h") { try self.book(store, gid, ladders, start + 2 * day, hours: 200) }
+        let tooLong = await delbarErrorAsync("a loan over 168 h") { try await self.book(store, gid, ladders, start + 2 * day, hours: 200) }
         guard case let .LoanRule(rule, _)? = tooLong else { return XCTFail("expected LoanRule: \(String(describing: tooLong))") }
         XCTAssertTrue(rule.contains("168"), rule)
     }
@@ -191,20 +204,20 @@ final class DelbarTests: XCTestCase {
 
     func testActivityPagesWithACursor() async throws {
         let store = try await openStore()
-        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let gid = try await store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
         // Entries of the same millisecond are ordered by id: keep the writes apart.
-        func apart<T>(_ write: () throws -> T) rethrows -> T {
-            let result = try write()
+        func apart<T>(_ write: () async throws -> T) async rethrows -> T {
+            let result = try await write()
             usleep(3_000)
             return result
         }
         usleep(3_000)
-        let tiller = try apart { try addItem(store, gid, "Jordfräs") }
-        for i in 0..<3 { _ = try apart { try addItem(store, gid, "Spade \(i)") } }
-        let b = try apart { try book(store, gid, tiller, try tomorrow(store), hours: 3) }
-        _ = try store.actOnBooking(groupId: gid, bookingId: b.id, action: .cancel)
+        let tiller = try await apart { try await addItem(store, gid, "Jordfräs") }
+        for i in 0..<3 { _ = try await apart { try await addItem(store, gid, "Spade \(i)") } }
+        let b = try await apart { try await book(store, gid, tiller, try tomorrow(store), hours: 3) }
+        _ = try await store.actOnBooking(groupId: gid, bookingId: b.id, action: .cancel)
 
-        let all = try store.activity(groupId: gid, limit: 1000)
+        let all = try await store.activity(groupId: gid, limit: 1000)
         XCTAssertEqual(all.entries.count, 7)
         XCTAssertNil(all.next)
         XCTAssertEqual(all.entries.last?.action, .groupCreated)
@@ -214,7 +227,7 @@ final class DelbarTests: XCTestCase {
         var cursor: String? = nil
         var pages = 0
         repeat {
-            let page = try store.activity(groupId: gid, before: cursor, limit: 3)
+            let page = try await store.activity(groupId: gid, before: cursor, limit: 3)
             XCTAssertLessThanOrEqual(page.entries.count, 3)
             paged += page.entries
             cursor = page.next
@@ -222,8 +235,9 @@ final class DelbarTests: XCTestCase {
         } while cursor != nil
         XCTAssertEqual(pages, 3)
         XCTAssertEqual(paged.map { $0.id }, all.entries.map { $0.id })
+        let tillers = try await store.activity(groupId: gid, filter: ActivityFilter(itemId: tiller.id))
         XCTAssertEqual(
-            try store.activity(groupId: gid, filter: ActivityFilter(itemId: tiller.id)).entries.map { $0.action },
+            tillers.entries.map { $0.action },
             [.bookingCancelled, .bookingRequested, .itemAdded]
         )
     }
@@ -232,27 +246,27 @@ final class DelbarTests: XCTestCase {
 
     func testBadInputGivesTypedErrorsAndChangesNothing() async throws {
         let store = try await openStore()
-        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
-        let tiller = try addItem(store, gid, "Jordfräs")
-        let itemsBefore = try store.listItems(groupId: gid)
+        let gid = try await store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let tiller = try await addItem(store, gid, "Jordfräs")
+        let itemsBefore = try await store.listItems(groupId: gid)
 
-        let zero = delbarError("zero quantity") { try self.addItem(store, gid, "Spade", quantity: 0) }
+        let zero = await delbarErrorAsync("zero quantity") { try await self.addItem(store, gid, "Spade", quantity: 0) }
         guard case let .InvalidInput(reason, _)? = zero else { return XCTFail("expected InvalidInput: \(String(describing: zero))") }
         XCTAssertEqual(reason, "quantity must be at least 1 (given 0)")
         XCTAssertEqual(zero?.description, "invalid input: quantity must be between 1 and 10000 (given 0)")
 
-        let unknown = delbarError("unknown item") { try store.getItem(groupId: gid, itemId: "aaaaaaaaaaaaaaaa") }
+        let unknown = await delbarErrorAsync("unknown item") { try await store.getItem(groupId: gid, itemId: "aaaaaaaaaaaaaaaa") }
         guard case let .NotFound(what, id, _)? = unknown else { return XCTFail("expected NotFound: \(String(describing: unknown))") }
         XCTAssertEqual(what, "item")
         XCTAssertEqual(id, "aaaaaaaaaaaaaaaa")
         XCTAssertEqual(unknown?.description, "no item with id aaaaaaaaaaaaaaaa")
         XCTAssertFalse(unknown?.userMessage().isEmpty ?? true)
 
-        let malformed = delbarError("malformed id") { try store.getItem(groupId: gid, itemId: "Not an id!") }
+        let malformed = await delbarErrorAsync("malformed id") { try await store.getItem(groupId: gid, itemId: "Not an id!") }
         guard case let .InvalidInput(why, _)? = malformed else { return XCTFail("expected InvalidInput") }
         XCTAssertTrue(why.contains("not a valid item id"), why)
-        let backwards = delbarError("end before start") {
-            try store.book(groupId: gid, request: NewBooking(itemId: tiller.id, units: 1, start: try self.tomorrow(store) + hour, end: try self.tomorrow(store)))
+        let backwards = await delbarErrorAsync("end before start") {
+            try await store.book(groupId: gid, request: NewBooking(itemId: tiller.id, units: 1, start: try self.tomorrow(store) + hour, end: try self.tomorrow(store)))
         }
         guard case .InvalidInput? = backwards else { return XCTFail("expected InvalidInput: \(String(describing: backwards))") }
 
@@ -266,8 +280,10 @@ final class DelbarTests: XCTestCase {
         }
         guard case .InvalidData? = invalid else { return XCTFail("expected InvalidData: \(String(describing: invalid))") }
 
-        XCTAssertEqual(try store.listItems(groupId: gid), itemsBefore)
-        XCTAssertEqual(try store.listBookings(groupId: gid), [])
+        let itemsAfter = try await store.listItems(groupId: gid)
+        XCTAssertEqual(itemsAfter, itemsBefore)
+        let bookings = try await store.listBookings(groupId: gid)
+        XCTAssertEqual(bookings, [])
         let clean = try await store.check().clean
         XCTAssertTrue(clean)
     }
@@ -277,33 +293,40 @@ final class DelbarTests: XCTestCase {
     func testTwoStoresExchangeTheGroupAndConverge() async throws {
         let anna = try await openStore("anna.db")
         let bo = try await openStore("bo.db")
-        let group = try anna.createGroup(name: "Folkverkstad", description: "", myName: "Anna")
+        let group = try await anna.createGroup(name: "Folkverkstad", description: "", myName: "Anna")
         let gid = group.id
-        let boMember = try anna.addMember(groupId: gid, name: "Bo", role: .member, deviceId: try bo.deviceId(), deviceLabel: "Bo's phone")
+        let boMember = try await anna.addMember(groupId: gid, name: "Bo", role: .member, deviceId: try bo.deviceId(), deviceLabel: "Bo's phone")
         var draft = itemDraft(name: "Borrmaskin Makita")
         draft.category = "woodwork"
-        let drill = try anna.addItem(groupId: gid, draft: draft)
+        let drill = try await anna.addItem(groupId: gid, draft: draft)
 
         let toBo = try await bo.mergeDocuments(groupId: gid, documents: try await anna.exportGroup(groupId: gid))
         XCTAssertGreaterThan(toBo.documentsChanged, 0)
-        XCTAssertEqual(try bo.listGroups(), [group])
-        XCTAssertEqual(try bo.me(groupId: gid).id, boMember.id)
-        XCTAssertEqual(try bo.searchItems(groupId: gid, text: "borr").map { $0.name }, ["Borrmaskin Makita"])
+        let boGroups = try await bo.listGroups()
+        XCTAssertEqual(boGroups, [group])
+        let boMe = try await bo.me(groupId: gid)
+        XCTAssertEqual(boMe.id, boMember.id)
+        let borr = try await bo.searchItems(groupId: gid, text: "borr")
+        XCTAssertEqual(borr.map { $0.name }, ["Borrmaskin Makita"])
 
-        let refused = delbarError("a member adding an item") { try bo.addItem(groupId: gid, draft: itemDraft(name: "Hammare")) }
+        let refused = await delbarErrorAsync("a member adding an item") { try await bo.addItem(groupId: gid, draft: itemDraft(name: "Hammare")) }
         guard case let .NotPermitted(action, role, _)? = refused else { return XCTFail("expected NotPermitted: \(String(describing: refused))") }
         XCTAssertEqual(action, "add items")
         XCTAssertEqual(role, .member)
 
         let start = hoursAfter(try bo.now(), 30)
-        let booking = try bo.book(groupId: gid, request: NewBooking(itemId: drill.id, units: 1, start: start, end: start + 3 * hour, note: "shelf project"))
-        _ = try anna.updateItem(groupId: gid, itemId: drill.id, patch: ItemPatch(description: "18 V, two batteries"))
+        let booking = try await bo.book(groupId: gid, request: NewBooking(itemId: drill.id, units: 1, start: start, end: start + 3 * hour, note: "shelf project"))
+        _ = try await anna.updateItem(groupId: gid, itemId: drill.id, patch: ItemPatch(description: "18 V, two batteries"))
         _ = try await anna.mergeDocuments(groupId: gid, documents: try await bo.exportGroup(groupId: gid))
         _ = try await bo.mergeDocuments(groupId: gid, documents: try await anna.exportGroup(groupId: gid))
-        XCTAssertEqual(try anna.listBookings(groupId: gid), try bo.listBookings(groupId: gid))
-        XCTAssertEqual(try anna.listBookings(groupId: gid).map { $0.id }, [booking.id])
-        XCTAssertEqual(try anna.getItem(groupId: gid, itemId: drill.id), try bo.getItem(groupId: gid, itemId: drill.id))
-        XCTAssertEqual(try bo.getItem(groupId: gid, itemId: drill.id).description, "18 V, two batteries")
+        let annaBookings = try await anna.listBookings(groupId: gid)
+        let boBookings = try await bo.listBookings(groupId: gid)
+        XCTAssertEqual(annaBookings, boBookings)
+        XCTAssertEqual(annaBookings.map { $0.id }, [booking.id])
+        let annaDrill = try await anna.getItem(groupId: gid, itemId: drill.id)
+        let boDrill = try await bo.getItem(groupId: gid, itemId: drill.id)
+        XCTAssertEqual(annaDrill, boDrill)
+        XCTAssertEqual(boDrill.description, "18 V, two batteries")
         let again = try await bo.mergeDocuments(groupId: gid, documents: try await anna.exportGroup(groupId: gid))
         XCTAssertEqual(again.documentsChanged, 0)
         let annaClean = try await anna.check().clean
@@ -314,29 +337,32 @@ final class DelbarTests: XCTestCase {
     func testOfflineDoubleBookingIsResolvedAlikeAndTheListenerHearsTheBump() async throws {
         let anna = try await openStore("anna.db")
         let bo = try await openStore("bo.db")
-        let gid = try anna.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
-        let boMember = try anna.addMember(groupId: gid, name: "Bo", role: .member, deviceId: try bo.deviceId())
-        let trailer = try anna.addItem(groupId: gid, draft: itemDraft(name: "Släpvagn"))
+        let gid = try await anna.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let boMember = try await anna.addMember(groupId: gid, name: "Bo", role: .member, deviceId: try bo.deviceId())
+        let trailer = try await anna.addItem(groupId: gid, draft: itemDraft(name: "Släpvagn"))
         _ = try await bo.mergeDocuments(groupId: gid, documents: try await anna.exportGroup(groupId: gid))
         let boHears = Collector()
         bo.setListener(listener: boHears)
 
         // Both devices offline: each promises the last unit for overlapping windows.
         let start = hoursAfter(try anna.now(), 30)
-        let annas = try anna.book(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start, end: start + 5 * hour))
+        let annas = try await anna.book(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start, end: start + 5 * hour))
         usleep(5_000)
-        let bos = try bo.book(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start + 2 * hour, end: start + 6 * hour))
+        let bos = try await bo.book(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start + 2 * hour, end: start + 6 * hour))
         XCTAssertEqual(bos.state, .confirmed)
 
         _ = try await anna.mergeDocuments(groupId: gid, documents: try await bo.exportGroup(groupId: gid))
         _ = try await bo.mergeDocuments(groupId: gid, documents: try await anna.exportGroup(groupId: gid))
         for store in [anna, bo] {
-            let lost = try store.getBooking(groupId: gid, bookingId: bos.id)
+            let lost = try await store.getBooking(groupId: gid, bookingId: bos.id)
             XCTAssertEqual(lost.state, .bumped)
             XCTAssertEqual(lost.bump, Bump(reason: .overbooked, winnerId: annas.id))
-            XCTAssertEqual(try store.getBooking(groupId: gid, bookingId: annas.id).state, .confirmed)
+            let won = try await store.getBooking(groupId: gid, bookingId: annas.id)
+            XCTAssertEqual(won.state, .confirmed)
         }
-        XCTAssertEqual(try anna.listBookings(groupId: gid), try bo.listBookings(groupId: gid))
+        let annaBookings = try await anna.listBookings(groupId: gid)
+        let boBookings = try await bo.listBookings(groupId: gid)
+        XCTAssertEqual(annaBookings, boBookings)
 
         let bumps = boHears.heard.filter { $0.kind == .bumped }
         XCTAssertEqual(bumps.count, 1)
@@ -348,9 +374,12 @@ final class DelbarTests: XCTestCase {
         XCTAssertEqual(bump.detail.winnerMember, "Anna")
         XCTAssertEqual(bump.detail.suggestedStart, start + 5 * hour)
         XCTAssertEqual(bump.title, "Booking bumped")
-        XCTAssertEqual(try bo.notifications(groupId: gid), [bump])
-        XCTAssertEqual(try bo.acknowledge(ids: [bump.id]), 1)
-        XCTAssertEqual(try bo.notifications(groupId: gid), [])
+        let stored = try await bo.notifications(groupId: gid)
+        XCTAssertEqual(stored, [bump])
+        let acknowledged = try await bo.acknowledge(ids: [bump.id])
+        XCTAssertEqual(acknowledged, 1)
+        let left = try await bo.notifications(groupId: gid)
+        XCTAssertEqual(left, [])
         bo.setListener(listener: nil)
     }
 
@@ -358,34 +387,38 @@ final class DelbarTests: XCTestCase {
 
     func testWaitlistIsJoinedOfferedAndClaimed() async throws {
         let store = try await openStore()
-        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
-        let trailer = try addItem(store, gid, "Släpvagn")
-        let bo = try store.addMember(groupId: gid, name: "Bo", role: .member)
+        let gid = try await store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let trailer = try await addItem(store, gid, "Släpvagn")
+        let bo = try await store.addMember(groupId: gid, name: "Bo", role: .member)
         let start = try tomorrow(store)
         let end = start + 4 * hour
-        let mine = try book(store, gid, trailer, start, hours: 4)
+        let mine = try await book(store, gid, trailer, start, hours: 4)
 
-        let free = delbarError("joining the waitlist of a free window") {
-            try store.joinWaitlist(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start + day, end: start + day + hour))
+        let free = await delbarErrorAsync("joining the waitlist of a free window") {
+            try await store.joinWaitlist(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start + day, end: start + day + hour))
         }
         guard case let .NoNeedToWait(itemName, _)? = free else { return XCTFail("expected NoNeedToWait: \(String(describing: free))") }
         XCTAssertEqual(itemName, "Släpvagn")
 
-        let waits = try store.joinWaitlist(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start, end: end, forMemberId: bo.id))
+        let waits = try await store.joinWaitlist(groupId: gid, request: NewBooking(itemId: trailer.id, units: 1, start: start, end: end, forMemberId: bo.id))
         XCTAssertEqual(waits.state, .waitlisted)
-        XCTAssertEqual(try store.waitlist(groupId: gid, itemId: trailer.id).map { $0.position }, [1])
-        let noOffer = delbarError("claiming without an offer") {
-            try store.actOnBooking(groupId: gid, bookingId: waits.id, action: .claim)
+        let queued = try await store.waitlist(groupId: gid, itemId: trailer.id)
+        XCTAssertEqual(queued.map { $0.position }, [1])
+        let noOffer = await delbarErrorAsync("claiming without an offer") {
+            try await store.actOnBooking(groupId: gid, bookingId: waits.id, action: .claim)
         }
         guard case .NoOffer? = noOffer else { return XCTFail("expected NoOffer: \(String(describing: noOffer))") }
 
-        _ = try store.actOnBooking(groupId: gid, bookingId: mine.id, action: .cancel)
-        let offered = try store.waitlist(groupId: gid, itemId: trailer.id)
+        _ = try await store.actOnBooking(groupId: gid, bookingId: mine.id, action: .cancel)
+        let offered = try await store.waitlist(groupId: gid, itemId: trailer.id)
         let offer = try XCTUnwrap(offered.first?.offer)
         XCTAssertEqual(offer.until.timeIntervalSince(offer.from), 24 * hour)
-        XCTAssertEqual(try store.notificationsFor(groupId: gid, memberId: bo.id).map { $0.kind }, [.waitlistOffer])
-        XCTAssertEqual(try store.actOnBooking(groupId: gid, bookingId: waits.id, action: .claim).state, .confirmed)
-        XCTAssertEqual(try store.waitlist(groupId: gid, itemId: trailer.id), [])
+        let bosNotifications = try await store.notificationsFor(groupId: gid, memberId: bo.id)
+        XCTAssertEqual(bosNotifications.map { $0.kind }, [.waitlistOffer])
+        let claimed = try await store.actOnBooking(groupId: gid, bookingId: waits.id, action: .claim)
+        XCTAssertEqual(claimed.state, .confirmed)
+        let emptied = try await store.waitlist(groupId: gid, itemId: trailer.id)
+        XCTAssertEqual(emptied, [])
     }
 
     // MARK: language
@@ -393,19 +426,20 @@ final class DelbarTests: XCTestCase {
     func testTextsFollowTheLocale() async throws {
         XCTAssertEqual(currentLocale(), "en")
         let store = try await openStore()
-        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
-        let saw = try addItem(store, gid, "Motorsåg")
+        let gid = try await store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let saw = try await addItem(store, gid, "Motorsåg")
         let now = try store.now()
-        let late = try store.book(groupId: gid, request: NewBooking(itemId: saw.id, units: 1, start: now - 600, end: now - 300))
-        _ = try store.actOnBooking(groupId: gid, bookingId: late.id, action: .checkOut)
+        let late = try await store.book(groupId: gid, request: NewBooking(itemId: saw.id, units: 1, start: now - 600, end: now - 300))
+        _ = try await store.actOnBooking(groupId: gid, bookingId: late.id, action: .checkOut)
 
         _ = setLocale(tag: "sv-SE")
         defer { _ = setLocale(tag: "en") }
         XCTAssertEqual(currentLocale(), "sv")
-        let overdue = try XCTUnwrap(try store.tick().first)
+        let ticked = try await store.tick()
+        let overdue = try XCTUnwrap(ticked.first)
         XCTAssertEqual(overdue.kind, .overdue)
         XCTAssertEqual(overdue.title, "Försenad återlämning")
-        let missing = delbarError("unknown item") { try store.getItem(groupId: gid, itemId: "aaaaaaaaaaaaaaaa") }
+        let missing = await delbarErrorAsync("unknown item") { try await store.getItem(groupId: gid, itemId: "aaaaaaaaaaaaaaaa") }
         XCTAssertEqual(missing?.userMessage(), "Föremålet hittades inte.")
         // LocalizedError (DelbarError+Localized.swift): what an alert shows is the sentence.
         XCTAssertEqual(missing?.localizedDescription, "Föremålet hittades inte.")
@@ -415,23 +449,24 @@ final class DelbarTests: XCTestCase {
         XCTAssertEqual(try notificationText(notification: overdue, locale: "en").title, "Overdue")
 
         _ = setLocale(tag: "en")
-        XCTAssertEqual(try store.notifications(groupId: gid).first?.title, "Overdue")
+        let stored = try await store.notifications(groupId: gid)
+        XCTAssertEqual(stored.first?.title, "Overdue")
     }
 
     // MARK: the AsyncStream wrapper
 
     func testNotificationStreamHearsATick() async throws {
         let store = try await openStore()
-        let gid = try store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
-        let saw = try addItem(store, gid, "Motorsåg")
+        let gid = try await store.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let saw = try await addItem(store, gid, "Motorsåg")
         let now = try store.now()
-        let late = try store.book(groupId: gid, request: NewBooking(itemId: saw.id, units: 1, start: now - 600, end: now - 300))
-        _ = try store.actOnBooking(groupId: gid, bookingId: late.id, action: .checkOut)
+        let late = try await store.book(groupId: gid, request: NewBooking(itemId: saw.id, units: 1, start: now - 600, end: now - 300))
+        _ = try await store.actOnBooking(groupId: gid, bookingId: late.id, action: .checkOut)
 
         let notifications = DelbarNotifications(store: store)
         let stream = notifications.stream()
         XCTAssertEqual(notifications.streams, 1)
-        _ = try store.tick()
+        _ = try await store.tick()
         var iterator = stream.makeAsyncIterator()
         let first = await iterator.next()
         XCTAssertEqual(first?.kind, .overdue)
@@ -442,11 +477,11 @@ final class DelbarTests: XCTestCase {
 
     func testTwoChangeStreamsHearAnItemAddedAndEndWhenTheStoreIsReleased() async throws {
         var store: DelbarStore? = try await openStore()
-        let gid = try store!.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
+        let gid = try await store!.createGroup(name: "Folkverkstad", description: "", myName: "Anna").id
         let streams = DelbarStreams(store: store!)
         var first = streams.changes().makeAsyncIterator()
         var second = streams.changes().makeAsyncIterator()
-        let saw = try addItem(store!, gid, "Motorsåg")
+        let saw = try await addItem(store!, gid, "Motorsåg")
         let heard = await first.next()
         XCTAssertEqual(heard?.groupId, gid)
         XCTAssertEqual(heard?.origin, .local)

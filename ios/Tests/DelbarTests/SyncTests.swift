@@ -60,30 +60,33 @@ final class SyncTests: XCTestCase {
     private func pair() async throws -> (anna: DelbarStore, olle: DelbarStore, gid: String, tiller: Item) {
         let anna = try await openStore("anna.db")
         let olle = try await openStore("olle.db")
-        let gid = try anna.createGroup(name: "Odlingsakademin Lövåsen", description: "", myName: "Anna").id
-        let tiller = try anna.addItem(groupId: gid, draft: itemDraft(name: "Jordfräs"))
-        _ = try anna.startSync(config: loopback)
-        _ = try olle.startSync(config: loopback)
-        let invite = try anna.createInvite(groupId: gid, role: .member, expires: try anna.now() + day, uses: 1)
+        let gid = try await anna.createGroup(name: "Odlingsakademin Lövåsen", description: "", myName: "Anna").id
+        let tiller = try await anna.addItem(groupId: gid, draft: itemDraft(name: "Jordfräs"))
+        _ = try await anna.startSync(config: loopback)
+        _ = try await olle.startSync(config: loopback)
+        let invite = try await anna.createInvite(groupId: gid, role: .member, expires: try anna.now() + day, uses: 1)
         let joined = try await olle.redeemInvite(code: invite.code, myName: "Olle", deviceLabel: "Olles telefon")
         XCTAssertEqual(joined, gid)
         return (anna, olle, gid, tiller)
     }
 
-    private func book(_ store: DelbarStore, _ gid: String, _ item: Item, hoursAhead: Double) throws -> Booking {
+    private func book(_ store: DelbarStore, _ gid: String, _ item: Item, hoursAhead: Double) async throws -> Booking {
         let start = hoursAfter(try store.now(), hoursAhead)
-        return try store.book(groupId: gid, request: NewBooking(itemId: item.id, units: 1, start: start, end: start + 2 * hour))
+        return try await store.book(groupId: gid, request: NewBooking(itemId: item.id, units: 1, start: start, end: start + 2 * hour))
     }
 
     func testTwoStoresSyncOverLoopbackAfterAnInvite() async throws {
         let (anna, olle, gid, tiller) = try await pair()
-        XCTAssertEqual(try olle.me(groupId: gid).name, "Olle")
-        _ = try book(anna, gid, tiller, hoursAhead: 30)
-        _ = try book(olle, gid, tiller, hoursAhead: 34)
+        let olleMe = try await olle.me(groupId: gid)
+        XCTAssertEqual(olleMe.name, "Olle")
+        _ = try await book(anna, gid, tiller, hoursAhead: 30)
+        _ = try await book(olle, gid, tiller, hoursAhead: 34)
         let report = try await olle.syncWith(peerAddress: try anna.syncAddress(), groupId: gid)
         XCTAssertGreaterThan(report.documentsChanged, 0)
-        XCTAssertEqual(try anna.listBookings(groupId: gid).count, 2)
-        XCTAssertEqual(try anna.listBookings(groupId: gid), try olle.listBookings(groupId: gid))
+        let annaBookings = try await anna.listBookings(groupId: gid)
+        let olleBookings = try await olle.listBookings(groupId: gid)
+        XCTAssertEqual(annaBookings.count, 2)
+        XCTAssertEqual(annaBookings, olleBookings)
         let bad = await delbarErrorAsync("a malformed address") { try await olle.syncWith(peerAddress: "not an address", groupId: gid) }
         guard case .InvalidInput? = bad else { return XCTFail("expected InvalidInput: \(String(describing: bad))") }
         olle.stopSync()
@@ -96,7 +99,7 @@ final class SyncTests: XCTestCase {
         let olleLog = SyncEventLog()
         anna.setSyncListener(listener: annaLog)
         olle.setSyncListener(listener: olleLog)
-        _ = try book(anna, gid, tiller, hoursAhead: 30)
+        _ = try await book(anna, gid, tiller, hoursAhead: 30)
         _ = try await olle.syncWith(peerAddress: try anna.syncAddress(), groupId: gid)
 
         guard case let .synced(peer, group, direction, _, changed, _, _) = try await olleLog.synced() else { return XCTFail() }
@@ -108,7 +111,7 @@ final class SyncTests: XCTestCase {
         XCTAssertEqual(servedPeer, try olle.deviceId())
         XCTAssertEqual(servedDirection, .served)
 
-        let status = try anna.syncStatus()
+        let status = try await anna.syncStatus()
         XCTAssertTrue(status.running)
         XCTAssertEqual(status.relays, [])
         let peer = try XCTUnwrap(status.peers.first { $0.deviceId == (try? olle.deviceId()) })
@@ -116,7 +119,8 @@ final class SyncTests: XCTestCase {
         XCTAssertNotNil(peer.lastSync)
         XCTAssertEqual(peer.pendingDocuments, 0)
         anna.stopSync()
-        XCTAssertFalse(try anna.syncStatus().running)
+        let stopStatus = try await anna.syncStatus()
+        XCTAssertFalse(stopStatus.running)
         let stopped = await delbarErrorAsync("sync while stopped") { try await anna.syncWith(peerAddress: try olle.syncAddress(), groupId: gid) }
         guard case .SyncNotRunning? = stopped else { return XCTFail("expected SyncNotRunning: \(String(describing: stopped))") }
         olle.stopSync()
@@ -125,14 +129,15 @@ final class SyncTests: XCTestCase {
     func testABundleFromOneDeviceReachesAThirdDevice() async throws {
         let anna = try await openStore("anna.db")
         let cia = try await openStore("cia.db")
-        let gid = try anna.createGroup(name: "Folkverkstan", description: "", myName: "Anna").id
-        _ = try anna.addMember(groupId: gid, name: "Cia", role: .member, deviceId: try cia.deviceId(), deviceLabel: "Cias telefon")
-        let saw = try anna.addItem(groupId: gid, draft: itemDraft(name: "Bandsåg"))
-        _ = try book(anna, gid, saw, hoursAhead: 30)
+        let gid = try await anna.createGroup(name: "Folkverkstan", description: "", myName: "Anna").id
+        _ = try await anna.addMember(groupId: gid, name: "Cia", role: .member, deviceId: try cia.deviceId(), deviceLabel: "Cias telefon")
+        let saw = try await anna.addItem(groupId: gid, draft: itemDraft(name: "Bandsåg"))
+        _ = try await book(anna, gid, saw, hoursAhead: 30)
         let bytes = try await anna.exportBundle(groupId: gid)
         let first = try await cia.importBundle(bytes: bytes)
         XCTAssertGreaterThan(first.documentsChanged, 0)
-        XCTAssertEqual(try cia.listBookings(groupId: gid).count, 1)
+        let ciaBookings = try await cia.listBookings(groupId: gid)
+        XCTAssertEqual(ciaBookings.count, 1)
         let file = dir.appendingPathComponent("lövåsen.delbar").path
         _ = try await anna.exportBundleToFile(groupId: gid, path: file, forDeviceId: try cia.deviceId())
         let again = try await cia.importBundleFromFile(path: file, groupId: gid)
@@ -142,32 +147,34 @@ final class SyncTests: XCTestCase {
     func testACorruptedBundleIsATypedErrorAndAppliesNothing() async throws {
         let anna = try await openStore("anna.db")
         let cia = try await openStore("cia.db")
-        let gid = try anna.createGroup(name: "Folkverkstan", description: "", myName: "Anna").id
-        _ = try anna.addMember(groupId: gid, name: "Cia", role: .member, deviceId: try cia.deviceId())
+        let gid = try await anna.createGroup(name: "Folkverkstan", description: "", myName: "Anna").id
+        _ = try await anna.addMember(groupId: gid, name: "Cia", role: .member, deviceId: try cia.deviceId())
         var bytes = try await anna.exportBundle(groupId: gid)
         bytes[bytes.count / 2] ^= 0x40
         let damaged = bytes
         let e = await delbarErrorAsync("a damaged bundle") { try await cia.importBundle(bytes: damaged) }
         guard case .BadBundle? = e else { return XCTFail("expected BadBundle: \(String(describing: e))") }
-        XCTAssertEqual(try cia.listGroups(), [])
+        let ciaGroups = try await cia.listGroups()
+        XCTAssertEqual(ciaGroups, [])
     }
 
     func testExpiredRevokedAndUsedUpInvitesAreTypedErrors() async throws {
         let anna = try await openStore("anna.db")
         let olle = try await openStore("olle.db")
         let eva = try await openStore("eva.db")
-        let gid = try anna.createGroup(name: "Folkverkstan", description: "", myName: "Anna").id
-        for store in [anna, olle, eva] { _ = try store.startSync(config: loopback) }
+        let gid = try await anna.createGroup(name: "Folkverkstan", description: "", myName: "Anna").id
+        for store in [anna, olle, eva] { _ = try await store.startSync(config: loopback) }
 
-        let expiring = try anna.createInvite(groupId: gid, role: .member, expires: try anna.now() + 0.001, uses: 1)
+        let expiring = try await anna.createInvite(groupId: gid, role: .member, expires: try anna.now() + 0.001, uses: 1)
         while try olle.now() <= expiring.expires { try await Task.sleep(nanoseconds: 5_000_000) }
         let expired = await delbarErrorAsync("an expired invite") { try await olle.redeemInvite(code: expiring.code, myName: "Olle") }
         guard case .InviteExpired? = expired else { return XCTFail("expected InviteExpired: \(String(describing: expired))") }
 
-        let revoked = try anna.createInvite(groupId: gid, role: .member, expires: try anna.now() + day, uses: 1)
-        let kept = try anna.createInvite(groupId: gid, role: .member, expires: try anna.now() + day, uses: 1)
-        try anna.revokeInvite(groupId: gid, inviteId: revoked.id)
-        XCTAssertEqual(try anna.listInvites(groupId: gid).map { $0.id }, [kept.id])
+        let revoked = try await anna.createInvite(groupId: gid, role: .member, expires: try anna.now() + day, uses: 1)
+        let kept = try await anna.createInvite(groupId: gid, role: .member, expires: try anna.now() + day, uses: 1)
+        try await anna.revokeInvite(groupId: gid, inviteId: revoked.id)
+        let invites = try await anna.listInvites(groupId: gid)
+        XCTAssertEqual(invites.map { $0.id }, [kept.id])
         let gone = await delbarErrorAsync("a revoked invite") { try await olle.redeemInvite(code: revoked.code, myName: "Olle") }
         guard case .InviteRevoked? = gone else { return XCTFail("expected InviteRevoked: \(String(describing: gone))") }
 
@@ -176,15 +183,16 @@ final class SyncTests: XCTestCase {
         guard case .InviteUsedUp? = usedUp else { return XCTFail("expected InviteUsedUp: \(String(describing: usedUp))") }
         let unknown = await delbarErrorAsync("not an invite") { try await eva.redeemInvite(code: "DELBAR1NOTACODE", myName: "Eva") }
         guard case .InviteUnknown? = unknown else { return XCTFail("expected InviteUnknown: \(String(describing: unknown))") }
-        XCTAssertEqual(try eva.listGroups(), [])
+        let evaGroups = try await eva.listGroups()
+        XCTAssertEqual(evaGroups, [])
         for store in [eva, olle, anna] { store.stopSync() }
     }
 
     func testInviteQrCodesComeAsPngAndSvg() async throws {
         let anna = try await openStore("anna.db")
-        let gid = try anna.createGroup(name: "Folkverkstan", description: "", myName: "Anna").id
-        _ = try anna.startSync(config: loopback)
-        let invite = try anna.createInvite(groupId: gid, role: .member, expires: try anna.now() + day, uses: 1)
+        let gid = try await anna.createGroup(name: "Folkverkstan", description: "", myName: "Anna").id
+        _ = try await anna.startSync(config: loopback)
+        let invite = try await anna.createInvite(groupId: gid, role: .member, expires: try anna.now() + day, uses: 1)
         anna.stopSync()
         XCTAssertLessThanOrEqual(invite.qrVersion, 10)
         let png = try inviteQrPng(code: invite.code, scale: 4)

@@ -3,16 +3,6 @@
 
 package org.delbar
 
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.withContext
-
-/**
- * Runs [block] on [Dispatchers.IO]. The store's synchronous calls are short indexed queries
- * or single writes, but they still touch a file: call them through this from the main
- * thread (`val items = store.io { listItems(gid) }`).
- */
-suspend fun <T> DelbarStore.io(block: DelbarStore.() -> T): T = withContext(Dispatchers.IO) { block() }
-
 /** What [exchangeWith] merged on each side. */
 data class ExchangeReport(val intoThis: MergeReport, val intoOther: MergeReport)
 

@@ -11,7 +11,6 @@ import java.time.format.FormatStyle
 import java.util.Locale
 import org.delbar.BookingState
 import org.delbar.DelbarStore
-import org.delbar.io
 
 /** One piece of gear and how many of its units are free in the window asked about. */
 data class GearRow(val itemId: String, val name: String, val freeUnits: UInt, val quantity: UInt)
@@ -58,7 +57,7 @@ class GearScreenLoader(private val zone: ZoneId, private val locale: Locale) {
     }
 
     /** The group's gear with free units in [windowStart, windowEnd), its bookings and pending notifications. */
-    suspend fun load(store: DelbarStore, groupId: String, windowStart: Instant, windowEnd: Instant): GearScreen = store.io {
+    suspend fun load(store: DelbarStore, groupId: String, windowStart: Instant, windowEnd: Instant): GearScreen = with(store) {
         val group = listGroups().first { it.id == groupId }
         val items = listItems(groupId)
         val names = items.associate { it.id to it.name }

@@ -55,7 +55,7 @@ class MainActivity : Activity() {
         scope.launch {
             try {
                 val store = app.store.await()
-                val groupId = store.io {
+                val groupId = with(store) {
                     (listGroups().firstOrNull() ?: createGroup("Odlingsakademin", "Redskap vi delar", "Karin").also {
                         addItem(it.id, itemDraft("Jordfräs Honda F220").copy(category = "garden"))
                         addItem(it.id, itemDraft("Såmaskin").copy(category = "garden", quantity = 2u))
@@ -115,7 +115,7 @@ class MainActivity : Activity() {
         scope.launch {
             try {
                 // The change event of the booking re-renders the screen (`listen`).
-                store.io { book(groupId, NewBooking(itemId = itemId, units = 1u, start = start, end = end)) }
+                store.book(groupId, NewBooking(itemId = itemId, units = 1u, start = start, end = end))
             } catch (e: DelbarException) {
                 status.text = e.message // the sentence, in the phone's language
             }
