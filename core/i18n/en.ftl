@@ -5,6 +5,10 @@
 # starts with `{" "}`. Counts choose their words with the language's plural rules:
 #   { $count -> [one] { $count } unit *[other] { $count } units }
 # Every message here must exist in sv.ftl and nb.ftl with the same values ($names).
+#
+# Messages whose id continues a phrase the core words in English (field-, action-, rule-,
+# many-, range-, not-bookable-, kit-problem-, no-offer-, id-kind-) are found by that phrase:
+# the core's "add items" is action-add-items. A phrase without a message stays in English.
 
 ## Words for dates (the digits are written by the code)
 
