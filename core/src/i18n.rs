@@ -6,6 +6,14 @@
 //! where a ready text is wanted (a system notification, a toast, a dialog). A language Delbar
 //! does not have falls back to English.
 //!
+//! The words are in Project Fluent catalogues, one per language: `core/i18n/en.ftl`,
+//! `sv.ftl` and `nb.ftl`, which translators keep. They are compiled into the binary and
+//! parsed once (`catalogue`); this module picks a message by its id and gives it its values
+//! (`$item`, `$count`). Counts choose their words by the language's CLDR plural rules. A
+//! message missing from a catalogue is written in English; one missing from every catalogue
+//! is written as its id. ARCHITECTURE.md, "Texts and translations", tells how to change a
+//! text or add a language.
+//!
 //! Instants are written in the IANA time zone the caller gives (the `*_in` functions, a
 //! [`TimeZone`] from [`time_zone`]), with its summer time: the core does not know where its
 //! user is. The functions without a zone write UTC, marked `UTC`.
@@ -20,6 +28,11 @@ use crate::net::NetError;
 use crate::store::{Notification, NotificationKind, StoreError};
 use crate::sync::SyncError;
 use crate::time::Timestamp;
+
+mod catalogue;
+
+use catalogue::{msg, n, phrase, s, word};
+use fluent_bundle::FluentValue;
 
 /// A language Delbar writes its texts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -58,15 +71,6 @@ impl Locale {
             Locale::Nb => "nb",
         }
     }
-
-    /// Picks the text for this locale.
-    fn pick<T>(self, en: T, sv: T, nb: T) -> T {
-        match self {
-            Locale::En => en,
-            Locale::Sv => sv,
-            Locale::Nb => nb,
-        }
-    }
 }
 
 impl fmt::Display for Locale {
@@ -95,12 +99,7 @@ pub fn time_zone(name: &str) -> Result<TimeZone, UnknownTimeZone> {
 
 /// The sentence for an unknown time zone name.
 pub fn unknown_time_zone_message(error: &UnknownTimeZone, locale: Locale) -> String {
-    let name = quoted(&error.name, locale);
-    match locale {
-        Locale::En => format!("{name} is not a time zone Delbar knows; give a name such as Europe/Stockholm."),
-        Locale::Sv => format!("{name} är ingen tidszon Delbar känner till; ange ett namn som Europe/Stockholm."),
-        Locale::Nb => format!("{name} er ingen tidssone Delbar kjenner; oppgi et navn som Europe/Oslo."),
-    }
+    msg(locale, "error-unknown-time-zone", [("name", s(&quoted(&error.name, locale)))])
 }
 
 /// An instant as a civil date and time in `zone`. Instants outside the years -9999 to 9999
@@ -136,21 +135,16 @@ impl Clock<'_> {
         civil_in(t, self.zone)
     }
 
-    /// `28 Nov 2026` / `28 nov. 2026` / `28. nov. 2026`.
+    /// `28 Nov 2026` / `28 nov. 2026` / `28. nov. 2026` (the catalogues' `date` and `month-N`).
     fn date(self, t: Timestamp) -> String {
-        const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        const SV: [&str; 12] =
-            ["jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "dec."];
-        const NB: [&str; 12] =
-            ["jan.", "feb.", "mars", "apr.", "mai", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "des."];
+        const MONTHS: [&str; 12] = [
+            "month-1", "month-2", "month-3", "month-4", "month-5", "month-6", "month-7", "month-8", "month-9",
+            "month-10", "month-11", "month-12",
+        ];
         let civil = self.civil(t);
-        let (y, d) = (civil.year(), civil.day());
         let index = usize::try_from(civil.month().clamp(1, 12) - 1).unwrap_or(0);
-        match self.locale {
-            Locale::En => format!("{d} {} {y}", EN[index]),
-            Locale::Sv => format!("{d} {} {y}", SV[index]),
-            Locale::Nb => format!("{d}. {} {y}", NB[index]),
-        }
+        let month = MONTHS.get(index).map_or("", |id| word(self.locale, id));
+        msg(self.locale, "date", [("day", n(civil.day())), ("month", s(month)), ("year", n(civil.year()))])
     }
 
     /// `09:00`.
@@ -161,8 +155,7 @@ impl Clock<'_> {
 
     /// `28 Nov 2026, 09:00` / `28 nov. 2026 kl. 09:00` / `28. nov. 2026 kl. 09:00`.
     fn date_time(self, t: Timestamp) -> String {
-        let joiner = self.locale.pick(", ", " kl. ", " kl. ");
-        format!("{}{joiner}{}", self.date(t), self.time(t))
+        msg(self.locale, "date-time", [("date", s(&self.date(t))), ("time", s(&self.time(t)))])
     }
 
     /// ` UTC` when the zone is UTC (the zone of a caller that gives none).
@@ -187,7 +180,9 @@ impl Clock<'_> {
     /// ` (window)` when both ends are known, else nothing.
     fn window_suffix(self, start: Option<Timestamp>, end: Option<Timestamp>) -> String {
         match (start, end) {
-            (Some(s), Some(e)) => format!(" ({})", self.window(s, e)),
+            (Some(s), Some(e)) => {
+                msg(self.locale, "notification-window", [("window", catalogue::s(&self.window(s, e)))])
+            }
             _ => String::new(),
         }
     }
@@ -198,23 +193,20 @@ impl Clock<'_> {
 /// The short title of a notification of this kind.
 pub fn notification_title(kind: NotificationKind, locale: Locale) -> &'static str {
     use NotificationKind as K;
-    match kind {
-        K::BookingConfirmed => locale.pick("Booking confirmed", "Bokningen är bekräftad", "Bookingen er bekreftet"),
-        K::BookingDeclined => locale.pick("Booking declined", "Bokningen avböjdes", "Bookingen ble avslått"),
-        K::Bumped => locale.pick("Booking bumped", "Bokningen gäller inte längre", "Bookingen gjelder ikke lenger"),
-        K::WaitlistOffer => locale.pick("Your turn on the waitlist", "Din tur i kön", "Din tur i køen"),
-        K::DueTomorrow => {
-            locale.pick("Due back tomorrow", "Ska lämnas tillbaka i morgon", "Skal leveres tilbake i morgen")
-        }
-        K::Overdue => locale.pick("Overdue", "Försenad återlämning", "Forsinket innlevering"),
-        K::ItemOutOfService => {
-            locale.pick("Item no longer available", "Kan inte längre lånas", "Kan ikke lenger lånes")
-        }
-        K::ApprovalNeeded => locale.pick("Booking to approve", "Bokning att godkänna", "Booking som må godkjennes"),
-        K::LoanOverdue => locale.pick("Loan overdue", "Lån inte tillbakalämnat", "Lån ikke levert tilbake"),
-        K::MaintenanceDue => locale.pick("Maintenance due", "Dags för underhåll", "Tid for vedlikehold"),
-        K::NeedsRepair => locale.pick("Needs repair", "Behöver lagas", "Må repareres"),
-    }
+    let id = match kind {
+        K::BookingConfirmed => "notification-title-booking-confirmed",
+        K::BookingDeclined => "notification-title-booking-declined",
+        K::Bumped => "notification-title-bumped",
+        K::WaitlistOffer => "notification-title-waitlist-offer",
+        K::DueTomorrow => "notification-title-due-tomorrow",
+        K::Overdue => "notification-title-overdue",
+        K::ItemOutOfService => "notification-title-item-out-of-service",
+        K::ApprovalNeeded => "notification-title-approval-needed",
+        K::LoanOverdue => "notification-title-loan-overdue",
+        K::MaintenanceDue => "notification-title-maintenance-due",
+        K::NeedsRepair => "notification-title-needs-repair",
+    };
+    word(locale, id)
 }
 
 /// The body of a notification, with instants in UTC.
@@ -225,177 +217,96 @@ pub fn notification_body(notification: &Notification, locale: Locale) -> String 
 /// The body of a notification, with instants in the person's time zone (`UTC` is marked).
 pub fn notification_body_in(notification: &Notification, locale: Locale, zone: &TimeZone) -> String {
     let clock = Clock { locale, zone };
+    let l = locale;
     let d = &notification.detail;
-    let item = d.item_name.as_str();
+    let item = s(d.item_name.as_str());
     let window = clock.window_suffix(d.start, d.end);
+    let reason =
+        || d.reason.map(|r| msg(l, "notification-reason", [("reason", s(bump_reason(r, l)))])).unwrap_or_default();
+    let note = || {
+        d.note
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .map(|n| msg(l, "notification-note", [("note", s(n))]))
+            .unwrap_or_default()
+    };
+    let member =
+        || d.member_name.as_deref().filter(|m| !m.is_empty()).unwrap_or_else(|| word(l, "notification-a-member"));
+    let instant = |t: Option<Timestamp>| t.map(|t| clock.instant(t));
     use NotificationKind as K;
     match notification.kind {
-        K::BookingConfirmed => match locale {
-            Locale::En => format!("Your booking of {item}{window} is confirmed."),
-            Locale::Sv => format!("Din bokning av {item}{window} är bekräftad."),
-            Locale::Nb => format!("Bookingen din av {item}{window} er bekreftet."),
-        },
-        K::BookingDeclined => match locale {
-            Locale::En => format!("Your booking of {item}{window} was declined."),
-            Locale::Sv => format!("Din bokning av {item}{window} har avböjts."),
-            Locale::Nb => format!("Bookingen din av {item}{window} ble avslått."),
-        },
+        K::BookingConfirmed => msg(l, "notification-body-booking-confirmed", [("item", item), ("window", s(&window))]),
+        K::BookingDeclined => msg(l, "notification-body-booking-declined", [("item", item), ("window", s(&window))]),
         K::Bumped => {
-            let why = d.reason.map(|r| format!(": {}", bump_reason(r, locale))).unwrap_or_default();
-            let who = match d.winner_member.as_deref().filter(|m| !m.is_empty()) {
-                Some(m) => locale.pick(format!(" ({m} has it)"), format!(" ({m} har den)"), format!(" ({m} har den)")),
+            let winner = match d.winner_member.as_deref().filter(|m| !m.is_empty()) {
+                Some(m) => msg(l, "notification-bumped-winner", [("member", s(m))]),
                 None => String::new(),
             };
             let next = match (d.suggested_start, d.suggested_end) {
-                (Some(s), Some(e)) => {
-                    let w = clock.window(s, e);
-                    locale.pick(
-                        format!(" Next free: {w}."),
-                        format!(" Nästa lediga tid: {w}."),
-                        format!(" Neste ledige tid: {w}."),
-                    )
+                (Some(start), Some(end)) => {
+                    msg(l, "notification-bumped-next-free", [("window", s(&clock.window(start, end)))])
                 }
-                _ => locale
-                    .pick(
-                        " Join the waitlist to get it when it frees up.",
-                        " Ställ dig i kö för att få låna när det blir ledigt.",
-                        " Still deg i kø for å få låne når det blir ledig.",
-                    )
-                    .to_owned(),
+                _ => word(l, "notification-bumped-join-waitlist").to_owned(),
             };
-            match locale {
-                Locale::En => format!("Your booking of {item}{window} was bumped{why}{who}.{next}"),
-                Locale::Sv => format!("Din bokning av {item}{window} gäller inte längre{why}{who}.{next}"),
-                Locale::Nb => format!("Bookingen din av {item}{window} gjelder ikke lenger{why}{who}.{next}"),
-            }
+            msg(
+                l,
+                "notification-body-bumped",
+                [
+                    ("item", item),
+                    ("window", s(&window)),
+                    ("reason", s(&reason())),
+                    ("winner", s(&winner)),
+                    ("next", s(&next)),
+                ],
+            )
         }
-        K::WaitlistOffer => {
-            let until = d.offer_until.map(|t| clock.instant(t));
-            match locale {
-                Locale::En => {
-                    let by = until.map(|t| format!(" Claim it by {t}, or the offer passes to the next in line."));
-                    format!("Your turn: {item} is free for your window{window}.{}", by.unwrap_or_default())
-                }
-                Locale::Sv => {
-                    let by =
-                        until.map(|t| format!(" Ta erbjudandet senast {t}, annars går det vidare till nästa i kön."));
-                    format!("Din tur: {item} går att låna för din tid{window}.{}", by.unwrap_or_default())
-                }
-                Locale::Nb => {
-                    let by =
-                        until.map(|t| format!(" Ta imot tilbudet innen {t}, ellers går det videre til neste i køen."));
-                    format!("Din tur: {item} kan lånes i tiden din{window}.{}", by.unwrap_or_default())
-                }
-            }
-        }
-        K::DueTomorrow => match d.end.map(|e| clock.instant(e)) {
-            Some(end) => match locale {
-                Locale::En => format!("{item} is due back tomorrow, by {end}."),
-                Locale::Sv => format!("{item} ska lämnas tillbaka i morgon, senast {end}."),
-                Locale::Nb => format!("{item} skal leveres tilbake i morgen, senest {end}."),
-            },
-            None => match locale {
-                Locale::En => format!("{item} is due back tomorrow."),
-                Locale::Sv => format!("{item} ska lämnas tillbaka i morgon."),
-                Locale::Nb => format!("{item} skal leveres tilbake i morgen."),
-            },
+        K::WaitlistOffer => match instant(d.offer_until) {
+            Some(until) => msg(
+                l,
+                "notification-body-waitlist-offer-until",
+                [("item", item), ("window", s(&window)), ("until", s(&until))],
+            ),
+            None => msg(l, "notification-body-waitlist-offer", [("item", item), ("window", s(&window))]),
         },
-        K::Overdue => match d.end.map(|e| clock.instant(e)) {
-            Some(end) => match locale {
-                Locale::En => format!("{item} was due back by {end}. Please bring it back as soon as you can."),
-                Locale::Sv => {
-                    format!("{item} skulle ha lämnats tillbaka senast {end}. Lämna tillbaka så snart du kan.")
-                }
-                Locale::Nb => format!("{item} skulle vært levert tilbake senest {end}. Lever tilbake så snart du kan."),
-            },
-            None => match locale {
-                Locale::En => format!("{item} is overdue. Please bring it back as soon as you can."),
-                Locale::Sv => format!("{item} är inte tillbakalämnad i tid. Lämna tillbaka så snart du kan."),
-                Locale::Nb => format!("{item} er ikke levert tilbake i tide. Lever tilbake så snart du kan."),
-            },
+        K::DueTomorrow => match instant(d.end) {
+            Some(end) => msg(l, "notification-body-due-tomorrow-by", [("item", item), ("end", s(&end))]),
+            None => msg(l, "notification-body-due-tomorrow", [("item", item)]),
         },
-        K::ItemOutOfService => {
-            let why = d.reason.map(|r| format!(": {}", bump_reason(r, locale))).unwrap_or_default();
-            match locale {
-                Locale::En => format!("{item} can no longer be lent{why}. Your booking{window} cannot go ahead."),
-                Locale::Sv => format!("{item} kan inte längre lånas ut{why}. Din bokning{window} kan inte genomföras."),
-                Locale::Nb => {
-                    format!("{item} kan ikke lenger lånes ut{why}. Bookingen din{window} kan ikke gjennomføres.")
-                }
+        K::Overdue => match instant(d.end) {
+            Some(end) => msg(l, "notification-body-overdue-by", [("item", item), ("end", s(&end))]),
+            None => msg(l, "notification-body-overdue", [("item", item)]),
+        },
+        K::ItemOutOfService => msg(
+            l,
+            "notification-body-item-out-of-service",
+            [("item", item), ("reason", s(&reason())), ("window", s(&window))],
+        ),
+        K::ApprovalNeeded => msg(
+            l,
+            "notification-body-approval-needed",
+            [("member", s(member())), ("item", item), ("window", s(&window))],
+        ),
+        K::LoanOverdue => match instant(d.end) {
+            Some(end) => {
+                msg(l, "notification-body-loan-overdue-by", [("member", s(member())), ("item", item), ("end", s(&end))])
             }
-        }
-        K::ApprovalNeeded => {
-            let who = d
-                .member_name
-                .clone()
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| locale.pick("A member", "En medlem", "Et medlem").to_owned());
-            match locale {
-                Locale::En => format!("{who} asks to borrow {item}{window}. Please confirm or decline."),
-                Locale::Sv => format!("{who} vill låna {item}{window}. Godkänn eller avböj förfrågan."),
-                Locale::Nb => format!("{who} vil låne {item}{window}. Godkjenn eller avslå forespørselen."),
-            }
-        }
-        K::LoanOverdue => {
-            let who = d
-                .member_name
-                .clone()
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| locale.pick("A member", "En medlem", "Et medlem").to_owned());
-            let end = d.end.map(|e| clock.instant(e));
-            match (locale, end) {
-                (Locale::En, Some(end)) => format!("{who} has not brought back {item}, due by {end}."),
-                (Locale::Sv, Some(end)) => {
-                    format!("{who} har inte lämnat tillbaka {item}, som skulle tillbaka senast {end}.")
-                }
-                (Locale::Nb, Some(end)) => {
-                    format!("{who} har ikke levert tilbake {item}, som skulle tilbake senest {end}.")
-                }
-                (Locale::En, None) => format!("{who} has not brought back {item} in time."),
-                (Locale::Sv, None) => format!("{who} har inte lämnat tillbaka {item} i tid."),
-                (Locale::Nb, None) => format!("{who} har ikke levert tilbake {item} i tide."),
-            }
-        }
-        K::MaintenanceDue => {
-            let since = d.due.map(|t| clock.instant(t));
-            let todo = d.note.as_deref().filter(|n| !n.is_empty()).map(|n| format!(" ({n})")).unwrap_or_default();
-            match (locale, since) {
-                (Locale::En, Some(t)) => format!("{item} is due for maintenance since {t}{todo}. Log it when done."),
-                (Locale::Sv, Some(t)) => {
-                    format!("{item} ska underhållas sedan {t}{todo}. För in underhållet när det är gjort.")
-                }
-                (Locale::Nb, Some(t)) => {
-                    format!("{item} skal vedlikeholdes siden {t}{todo}. Før inn vedlikeholdet når det er gjort.")
-                }
-                (Locale::En, None) => format!("{item} is due for maintenance{todo}. Log it when done."),
-                (Locale::Sv, None) => format!("{item} ska underhållas{todo}. För in underhållet när det är gjort."),
-                (Locale::Nb, None) => {
-                    format!("{item} skal vedlikeholdes{todo}. Før inn vedlikeholdet når det er gjort.")
-                }
-            }
-        }
+            None => msg(l, "notification-body-loan-overdue", [("member", s(member())), ("item", item)]),
+        },
+        K::MaintenanceDue => match instant(d.due) {
+            Some(since) => msg(
+                l,
+                "notification-body-maintenance-due-since",
+                [("item", item), ("since", s(&since)), ("note", s(&note()))],
+            ),
+            None => msg(l, "notification-body-maintenance-due", [("item", item), ("note", s(&note()))]),
+        },
         K::NeedsRepair => {
-            let what = d.note.as_deref().filter(|n| !n.is_empty()).map(|n| format!(" ({n})")).unwrap_or_default();
-            match (locale, d.start.is_some()) {
-                (Locale::En, true) => format!(
-                    "{item} needs repair{what} and cannot be lent until it is mended. Your booking{window} may not go ahead."
-                ),
-                (Locale::Sv, true) => format!(
-                    "{item} behöver lagas{what} och kan inte lånas ut förrän det är lagat. Din bokning{window} kanske inte kan genomföras."
-                ),
-                (Locale::Nb, true) => format!(
-                    "{item} må repareres{what} og kan ikke lånes ut før den er reparert. Bookingen din{window} kan kanskje ikke gjennomføres."
-                ),
-                (Locale::En, false) => {
-                    format!("{item} needs repair{what}. It cannot be booked until maintenance is logged.")
-                }
-                (Locale::Sv, false) => {
-                    format!("{item} behöver lagas{what}. Det kan inte bokas förrän underhållet är infört.")
-                }
-                (Locale::Nb, false) => {
-                    format!("{item} må repareres{what}. Den kan ikke bookes før vedlikeholdet er ført inn.")
-                }
-            }
+            let id = if d.start.is_some() {
+                "notification-body-needs-repair-booked"
+            } else {
+                "notification-body-needs-repair"
+            };
+            msg(l, id, [("item", item), ("note", s(&note())), ("window", s(&window))])
         }
     }
 }
@@ -403,36 +314,15 @@ pub fn notification_body_in(notification: &Notification, locale: Locale, zone: &
 /// Why a booking was bumped, as a clause (`another booking of the same units came first`).
 pub fn bump_reason(reason: BumpReason, locale: Locale) -> &'static str {
     use BumpReason as R;
-    match reason {
-        R::Overbooked => locale.pick(
-            "another booking of the same units came first",
-            "en annan bokning av samma exemplar kom först",
-            "en annen booking av de samme eksemplarene kom først",
-        ),
-        R::CheckedOutTwice => locale.pick(
-            "the same units were checked out twice and the other check-out came first",
-            "samma exemplar lämnades ut två gånger och det andra utlämnandet kom först",
-            "de samme eksemplarene ble levert ut to ganger, og det andre utlånet kom først",
-        ),
-        R::ItemRetired => locale.pick(
-            "the item has been retired",
-            "föremålet har tagits bort ur utlåningen",
-            "gjenstanden er tatt ut av utlånet",
-        ),
-        R::ItemOutOfService => {
-            locale.pick("the item is out of service", "föremålet är ur drift", "gjenstanden er ute av drift")
-        }
-        R::MemberRemoved => locale.pick(
-            "the borrower was removed from the group",
-            "låntagaren har tagits bort ur gruppen",
-            "låntakeren er fjernet fra gruppen",
-        ),
-        R::MaintenanceDue => locale.pick(
-            "the item is due for maintenance",
-            "föremålet ska underhållas",
-            "gjenstanden skal vedlikeholdes",
-        ),
-    }
+    let id = match reason {
+        R::Overbooked => "bump-reason-overbooked",
+        R::CheckedOutTwice => "bump-reason-checked-out-twice",
+        R::ItemRetired => "bump-reason-item-retired",
+        R::ItemOutOfService => "bump-reason-item-out-of-service",
+        R::MemberRemoved => "bump-reason-member-removed",
+        R::MaintenanceDue => "bump-reason-maintenance-due",
+    };
+    word(locale, id)
 }
 
 // ---- errors ----
@@ -445,133 +335,55 @@ pub fn error_message(error: &Error, locale: Locale) -> String {
 /// A core error as a sentence for a person, with instants in the person's time zone.
 pub fn error_message_in(error: &Error, locale: Locale, zone: &TimeZone) -> String {
     let clock = Clock { locale, zone };
-    match error {
-        Error::Domain(e) => domain_message(e, clock),
-        Error::Store(e) => store_message(e, locale).to_owned(),
-        Error::Sync(e) => sync_message(e, locale).to_owned(),
-        Error::Net(e) => net_message(e, locale).to_owned(),
-        Error::GroupNotFound { .. } => locale
-            .pick(
-                "This group is not on this device.",
-                "Gruppen finns inte på den här enheten.",
-                "Gruppen finnes ikke på denne enheten.",
-            )
-            .to_owned(),
-        Error::ItemNotFound { .. } => {
-            locale.pick("The item was not found.", "Föremålet hittades inte.", "Fant ikke gjenstanden.").to_owned()
-        }
-        Error::BookingNotFound { .. } => {
-            locale.pick("The booking was not found.", "Bokningen hittades inte.", "Fant ikke bookingen.").to_owned()
-        }
-        Error::MemberNotFound { .. } => {
-            locale.pick("The member was not found.", "Medlemmen hittades inte.", "Fant ikke medlemmen.").to_owned()
-        }
-        Error::PlanNotFound { .. } => locale
-            .pick(
-                "The maintenance plan was not found.",
-                "Underhållsplanen hittades inte.",
-                "Fant ikke vedlikeholdsplanen.",
-            )
-            .to_owned(),
-        Error::NotAMember { .. } => locale
-            .pick(
-                "This device does not belong to a member of the group.",
-                "Den här enheten tillhör ingen medlem i gruppen.",
-                "Denne enheten tilhører ikke et medlem av gruppen.",
-            )
-            .to_owned(),
-        Error::Inventory(e) => inventory_message(e, clock),
-    }
+    let id = match error {
+        Error::Domain(e) => return domain_message(e, clock),
+        Error::Inventory(e) => return inventory_message(e, clock),
+        Error::Store(e) => return store_message(e, locale).to_owned(),
+        Error::Sync(e) => return sync_message(e, locale).to_owned(),
+        Error::Net(e) => return net_message(e, locale).to_owned(),
+        Error::GroupNotFound { .. } => "error-group-not-found",
+        Error::ItemNotFound { .. } => "error-item-not-found",
+        Error::BookingNotFound { .. } => "error-booking-not-found",
+        Error::MemberNotFound { .. } => "error-member-not-found",
+        Error::PlanNotFound { .. } => "error-plan-not-found",
+        Error::NotAMember { .. } => "error-not-a-member",
+    };
+    word(locale, id).to_owned()
 }
 
 // ---- inventory import, export and statistics ----
 
 fn inventory_message(error: &InventoryError, clock: Clock) -> String {
     use InventoryError as I;
-    let locale = clock.locale;
+    let l = clock.locale;
     match error {
-        I::EmptyFile => locale.pick("The file is empty.", "Filen är tom.", "Filen er tom.").to_owned(),
-        I::NoNameColumn { headers } => match locale {
-            Locale::En => {
-                format!("No column holds the names of the items (name, namn or navn). The columns are: {headers}.")
-            }
-            Locale::Sv => {
-                format!("Ingen kolumn innehåller föremålens namn (name, namn eller navn). Kolumnerna är: {headers}.")
-            }
-            Locale::Nb => format!(
-                "Ingen kolonne inneholder navnene på gjenstandene (name, namn eller navn). Kolonnene er: {headers}."
-            ),
-        },
-        I::DuplicateColumn { first, second, .. } => match locale {
-            Locale::En => format!(
-                "The columns {} and {} mean the same thing; keep one.",
-                quoted(first, locale),
-                quoted(second, locale)
-            ),
-            Locale::Sv => format!(
-                "Kolumnerna {} och {} betyder samma sak; behåll en.",
-                quoted(first, locale),
-                quoted(second, locale)
-            ),
-            Locale::Nb => {
-                format!("Kolonnene {} og {} betyr det samme; behold én.", quoted(first, locale), quoted(second, locale))
-            }
-        },
-        I::Unreadable { line, .. } => match locale {
-            Locale::En => format!("The file cannot be read as CSV (line {line})."),
-            Locale::Sv => format!("Filen kan inte läsas som CSV (rad {line})."),
-            Locale::Nb => format!("Filen kan ikke leses som CSV (linje {line})."),
-        },
-        I::TooManyRows { max } => match locale {
-            Locale::En => format!("The file has more than {max} rows. Split it into smaller files."),
-            Locale::Sv => format!("Filen har fler än {max} rader. Dela upp den i mindre filer."),
-            Locale::Nb => format!("Filen har mer enn {max} rader. Del den opp i mindre filer."),
-        },
-        I::InvalidRows { count, first } => {
-            let problem = row_problem_in(&first.problem, locale, clock.zone);
-            match locale {
-                Locale::En => format!(
-                    "{} cannot be imported, so nothing was saved. First, line {}: {problem}",
-                    count_rows(*count, locale),
-                    first.line
-                ),
-                Locale::Sv => format!(
-                    "{} kan inte importeras, så inget sparades. Först, rad {}: {problem}",
-                    count_rows(*count, locale),
-                    first.line
-                ),
-                Locale::Nb => format!(
-                    "{} kan ikke importeres, så ingenting ble lagret. Først, linje {}: {problem}",
-                    count_rows(*count, locale),
-                    first.line
-                ),
-            }
+        I::EmptyFile => word(l, "inventory-empty-file").to_owned(),
+        I::NoNameColumn { headers } => msg(l, "inventory-no-name-column", [("headers", n(headers))]),
+        I::DuplicateColumn { first, second, .. } => {
+            msg(l, "inventory-duplicate-column", [("first", s(&quoted(first, l))), ("second", s(&quoted(second, l)))])
         }
-        I::InvalidWindow { .. } => locale
-            .pick(
-                "The period must end after it starts and span at most ten years.",
-                "Perioden måste sluta efter att den börjar och omfatta högst tio år.",
-                "Perioden må slutte etter at den begynner og omfatte høyst ti år.",
+        I::Unreadable { line, .. } => msg(l, "inventory-unreadable", [("line", n(line))]),
+        I::TooManyRows { max } => msg(l, "inventory-too-many-rows", [("max", n(max))]),
+        I::InvalidRows { count, first } => {
+            let problem = row_problem_in(&first.problem, l, clock.zone);
+            msg(
+                l,
+                "inventory-invalid-rows",
+                [("rows", s(&count_rows(*count, l))), ("line", n(first.line)), ("problem", s(&problem))],
             )
-            .to_owned(),
-        I::Write { .. } => locale
-            .pick("The file could not be written.", "Filen kunde inte skrivas.", "Filen kunne ikke skrives.")
-            .to_owned(),
+        }
+        I::InvalidWindow { .. } => word(l, "inventory-invalid-window").to_owned(),
+        I::Write { .. } => word(l, "inventory-write").to_owned(),
     }
 }
 
 /// The title of the chart of loans per month.
 pub fn loans_chart_title(locale: Locale) -> &'static str {
-    locale.pick("Loans per month", "Lån per månad", "Utlån per måned")
+    word(locale, "loans-chart-title")
 }
 
-fn count_rows(n: usize, locale: Locale) -> String {
-    let n = i64::try_from(n).unwrap_or(i64::MAX);
-    match locale {
-        Locale::En => count(n, "row", "rows"),
-        Locale::Sv => count(n, "rad", "rader"),
-        Locale::Nb => count(n, "rad", "rader"),
-    }
+fn count_rows(count: usize, locale: Locale) -> String {
+    counted(locale, "rows", count)
 }
 
 /// Why a row of an item import cannot be used, as a sentence for a person.
@@ -582,458 +394,191 @@ pub fn row_problem(problem: &RowProblem, locale: Locale) -> String {
 /// Why a row of an item import cannot be used, with instants in the person's time zone.
 pub fn row_problem_in(problem: &RowProblem, locale: Locale, zone: &TimeZone) -> String {
     use RowProblem as P;
+    let l = locale;
     match problem {
-        P::MissingName => locale.pick("The name is empty.", "Namnet är tomt.", "Navnet er tomt.").to_owned(),
-        P::BadQuantity { given } => match locale {
-            Locale::En => format!("{} is not a whole number of units.", quoted(given, locale)),
-            Locale::Sv => format!("{} är inte ett helt antal.", quoted(given, locale)),
-            Locale::Nb => format!("{} er ikke et helt antall.", quoted(given, locale)),
-        },
-        P::UnknownCondition { given } => match locale {
-            Locale::En => {
-                format!("{} is not a condition (good, worn, needs repair, out of service).", quoted(given, locale))
-            }
-            Locale::Sv => format!("{} är inget skick (bra, sliten, behöver lagas, ur bruk).", quoted(given, locale)),
-            Locale::Nb => {
-                format!("{} er ingen tilstand (god, slitt, trenger reparasjon, ute av drift).", quoted(given, locale))
-            }
-        },
-        P::UnknownId { .. } => locale
-            .pick(
-                "The id belongs to no item of this group.",
-                "Id:t hör inte till något föremål i gruppen.",
-                "Id-en tilhører ingen gjenstand i gruppen.",
-            )
-            .to_owned(),
-        P::AmbiguousName { name, count } => match locale {
-            Locale::En => {
-                format!("{count} items are named {}; add an id column to tell them apart.", quoted(name, locale))
-            }
-            Locale::Sv => {
-                format!("{count} föremål heter {}; lägg till en id-kolumn för att skilja dem åt.", quoted(name, locale))
-            }
-            Locale::Nb => {
-                format!("{count} gjenstander heter {}; legg til en id-kolonne for å skille dem.", quoted(name, locale))
-            }
-        },
-        P::Duplicate { first_line } => match locale {
-            Locale::En => format!("Line {first_line} already names the same item."),
-            Locale::Sv => format!("Rad {first_line} anger redan samma föremål."),
-            Locale::Nb => format!("Linje {first_line} angir allerede den samme gjenstanden."),
-        },
+        P::MissingName => word(l, "row-missing-name").to_owned(),
+        P::BadQuantity { given } => msg(l, "row-bad-quantity", [("given", s(&quoted(given, l)))]),
+        P::UnknownCondition { given } => msg(l, "row-unknown-condition", [("given", s(&quoted(given, l)))]),
+        P::UnknownId { .. } => word(l, "row-unknown-id").to_owned(),
+        P::AmbiguousName { name, count } => {
+            msg(l, "row-ambiguous-name", [("count", n(count)), ("name", s(&quoted(name, l)))])
+        }
+        P::Duplicate { first_line } => msg(l, "row-duplicate", [("line", n(first_line))]),
         P::Invalid { error } => domain_message(error, Clock { locale, zone }),
     }
 }
 
 fn sync_message(error: &SyncError, locale: Locale) -> &'static str {
     use SyncError as S;
-    match error {
+    let id = match error {
         S::Truncated { .. }
         | S::NotABundle
         | S::UnsupportedVersion { .. }
         | S::Corrupted
         | S::PhotoMismatch { .. }
         | S::BadSignature { .. }
-        | S::ForeignGroup { .. } => locale.pick(
-            "The file is damaged or is not a Delbar file for this group; nothing of it was applied.",
-            "Filen är skadad eller är ingen Delbar-fil för den här gruppen; inget av den togs in.",
-            "Filen er skadet eller er ikke en Delbar-fil for denne gruppen; ingenting av den ble tatt inn.",
-        ),
-        S::Refused { .. } | S::NotAMemberDevice { .. } => locale.pick(
-            "The other device did not accept this one as a member's device of the group.",
-            "Den andra enheten godtog inte den här som en medlems enhet i gruppen.",
-            "Den andre enheten godtok ikke denne som et medlems enhet i gruppen.",
-        ),
-        S::Handshake { .. } => locale.pick(
-            "The other end did not prove it is a Delbar device; nothing was exchanged.",
-            "Den andra änden visade inte att den är en Delbar-enhet; inget utbyttes.",
-            "Den andre enden viste ikke at den er en Delbar-enhet; ingenting ble utvekslet.",
-        ),
-        S::Tampered => locale.pick(
-            "Data from the other device arrived damaged, incomplete or out of order, so the sync stopped; nothing of the damaged part was applied. Try again.",
-            "Data från den andra enheten kom fram skadade, ofullständiga eller i fel ordning, så synkningen avbröts; inget av den skadade delen togs in. Försök igen.",
-            "Data fra den andre enheten kom frem skadet, ufullstendig eller i feil rekkefølge, så synkroniseringen stoppet; ingenting av den skadede delen ble tatt inn. Prøv igjen.",
-        ),
-        S::TimedOut { .. } => locale.pick(
-            "The other device stopped answering, so the sync gave up. Bring the devices closer together and try again.",
-            "Den andra enheten slutade svara, så synkningen gav upp. För enheterna närmare varandra och försök igen.",
-            "Den andre enheten sluttet å svare, så synkroniseringen ga opp. Flytt enhetene nærmere hverandre og prøv igjen.",
-        ),
-        S::PipeClosed => locale.pick(
-            "The connection to the other device closed before the sync was done; nothing half-received was applied. Try again.",
-            "Anslutningen till den andra enheten stängdes innan synkningen var klar; inget halvt mottaget togs in. Försök igen.",
-            "Forbindelsen til den andre enheten ble lukket før synkroniseringen var ferdig; ingenting halvveis mottatt ble tatt inn. Prøv igjen.",
-        ),
-        S::Network { .. } => locale.pick(
-            "The other device could not be reached. Check that both are on the same network and try again.",
-            "Det gick inte att nå den andra enheten. Kontrollera att båda är på samma nätverk och försök igen.",
-            "Kunne ikke nå den andre enheten. Sjekk at begge er på samme nettverk, og prøv igjen.",
-        ),
-        S::NotRunning => locale.pick(
-            "Syncing is turned off. Turn it on and try again.",
-            "Synkningen är avstängd. Slå på den och försök igen.",
-            "Synkroniseringen er slått av. Slå den på og prøv igjen.",
-        ),
-        S::Io { .. } => locale.pick(
-            "The file could not be read or written. Check that it is there and that the storage works.",
-            "Filen gick inte att läsa eller skriva. Kontrollera att den finns och att lagringen fungerar.",
-            "Filen kunne ikke leses eller skrives. Sjekk at den finnes og at lagringen virker.",
-        ),
-        _ => locale.pick(
-            "Syncing with the other device did not work; nothing of it was applied.",
-            "Synkningen med den andra enheten misslyckades; inget av den togs in.",
-            "Synkroniseringen med den andre enheten mislyktes; ingenting av den ble tatt inn.",
-        ),
-    }
+        | S::ForeignGroup { .. } => "sync-bad-file",
+        S::Refused { .. } | S::NotAMemberDevice { .. } => "sync-refused",
+        S::Handshake { .. } => "sync-handshake",
+        S::Tampered => "sync-tampered",
+        S::TimedOut { .. } => "sync-timed-out",
+        S::PipeClosed => "sync-pipe-closed",
+        S::Network { .. } => "sync-network",
+        S::NotRunning => "sync-not-running",
+        S::Io { .. } => "sync-io",
+        _ => "sync-failed",
+    };
+    word(locale, id)
 }
 
 fn net_message(error: &NetError, locale: Locale) -> &'static str {
     use NetError as N;
-    match error {
-        N::InviteExpired => locale.pick(
-            "The invite has expired. Ask for a new one.",
-            "Inbjudan har gått ut. Be om en ny.",
-            "Invitasjonen er utløpt. Be om en ny.",
-        ),
-        N::InviteUsedUp => locale.pick(
-            "The invite has already been used. Ask for a new one.",
-            "Inbjudan har redan använts. Be om en ny.",
-            "Invitasjonen er allerede brukt. Be om en ny.",
-        ),
-        N::InviteRevoked => locale.pick(
-            "The invite was withdrawn. Ask for a new one.",
-            "Inbjudan har dragits tillbaka. Be om en ny.",
-            "Invitasjonen er trukket tilbake. Be om en ny.",
-        ),
-        N::InviteUnknown => locale.pick(
-            "The invite is not valid. Check that it was scanned whole, or ask for a new one.",
-            "Inbjudan är inte giltig. Kontrollera att hela koden lästes in, eller be om en ny.",
-            "Invitasjonen er ikke gyldig. Sjekk at hele koden ble lest inn, eller be om en ny.",
-        ),
-        N::InvalidRelayUrl { .. } => locale.pick(
-            "The relay address is not valid. It must start with https:// or http://.",
-            "Reläadressen är inte giltig. Den måste börja med https:// eller http://.",
-            "Reléadressen er ikke gyldig. Den må begynne med https:// eller http://.",
-        ),
-        N::InvalidPeerAddress { .. } => locale.pick(
-            "The device address is not valid.",
-            "Enhetsadressen är inte giltig.",
-            "Enhetsadressen er ikke gyldig.",
-        ),
-        N::InvalidQrScale { .. } => locale.pick(
-            "The QR code size is outside what Delbar can draw.",
-            "QR-kodens storlek ligger utanför vad Delbar kan rita.",
-            "QR-kodens størrelse er utenfor det Delbar kan tegne.",
-        ),
-        N::PhotoNotFetched { .. } => locale.pick(
-            "The photo could not be fetched from that device.",
-            "Fotot gick inte att hämta från den enheten.",
-            "Bildet kunne ikke hentes fra den enheten.",
-        ),
-    }
+    let id = match error {
+        N::InviteExpired => "net-invite-expired",
+        N::InviteUsedUp => "net-invite-used-up",
+        N::InviteRevoked => "net-invite-revoked",
+        N::InviteUnknown => "net-invite-unknown",
+        N::InvalidRelayUrl { .. } => "net-invalid-relay-url",
+        N::InvalidPeerAddress { .. } => "net-invalid-peer-address",
+        N::InvalidQrScale { .. } => "net-invalid-qr-scale",
+        N::PhotoNotFetched { .. } => "net-photo-not-fetched",
+    };
+    word(locale, id)
 }
 
 /// The sentence for a failure inside Delbar itself (a bug), for the bindings' caught panics.
 pub fn internal_error_message(locale: Locale) -> &'static str {
-    locale.pick(
-        "Something went wrong inside Delbar. Please try again.",
-        "Något gick fel i Delbar. Försök igen.",
-        "Noe gikk galt i Delbar. Prøv igjen.",
-    )
+    word(locale, "error-internal")
 }
 
 fn store_message(error: &StoreError, locale: Locale) -> &'static str {
     use StoreError as S;
-    match error {
-        S::Storage { .. } => locale.pick(
-            "Delbar could not read or save its data on this device.",
-            "Delbar kunde inte läsa eller spara sina data på enheten.",
-            "Delbar kunne ikke lese eller lagre dataene sine på enheten.",
-        ),
-        S::Io { .. } => locale.pick(
-            "A file could not be read or written.",
-            "En fil kunde inte läsas eller skrivas.",
-            "En fil kunne ikke leses eller skrives.",
-        ),
-        S::Corrupt { .. } => locale.pick(
-            "Delbar's saved data on this device is damaged.",
-            "Delbars sparade data på enheten är skadade.",
-            "Delbars lagrede data på enheten er skadet.",
-        ),
-        S::InUse { .. } => locale.pick(
-            "Delbar is already open elsewhere on this device. Close it there first.",
-            "Delbar är redan öppet någon annanstans på enheten. Stäng det där först.",
-            "Delbar er allerede åpent et annet sted på enheten. Lukk det der først.",
-        ),
-        S::InvalidData { .. } => locale.pick(
-            "The data received from another device is not valid and was not used.",
-            "Uppgifterna från en annan enhet är ogiltiga och användes inte.",
-            "Dataene fra en annen enhet er ugyldige og ble ikke brukt.",
-        ),
-        S::NewerSchema { .. } => locale.pick(
-            "This data was saved by a newer version of Delbar. Please update the app.",
-            "Uppgifterna har sparats av en nyare version av Delbar. Uppdatera appen.",
-            "Dataene er lagret av en nyere versjon av Delbar. Oppdater appen.",
-        ),
-        S::Document { .. } | S::MalformedDocument { .. } => locale.pick(
-            "A shared document is damaged or does not come from Delbar.",
-            "Ett delat dokument är skadat eller kommer inte från Delbar.",
-            "Et delt dokument er skadet eller kommer ikke fra Delbar.",
-        ),
-        S::Encode { .. } => internal_error_message(locale),
-        S::NotAStore { .. } => locale.pick(
-            "The file Delbar keeps its data in is not Delbar's. It was left untouched.",
-            "Filen där Delbar sparar sina data är inte Delbars. Den har lämnats orörd.",
-            "Filen Delbar lagrer dataene sine i, er ikke Delbars. Den ble ikke endret.",
-        ),
-    }
+    let id = match error {
+        S::Storage { .. } => "store-storage",
+        S::Io { .. } => "store-io",
+        S::Corrupt { .. } => "store-corrupt",
+        S::InUse { .. } => "store-in-use",
+        S::InvalidData { .. } => "store-invalid-data",
+        S::NewerSchema { .. } => "store-newer-schema",
+        S::Document { .. } | S::MalformedDocument { .. } => "store-document",
+        S::Encode { .. } => "error-internal",
+        S::NotAStore { .. } => "store-not-a-store",
+    };
+    word(locale, id)
 }
 
-/// `n` with the singular or plural noun.
-fn count(n: impl Into<i64>, one: &str, many: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", if n == 1 { one } else { many })
+/// A count with its noun, from the catalogue's message `id` (`units`), whose words the
+/// language's plural rules choose: `1 unit`, `2 units`; `1 exemplar`, `2 exemplar`.
+fn counted(locale: Locale, id: &'static str, count: impl Into<FluentValue<'static>>) -> String {
+    msg(locale, id, [("count", count.into())])
 }
 
-fn units(n: u32, locale: Locale) -> String {
-    match locale {
-        Locale::En => count(n, "unit", "units"),
-        Locale::Sv => count(n, "exemplar", "exemplar"),
-        Locale::Nb => count(n, "eksemplar", "eksemplarer"),
-    }
+fn units(count: u32, locale: Locale) -> String {
+    counted(locale, "units", count)
 }
 
-fn hours(n: i64, locale: Locale) -> String {
-    match locale {
-        Locale::En => count(n, "hour", "hours"),
-        Locale::Sv => count(n, "timme", "timmar"),
-        Locale::Nb => count(n, "time", "timer"),
-    }
+fn hours(count: i64, locale: Locale) -> String {
+    counted(locale, "hours", count)
 }
 
-fn days(n: i64, locale: Locale) -> String {
-    match locale {
-        Locale::En => count(n, "day", "days"),
-        Locale::Sv => count(n, "dag", "dagar"),
-        Locale::Nb => count(n, "dag", "dager"),
-    }
+fn days(count: i64, locale: Locale) -> String {
+    counted(locale, "days", count)
 }
 
-fn bookings(n: u32, locale: Locale) -> String {
-    match locale {
-        Locale::En => count(n, "booking", "bookings"),
-        Locale::Sv => count(n, "bokning", "bokningar"),
-        Locale::Nb => count(n, "booking", "bookinger"),
-    }
+fn bookings(count: u32, locale: Locale) -> String {
+    counted(locale, "bookings", count)
 }
 
-/// The name of a text field, as the core names it in its errors.
+/// The name of a text field, as the core names it in its errors (messages `field-…`).
 fn field(name: &'static str, locale: Locale) -> &'static str {
-    let (sv, nb) = match name {
-        "name" => ("namn", "navn"),
-        "group name" => ("gruppnamn", "gruppenavn"),
-        "member name" => ("medlemsnamn", "medlemsnavn"),
-        "maintenance note" => ("underhållsanteckning", "vedlikeholdsnotat"),
-        "description" => ("beskrivning", "beskrivelse"),
-        "category" => ("kategori", "kategori"),
-        "device label" => ("enhetens namn", "enhetens navn"),
-        "location" => ("plats", "sted"),
-        "note" => ("anteckning", "notat"),
-        "tag" => ("tagg", "stikkord"),
-        "plan note" => ("planens anteckning", "planens notat"),
-        _ => (name, name),
-    };
-    locale.pick(name, sv, nb)
+    phrase(locale, "field-", name)
 }
 
-/// An id kind (`item id`).
+/// An id kind (`item id`; messages `id-kind-…`).
 fn id_kind(kind: &'static str, locale: Locale) -> String {
-    let (sv, nb) = match kind {
-        "group" => ("grupp-id", "gruppe-ID"),
-        "member" => ("medlems-id", "medlems-ID"),
-        "item" => ("föremåls-id", "gjenstands-ID"),
-        "booking" => ("boknings-id", "booking-ID"),
-        "activity" => ("händelse-id", "hendelses-ID"),
-        "maintenance entry" => ("underhålls-id", "vedlikeholds-ID"),
-        "device" => ("enhets-id", "enhets-ID"),
-        _ => return format!("{kind} id"),
-    };
-    locale.pick(format!("{kind} id"), sv.to_owned(), nb.to_owned())
+    match catalogue::lookup(locale, &catalogue::slug("id-kind-", kind)) {
+        Some(text) => text.to_owned(),
+        None => msg(locale, "id-kind-other", [("kind", s(kind))]),
+    }
 }
 
-/// A steward-only action as the core names it (`add items`), as an infinitive phrase.
+/// A steward-only action as the core names it (`add items`), as an infinitive phrase
+/// (messages `action-…`).
 fn action_phrase(action: &'static str, locale: Locale) -> &'static str {
-    let (sv, nb) = match action {
-        "add a device to another member" => {
-            ("lägga till en enhet åt en annan medlem", "legge til en enhet for et annet medlem")
-        }
-        "add items" => ("lägga till föremål", "legge til gjenstander"),
-        "add members" => ("lägga till medlemmar", "legge til medlemmer"),
-        "invite members" => ("bjuda in medlemmar", "invitere medlemmer"),
-        "invite stewards" => ("bjuda in gruppansvariga", "invitere gruppeansvarlige"),
-        "revoke another member's invite" => {
-            ("dra tillbaka en annan medlems inbjudan", "trekke tilbake et annet medlems invitasjon")
-        }
-        "change roles" => ("ändra roller", "endre roller"),
-        "edit items" => ("redigera föremål", "redigere gjenstander"),
-        "edit the group" => ("redigera gruppen", "redigere gruppen"),
-        "extend another member's booking" => ("förlänga en annan medlems bokning", "forlenge et annet medlems booking"),
-        "log maintenance" => ("föra underhållslogg", "føre vedlikeholdslogg"),
-        "qualify members" => ("godkänna medlemmar för föremål", "godkjenne medlemmer for gjenstander"),
-        "remove members" => ("ta bort medlemmar", "fjerne medlemmer"),
-        "reorder a waitlist" => ("ändra ordningen i en kö", "endre rekkefølgen i en kø"),
-        "book for another member" => ("boka åt en annan medlem", "booke for et annet medlem"),
-        "lend gear at the shelf" => ("låna ut utrustning direkt vid hyllan", "låne ut utstyr direkte ved hylla"),
-        "confirm a booking" => ("bekräfta en bokning", "bekrefte en booking"),
-        "decline a booking" => ("avböja en bokning", "avslå en booking"),
-        "cancel another member's booking" => ("avboka en annan medlems bokning", "avbestille et annet medlems booking"),
-        "claim another member's waitlist offer" => {
-            ("ta emot en annan medlems erbjudande i kön", "ta imot et annet medlems tilbud i køen")
-        }
-        "check out gear that is not self-service" => {
-            ("lämna ut utrustning som inte har självbetjäning", "levere ut utstyr som ikke er selvbetjent")
-        }
-        "check out another member's booking" => {
-            ("lämna ut en annan medlems bokning", "levere ut et annet medlems booking")
-        }
-        "check in gear that is not self-service" => {
-            ("ta emot utrustning som inte har självbetjäning", "ta imot utstyr som ikke er selvbetjent")
-        }
-        "check in another member's booking" => {
-            ("ta emot en annan medlems återlämning", "ta imot et annet medlems innlevering")
-        }
-        _ => (action, action),
-    };
-    locale.pick(action, sv, nb)
+    phrase(locale, "action-", action)
 }
 
 /// What a booking action does, as an infinitive (`confirm`).
 fn booking_verb(action: BookingAction, locale: Locale) -> &'static str {
     use BookingAction as A;
-    match action {
-        A::Confirm => locale.pick("confirm", "bekräfta", "bekrefte"),
-        A::Decline => locale.pick("decline", "avböja", "avslå"),
-        A::Cancel => locale.pick("cancel", "avboka", "avbestille"),
-        A::CheckOut => locale.pick("check out", "lämna ut", "levere ut"),
-        A::Return => locale.pick("return", "lämna tillbaka", "levere tilbake"),
-        A::Claim => locale.pick("claim the offer for", "ta emot erbjudandet för", "ta imot tilbudet for"),
-    }
+    let id = match action {
+        A::Confirm => "booking-verb-confirm",
+        A::Decline => "booking-verb-decline",
+        A::Cancel => "booking-verb-cancel",
+        A::CheckOut => "booking-verb-check-out",
+        A::Return => "booking-verb-return",
+        A::Claim => "booking-verb-claim",
+    };
+    word(locale, id)
 }
 
 /// A relative clause saying where a booking is (`that is confirmed`).
 fn state_clause(state: BookingState, locale: Locale) -> &'static str {
     use BookingState as S;
-    match state {
-        S::Requested => locale.pick("that is requested", "som är förfrågad", "som er forespurt"),
-        S::Confirmed => locale.pick("that is confirmed", "som är bekräftad", "som er bekreftet"),
-        S::Declined => locale.pick("that was declined", "som har avböjts", "som er avslått"),
-        S::Cancelled => locale.pick("that is cancelled", "som är avbokad", "som er avbestilt"),
-        S::CheckedOut => locale.pick("that is checked out", "som är utlämnad", "som er levert ut"),
-        S::Returned => locale.pick("that is returned", "som är återlämnad", "som er levert tilbake"),
-        S::Waitlisted => locale.pick("that is on the waitlist", "som står i kö", "som står i kø"),
-        S::Bumped => locale.pick("that was bumped", "som inte längre gäller", "som ikke lenger gjelder"),
-    }
+    let id = match state {
+        S::Requested => "booking-state-requested",
+        S::Confirmed => "booking-state-confirmed",
+        S::Declined => "booking-state-declined",
+        S::Cancelled => "booking-state-cancelled",
+        S::CheckedOut => "booking-state-checked-out",
+        S::Returned => "booking-state-returned",
+        S::Waitlisted => "booking-state-waitlisted",
+        S::Bumped => "booking-state-bumped",
+    };
+    word(locale, id)
 }
 
-/// A loan-rule setting as the core names it (`max_loan_hours`).
+/// A loan-rule setting as the core names it (`max_loan_hours`; messages `rule-…`).
 fn rule_name(rule: &'static str, locale: Locale) -> &'static str {
-    let (en, sv, nb) = match rule {
-        "max_loan_hours" => ("longest loan (hours)", "längsta lån (timmar)", "lengste lån (timer)"),
-        "max_advance_days" => ("booking ahead (days)", "bokning i förväg (dagar)", "booking i forveien (dager)"),
-        "max_concurrent_per_member" => ("bookings per member", "bokningar per medlem", "bookinger per medlem"),
-        "min_notice_hours" => ("minimum notice (hours)", "minsta varsel (timmar)", "minste varsel (timer)"),
-        "buffer_minutes" => ("time between loans (minutes)", "tid mellan lån (minuter)", "tid mellom lån (minutter)"),
-        "pickup_window_hours" => ("pickup time (hours)", "tid att hämta ut (timmar)", "hentetid (timer)"),
-        "every_days" => ("maintenance every N days", "underhåll var N:e dag", "vedlikehold hver N. dag"),
-        "every_loans" => ("maintenance every N loans", "underhåll efter var N:e lån", "vedlikehold etter hvert N. lån"),
-        "invite uses" => ("uses of the invite", "inbjudans användningar", "invitasjonens bruk"),
-        "invite lifetime (hours)" => {
-            ("invite lifetime (hours)", "inbjudans giltighet (timmar)", "invitasjonens gyldighet (timer)")
-        }
-        "waitlist position" => ("place in the waitlist", "plats i kön", "plass i køen"),
-        _ => (rule, rule, rule),
-    };
-    locale.pick(en, sv, nb)
+    phrase(locale, "rule-", rule)
 }
 
-/// What [`DomainError::TooMany`] counts, in the plural (`tags`).
+/// What [`DomainError::TooMany`] counts, in the plural (`tags`; messages `many-…`).
 fn many_of(what: &'static str, locale: Locale) -> &'static str {
-    let (sv, nb) = match what {
-        "tags" => ("taggar", "stikkord"),
-        "kit parts" => ("delar i en sats", "deler i et sett"),
-        _ => (what, what),
-    };
-    locale.pick(what, sv, nb)
+    phrase(locale, "many-", what)
 }
 
-/// A rule's allowed range as the core words it (`at least 1`).
+/// A rule's allowed range as the core words it (`at least 1`, `1 to 8760`; messages
+/// `range-…`).
 fn expected_range(expected: &'static str, locale: Locale) -> String {
-    match expected {
-        "at least 1" => locale.pick("at least 1", "minst 1", "minst 1").to_owned(),
-        "0 or more" => locale.pick("0 or more", "0 eller mer", "0 eller mer").to_owned(),
-        other => match other.split_once(" to ") {
-            Some((a, b)) => {
-                locale.pick(format!("{a} to {b}"), format!("mellan {a} och {b}"), format!("mellom {a} og {b}"))
-            }
-            None => other.to_owned(),
-        },
+    if let Some(text) = catalogue::lookup(locale, &catalogue::slug("range-", expected)) {
+        return text.to_owned();
+    }
+    match expected.split_once(" to ") {
+        Some((from, to)) => msg(locale, "range-between", [("from", s(from)), ("to", s(to))]),
+        None => expected.to_owned(),
     }
 }
 
-/// Why an item cannot be booked, as the core words it (`it is retired`).
+/// Why an item cannot be booked, as the core words it (`it is retired`; messages
+/// `not-bookable-…`).
 fn not_bookable(reason: &'static str, locale: Locale) -> &'static str {
-    match reason {
-        "it is retired" => bump_reason(BumpReason::ItemRetired, locale),
-        "it is out of service" => bump_reason(BumpReason::ItemOutOfService, locale),
-        "it needs repair" => locale.pick("it needs repair", "det behöver lagas", "den må repareres"),
-        other => locale.pick(other, other, other),
-    }
+    phrase(locale, "not-bookable-", reason)
 }
 
-/// What is wrong with a kit, as the core words it.
+/// What is wrong with a kit, as the core words it (messages `kit-problem-…`).
 fn kit_problem(reason: &'static str, locale: Locale) -> &'static str {
-    let (sv, nb) = match reason {
-        "a kit cannot contain itself" => {
-            ("en sats kan inte innehålla sig själv", "et sett kan ikke inneholde seg selv")
-        }
-        "a part cannot itself be a kit" => ("en del kan inte själv vara en sats", "en del kan ikke selv være et sett"),
-        "an item that is part of a kit cannot become a kit" => (
-            "ett föremål som ingår i en sats kan inte bli en sats",
-            "en gjenstand som inngår i et sett, kan ikke bli et sett",
-        ),
-        "each part needs 1 to 1000 units per kit" => {
-            ("varje del måste ha 1–1000 exemplar per sats", "hver del må ha 1–1000 eksemplarer per sett")
-        }
-        "each part may be listed once" => ("varje del får bara anges en gång", "hver del kan bare oppgis én gang"),
-        _ => (reason, reason),
-    };
-    locale.pick(reason, sv, nb)
+    phrase(locale, "kit-problem-", reason)
 }
 
-/// Why a waitlist action is not possible, as the core words it.
+/// Why a waitlist action is not possible, as the core words it (messages `no-offer-…`).
 fn no_offer(reason: &'static str, locale: Locale) -> &'static str {
-    match reason {
-        "no units are offered to this booking right now" => locale.pick(
-            "No units are offered to this booking right now.",
-            "Inga exemplar erbjuds den här bokningen just nu.",
-            "Ingen eksemplarer er tilbudt denne bookingen akkurat nå.",
-        ),
-        "only waitlisted bookings have a place in the queue" => locale.pick(
-            "Only bookings on the waitlist have a place in the queue.",
-            "Bara bokningar som står i kö har en plats i kön.",
-            "Bare bookinger som står i kø, har en plass i køen.",
-        ),
-        other => other,
-    }
+    phrase(locale, "no-offer-", reason)
 }
 
-/// Quotes a text the locale's way.
-fn quoted(s: &str, locale: Locale) -> String {
-    match locale {
-        Locale::En => format!("“{s}”"),
-        Locale::Sv => format!("”{s}”"),
-        Locale::Nb => format!("«{s}»"),
-    }
+/// Quotes a text the locale's way (message `quoted`).
+fn quoted(text: &str, locale: Locale) -> String {
+    msg(locale, "quoted", [("text", s(text))])
 }
 
 fn domain_message(error: &DomainError, clock: Clock) -> String {
@@ -1041,300 +586,117 @@ fn domain_message(error: &DomainError, clock: Clock) -> String {
     let l = clock.locale;
     match error {
         D::InvalidId { kind, given } => {
-            let given = quoted(given, l);
-            let kind = id_kind(kind, l);
-            match l {
-                Locale::En => format!("{given} is not a valid {kind}."),
-                Locale::Sv => format!("{given} är inte ett giltigt {kind}."),
-                Locale::Nb => format!("{given} er ikke en gyldig {kind}."),
-            }
+            msg(l, "domain-invalid-id", [("given", s(&quoted(given, l))), ("kind", s(&id_kind(kind, l)))])
         }
-        D::EmptyField { field: f } => {
-            let f = quoted(field(f, l), l);
-            match l {
-                Locale::En => format!("The field {f} must not be empty."),
-                Locale::Sv => format!("Fältet {f} får inte vara tomt."),
-                Locale::Nb => format!("Feltet {f} kan ikke være tomt."),
-            }
-        }
+        D::EmptyField { field: f } => msg(l, "domain-empty-field", [("field", s(&quoted(field(f, l), l)))]),
         D::FieldTooLong { field: f, len, max } => {
-            let f = quoted(field(f, l), l);
-            match l {
-                Locale::En => format!("The text in {f} is too long ({len} characters, at most {max})."),
-                Locale::Sv => format!("Texten i fältet {f} är för lång ({len} tecken, högst {max})."),
-                Locale::Nb => format!("Teksten i feltet {f} er for lang ({len} tegn, høyst {max})."),
-            }
+            msg(l, "domain-field-too-long", [("field", s(&quoted(field(f, l), l))), ("len", n(len)), ("max", n(max))])
         }
         D::InvalidQuantity { given } => {
-            let max = crate::domain::limits::MAX_QUANTITY;
-            match l {
-                Locale::En => format!("The quantity must be between 1 and {max} (given: {given})."),
-                Locale::Sv => format!("Antalet måste vara mellan 1 och {max} (angivet: {given})."),
-                Locale::Nb => format!("Antallet må være mellom 1 og {max} (oppgitt: {given})."),
-            }
+            msg(l, "domain-invalid-quantity", [("max", n(crate::domain::limits::MAX_QUANTITY)), ("given", n(given))])
         }
         D::InvalidUnits { given } => {
-            let max = crate::domain::limits::MAX_UNITS;
-            match l {
-                Locale::En => format!("A booking must be for between 1 and {max} units (given: {given})."),
-                Locale::Sv => format!("En bokning måste gälla mellan 1 och {max} exemplar (angivet: {given})."),
-                Locale::Nb => format!("En booking må gjelde mellom 1 og {max} eksemplarer (oppgitt: {given})."),
-            }
+            msg(l, "domain-invalid-units", [("max", n(crate::domain::limits::MAX_UNITS)), ("given", n(given))])
         }
-        D::OutOfRange { field: f, min, max, given } => {
-            let f = quoted(rule_name(f, l), l);
-            match l {
-                Locale::En => format!("The value for {f} must be between {min} and {max} (given: {given})."),
-                Locale::Sv => format!("Värdet för {f} måste vara mellan {min} och {max} (angivet: {given})."),
-                Locale::Nb => format!("Verdien for {f} må være mellom {min} og {max} (oppgitt: {given})."),
-            }
-        }
+        D::OutOfRange { field: f, min, max, given } => msg(
+            l,
+            "domain-out-of-range",
+            [("field", s(&quoted(rule_name(f, l), l))), ("min", n(min)), ("max", n(max)), ("given", n(given))],
+        ),
         D::TooMany { what, given, max } => {
-            let what = many_of(what, l);
-            match l {
-                Locale::En => format!("At most {max} {what} may be given ({given} given)."),
-                Locale::Sv => format!("Högst {max} {what} får anges ({given} angivna)."),
-                Locale::Nb => format!("Høyst {max} {what} kan oppgis ({given} oppgitt)."),
-            }
+            msg(l, "domain-too-many", [("max", n(max)), ("what", s(many_of(what, l))), ("given", n(given))])
         }
-        D::NotEnoughUnits { item, quantity, requested } => {
-            let have = units(*quantity, l);
-            match l {
-                Locale::En => format!("There are {have} of {item}; you asked for {requested}."),
-                Locale::Sv => format!("Det finns {have} av {item}; du bad om {requested}."),
-                Locale::Nb => format!("Det finnes {have} av {item}; du ba om {requested}."),
-            }
-        }
+        D::NotEnoughUnits { item, quantity, requested } => msg(
+            l,
+            "domain-not-enough-units",
+            [("units", s(&units(*quantity, l))), ("item", s(item)), ("requested", n(requested))],
+        ),
         D::Unavailable { item, free, requested, start, end } => {
             let window = clock.window(*start, *end);
             if *free == 0 {
-                match l {
-                    Locale::En => format!("{item} is already fully booked ({window})."),
-                    Locale::Sv => format!("Alla exemplar av {item} är redan bokade ({window})."),
-                    Locale::Nb => format!("Alle eksemplarene av {item} er allerede booket ({window})."),
-                }
+                msg(l, "domain-fully-booked", [("item", s(item)), ("window", s(&window))])
             } else {
-                let free_units = units(*free, l);
-                match l {
-                    Locale::En => format!("Only {free_units} of {item} free ({window}); you asked for {requested}."),
-                    Locale::Sv => format!("Bara {free_units} av {item} är lediga ({window}); du bad om {requested}."),
-                    Locale::Nb => format!("Bare {free_units} av {item} er ledige ({window}); du ba om {requested}."),
-                }
+                msg(
+                    l,
+                    "domain-unavailable",
+                    [
+                        ("units", s(&units(*free, l))),
+                        ("item", s(item)),
+                        ("window", s(&window)),
+                        ("requested", n(requested)),
+                    ],
+                )
             }
         }
-        D::BookingEndsBeforeStart { .. } => l
-            .pick(
-                "A booking must end after it starts.",
-                "En bokning måste sluta efter att den börjar.",
-                "En booking må slutte etter at den begynner.",
-            )
-            .to_owned(),
-        D::LoanTooLong { item, max_hours, asked_hours } => {
-            let (max, asked) = (hours(*max_hours, l), hours(*asked_hours, l));
-            match l {
-                Locale::En => format!("{item} may be borrowed for at most {max} (you asked for {asked})."),
-                Locale::Sv => format!("{item} får lånas i högst {max} (du bad om {asked})."),
-                Locale::Nb => format!("{item} kan lånes i høyst {max} (du ba om {asked})."),
-            }
-        }
+        D::BookingEndsBeforeStart { .. } => word(l, "domain-booking-ends-before-start").to_owned(),
+        D::LoanTooLong { item, max_hours, asked_hours } => msg(
+            l,
+            "domain-loan-too-long",
+            [("item", s(item)), ("max", s(&hours(*max_hours, l))), ("asked", s(&hours(*asked_hours, l)))],
+        ),
         D::TooFarAhead { item, max_days } => {
-            let n = days(*max_days, l);
-            match l {
-                Locale::En => format!("{item} can be booked at most {n} ahead."),
-                Locale::Sv => format!("{item} kan bokas högst {n} i förväg."),
-                Locale::Nb => format!("{item} kan bookes høyst {n} i forveien."),
-            }
+            msg(l, "domain-too-far-ahead", [("item", s(item)), ("days", s(&days(*max_days, l)))])
         }
         D::NoticeTooShort { item, min_hours } => {
-            let n = hours(*min_hours, l);
-            match l {
-                Locale::En => format!("{item} must be booked at least {n} ahead."),
-                Locale::Sv => format!("{item} måste bokas minst {n} i förväg."),
-                Locale::Nb => format!("{item} må bookes minst {n} i forveien."),
-            }
+            msg(l, "domain-notice-too-short", [("item", s(item)), ("hours", s(&hours(*min_hours, l)))])
         }
-        D::StartsInPast { .. } => l
-            .pick(
-                "A booking cannot start in the past.",
-                "En bokning kan inte börja bakåt i tiden.",
-                "En booking kan ikke starte tilbake i tid.",
-            )
-            .to_owned(),
+        D::StartsInPast { .. } => word(l, "domain-starts-in-past").to_owned(),
         D::TooManyBookings { item, max } => {
-            let n = bookings(*max, l);
-            match l {
-                Locale::En => format!("A member may hold at most {n} of {item} at a time."),
-                Locale::Sv => format!("En medlem får ha högst {n} av {item} samtidigt."),
-                Locale::Nb => format!("Et medlem kan ha høyst {n} av {item} samtidig."),
-            }
+            msg(l, "domain-too-many-bookings", [("bookings", s(&bookings(*max, l))), ("item", s(item))])
         }
         D::ItemNotBookable { item, reason } => {
-            let why = not_bookable(reason, l);
-            match l {
-                Locale::En => format!("{item} cannot be booked: {why}."),
-                Locale::Sv => format!("{item} kan inte bokas: {why}."),
-                Locale::Nb => format!("{item} kan ikke bookes: {why}."),
-            }
+            msg(l, "domain-item-not-bookable", [("item", s(item)), ("reason", s(not_bookable(reason, l)))])
         }
-        D::NotPermitted { action, .. } => {
-            let what = action_phrase(action, l);
-            match l {
-                Locale::En => format!("Only stewards may {what}."),
-                Locale::Sv => format!("Bara gruppansvariga får {what}."),
-                Locale::Nb => format!("Bare gruppeansvarlige kan {what}."),
-            }
-        }
-        D::IllegalTransition { action, state } => {
-            let (verb, clause) = (booking_verb(*action, l), state_clause(*state, l));
-            match l {
-                Locale::En => format!("You cannot {verb} a booking {clause}."),
-                Locale::Sv => format!("Det går inte att {verb} en bokning {clause}."),
-                Locale::Nb => format!("Det går ikke an å {verb} en booking {clause}."),
-            }
-        }
-        D::CannotExtend { state } => {
-            let clause = state_clause(*state, l);
-            match l {
-                Locale::En => format!("You cannot extend a booking {clause}."),
-                Locale::Sv => format!("Det går inte att förlänga en bokning {clause}."),
-                Locale::Nb => format!("Det går ikke an å forlenge en booking {clause}."),
-            }
-        }
-        D::InvalidCoordinates { lat, lon } => match l {
-            Locale::En => format!("The coordinates ({lat}, {lon}) are not valid."),
-            Locale::Sv => format!("Koordinaterna ({lat}, {lon}) är ogiltiga."),
-            Locale::Nb => format!("Koordinatene ({lat}, {lon}) er ugyldige."),
-        },
-        D::InvalidPhotoHash { .. } => l
-            .pick("A photo reference is not valid.", "En fotoreferens är ogiltig.", "En bildereferanse er ugyldig.")
-            .to_owned(),
+        D::NotPermitted { action, .. } => msg(l, "domain-not-permitted", [("action", s(action_phrase(action, l)))]),
+        D::IllegalTransition { action, state } => msg(
+            l,
+            "domain-illegal-transition",
+            [("verb", s(booking_verb(*action, l))), ("state", s(state_clause(*state, l)))],
+        ),
+        D::CannotExtend { state } => msg(l, "domain-cannot-extend", [("state", s(state_clause(*state, l)))]),
+        D::InvalidCoordinates { lat, lon } => msg(l, "domain-invalid-coordinates", [("lat", n(lat)), ("lon", n(lon))]),
+        D::InvalidPhotoHash { .. } => word(l, "domain-invalid-photo-hash").to_owned(),
         D::PhotoTooLarge { bytes, max } => {
             let (mb, max_mb) = (*bytes as f64 / 1_048_576.0, *max as f64 / 1_048_576.0);
-            match l {
-                Locale::En => format!("The photo is {mb:.1} MB; the largest accepted is {max_mb:.0} MB."),
-                Locale::Sv => format!("Fotot är {mb:.1} MB; det största som tas emot är {max_mb:.0} MB."),
-                Locale::Nb => format!("Bildet er {mb:.1} MB; det største som tas imot er {max_mb:.0} MB."),
-            }
+            msg(l, "domain-photo-too-large", [("size", n(format!("{mb:.1}"))), ("max", n(format!("{max_mb:.0}")))])
         }
-        D::PhotoFormatNotAccepted { .. } => l
-            .pick(
-                "A photo must be a JPEG, PNG or WebP image.",
-                "Ett foto måste vara en JPEG-, PNG- eller WebP-bild.",
-                "Et bilde må være et JPEG-, PNG- eller WebP-bilde.",
-            )
-            .to_owned(),
-        D::PhotoTooManyPixels { width, height, .. } => match l {
-            Locale::En => format!("The photo is too big ({width} x {height} pixels)."),
-            Locale::Sv => format!("Fotot är för stort ({width} x {height} pixlar)."),
-            Locale::Nb => format!("Bildet er for stort ({width} x {height} piksler)."),
-        },
-        D::PhotoUnreadable { .. } => l
-            .pick(
-                "The photo cannot be read: the file is damaged or incomplete.",
-                "Fotot går inte att läsa: filen är skadad eller ofullständig.",
-                "Bildet kan ikke leses: filen er skadet eller ufullstendig.",
-            )
-            .to_owned(),
-        D::PhotoNotOnItem { .. } => l
-            .pick(
-                "The item has no such photo.",
-                "Föremålet har inget sådant foto.",
-                "Gjenstanden har ikke noe slikt bilde.",
-            )
-            .to_owned(),
-        D::NoReturnPhoto { .. } => l
-            .pick(
-                "No photo was taken when this booking came back.",
-                "Inget foto togs när den här bokningen lämnades tillbaka.",
-                "Det ble ikke tatt noe bilde da denne bookingen ble levert tilbake.",
-            )
-            .to_owned(),
-        D::InvalidRule { rule, expected, given } => {
-            let (rule, range) = (quoted(rule_name(rule, l), l), expected_range(expected, l));
-            match l {
-                Locale::En => format!("The value for {rule} must be {range} (given: {given})."),
-                Locale::Sv => format!("Värdet för {rule} måste vara {range} (angivet: {given})."),
-                Locale::Nb => format!("Verdien for {rule} må være {range} (oppgitt: {given})."),
-            }
+        D::PhotoFormatNotAccepted { .. } => word(l, "domain-photo-format-not-accepted").to_owned(),
+        D::PhotoTooManyPixels { width, height, .. } => {
+            msg(l, "domain-photo-too-many-pixels", [("width", n(width)), ("height", n(height))])
         }
-        D::DateOutOfRange { .. } => l
-            .pick(
-                "The date is outside the years 1970 to 9999.",
-                "Datumet ligger utanför åren 1970–9999.",
-                "Datoen ligger utenfor årene 1970–9999.",
-            )
-            .to_owned(),
-        D::InvalidKit { reason } => {
-            let why = kit_problem(reason, l);
-            match l {
-                Locale::En => format!("Invalid kit: {why}."),
-                Locale::Sv => format!("Ogiltig sats: {why}."),
-                Locale::Nb => format!("Ugyldig sett: {why}."),
-            }
-        }
-        D::NotQualified { item } => match l {
-            Locale::En => format!("To borrow {item}, a steward must first qualify you for it."),
-            Locale::Sv => format!("För att få låna {item} måste en gruppansvarig först ha godkänt dig."),
-            Locale::Nb => format!("For å få låne {item} må en gruppeansvarlig først ha godkjent deg."),
-        },
+        D::PhotoUnreadable { .. } => word(l, "domain-photo-unreadable").to_owned(),
+        D::PhotoNotOnItem { .. } => word(l, "domain-photo-not-on-item").to_owned(),
+        D::NoReturnPhoto { .. } => word(l, "domain-no-return-photo").to_owned(),
+        D::InvalidRule { rule, expected, given } => msg(
+            l,
+            "domain-invalid-rule",
+            [
+                ("rule", s(&quoted(rule_name(rule, l), l))),
+                ("range", s(&expected_range(expected, l))),
+                ("given", n(given)),
+            ],
+        ),
+        D::DateOutOfRange { .. } => word(l, "domain-date-out-of-range").to_owned(),
+        D::InvalidKit { reason } => msg(l, "domain-invalid-kit", [("reason", s(kit_problem(reason, l)))]),
+        D::NotQualified { item } => msg(l, "domain-not-qualified", [("item", s(item))]),
         D::NoOffer { reason } => no_offer(reason, l).to_owned(),
-        D::NoNeedToWait { item } => match l {
-            Locale::En => format!("{item} is free for that time: book it instead of joining the waitlist."),
-            Locale::Sv => format!("{item} går att låna den tiden – boka direkt i stället för att ställa dig i kö."),
-            Locale::Nb => format!("{item} kan lånes i det tidsrommet – book direkte i stedet for å stille deg i kø."),
-        },
-        D::LastSteward => l
-            .pick(
-                "A group must keep at least one steward.",
-                "En grupp måste ha minst en gruppansvarig.",
-                "En gruppe må ha minst én gruppeansvarlig.",
-            )
-            .to_owned(),
-        D::InvalidDate { given } => match l {
-            Locale::En => format!("{} is not a month and day; write MM-DD, such as 03-15.", quoted(given, l)),
-            Locale::Sv => format!("{} är inte en månad och dag; skriv MM-DD, till exempel 03-15.", quoted(given, l)),
-            Locale::Nb => format!("{} er ikke en måned og dag; skriv MM-DD, for eksempel 03-15.", quoted(given, l)),
-        },
+        D::NoNeedToWait { item } => msg(l, "domain-no-need-to-wait", [("item", s(item))]),
+        D::LastSteward => word(l, "domain-last-steward").to_owned(),
+        D::InvalidDate { given } => msg(l, "domain-invalid-date", [("given", s(&quoted(given, l)))]),
         D::MaintenanceDue { item, due } => {
-            let from = clock.instant(*due);
-            match l {
-                Locale::En => format!(
-                    "{item} is due for maintenance from {from}: it cannot be booked from then until a steward logs the maintenance."
-                ),
-                Locale::Sv => format!(
-                    "{item} ska underhållas från {from}: det kan inte bokas från dess förrän en gruppansvarig har fört in underhållet."
-                ),
-                Locale::Nb => format!(
-                    "{item} skal vedlikeholdes fra {from}: den kan ikke bookes fra da før en gruppeansvarlig har ført inn vedlikeholdet."
-                ),
-            }
+            msg(l, "domain-maintenance-due", [("item", s(item)), ("from", s(&clock.instant(*due)))])
         }
-        D::LabelCount { given, max } => match l {
-            Locale::En => format!("A label sheet holds 1 to {max} items ({given} chosen)."),
-            Locale::Sv => format!("Ett etikettark rymmer 1 till {max} föremål ({given} valda)."),
-            Locale::Nb => format!("Et etikettark har plass til 1 til {max} gjenstander ({given} valgt)."),
-        },
-        D::LabelText { .. } => l
-            .pick(
-                "The label's QR code could not be made.",
-                "Etikettens QR-kod gick inte att skapa.",
-                "Etikettens QR-kode kunne ikke lages.",
-            )
-            .to_owned(),
-        D::DisallowedCharacter { field: f, code_point, position } => {
-            let f = quoted(field(f, l), l);
-            match l {
-                Locale::En => format!(
-                    "The field {f} must not contain the control or invisible character U+{code_point:04X} (character {position})."
-                ),
-                Locale::Sv => format!(
-                    "Fältet {f} får inte innehålla styrtecknet eller det osynliga tecknet U+{code_point:04X} (tecken {position})."
-                ),
-                Locale::Nb => format!(
-                    "Feltet {f} kan ikke inneholde kontrolltegnet eller det usynlige tegnet U+{code_point:04X} (tegn {position})."
-                ),
-            }
-        }
+        D::LabelCount { given, max } => msg(l, "domain-label-count", [("max", n(max)), ("given", n(given))]),
+        D::LabelText { .. } => word(l, "domain-label-text").to_owned(),
+        D::DisallowedCharacter { field: f, code_point, position } => msg(
+            l,
+            "domain-disallowed-character",
+            [
+                ("field", s(&quoted(field(f, l), l))),
+                ("code_point", n(format!("{code_point:04X}"))),
+                ("position", n(position)),
+            ],
+        ),
     }
 }
 
@@ -1350,56 +712,16 @@ pub fn scan_note_in(note: &ScanNote, locale: Locale, zone: &TimeZone) -> String 
     let clock = Clock { locale, zone };
     let l = locale;
     match note {
-        ScanNote::Retired => {
-            l.pick("This item is retired.", "Föremålet är pensionerat.", "Gjenstanden er tatt ut av bruk.").to_owned()
-        }
-        ScanNote::OutOfService => l
-            .pick("This item is out of service.", "Föremålet är ur funktion.", "Gjenstanden er ute av drift.")
-            .to_owned(),
-        ScanNote::NothingBooked => l
-            .pick(
-                "You have no booking of this item to pick up or return now.",
-                "Du har ingen bokning av föremålet att hämta ut eller lämna tillbaka nu.",
-                "Du har ingen booking av gjenstanden å hente eller levere tilbake nå.",
-            )
-            .to_owned(),
-        ScanNote::BookedLater { start, .. } => {
-            let at = clock.instant(*start);
-            match l {
-                Locale::En => format!("Your booking starts {at}; come back closer to then."),
-                Locale::Sv => format!("Din bokning börjar {at}; kom tillbaka närmare den tiden."),
-                Locale::Nb => format!("Bookingen din starter {at}; kom tilbake nærmere det tidspunktet."),
-            }
-        }
-        ScanNote::AwaitingApproval { .. } => l
-            .pick(
-                "Your booking still waits for a steward's approval.",
-                "Din bokning väntar fortfarande på att en gruppansvarig godkänner den.",
-                "Bookingen din venter fortsatt på godkjenning fra en gruppeansvarlig.",
-            )
-            .to_owned(),
-        ScanNote::NotSelfService => l
-            .pick(
-                "A steward hands this item out and takes it back.",
-                "En gruppansvarig lämnar ut och tar emot det här föremålet.",
-                "En gruppeansvarlig leverer ut og tar imot denne gjenstanden.",
-            )
-            .to_owned(),
+        ScanNote::Retired => word(l, "scan-retired").to_owned(),
+        ScanNote::OutOfService => word(l, "scan-out-of-service").to_owned(),
+        ScanNote::NothingBooked => word(l, "scan-nothing-booked").to_owned(),
+        ScanNote::BookedLater { start, .. } => msg(l, "scan-booked-later", [("start", s(&clock.instant(*start)))]),
+        ScanNote::AwaitingApproval { .. } => word(l, "scan-awaiting-approval").to_owned(),
+        ScanNote::NotSelfService => word(l, "scan-not-self-service").to_owned(),
         ScanNote::TakenUntilStart { start, .. } => {
-            let at = clock.instant(*start);
-            match l {
-                Locale::En => format!("The units are taken until your booking starts ({at})."),
-                Locale::Sv => format!("Exemplaren är upptagna tills din bokning börjar ({at})."),
-                Locale::Nb => format!("Eksemplarene er opptatt til bookingen din starter ({at})."),
-            }
+            msg(l, "scan-taken-until-start", [("start", s(&clock.instant(*start)))])
         }
-        ScanNote::NoFreeUnits => l
-            .pick(
-                "No unit is free to lend now.",
-                "Inget exemplar är ledigt att låna ut nu.",
-                "Ingen eksemplarer er ledige til utlån nå.",
-            )
-            .to_owned(),
+        ScanNote::NoFreeUnits => word(l, "scan-no-free-units").to_owned(),
         ScanNote::WalkUpRefused { error } => domain_message(error, clock),
     }
 }
