@@ -8,9 +8,9 @@
 //! - **through a reader** ([`delbar_core::store::Reader`], the bindings' reads now), a
 //!   read-only SQLite connection beside the store's.
 //!
-//! The merge is [`delbar_core::sync::import_bundle`] of exactly the week's changes (what the
-//! receiving device lacks), on a copy of a kept store that has met the source; each round
-//! books a new week, and the two ways take turns.
+//! The merge is [`delbar_core::sync::import_bundle`] of exactly the week's changes (a bundle
+//! of what the source holds beyond the receiving device's heads), on a copy of a kept store
+//! that has met the source; each round books a new week, and the two ways take turns.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use delbar_core::Store;
 use delbar_core::store::{ItemFilter, Reader};
+use delbar_core::sync::KnownHeads;
 
 use crate::history::Built;
 use crate::stats::{self, Latencies, Question};
@@ -167,7 +168,6 @@ fn round(
 pub fn measure(path: &Path, week: usize, rounds: usize) -> Result<Figures, String> {
     let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
     let (mut source, peer, built) = kept::pair(path, dir.path())?;
-    let peer_device = peer.device_id().clone();
     let readers = Arc::new(Readers { idle: Mutex::new(vec![peer.reader().map_err(|e| e.to_string())?]) });
     let peer = Arc::new(Mutex::new(peer));
     let built = Arc::new(built);
@@ -176,13 +176,16 @@ pub fn measure(path: &Path, week: usize, rounds: usize) -> Result<Figures, Strin
     let mut figures = [(Way::Locked, Vec::new(), Vec::new()), (Way::Reader, Vec::new(), Vec::new())];
     for _ in 0..rounds {
         for (way, items, availability) in &mut figures {
+            // Exactly the week's changes: what the source holds beyond the peer's heads.
+            let held = KnownHeads::of(&lock(&peer), &built.group).map_err(|e| e.to_string())?;
             sync::book_many(&mut source, &built, week)?;
             source.upkeep();
             let bundle =
-                delbar_core::sync::export_bundle_for(&source, &built.group, &peer_device).map_err(|e| e.to_string())?;
+                delbar_core::sync::export_bundle(&source, &built.group, Some(&held)).map_err(|e| e.to_string())?;
+            let bundle_kb = bundle.len() as f64 / 1000.0;
             let (merge_ms, reads) = round(*way, &peer, &readers, &built, bundle, &questions)?;
             eprintln!(
-                "{week} bookings merged in {merge_ms:.0} ms, {} reads {} meanwhile",
+                "{week} bookings ({bundle_kb:.1} KB) merged in {merge_ms:.0} ms, {} reads {} meanwhile",
                 reads.len(),
                 if *way == Way::Locked { "through the lock" } else { "through readers" }
             );
@@ -190,10 +193,7 @@ pub fn measure(path: &Path, week: usize, rounds: usize) -> Result<Figures, Strin
             for (list, ms) in reads {
                 if list { items.push(ms) } else { availability.push(ms) }
             }
-            // The source learns what the peer now holds, so the next bundle is the next week.
-            let mut receiving = lock(&peer);
-            sync::session(&mut source, &mut receiving, &built.group)?;
-            receiving.upkeep();
+            lock(&peer).upkeep();
         }
     }
     let [(_, li, la), (_, ri, ra)] = figures;
