@@ -5,7 +5,9 @@
 //! 1. each side sends its [`Summary`] (document key -> hash of heads);
 //! 2. both compute the same list of documents that differ; if it is empty the session is
 //!    over (a session with nothing new costs two summaries). Otherwise each side sends its
-//!    heads of those documents;
+//!    heads of those documents. For the documents whose summaries agree, each side records
+//!    its own heads as the other's (`sync_peer_heads`), so that a bundle later made for that
+//!    device leaves them out;
 //! 3. each side answers the other's heads with the changes the other lacks, compressed (a
 //!    full save if the other holds nothing of the document, else an automerge bundle of the
 //!    missing changes), with their authors' attestations, and applies what it receives
@@ -33,7 +35,9 @@ use crate::docs::DocKey;
 use crate::error::Result;
 use crate::ids::{DeviceId, GroupId};
 use crate::store::{DocumentExport, MergeReport};
-use crate::sync::summary::{Summary, changes_after_with, local_heads, peer_heads, record_peer_heads};
+use crate::sync::summary::{
+    Summary, changes_after_with, local_heads, peer_heads, record_equal_heads, record_peer_heads,
+};
 use crate::sync::{SyncError, authorize_sender, is_member_device, knows_group, merge_received, validate_documents};
 use crate::trust::attest::Attestation;
 
@@ -267,6 +271,16 @@ impl Session {
                 }
                 self.differing = self.mine.differing(&theirs).into_iter().collect();
                 self.report.documents_differing = self.differing.len() as u32;
+                // Where the summaries agree the peer holds exactly this device's heads: kept,
+                // so that a bundle for it (`export_bundle_for`) leaves those documents out.
+                let equal: Vec<DocKey> = self
+                    .mine
+                    .docs
+                    .iter()
+                    .filter(|(k, h)| theirs.docs.get(*k) == Some(*h))
+                    .filter_map(|(k, _)| DocKey::parse(k))
+                    .collect();
+                record_equal_heads(store, &self.group, &self.peer, &equal)?;
                 if self.differing.is_empty() {
                     self.state = State::Done;
                     return Ok(Vec::new());

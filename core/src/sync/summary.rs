@@ -153,6 +153,33 @@ pub(crate) fn peer_heads(store: &Store, group: &GroupId, peer: &DeviceId, key: D
     Ok(bytes.map(|b| doc_log::decode_heads(&b)).unwrap_or_default())
 }
 
+/// Records this device's heads of `keys` as `peer`'s, for documents whose heads hash the
+/// peer's summary gave equal to this device's: only those whose recorded heads differ are
+/// written, in one transaction (a session with nothing new writes nothing once recorded).
+pub(crate) fn record_equal_heads(store: &Store, group: &GroupId, peer: &DeviceId, keys: &[DocKey]) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let local = local_heads(store, group)?;
+    let mut stale = Vec::new();
+    for key in keys {
+        if let Some(heads) = local.get(key)
+            && peer_heads(store, group, peer, *key)? != *heads
+        {
+            stale.push((*key, heads));
+        }
+    }
+    if stale.is_empty() {
+        return Ok(());
+    }
+    let tx = store.conn().unchecked_transaction()?;
+    for (key, heads) in stale {
+        record_peer_heads(store, group, peer, key, heads)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 /// Records the heads `peer` announced for one document of `group`.
 pub(crate) fn record_peer_heads(
     store: &Store,

@@ -4,7 +4,9 @@ use automerge::{AutoCommit, ChangeHash};
 use delbar_core::Store;
 use delbar_core::domain::Role;
 use delbar_core::ids::GroupId;
-use delbar_core::sync::{KnownHeads, Message, Session, SyncError, export_bundle, import_bundle};
+use delbar_core::sync::{
+    KnownHeads, Message, Session, SyncError, export_bundle, export_bundle_for, import_bundle, read_bundle,
+};
 
 use crate::fixtures::{Lab, add_member, assert_converged, book, bookings};
 
@@ -89,6 +91,28 @@ fn sessions_converge_and_a_session_with_nothing_new_exchanges_only_summaries() {
     measure("nothing new", &idle, 0);
     assert_eq!(idle.messages, 2, "only the two summaries");
     assert!(idle.bytes < 400, "two summaries took {} bytes", idle.bytes);
+}
+
+#[test]
+fn after_a_session_with_nothing_new_a_bundle_for_the_peer_holds_only_what_is_newer() {
+    let mut lab = Lab::new();
+    // Two devices holding the same documents, which no session has compared yet.
+    let (mut a, mut b, g, item) = two_in_sync(&mut lab);
+    let idle = run(&mut a, &mut b, &g);
+    assert_eq!(idle.messages, 2, "only the two summaries");
+    let nothing = read_bundle(&export_bundle_for(&a, &g, b.device_id()).unwrap()).unwrap();
+    assert!(nothing.documents.is_empty(), "{:?}", nothing.documents.iter().map(|d| &d.key).collect::<Vec<_>>());
+    book(&lab, &mut a, &g, &item, 24);
+    let week = export_bundle_for(&a, &g, b.device_id()).unwrap();
+    let full = export_bundle(&a, &g, None).unwrap();
+    let info = read_bundle(&week).unwrap();
+    assert!(week.len() * 2 < full.len(), "{} vs {}", week.len(), full.len());
+    assert!(info.documents.len() < read_bundle(&full).unwrap().documents.len());
+    import_bundle(&mut b, &g, &week).unwrap();
+    assert_converged(&mut a, &mut b, &g);
+    // And a second session with nothing new writes nothing more and changes nothing.
+    assert_eq!(run(&mut a, &mut b, &g).messages, 2);
+    assert_converged(&mut a, &mut b, &g);
 }
 
 #[test]
