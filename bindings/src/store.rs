@@ -2,9 +2,10 @@
 //!
 //! Every call runs inside [`guard`], so a panic in the core comes back as
 //! `DelbarError::Internal` instead of unwinding into the app, and a poisoned mutex is taken
-//! back so the store stays usable. Long operations (open, check, export, merge, compaction,
-//! rebuild) are `async` (Kotlin `suspend`, Swift `async`) and run on tokio's blocking pool,
-//! so they never block the caller's (UI) thread.
+//! back so the store stays usable. Every call that touches the file is `async` (Kotlin
+//! `suspend`, Swift `async`) and runs on tokio's blocking pool, so it never blocks the
+//! caller's (UI) thread. Writes, merges and compaction take the mutex; reads run on the
+//! read-only connections of `readers` and never wait for it.
 //!
 //! Notifications the core creates during a call are handed to the app's
 //! [`NotificationListener`] after the call has released the store (see `listener`).
@@ -24,8 +25,8 @@ use crate::records::{
 };
 
 /// A device's Delbar store: one SQLite file holding every group this device belongs to.
-/// Open it once per process (`DelbarStore.open(path)`) and share the object; calls from
-/// several threads are serialised.
+/// Open it once per process (`DelbarStore.open(path)`) and share the object; writes from
+/// several threads are serialised, reads go on beside them.
 #[derive(uniffi::Object)]
 pub struct DelbarStore {
     /// Shared with the sync service while it runs.
