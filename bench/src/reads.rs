@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use delbar_core::Store;
-use delbar_core::store::{ItemFilter, Reader};
+use delbar_core::store::{ItemFilter, ReaderPool, Reads};
 use delbar_core::sync::KnownHeads;
 
 use crate::history::Built;
@@ -56,61 +56,29 @@ fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Readers for the reading threads: one per thread at a time, opened as needed.
-struct Readers {
-    idle: Mutex<Vec<Reader>>,
-}
-
-impl Readers {
-    fn take(&self) -> Result<Reader, String> {
-        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-        if idle.len() > 1 {
-            return idle.pop().ok_or_else(|| "no reader".to_owned());
-        }
-        idle.last().ok_or("no reader")?.open_another().map_err(|e| e.to_string())
-    }
-
-    fn give_back(&self, reader: Reader) {
-        self.idle.lock().unwrap_or_else(|p| p.into_inner()).push(reader);
-    }
-}
-
 /// One read, the way given; its time in ms and whether it was an item list.
 fn one_read(
     way: Way,
     store: &Mutex<Store>,
-    readers: &Readers,
+    readers: &ReaderPool,
     built: &Built,
     question: &Question,
     list: bool,
 ) -> Result<f64, String> {
     let (item, start, end) = question;
+    let ask = |reads: Reads<'_>| {
+        if list {
+            reads.items(&built.group, &ItemFilter::default()).map(drop)
+        } else {
+            reads.availability(&built.group, item, *start, *end).map(drop)
+        }
+    };
     let started = Instant::now();
     match way {
-        Way::Locked => {
-            let s = lock(store);
-            let reads = s.reads();
-            if list {
-                reads.items(&built.group, &ItemFilter::default()).map(drop)
-            } else {
-                reads.availability(&built.group, item, *start, *end).map(drop)
-            }
-            .map_err(|e| e.to_string())?;
-        }
-        Way::Reader => {
-            let reader = readers.take()?;
-            reader
-                .read(|reads| {
-                    if list {
-                        reads.items(&built.group, &ItemFilter::default()).map(drop)
-                    } else {
-                        reads.availability(&built.group, item, *start, *end).map(drop)
-                    }
-                })
-                .map_err(|e| e.to_string())?;
-            readers.give_back(reader);
-        }
+        Way::Locked => ask(lock(store).reads()),
+        Way::Reader => readers.read(ask),
     }
+    .map_err(|e| e.to_string())?;
     Ok(started.elapsed().as_secs_f64() * 1000.0)
 }
 
@@ -119,7 +87,7 @@ fn one_read(
 fn round(
     way: Way,
     peer: &Arc<Mutex<Store>>,
-    readers: &Arc<Readers>,
+    readers: &Arc<ReaderPool>,
     built: &Arc<Built>,
     bundle: Vec<u8>,
     questions: &[Question],
@@ -168,7 +136,7 @@ fn round(
 pub fn measure(path: &Path, week: usize, rounds: usize) -> Result<Figures, String> {
     let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
     let (mut source, peer, built) = kept::pair(path, dir.path())?;
-    let readers = Arc::new(Readers { idle: Mutex::new(vec![peer.reader().map_err(|e| e.to_string())?]) });
+    let readers = Arc::new(ReaderPool::new(peer.reader().map_err(|e| e.to_string())?));
     let peer = Arc::new(Mutex::new(peer));
     let built = Arc::new(built);
     let questions = stats::availability_questions(&built, 1_000);

@@ -128,6 +128,32 @@ pub struct RepairArgs {
     pub from_bundle: Option<PathBuf>,
 }
 
+/// Where a photo (an item's, a return's) is written, which size, and the device to fetch it
+/// from when it is not here yet.
+#[derive(Debug, Clone, Args)]
+pub struct PhotoOut {
+    /// Where to write the JPEG
+    #[arg(long, value_name = "FILE")]
+    pub out: std::path::PathBuf,
+    /// The thumbnail instead of the full photo
+    #[arg(long)]
+    pub thumbnail: bool,
+    /// Fetch it from this member device (an address from `delbar address`) if it is
+    /// not here yet
+    #[arg(long, value_name = "ADDR")]
+    pub peer: Option<String>,
+    /// Network options for --peer
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+impl PhotoOut {
+    /// The size asked for.
+    pub fn size(&self) -> delbar_core::store::PhotoSize {
+        if self.thumbnail { delbar_core::store::PhotoSize::Thumbnail } else { delbar_core::store::PhotoSize::Full }
+    }
+}
+
 /// Where and how this device listens and finds others.
 #[derive(Debug, Clone, Args)]
 pub struct NetArgs {
@@ -610,19 +636,9 @@ pub enum BookingCommand {
     Photo {
         /// The booking (id or id prefix)
         booking: String,
-        /// Where to write the JPEG
-        #[arg(long, value_name = "FILE")]
-        out: std::path::PathBuf,
-        /// The thumbnail instead of the full photo
-        #[arg(long)]
-        thumbnail: bool,
-        /// Fetch it from this member device (an address from `delbar address`) if it is
-        /// not here yet
-        #[arg(long, value_name = "ADDR")]
-        peer: Option<String>,
-        /// Network options for --peer
+        /// Where to write it, and where from
         #[command(flatten)]
-        net: NetArgs,
+        to: PhotoOut,
     },
     /// Take the units a waitlist offer holds for you
     Claim {
@@ -874,19 +890,9 @@ pub enum ItemPhotoCommand {
         item: String,
         /// The photo's hash (or a prefix of it, as `item photo list` shows)
         hash: String,
-        /// Where to write the JPEG
-        #[arg(long, value_name = "FILE")]
-        out: std::path::PathBuf,
-        /// The thumbnail instead of the full photo
-        #[arg(long)]
-        thumbnail: bool,
-        /// Fetch it from this member device (an address from `delbar address`) if it is
-        /// not here yet
-        #[arg(long, value_name = "ADDR")]
-        peer: Option<String>,
-        /// Network options for --peer
+        /// Where to write it, and where from
         #[command(flatten)]
-        net: NetArgs,
+        to: PhotoOut,
     },
     /// Remove a photo from an item (stewards); photos no item references are then deleted
     Remove {

@@ -63,9 +63,9 @@ pub fn run(ctx: &mut Ctx, command: BookingCommand) -> CliResult<Outcome> {
         BookingCommand::Return { booking, .. } => (booking, Some(BookingAction::Return)),
         BookingCommand::Claim { booking } => (booking, Some(BookingAction::Claim)),
         BookingCommand::Extend { booking, .. } | BookingCommand::Show { booking } => (booking, None),
-        BookingCommand::Photo { booking, out, thumbnail, .. } => {
+        BookingCommand::Photo { booking, to } => {
             let found = resolve::booking(&ctx.store, &group.id, booking)?;
-            return super::photo::write_return_photo(ctx, &group.id, &found.id, *thumbnail, out);
+            return super::photo::write_return_photo(ctx, &group.id, &found.id, to.thumbnail, &to.out);
         }
     };
     let found = resolve::booking(&ctx.store, &group.id, typed)?;

@@ -19,7 +19,7 @@ pub(crate) mod repair;
 pub(crate) mod sync;
 mod waitlist;
 
-use crate::args::{BookingCommand, Command, ItemCommand, ItemPhotoCommand};
+use crate::args::{BookingCommand, Command, ItemCommand, ItemPhotoCommand, PhotoOut};
 use crate::context::Ctx;
 use crate::error::CliResult;
 use crate::json;
@@ -33,10 +33,12 @@ pub fn run(mut ctx: Ctx, command: Command) -> CliResult<Outcome> {
         Command::Sync(a) => sync::sync(ctx, &a),
         Command::Invite(c) => invite::run(ctx, c),
         Command::Pipe(a) => pipe::pipe(ctx, &a),
-        Command::Item(ItemCommand::Photo(c @ ItemPhotoCommand::Get { peer: Some(_), .. })) => {
+        Command::Item(ItemCommand::Photo(c @ ItemPhotoCommand::Get { to: PhotoOut { peer: Some(_), .. }, .. })) => {
             photo::get_from_peer(ctx, c)
         }
-        Command::Booking(c @ BookingCommand::Photo { peer: Some(_), .. }) => photo::return_photo_from_peer(ctx, c),
+        Command::Booking(c @ BookingCommand::Photo { to: PhotoOut { peer: Some(_), .. }, .. }) => {
+            photo::return_photo_from_peer(ctx, c)
+        }
         other => run_on_store(&mut ctx, other),
     }
 }

@@ -5,7 +5,7 @@ use delbar_core::domain::{DomainError, Item};
 use delbar_core::ids::{BookingId, GroupId};
 use delbar_core::store::{PhotoContent, PhotoSize, PhotoState};
 
-use crate::args::{BookingCommand, ItemPhotoCommand};
+use crate::args::{BookingCommand, ItemPhotoCommand, PhotoOut};
 use crate::context::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::files::{self, shown, size};
@@ -45,12 +45,12 @@ pub fn run_local(ctx: &mut Ctx, group: &GroupId, command: ItemPhotoCommand) -> C
             let photos = ctx.store.item_photos(group, &item.id)?;
             list(ctx.json, &item, &photos)
         }
-        ItemPhotoCommand::Get { item, hash, out, thumbnail, peer: None, .. } => {
+        ItemPhotoCommand::Get { item, hash, to: PhotoOut { out, thumbnail, peer: None, .. } } => {
             let item = resolve::item(&ctx.store, group, &item)?;
             let hash = photo_hash(&item, &hash)?;
             write_photo(ctx, group, &item, &hash, thumbnail, &out, None)
         }
-        ItemPhotoCommand::Get { peer: Some(_), .. } => {
+        ItemPhotoCommand::Get { to: PhotoOut { peer: Some(_), .. }, .. } => {
             Err(CliError::input("fetching from a peer needs the network: this command does not run on an open store"))
         }
         ItemPhotoCommand::Remove { item, hash } => {
@@ -74,20 +74,20 @@ pub fn run_local(ctx: &mut Ctx, group: &GroupId, command: ItemPhotoCommand) -> C
 /// `delbar item photo get ... --peer ADDR`: starts the sync service, fetches the photo from
 /// the peer if it is not here yet, and writes it.
 pub fn get_from_peer(ctx: Ctx, command: ItemPhotoCommand) -> CliResult<Outcome> {
-    let ItemPhotoCommand::Get { item, hash, out, thumbnail, peer: Some(peer), net } = command else {
+    let ItemPhotoCommand::Get { item, hash, to } = command else {
         return Err(CliError::input("not a photo fetch"));
     };
-    let peer = address::parse(&peer)?;
+    let Some(peer) = &to.peer else { return Err(CliError::input("not a photo fetch")) };
+    let peer = address::parse(peer)?;
     let group = ctx.group()?.id;
     let item = resolve::item(&ctx.store, &group, &item)?;
     let hash = photo_hash(&item, &hash)?;
     let json_output = ctx.json;
-    let service = service::start(ctx.store, &net)?;
-    let wanted = if thumbnail { PhotoSize::Thumbnail } else { PhotoSize::Full };
-    let report = service.fetch_item_photo(peer, &group, &item.id, &hash, wanted)?;
-    let content = service::store(&service).item_photo(&group, &item.id, &hash, wanted)?;
+    let service = service::start(ctx.store, &to.net)?;
+    let report = service.fetch_item_photo(peer, &group, &item.id, &hash, to.size())?;
+    let content = service::store(&service).item_photo(&group, &item.id, &hash, to.size())?;
     let fetched = Some((report.bytes, report.elapsed));
-    emit(json_output, &item.name, &hash, thumbnail, &out, content, fetched)
+    emit(json_output, &item.name, &hash, to.thumbnail, &to.out, content, fetched)
 }
 
 /// `delbar booking photo BOOKING --out FILE [--thumbnail]`: writes the photo taken when the
@@ -108,20 +108,20 @@ pub fn write_return_photo(
 /// `delbar booking photo ... --peer ADDR`: starts the sync service, fetches the return's
 /// photo (or its thumbnail) from the peer if it is not here yet, and writes it.
 pub fn return_photo_from_peer(ctx: Ctx, command: BookingCommand) -> CliResult<Outcome> {
-    let BookingCommand::Photo { booking, out, thumbnail, peer: Some(peer), net } = command else {
+    let BookingCommand::Photo { booking, to } = command else {
         return Err(CliError::input("not a photo fetch"));
     };
-    let peer = address::parse(&peer)?;
+    let Some(peer) = &to.peer else { return Err(CliError::input("not a photo fetch")) };
+    let peer = address::parse(peer)?;
     let group = ctx.group()?.id;
     let booking = resolve::booking(&ctx.store, &group, &booking)?.id;
     let (hash, _) = ctx.store.return_photo_hashes(&group, &booking)?;
-    let wanted = if thumbnail { PhotoSize::Thumbnail } else { PhotoSize::Full };
     let json_output = ctx.json;
-    let service = service::start(ctx.store, &net)?;
-    let report = service.fetch_return_photo(peer, &group, &booking, wanted)?;
+    let service = service::start(ctx.store, &to.net)?;
+    let report = service.fetch_return_photo(peer, &group, &booking, to.size())?;
     let fetched = Some((report.bytes, report.elapsed));
-    let content = service::store(&service).return_photo(&group, &booking, wanted)?;
-    emit(json_output, &return_of(&booking), &hash, thumbnail, &out, content, fetched)
+    let content = service::store(&service).return_photo(&group, &booking, to.size())?;
+    emit(json_output, &return_of(&booking), &hash, to.thumbnail, &to.out, content, fetched)
 }
 
 /// How a return's photo is named in messages.

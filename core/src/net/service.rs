@@ -467,12 +467,7 @@ impl Dialer {
             })
         })
         .await??;
-        let Some(blob) = wanted else { return Ok(BlobFetchReport::default()) };
-        let this = self.clone();
-        self.runtime
-            .spawn(async move { photos::fetch_blobs(&this.endpoint, &this.blobs, peer, &[blob]).await })
-            .await
-            .map_err(SyncError::network)?
+        self.fetch_wanted(peer, wanted).await
     }
 
     /// Makes the photo taken when a booking came back (or its thumbnail) present here,
@@ -497,6 +492,12 @@ impl Dialer {
             })
         })
         .await??;
+        self.fetch_wanted(peer, wanted).await
+    }
+
+    /// Fetches the blob `wanted` names from the device at `peer`; nothing when it names none
+    /// (the photo is here, or there is none to fetch).
+    async fn fetch_wanted(&self, peer: EndpointAddr, wanted: Option<String>) -> Result<BlobFetchReport> {
         let Some(blob) = wanted else { return Ok(BlobFetchReport::default()) };
         let this = self.clone();
         self.runtime

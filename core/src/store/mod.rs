@@ -60,7 +60,7 @@ pub use merge::{DocumentExport, MergeReport};
 pub use notify::{Notification, NotificationDetail, NotificationKind, NotificationListener};
 pub use photo_ops::{MAX_PHOTOS_PER_ITEM, PhotoContent, PhotoSize, PhotoState};
 pub use queries::{ActivityFilter, ActivityPage, Availability, BookingFilter, BusyInterval, ItemFilter, WaitlistEntry};
-pub use reads::{Reader, Reads};
+pub use reads::{Reader, ReaderPool, Reads};
 pub use repair::RepairReport;
 
 use automerge::transaction::CommitOptions;

@@ -267,6 +267,62 @@ impl Reader {
     }
 }
 
+/// Readers of one store file shared by threads: each read takes an idle reader (or opens
+/// another beside the last one left, when every one is in use) and gives it back after.
+/// At most [`ReaderPool::MAX_IDLE`] are kept idle.
+#[derive(Debug)]
+pub struct ReaderPool {
+    /// The idle readers; the last one left is the one new readers are opened beside.
+    idle: std::sync::Mutex<Vec<Reader>>,
+}
+
+impl ReaderPool {
+    /// Readers kept idle at most; more may be open at once while reads run concurrently.
+    pub const MAX_IDLE: usize = 4;
+
+    /// A pool starting with `first`.
+    pub fn new(first: Reader) -> Self {
+        ReaderPool { idle: std::sync::Mutex::new(vec![first]) }
+    }
+
+    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Reader>> {
+        self.idle.lock().unwrap_or_else(|poisoned| {
+            self.idle.clear_poison();
+            poisoned.into_inner()
+        })
+    }
+
+    /// An idle reader, or a new one opened beside the last; `None` when none can be opened
+    /// (no file handles left, say).
+    pub fn take(&self) -> Option<Reader> {
+        let mut idle = self.idle();
+        if idle.len() > 1 {
+            return idle.pop();
+        }
+        idle.last()?.open_another().ok()
+    }
+
+    /// Hands a reader back after a read; kept if fewer than [`Self::MAX_IDLE`] are idle.
+    pub fn give_back(&self, reader: Reader) {
+        let mut idle = self.idle();
+        if idle.len() < Self::MAX_IDLE {
+            idle.push(reader);
+        }
+    }
+
+    /// Runs `read` on a reader of the pool ([`Reader::read`]); an error when no reader can
+    /// be opened.
+    pub fn read<T, E: From<Error>>(&self, read: impl FnOnce(Reads<'_>) -> Result<T, E>) -> Result<T, E> {
+        let Some(reader) = self.take() else {
+            let message = "no reader could be opened beside the store".to_owned();
+            return Err(Error::from(StoreError::Io { path: String::new(), message }).into());
+        };
+        let out = reader.read(read);
+        self.give_back(reader);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -337,6 +393,23 @@ mod tests {
         store.conn.execute_batch("ROLLBACK;").unwrap();
         let bookings = reader.read(|r| r.bookings(&group, &BookingFilter::default())).unwrap();
         assert!(bookings.is_empty());
+    }
+
+    #[test]
+    fn a_pool_opens_readers_as_reads_overlap_and_keeps_a_few_idle() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_with_clock(dir.path().join("delbar.db"), Arc::new(clock())).unwrap();
+        let group = store.create_group("Verkstan", "", "Anna").unwrap().id;
+        let pool = super::ReaderPool::new(store.reader().unwrap());
+        let taken: Vec<_> = (0..6).map(|_| pool.take().unwrap()).collect();
+        for reader in &taken {
+            assert_eq!(reader.read(|r| r.group(&group)).unwrap().id, group);
+        }
+        for reader in taken {
+            pool.give_back(reader);
+        }
+        assert_eq!(pool.idle().len(), super::ReaderPool::MAX_IDLE);
+        assert_eq!(pool.read(|r| r.groups()).unwrap().len(), 1);
     }
 
     #[test]

@@ -280,12 +280,12 @@ impl Session {
                     .filter(|(k, h)| theirs.docs.get(*k) == Some(*h))
                     .filter_map(|(k, _)| DocKey::parse(k))
                     .collect();
-                record_equal_heads(store, &self.group, &self.peer, &equal)?;
+                let heads = local_heads(store, &self.group)?;
+                record_equal_heads(store, &self.group, &self.peer, &heads, &equal)?;
                 if self.differing.is_empty() {
                     self.state = State::Done;
                     return Ok(Vec::new());
                 }
-                let heads = local_heads(store, &self.group)?;
                 let docs = self
                     .differing
                     .iter()

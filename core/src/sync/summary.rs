@@ -153,18 +153,25 @@ pub(crate) fn peer_heads(store: &Store, group: &GroupId, peer: &DeviceId, key: D
     Ok(bytes.map(|b| doc_log::decode_heads(&b)).unwrap_or_default())
 }
 
-/// Records this device's heads of `keys` as `peer`'s, for documents whose heads hash the
-/// peer's summary gave equal to this device's: only those whose recorded heads differ are
-/// written, in one transaction (a session with nothing new writes nothing once recorded).
-pub(crate) fn record_equal_heads(store: &Store, group: &GroupId, peer: &DeviceId, keys: &[DocKey]) -> Result<()> {
+/// Records this device's heads of `keys` (from `local`, its [`local_heads`]) as `peer`'s,
+/// for documents whose heads hash the peer's summary gave equal to this device's: only those
+/// whose recorded heads differ are written, in one transaction (a session with nothing new
+/// writes nothing once recorded). What is recorded is read in one query.
+pub(crate) fn record_equal_heads(
+    store: &Store,
+    group: &GroupId,
+    peer: &DeviceId,
+    local: &BTreeMap<DocKey, Vec<ChangeHash>>,
+    keys: &[DocKey],
+) -> Result<()> {
     if keys.is_empty() {
         return Ok(());
     }
-    let local = local_heads(store, group)?;
+    let recorded = crate::sync::peers::known_heads_of(store, group, peer)?;
     let mut stale = Vec::new();
     for key in keys {
         if let Some(heads) = local.get(key)
-            && peer_heads(store, group, peer, *key)? != *heads
+            && recorded.heads(&key.to_string()) != *heads
         {
             stale.push((*key, heads));
         }
