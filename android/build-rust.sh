@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Delbar native library for Android and generates its Kotlin bindings:
 #   delbar/src/main/jniLibs/<abi>/libdelbar_ffi.so   for arm64-v8a, armeabi-v7a, x86_64
-#   delbar/src/generated/kotlin/org/delbar/delbar_ffi.kt
+#   delbar/src/generated/kotlin/org/delbar/delbar_ffi.kt        the calls and their records
+#   delbar/src/generated/kotlin/org/delbar/core/delbar_core.kt  the core's own types they use
 # Both are ignored by git; Gradle's :delbar module compiles and packages them.
 #
 # Needs rustup, cargo and the Android NDK (ANDROID_NDK_HOME, or ANDROID_HOME/ndk/<version>).

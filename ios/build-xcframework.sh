@@ -3,6 +3,7 @@
 # and, for `swift test` on the Mac itself, macOS) and generates the Swift bindings:
 #   ios/DelbarFFI.xcframework            the static library + C header + module map
 #   ios/Sources/Delbar/Delbar.swift      the generated Swift API (module `Delbar`)
+#   ios/Sources/Delbar/DelbarCore.swift  the core's own types it uses (same module)
 # Both are ignored by git. Run on macOS with Xcode and rustup installed.
 #
 # Usage: ./build-xcframework.sh [--debug] [--no-macos]
@@ -80,12 +81,15 @@ log "uniffi-bindgen generate --language swift"
 GEN="$WORK/generated"
 "$BINDGEN" generate --library "$HOST_LIB" --language swift --out-dir "$GEN" --no-format
 mkdir -p "$SWIFT_OUT"
+# Two generated files, both compiled into the Swift module `Delbar`: Delbar.swift (the
+# calls, bindings/uniffi.toml) and DelbarCore.swift (the core's own types it uses: conditions,
+# states, locations, loan rules, instants; core/uniffi.toml).
 cp "$GEN/Delbar.swift" "$SWIFT_OUT/Delbar.swift"
-# The C side: the header and its module map, which clang finds as `module.modulemap` in
-# the XCFramework's Headers directory. The Swift file imports the module `DelbarFFI`
-# (module_name and ffi_module_name in bindings/uniffi.toml).
-cp "$GEN/DelbarFFI.h" "$WORK/headers/DelbarFFI.h"
-cp "$GEN/DelbarFFI.modulemap" "$WORK/headers/module.modulemap"
+cp "$GEN/DelbarCore.swift" "$SWIFT_OUT/DelbarCore.swift"
+# The C side: both headers and one module map declaring both C modules (`DelbarFFI`,
+# `DelbarCoreFFI`), which clang finds as `module.modulemap` in the XCFramework's Headers.
+cp "$GEN/DelbarFFI.h" "$GEN/DelbarCoreFFI.h" "$WORK/headers/"
+cat "$GEN/DelbarFFI.modulemap" "$GEN/DelbarCoreFFI.modulemap" >"$WORK/headers/module.modulemap"
 
 log "xcodebuild -create-xcframework"
 rm -rf "$XCFRAMEWORK"

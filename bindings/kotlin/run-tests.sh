@@ -89,8 +89,12 @@ fi
 log "compiling the Kotlin test suite with the Android wrapper (${#WRAPPER_SOURCES[@]} files)"
 OUT="$BUILD/kotlin-test/delbar-test.jar"
 mkdir -p "$(dirname "$OUT")"
+# uniffi writes one file per namespace: org/delbar/delbar_ffi.kt (the calls and their
+# records) and org/delbar/core/delbar_core.kt (the core's own types those use).
+mapfile -t GENERATED < <(find "$BUILD/kotlin-gen" -name '*.kt' | sort)
+[ "${#GENERATED[@]}" -eq 2 ] || { echo "expected 2 generated Kotlin files, found: ${GENERATED[*]}" >&2; exit 1; }
 "$KOTLIN_HOME/bin/kotlinc" -nowarn \
-    "$BUILD/kotlin-gen/org/delbar/delbar_ffi.kt" "${WRAPPER_SOURCES[@]}" "$HERE"/src/*.kt \
+    "${GENERATED[@]}" "${WRAPPER_SOURCES[@]}" "$HERE"/src/*.kt \
     -cp "$JNA_JAR:$COROUTINES_JAR" -d "$OUT"
 
 log "running the Kotlin test suite"

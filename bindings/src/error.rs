@@ -377,12 +377,8 @@ fn from_domain(error: DomainError, text: String) -> DelbarError {
         D::LoanTooLong { .. } | D::TooFarAhead { .. } | D::NoticeTooShort { .. } | D::TooManyBookings { .. } => {
             DelbarError::LoanRule { reason, text }
         }
-        D::NotPermitted { action, role } => {
-            DelbarError::NotPermitted { action: action.to_owned(), role: role.into(), text }
-        }
-        D::IllegalTransition { action, state } => {
-            DelbarError::IllegalTransition { action: action.into(), state: state.into(), text }
-        }
+        D::NotPermitted { action, role } => DelbarError::NotPermitted { action: action.to_owned(), role, text },
+        D::IllegalTransition { action, state } => DelbarError::IllegalTransition { action, state, text },
         D::LastSteward | D::CannotExtend { .. } => DelbarError::Conflict { reason, text },
     }
 }

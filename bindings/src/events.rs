@@ -226,7 +226,7 @@ mod tests {
     use std::sync::Mutex;
 
     use crate::item_draft;
-    use crate::records::{Instant, NewBooking};
+    use crate::records::{NewBooking, Timestamp};
     use crate::tests::wait;
 
     #[derive(Default)]
@@ -270,8 +270,8 @@ mod tests {
             NewBooking {
                 item_id: item.id.clone(),
                 units: 1,
-                start: Instant(start),
-                end: Instant(start + 3_600_000),
+                start: Timestamp(start),
+                end: Timestamp(start + 3_600_000),
                 note: String::new(),
                 for_member_id: None,
             },

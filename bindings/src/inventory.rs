@@ -11,7 +11,7 @@ use delbar_core::time::Timestamp;
 use crate::DelbarStore;
 use crate::error::DelbarError;
 use crate::locale;
-use crate::records::{Instant, ids};
+use crate::records::ids;
 
 /// What one row of an import does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -197,7 +197,7 @@ pub struct OverdueMember {
     /// How many loans are overdue.
     pub loans: u32,
     /// The end of the oldest overdue loan.
-    pub oldest_end: Instant,
+    pub oldest_end: Timestamp,
 }
 
 /// An item needing a steward's attention.
@@ -215,11 +215,11 @@ pub struct AttentionItem {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Stats {
     /// Window start.
-    pub from: Instant,
+    pub from: Timestamp,
     /// Window end (exclusive).
-    pub to: Instant,
+    pub to: Timestamp,
     /// When the overdue and attention lists were taken.
-    pub as_of: Instant,
+    pub as_of: Timestamp,
     /// Loans that started in the window.
     pub loans: u32,
     /// Loans per month, oldest first, every month the window touches.
@@ -242,9 +242,9 @@ impl From<core::Stats> for Stats {
     fn from(s: core::Stats) -> Self {
         let usage = |v: Vec<core::stats::ItemUsage>| v.into_iter().map(ItemUsage::from).collect();
         Stats {
-            from: s.from.into(),
-            to: s.to.into(),
-            as_of: s.as_of.into(),
+            from: s.from,
+            to: s.to,
+            as_of: s.as_of,
             loans: s.loans,
             per_month: s
                 .per_month
@@ -271,7 +271,7 @@ impl From<core::Stats> for Stats {
                     member_id: m.member.to_string(),
                     name: m.name,
                     loans: m.loans,
-                    oldest_end: m.oldest_end.into(),
+                    oldest_end: m.oldest_end,
                 })
                 .collect(),
             attention: s
@@ -287,7 +287,7 @@ impl From<core::Stats> for Stats {
     }
 }
 
-fn window(from: Option<Instant>, to: Option<Instant>) -> Option<(Timestamp, Timestamp)> {
+fn window(from: Option<Timestamp>, to: Option<Timestamp>) -> Option<(Timestamp, Timestamp)> {
     match (from, to) {
         (None, None) => None,
         (from, to) => {
@@ -327,8 +327,8 @@ impl DelbarStore {
         group_id: String,
         kind: ExportKind,
         semicolon: bool,
-        from: Option<Instant>,
-        to: Option<Instant>,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
     ) -> Result<Vec<u8>, DelbarError> {
         self.blocking(move |s| {
             let table = s.export_table(&ids::group(&group_id)?, kind.into(), window(from, to))?;
@@ -343,8 +343,8 @@ impl DelbarStore {
         self: Arc<Self>,
         group_id: String,
         kind: ExportKind,
-        from: Option<Instant>,
-        to: Option<Instant>,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
     ) -> Result<String, DelbarError> {
         self.blocking(move |s| {
             let table = s.export_table(&ids::group(&group_id)?, kind.into(), window(from, to))?;
@@ -354,8 +354,13 @@ impl DelbarStore {
     }
 
     /// The steward's numbers over `from` to before `to`.
-    pub async fn stats(self: Arc<Self>, group_id: String, from: Instant, to: Instant) -> Result<Stats, DelbarError> {
-        self.blocking(move |s| Ok(s.stats(&ids::group(&group_id)?, from.into(), to.into())?.into())).await
+    pub async fn stats(
+        self: Arc<Self>,
+        group_id: String,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Stats, DelbarError> {
+        self.blocking(move |s| Ok(s.stats(&ids::group(&group_id)?, from, to)?.into())).await
     }
 
     /// Loans per month over the window as an SVG bar chart, titled in the locale set with
@@ -363,10 +368,10 @@ impl DelbarStore {
     pub async fn loans_chart_svg(
         self: Arc<Self>,
         group_id: String,
-        from: Instant,
-        to: Instant,
+        from: Timestamp,
+        to: Timestamp,
     ) -> Result<String, DelbarError> {
         let title = i18n::loans_chart_title(locale::current());
-        self.blocking(move |s| Ok(s.loans_chart_svg(&ids::group(&group_id)?, from.into(), to.into(), title)?)).await
+        self.blocking(move |s| Ok(s.loans_chart_svg(&ids::group(&group_id)?, from, to, title)?)).await
     }
 }

@@ -10,7 +10,7 @@ use delbar_core::store::ScanOutcome as CoreScanOutcome;
 
 use crate::error::{DelbarError, guard};
 use crate::locale;
-use crate::records::{Booking, Instant, Item, ids};
+use crate::records::{Booking, Item, Timestamp, ids};
 use crate::store::DelbarStore;
 
 /// Something the scanning member can do with the scanned item now.
@@ -31,7 +31,7 @@ pub enum ScanAction {
         /// Units free from now until `until`.
         free_units: u32,
         /// The end offered.
-        until: Instant,
+        until: Timestamp,
     },
 }
 
@@ -40,9 +40,7 @@ impl From<core_label::ScanAction> for ScanAction {
         match a {
             core_label::ScanAction::CheckOut { booking } => ScanAction::CheckOut { booking: booking.into() },
             core_label::ScanAction::Return { booking } => ScanAction::Return { booking: booking.into() },
-            core_label::ScanAction::WalkUp { free_units, until } => {
-                ScanAction::WalkUp { free_units, until: until.into() }
-            }
+            core_label::ScanAction::WalkUp { free_units, until } => ScanAction::WalkUp { free_units, until },
         }
     }
 }
@@ -78,7 +76,7 @@ pub struct ScanNote {
     /// The booking it is about, if any.
     pub booking_id: Option<String>,
     /// That booking's start, if it matters.
-    pub start: Option<Instant>,
+    pub start: Option<Timestamp>,
     /// The sentence for a person, in the locale set with `setLocale`.
     pub text: String,
 }
@@ -98,7 +96,7 @@ impl From<core_label::ScanNote> for ScanNote {
             N::NoFreeUnits => (ScanNoteKind::NoFreeUnits, None, None),
             N::WalkUpRefused { .. } => (ScanNoteKind::WalkUpRefused, None, None),
         };
-        ScanNote { kind, booking_id: booking_id.map(|b| b.to_string()), start: start.map(Into::into), text }
+        ScanNote { kind, booking_id: booking_id.map(|b| b.to_string()), start, text }
     }
 }
 
@@ -246,7 +244,7 @@ impl DelbarStore {
                     s.act_on_booking(&group, &ids::booking(&booking.id)?, delbar_core::domain::BookingAction::Return)?
                 }
                 ScanAction::WalkUp { until, .. } => {
-                    s.walk_up_loan(&group, &item, units.unwrap_or(1), Some(until.into()), for_member.as_ref())?
+                    s.walk_up_loan(&group, &item, units.unwrap_or(1), Some(until), for_member.as_ref())?
                 }
             };
             Ok(booking.into())
@@ -262,19 +260,13 @@ impl DelbarStore {
         group_id: String,
         item_id: String,
         units: u32,
-        until: Option<Instant>,
+        until: Option<Timestamp>,
         for_member_id: Option<String>,
     ) -> Result<Booking, DelbarError> {
         self.blocking(move |s| {
             let for_member = ids::opt(for_member_id.as_deref(), ids::member)?;
-            Ok(s.walk_up_loan(
-                &ids::group(&group_id)?,
-                &ids::item(&item_id)?,
-                units,
-                until.map(Into::into),
-                for_member.as_ref(),
-            )?
-            .into())
+            Ok(s.walk_up_loan(&ids::group(&group_id)?, &ids::item(&item_id)?, units, until, for_member.as_ref())?
+                .into())
         })
         .await
     }

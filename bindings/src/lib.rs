@@ -6,7 +6,7 @@
 //!
 //! - [`DelbarStore`] (`store`): the store object, one method per core operation.
 //! - [`records`]: records and enums mirroring the core's types. Ids are `String`s;
-//!   instants are [`Instant`] (`java.time.Instant` in Kotlin, `Date` in Swift).
+//!   instants are [`Timestamp`] (`java.time.Instant` in Kotlin, `Date` in Swift).
 //! - [`DelbarError`] (`error`): the one public error, converted from the core's error in
 //!   one place; panics come back as `DelbarError::Internal`, never across the boundary.
 //! - `locale`: the language of the texts a person reads ([`set_locale`]); the translations
@@ -66,7 +66,7 @@ uniffi::setup_scaffolding!();
 /// The loan rules a new item gets when none are given (the core's defaults).
 #[uniffi::export]
 pub fn default_loan_rules() -> LoanRules {
-    delbar_core::domain::LoanRules::default().into()
+    delbar_core::domain::LoanRules::default()
 }
 
 /// A draft of an item with just a name: one unit, good condition, owned by the group, default

@@ -64,5 +64,5 @@ pub fn notification_text(notification: Notification, locale: String) -> Result<N
 /// (`en annan bokning av samma exemplar kom först`).
 #[uniffi::export]
 pub fn bump_reason_text(reason: BumpReason, locale: String) -> String {
-    i18n::bump_reason(reason.into(), Locale::parse(&locale)).to_owned()
+    i18n::bump_reason(reason, Locale::parse(&locale)).to_owned()
 }

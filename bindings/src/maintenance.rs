@@ -7,7 +7,7 @@ use std::sync::Arc;
 use delbar_core::domain as core;
 use delbar_core::ids::PlanId;
 
-use crate::records::{Booking, Condition, Instant, ids};
+use crate::records::{Booking, Condition, Timestamp, ids};
 use crate::{DelbarError, DelbarStore};
 
 /// When a maintenance plan wants the item looked after.
@@ -72,11 +72,11 @@ pub struct MaintenancePlan {
     /// What to do.
     pub note: String,
     /// When it was made.
-    pub created: Instant,
+    pub created: Timestamp,
     /// The steward who made it.
     pub created_by_member_id: String,
     /// When it was removed (a removed plan never falls due).
-    pub removed: Option<Instant>,
+    pub removed: Option<Timestamp>,
 }
 
 impl From<core::MaintenancePlan> for MaintenancePlan {
@@ -86,9 +86,9 @@ impl From<core::MaintenancePlan> for MaintenancePlan {
             schedule: p.schedule.into(),
             blocks: p.blocks,
             note: p.note,
-            created: p.created.into(),
+            created: p.created,
             created_by_member_id: p.created_by.to_string(),
-            removed: p.removed.map(Into::into),
+            removed: p.removed,
         }
     }
 }
@@ -103,11 +103,11 @@ pub struct PlanStatus {
     /// The plan.
     pub plan: MaintenancePlan,
     /// When it falls (or fell) due; `null` while a loan-counting plan is short of loans.
-    pub due: Option<Instant>,
+    pub due: Option<Timestamp>,
     /// Loans returned since the newest maintenance (or the plan's creation).
     pub loans_since: u32,
     /// The newest maintenance.
-    pub last_maintenance: Option<Instant>,
+    pub last_maintenance: Option<Timestamp>,
 }
 
 impl From<core::PlanStatus> for PlanStatus {
@@ -116,9 +116,9 @@ impl From<core::PlanStatus> for PlanStatus {
             item_id: s.item.to_string(),
             item_name: s.item_name,
             plan: s.plan.into(),
-            due: s.due.map(Into::into),
+            due: s.due,
             loans_since: s.loans_since,
-            last_maintenance: s.last_maintenance.map(Into::into),
+            last_maintenance: s.last_maintenance,
         }
     }
 }
@@ -139,11 +139,11 @@ pub struct MaintenanceDue {
     /// What to do.
     pub note: String,
     /// When it fell due.
-    pub due: Instant,
+    pub due: Timestamp,
     /// Loans returned since the newest maintenance (or the plan's creation).
     pub loans_since: u32,
     /// The newest maintenance.
-    pub last_maintenance: Option<Instant>,
+    pub last_maintenance: Option<Timestamp>,
 }
 
 impl From<core::MaintenanceDue> for MaintenanceDue {
@@ -155,9 +155,9 @@ impl From<core::MaintenanceDue> for MaintenanceDue {
             schedule: d.schedule.into(),
             blocks: d.blocks,
             note: d.note,
-            due: d.due.into(),
+            due: d.due,
             loans_since: d.loans_since,
-            last_maintenance: d.last_maintenance.map(Into::into),
+            last_maintenance: d.last_maintenance,
         }
     }
 }
@@ -168,7 +168,7 @@ pub struct ConditionReport {
     /// The booking returned.
     pub booking_id: String,
     /// When it came back.
-    pub at: Instant,
+    pub at: Timestamp,
     /// Who took it back.
     pub by_member_id: String,
     /// The condition reported.
@@ -186,9 +186,9 @@ impl From<core::ConditionReport> for ConditionReport {
     fn from(r: core::ConditionReport) -> Self {
         Self {
             booking_id: r.booking.to_string(),
-            at: r.at.into(),
+            at: r.at,
             by_member_id: r.by.to_string(),
-            condition: r.condition.into(),
+            condition: r.condition,
             note: r.note,
             photo: r.photo,
             thumbnail: r.thumbnail,
@@ -212,7 +212,7 @@ pub struct ReturnReport {
 
 impl From<ReturnReport> for core::ReturnReport {
     fn from(r: ReturnReport) -> Self {
-        Self { condition: r.condition.into(), note: r.note, photo: r.photo }
+        Self { condition: r.condition, note: r.note, photo: r.photo }
     }
 }
 
@@ -275,7 +275,7 @@ impl DelbarStore {
     pub async fn maintenance_due(
         self: Arc<Self>,
         group_id: String,
-        now: Option<Instant>,
+        now: Option<Timestamp>,
     ) -> Result<Vec<MaintenanceDue>, DelbarError> {
         self.blocking(move |s| {
             let now = now.map_or_else(|| s.now(), Into::into);

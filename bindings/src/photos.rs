@@ -68,8 +68,7 @@ impl DelbarStore {
         item_id: String,
         bytes: Vec<u8>,
     ) -> Result<ItemPhoto, DelbarError> {
-        self.blocking(move |s| Ok(s.add_item_photo(&ids::group(&group_id)?, &ids::item(&item_id)?, &bytes)?.into()))
-            .await
+        self.blocking(move |s| Ok(s.add_item_photo(&ids::group(&group_id)?, &ids::item(&item_id)?, &bytes)?)).await
     }
 
     /// An item's photos, each with whether its bytes (and its thumbnail's) are here.
@@ -81,7 +80,7 @@ impl DelbarStore {
         self.blocking(move |s| {
             Ok(s.item_photos(&ids::group(&group_id)?, &ids::item(&item_id)?)?
                 .into_iter()
-                .map(|p| PhotoState { photo: p.photo.into(), here: p.here, thumbnail_here: p.thumbnail_here })
+                .map(|p| PhotoState { photo: p.photo, here: p.here, thumbnail_here: p.thumbnail_here })
                 .collect())
         })
         .await

@@ -20,8 +20,8 @@ use crate::listener::{Delivery, NotificationListener};
 use crate::readers::Readers;
 use crate::records::{
     ActivityFilter, ActivityPage, Availability, Booking, BookingAction, BookingFilter, BusyInterval, CategoryCount,
-    CheckReport, Condition, DocumentExport, FreeItem, Group, Instant, Item, ItemDraft, ItemFilter, ItemPatch, Member,
-    MergeReport, NewBooking, Notification, Role, TimeWindow, WaitlistEntry, ids,
+    CheckReport, Condition, DocumentExport, FreeItem, Group, Item, ItemDraft, ItemFilter, ItemPatch, Member,
+    MergeReport, NewBooking, Notification, Role, TimeWindow, Timestamp, WaitlistEntry, ids,
 };
 
 /// A device's Delbar store: one SQLite file holding every group this device belongs to.
@@ -180,8 +180,8 @@ impl DelbarStore {
     }
 
     /// The device clock's current instant, as the store sees it.
-    pub fn now(&self) -> Result<Instant, DelbarError> {
-        self.with(|s| Ok(s.now().into()))
+    pub fn now(&self) -> Result<Timestamp, DelbarError> {
+        self.with(|s| Ok(s.now()))
     }
 
     // ---- groups ----
@@ -252,7 +252,7 @@ impl DelbarStore {
     ) -> Result<Member, DelbarError> {
         self.blocking(move |s| {
             let device = ids::opt(device_id.as_deref(), ids::device)?.map(|d| (d, device_label.as_str()));
-            Ok(s.add_member(&ids::group(&group_id)?, &name, role.into(), device)?.into())
+            Ok(s.add_member(&ids::group(&group_id)?, &name, role, device)?.into())
         })
         .await
     }
@@ -280,8 +280,7 @@ impl DelbarStore {
         member_id: String,
         role: Role,
     ) -> Result<Member, DelbarError> {
-        self.blocking(move |s| Ok(s.set_role(&ids::group(&group_id)?, &ids::member(&member_id)?, role.into())?.into()))
-            .await
+        self.blocking(move |s| Ok(s.set_role(&ids::group(&group_id)?, &ids::member(&member_id)?, role)?.into())).await
     }
 
     /// Removes a member (stewards). Their devices can no longer act for the group.
@@ -359,17 +358,10 @@ impl DelbarStore {
         item_id: String,
         note: String,
         condition_after: Condition,
-        at: Option<Instant>,
+        at: Option<Timestamp>,
     ) -> Result<Item, DelbarError> {
         self.blocking(move |s| {
-            Ok(s.log_maintenance(
-                &ids::group(&group_id)?,
-                &ids::item(&item_id)?,
-                &note,
-                condition_after.into(),
-                at.map(Into::into),
-            )?
-            .into())
+            Ok(s.log_maintenance(&ids::group(&group_id)?, &ids::item(&item_id)?, &note, condition_after, at)?.into())
         })
         .await
     }
@@ -390,7 +382,7 @@ impl DelbarStore {
         action: BookingAction,
     ) -> Result<Booking, DelbarError> {
         self.blocking(move |s| {
-            Ok(s.act_on_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, action.into())?.into())
+            Ok(s.act_on_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, action)?.into())
         })
         .await
     }
@@ -423,13 +415,11 @@ impl DelbarStore {
         self: Arc<Self>,
         group_id: String,
         item_id: String,
-        start: Instant,
-        end: Instant,
+        start: Timestamp,
+        end: Timestamp,
     ) -> Result<Availability, DelbarError> {
-        self.reading(move |s| {
-            Ok(s.availability(&ids::group(&group_id)?, &ids::item(&item_id)?, start.into(), end.into())?.into())
-        })
-        .await
+        self.reading(move |s| Ok(s.availability(&ids::group(&group_id)?, &ids::item(&item_id)?, start, end)?.into()))
+            .await
     }
 
     /// Joins an item's waitlist for a window with no free units (`NoNeedToWait` when units
@@ -476,10 +466,10 @@ impl DelbarStore {
         self: Arc<Self>,
         group_id: String,
         booking_id: String,
-        new_end: Instant,
+        new_end: Timestamp,
     ) -> Result<Booking, DelbarError> {
         self.blocking(move |s| {
-            Ok(s.extend_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, new_end.into())?.into())
+            Ok(s.extend_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, new_end)?.into())
         })
         .await
     }
@@ -489,11 +479,11 @@ impl DelbarStore {
         self: Arc<Self>,
         group_id: String,
         item_id: String,
-        from: Instant,
-        to: Instant,
+        from: Timestamp,
+        to: Timestamp,
     ) -> Result<Vec<BusyInterval>, DelbarError> {
         self.reading(move |s| {
-            Ok(s.calendar(&ids::group(&group_id)?, &ids::item(&item_id)?, from.into(), to.into())?
+            Ok(s.calendar(&ids::group(&group_id)?, &ids::item(&item_id)?, from, to)?
                 .into_iter()
                 .map(Into::into)
                 .collect())
@@ -509,14 +499,14 @@ impl DelbarStore {
         self: Arc<Self>,
         group_id: String,
         item_id: String,
-        from: Instant,
+        from: Timestamp,
         length: std::time::Duration,
         units: u32,
     ) -> Result<Option<TimeWindow>, DelbarError> {
         let length_ms = i64::try_from(length.as_millis()).unwrap_or(i64::MAX);
         self.reading(move |s| {
-            Ok(s.next_free_window(&ids::group(&group_id)?, &ids::item(&item_id)?, from.into(), length_ms, units)?
-                .map(|(start, end)| TimeWindow { start: start.into(), end: end.into() }))
+            Ok(s.next_free_window(&ids::group(&group_id)?, &ids::item(&item_id)?, from, length_ms, units)?
+                .map(|(start, end)| TimeWindow { start, end }))
         })
         .await
     }
@@ -527,13 +517,13 @@ impl DelbarStore {
     pub async fn free_items(
         self: Arc<Self>,
         group_id: String,
-        start: Instant,
-        end: Instant,
+        start: Timestamp,
+        end: Timestamp,
         category: Option<String>,
         units: u32,
     ) -> Result<Vec<FreeItem>, DelbarError> {
         self.reading(move |s| {
-            Ok(s.free_items(&ids::group(&group_id)?, category.as_deref(), start.into(), end.into(), units)?
+            Ok(s.free_items(&ids::group(&group_id)?, category.as_deref(), start, end, units)?
                 .into_iter()
                 .map(|(item, free_units)| FreeItem { item: item.into(), free_units })
                 .collect())

@@ -14,7 +14,8 @@ use delbar_core::sync;
 use crate::error::{DelbarError, guard};
 use crate::listener::Delivery;
 use crate::records::{
-    Group, Instant, Invite, InviteInfo, MergeReport, Role, SyncConfig, SyncEvent, SyncPeer, SyncReport, SyncStatus, ids,
+    Group, Invite, InviteInfo, MergeReport, Role, SyncConfig, SyncEvent, SyncPeer, SyncReport, SyncStatus, Timestamp,
+    ids,
 };
 use crate::store::{DelbarStore, run_blocking};
 
@@ -221,7 +222,7 @@ impl DelbarStore {
         self: Arc<Self>,
         group_id: String,
         role: Role,
-        expires: Instant,
+        expires: Timestamp,
         uses: u32,
     ) -> Result<Invite, DelbarError> {
         let addr = guard(|| {
@@ -230,13 +231,13 @@ impl DelbarStore {
             Ok(service.addr()?)
         })?;
         self.blocking(move |s| {
-            let invite = net::create_invite(s, &ids::group(&group_id)?, addr, role.into(), expires.into(), uses)?;
+            let invite = net::create_invite(s, &ids::group(&group_id)?, addr, role, expires, uses)?;
             Ok(Invite {
                 id: invite.id(),
                 code: invite.to_code().map_err(core_err)?,
                 group_id: invite.group.to_string(),
-                role: invite.role.into(),
-                expires: invite.expires.into(),
+                role: invite.role,
+                expires: invite.expires,
                 uses: invite.uses,
                 qr_version: invite.qr_version().map_err(core_err)?,
             })

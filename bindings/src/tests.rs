@@ -123,8 +123,8 @@ fn overdue_loan(store: &Arc<DelbarStore>) -> (String, Booking) {
     let request = NewBooking {
         item_id: saw.id,
         units: 1,
-        start: crate::Instant(now - 600_000),
-        end: crate::Instant(now - 300_000),
+        start: crate::Timestamp(now - 600_000),
+        end: crate::Timestamp(now - 300_000),
         note: String::new(),
         for_member_id: None,
     };
@@ -295,8 +295,8 @@ fn reads_are_answered_while_another_call_holds_the_store() {
     let store = open(&dir);
     let group = wait(store.clone().create_group("Verkstan".into(), String::new(), "Anna".into())).unwrap();
     let item = wait(store.clone().add_item(group.id.clone(), item_draft("Motorsåg".into()))).unwrap();
-    let start = crate::records::Instant(store.now().unwrap().0 + 24 * 3_600_000);
-    let end = crate::records::Instant(start.0 + 3_600_000);
+    let start = crate::records::Timestamp(store.now().unwrap().0 + 24 * 3_600_000);
+    let end = crate::records::Timestamp(start.0 + 3_600_000);
     // A merge, a compaction or a write holds the store's lock for as long as it runs; the
     // calls that only read go on beside it, on connections of their own.
     let held = store.store.lock().unwrap();

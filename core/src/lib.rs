@@ -23,6 +23,11 @@
 //!
 //! The entry point is [`Store`].
 
+// The uniffi scaffolding of the core's own types (namespace `delbar_core`), built only for
+// the bindings; see `bindings/uniffi.toml` and `core/uniffi.toml`.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
+
 pub mod doc_key;
 pub mod docs;
 pub mod domain;

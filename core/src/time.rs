@@ -14,6 +14,14 @@ use std::sync::atomic::{AtomicI64, Ordering};
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
 
+// Across the FFI an instant is its milliseconds: a `java.time.Instant` in Kotlin and a `Date`
+// in Swift (`core/uniffi.toml`).
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(Timestamp, i64, {
+    lower: |t| t.0,
+    try_lift: |ms| Ok(Timestamp(ms)),
+});
+
 /// One minute in milliseconds.
 pub const MINUTE_MS: i64 = 60_000;
 /// One hour in milliseconds.

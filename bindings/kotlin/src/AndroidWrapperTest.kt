@@ -17,6 +17,7 @@ import org.delbar.DelbarNotifications
 import org.delbar.DelbarStores
 import org.delbar.exchangeWith
 import org.delbar.*
+import org.delbar.core.*
 
 /** Waits (at most 10 s) until [notifications] has [count] active collectors. */
 suspend fun awaitCollectors(notifications: DelbarNotifications, count: Int) {

@@ -8,6 +8,7 @@ import java.time.Instant
 import java.util.Collections
 import kotlinx.coroutines.runBlocking
 import org.delbar.*
+import org.delbar.core.*
 
 /** A Kotlin listener that keeps what it hears. */
 class Collector : NotificationListener {

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.runBlocking
 import org.delbar.*
+import org.delbar.core.*
 
 val HOUR: Duration = Duration.ofHours(1)
 val DAY: Duration = Duration.ofDays(1)
@@ -494,6 +495,7 @@ fun main() {
             TestCase("text_and_numbers_out_of_range_are_typed_errors", ::textAndNumbersOutOfRangeAreTypedErrorsAndChangeNothing),
             TestCase("an_exception_message_is_the_translated_sentence", ::anExceptionMessageIsTheTranslatedSentence),
             TestCase("records_are_immutable_and_instants_are_java_time", ::recordsAreImmutableAndInstantsAreJavaTime),
+            TestCase("the_cores_own_types_cross_as_they_are", ::theCoresOwnTypesCrossAsTheyAre),
             TestCase("two_subscribers_both_hear_an_item_added", ::twoSubscribersBothHearAnItemAdded),
             TestCase("a_booking_shows_as_a_booking_change", ::aBookingShowsAsABookingChange),
             TestCase("a_sync_over_loopback_emits_changes_and_sync_events", ::aSyncOverLoopbackEmitsChangesAndSyncEvents),

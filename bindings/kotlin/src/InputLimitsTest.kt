@@ -4,6 +4,7 @@
 
 import java.io.File
 import org.delbar.*
+import org.delbar.core.*
 
 suspend fun textAndNumbersOutOfRangeAreTypedErrorsAndChangeNothing(dir: File): Unit = Fixture(dir).use { f ->
     val tiller = f.addItem("Jordfräs")

@@ -4,6 +4,7 @@
 
 import java.io.File
 import org.delbar.*
+import org.delbar.core.*
 
 /** Text as Windows-1252 bytes (the letters used are in Latin-1's upper half). */
 fun windows1252(text: String): ByteArray = text.toByteArray(Charsets.ISO_8859_1)

@@ -5,6 +5,7 @@
 import java.io.File
 import kotlinx.coroutines.runBlocking
 import org.delbar.*
+import org.delbar.core.*
 
 suspend fun labelsPrintAndScansResolve(dir: File) {
     openStore(dir, "anna.db").use { anna ->

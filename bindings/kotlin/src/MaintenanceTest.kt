@@ -5,6 +5,7 @@ import java.io.File
 import javax.imageio.ImageIO
 import kotlinx.coroutines.runBlocking
 import org.delbar.*
+import org.delbar.core.*
 
 suspend fun maintenancePlansBlockBookingsUntilMaintenanceIsLogged(dir: File): Unit = Fixture(dir).use { f ->
     val saw = f.addItem("Motorsåg", category = "skog")

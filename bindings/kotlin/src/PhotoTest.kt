@@ -8,6 +8,7 @@ import java.io.File
 import javax.imageio.ImageIO
 import kotlinx.coroutines.runBlocking
 import org.delbar.*
+import org.delbar.core.*
 
 /** A little-endian TIFF holding a GPS IFD with latitude 59°20'0" N: what a phone writes into EXIF. */
 fun gpsTiff(): ByteArray {

@@ -7,6 +7,7 @@ import java.io.File
 import java.time.Instant
 import kotlinx.coroutines.runBlocking
 import org.delbar.*
+import org.delbar.core.*
 
 /** A byte pipe between two sessions: each side's output is cut into [chunk]-byte pieces. */
 class KotlinPipe(private val chunk: Int = 100) {

@@ -15,6 +15,7 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import org.delbar.*
+import org.delbar.core.*
 
 /** A change observer that queues what it hears. */
 class ChangeLog : ChangeObserver {

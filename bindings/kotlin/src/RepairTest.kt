@@ -4,6 +4,7 @@
 import java.io.File
 import kotlinx.coroutines.runBlocking
 import org.delbar.*
+import org.delbar.core.*
 
 suspend fun aStoreIsRepairedKeepingItsDeviceAndItems(dir: File) {
     val path = File(dir, "delbar.db").path

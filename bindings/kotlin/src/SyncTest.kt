@@ -7,6 +7,7 @@ import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.runBlocking
 import org.delbar.*
+import org.delbar.core.*
 
 /** Loopback only: what tests and same-machine use want. */
 val LOOPBACK = SyncConfig(allInterfaces = false, mdns = false, relay = RelayChoice.Disabled)

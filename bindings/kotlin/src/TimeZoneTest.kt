@@ -3,6 +3,7 @@
 import java.io.File
 import java.time.Instant
 import org.delbar.*
+import org.delbar.core.*
 
 /** Saturday 24 October 2026 16:00 UTC: 18:00 summer time in Stockholm. */
 private const val SATURDAY_1600_UTC = 1_792_857_600_000L

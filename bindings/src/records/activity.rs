@@ -3,84 +3,8 @@
 use delbar_core::domain as core;
 use delbar_core::store::{ActivityFilter as CoreActivityFilter, ActivityPage as CoreActivityPage};
 
-use super::{Instant, ids};
+use super::{ActivityAction, Timestamp, ids};
 use crate::DelbarError;
-
-/// What kind of change an activity entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum ActivityAction {
-    /// The group was created.
-    GroupCreated,
-    /// The group's name or description changed.
-    GroupEdited,
-    /// A member was added.
-    MemberAdded,
-    /// A member's role changed.
-    MemberRoleChanged,
-    /// A member was removed.
-    MemberRemoved,
-    /// A device was added to a member.
-    DeviceAdded,
-    /// An item was added to the catalogue.
-    ItemAdded,
-    /// An item's fields changed.
-    ItemEdited,
-    /// An item was retired.
-    ItemRetired,
-    /// A maintenance-log entry was written.
-    MaintenanceLogged,
-    /// A booking was requested.
-    BookingRequested,
-    /// A booking was confirmed.
-    BookingConfirmed,
-    /// A booking was declined.
-    BookingDeclined,
-    /// A booking was cancelled.
-    BookingCancelled,
-    /// Gear was checked out.
-    BookingCheckedOut,
-    /// Gear was returned.
-    BookingReturned,
-    /// A loan's end moved.
-    BookingExtended,
-    /// A member joined a waitlist.
-    WaitlistJoined,
-    /// A waitlisted member claimed an offer.
-    WaitlistClaimed,
-    /// A steward reordered a waitlist.
-    WaitlistReordered,
-    /// A steward changed a member's qualification for an item.
-    QualificationChanged,
-}
-
-impl From<core::ActivityAction> for ActivityAction {
-    fn from(a: core::ActivityAction) -> Self {
-        use core::ActivityAction as A;
-        match a {
-            A::GroupCreated => ActivityAction::GroupCreated,
-            A::GroupEdited => ActivityAction::GroupEdited,
-            A::MemberAdded => ActivityAction::MemberAdded,
-            A::MemberRoleChanged => ActivityAction::MemberRoleChanged,
-            A::MemberRemoved => ActivityAction::MemberRemoved,
-            A::DeviceAdded => ActivityAction::DeviceAdded,
-            A::ItemAdded => ActivityAction::ItemAdded,
-            A::ItemEdited => ActivityAction::ItemEdited,
-            A::ItemRetired => ActivityAction::ItemRetired,
-            A::MaintenanceLogged => ActivityAction::MaintenanceLogged,
-            A::BookingRequested => ActivityAction::BookingRequested,
-            A::BookingConfirmed => ActivityAction::BookingConfirmed,
-            A::BookingDeclined => ActivityAction::BookingDeclined,
-            A::BookingCancelled => ActivityAction::BookingCancelled,
-            A::BookingCheckedOut => ActivityAction::BookingCheckedOut,
-            A::BookingReturned => ActivityAction::BookingReturned,
-            A::BookingExtended => ActivityAction::BookingExtended,
-            A::WaitlistJoined => ActivityAction::WaitlistJoined,
-            A::WaitlistClaimed => ActivityAction::WaitlistClaimed,
-            A::WaitlistReordered => ActivityAction::WaitlistReordered,
-            A::QualificationChanged => ActivityAction::QualificationChanged,
-        }
-    }
-}
 
 /// One entry of the activity history.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -88,7 +12,7 @@ pub struct ActivityEntry {
     /// Its id.
     pub id: String,
     /// When it happened (device clock of the author).
-    pub at: Instant,
+    pub at: Timestamp,
     /// The member who made the change.
     pub actor_id: String,
     /// The device the change was made on.
@@ -109,10 +33,10 @@ impl From<core::ActivityEntry> for ActivityEntry {
     fn from(e: core::ActivityEntry) -> Self {
         Self {
             id: e.id.to_string(),
-            at: e.at.into(),
+            at: e.at,
             actor_id: e.actor.to_string(),
             device_id: e.device.to_string(),
-            action: e.action.into(),
+            action: e.action,
             item_id: e.item.map(|i| i.to_string()),
             booking_id: e.booking.map(|b| b.to_string()),
             subject_id: e.subject.map(|m| m.to_string()),

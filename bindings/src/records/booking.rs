@@ -1,167 +1,13 @@
 //! Bookings, their lifecycle and availability.
 
-use std::fmt;
-
 use delbar_core::domain as core;
 use delbar_core::store::{
     Availability as CoreAvailability, BookingFilter as CoreBookingFilter, BusyInterval as CoreBusyInterval,
     WaitlistEntry as CoreWaitlistEntry,
 };
 
-use super::{Instant, Item, ids};
+use super::{BookingState, BumpReason, Item, Timestamp, ids};
 use crate::DelbarError;
-
-/// Where a booking is in its lifecycle. Overdue is not a state: `DelbarStore.overdue` lists
-/// checked-out bookings past their end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum BookingState {
-    /// Asked for; waits for a steward when the item's rules require approval.
-    Requested,
-    /// Confirmed: the units are promised.
-    Confirmed,
-    /// A steward said no.
-    Declined,
-    /// Called off by the borrower or a steward.
-    Cancelled,
-    /// The gear is out with the borrower.
-    CheckedOut,
-    /// The gear came back.
-    Returned,
-    /// Waiting in the item's queue; holds nothing.
-    Waitlisted,
-    /// Lost a conflict found after a merge; holds nothing.
-    Bumped,
-}
-
-impl From<core::BookingState> for BookingState {
-    fn from(s: core::BookingState) -> Self {
-        match s {
-            core::BookingState::Requested => BookingState::Requested,
-            core::BookingState::Confirmed => BookingState::Confirmed,
-            core::BookingState::Declined => BookingState::Declined,
-            core::BookingState::Cancelled => BookingState::Cancelled,
-            core::BookingState::CheckedOut => BookingState::CheckedOut,
-            core::BookingState::Returned => BookingState::Returned,
-            core::BookingState::Waitlisted => BookingState::Waitlisted,
-            core::BookingState::Bumped => BookingState::Bumped,
-        }
-    }
-}
-
-impl From<BookingState> for core::BookingState {
-    fn from(s: BookingState) -> Self {
-        match s {
-            BookingState::Requested => core::BookingState::Requested,
-            BookingState::Confirmed => core::BookingState::Confirmed,
-            BookingState::Declined => core::BookingState::Declined,
-            BookingState::Cancelled => core::BookingState::Cancelled,
-            BookingState::CheckedOut => core::BookingState::CheckedOut,
-            BookingState::Returned => core::BookingState::Returned,
-            BookingState::Waitlisted => core::BookingState::Waitlisted,
-            BookingState::Bumped => core::BookingState::Bumped,
-        }
-    }
-}
-
-impl fmt::Display for BookingState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        core::BookingState::from(*self).fmt(f)
-    }
-}
-
-/// Something a person does to a booking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum BookingAction {
-    /// A steward confirms a request.
-    Confirm,
-    /// A steward declines a request.
-    Decline,
-    /// The borrower or a steward calls it off.
-    Cancel,
-    /// The gear is handed out.
-    CheckOut,
-    /// The gear comes back.
-    Return,
-    /// A waitlisted member takes the units offered to them.
-    Claim,
-}
-
-impl From<core::BookingAction> for BookingAction {
-    fn from(a: core::BookingAction) -> Self {
-        match a {
-            core::BookingAction::Confirm => BookingAction::Confirm,
-            core::BookingAction::Decline => BookingAction::Decline,
-            core::BookingAction::Cancel => BookingAction::Cancel,
-            core::BookingAction::CheckOut => BookingAction::CheckOut,
-            core::BookingAction::Return => BookingAction::Return,
-            core::BookingAction::Claim => BookingAction::Claim,
-        }
-    }
-}
-
-impl From<BookingAction> for core::BookingAction {
-    fn from(a: BookingAction) -> Self {
-        match a {
-            BookingAction::Confirm => core::BookingAction::Confirm,
-            BookingAction::Decline => core::BookingAction::Decline,
-            BookingAction::Cancel => core::BookingAction::Cancel,
-            BookingAction::CheckOut => core::BookingAction::CheckOut,
-            BookingAction::Return => core::BookingAction::Return,
-            BookingAction::Claim => core::BookingAction::Claim,
-        }
-    }
-}
-
-impl fmt::Display for BookingAction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        core::BookingAction::from(*self).fmt(f)
-    }
-}
-
-/// Why a booking lost a conflict found after a merge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum BumpReason {
-    /// Two devices promised the same units for overlapping times; the other booking came
-    /// first by the resolution rule (checked out, then confirmed, then requested; then the
-    /// earliest request).
-    Overbooked,
-    /// The same units were handed out twice; the other check-out came first.
-    CheckedOutTwice,
-    /// The item was retired while booked.
-    ItemRetired,
-    /// The item went out of service while booked.
-    ItemOutOfService,
-    /// The borrower was removed from the group while holding the booking.
-    MemberRemoved,
-    /// A maintenance plan that blocks bookings fell due before the booking starts.
-    MaintenanceDue,
-}
-
-impl From<core::BumpReason> for BumpReason {
-    fn from(r: core::BumpReason) -> Self {
-        match r {
-            core::BumpReason::Overbooked => BumpReason::Overbooked,
-            core::BumpReason::CheckedOutTwice => BumpReason::CheckedOutTwice,
-            core::BumpReason::ItemRetired => BumpReason::ItemRetired,
-            core::BumpReason::ItemOutOfService => BumpReason::ItemOutOfService,
-            core::BumpReason::MemberRemoved => BumpReason::MemberRemoved,
-            core::BumpReason::MaintenanceDue => BumpReason::MaintenanceDue,
-        }
-    }
-}
-
-impl From<BumpReason> for core::BumpReason {
-    fn from(r: BumpReason) -> Self {
-        match r {
-            BumpReason::Overbooked => core::BumpReason::Overbooked,
-            BumpReason::CheckedOutTwice => core::BumpReason::CheckedOutTwice,
-            BumpReason::ItemRetired => core::BumpReason::ItemRetired,
-            BumpReason::ItemOutOfService => core::BumpReason::ItemOutOfService,
-            BumpReason::MemberRemoved => core::BumpReason::MemberRemoved,
-            BumpReason::MaintenanceDue => core::BumpReason::MaintenanceDue,
-        }
-    }
-}
 
 /// How a booking lost a conflict: every device that has the same changes derives the same.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -174,7 +20,7 @@ pub struct Bump {
 
 impl From<core::Bump> for Bump {
     fn from(b: core::Bump) -> Self {
-        Self { reason: b.reason.into(), winner_id: b.winner.map(|w| w.to_string()) }
+        Self { reason: b.reason, winner_id: b.winner.map(|w| w.to_string()) }
     }
 }
 
@@ -190,19 +36,19 @@ pub struct Booking {
     /// Units booked (at least 1).
     pub units: u32,
     /// Start of the loan.
-    pub start: Instant,
+    pub start: Timestamp,
     /// End of the loan, after `start`.
-    pub end: Instant,
+    pub end: Timestamp,
     /// A note from the borrower.
     pub note: String,
     /// Where it is in its lifecycle.
     pub state: BookingState,
     /// When it was requested (device clock of the requester).
-    pub created: Instant,
+    pub created: Timestamp,
     /// The device that made the request.
     pub created_by_device: String,
     /// When the state last changed.
-    pub updated: Instant,
+    pub updated: Timestamp,
     /// Its place in the conflict-resolution order: the hybrid logical clock stamp of the
     /// request (earlier requests win a conflict within the same state).
     pub hlc: String,
@@ -220,13 +66,13 @@ impl From<core::Booking> for Booking {
             item_id: b.item.to_string(),
             member_id: b.member.to_string(),
             units: b.units,
-            start: b.start.into(),
-            end: b.end.into(),
+            start: b.start,
+            end: b.end,
             note: b.note,
-            state: b.state.into(),
-            created: b.created.into(),
+            state: b.state,
+            created: b.created,
             created_by_device: b.created_by.to_string(),
-            updated: b.updated.into(),
+            updated: b.updated,
             hlc: b.hlc,
             bump: b.bump.map(Into::into),
             queue_rank: b.queue_rank,
@@ -242,9 +88,9 @@ pub struct NewBooking {
     /// Units (at least 1).
     pub units: u32,
     /// Start of the loan.
-    pub start: Instant,
+    pub start: Timestamp,
     /// End of the loan (after `start`).
-    pub end: Instant,
+    pub end: Timestamp,
     /// A note.
     #[uniffi(default = "")]
     pub note: String,
@@ -260,8 +106,8 @@ impl TryFrom<NewBooking> for core::NewBooking {
         Ok(Self {
             item: ids::item(&b.item_id)?,
             units: i64::from(b.units),
-            start: b.start.into(),
-            end: b.end.into(),
+            start: b.start,
+            end: b.end,
             note: b.note,
             for_member: ids::opt(b.for_member_id.as_deref(), ids::member)?,
         })
@@ -283,10 +129,10 @@ pub struct BookingFilter {
     pub states: Vec<BookingState>,
     /// Only bookings ending after this instant.
     #[uniffi(default = None)]
-    pub from: Option<Instant>,
+    pub from: Option<Timestamp>,
     /// Only bookings starting before this instant.
     #[uniffi(default = None)]
-    pub to: Option<Instant>,
+    pub to: Option<Timestamp>,
     /// At most this many (0 means 100).
     #[uniffi(default = 0)]
     pub limit: u32,
@@ -299,9 +145,9 @@ impl TryFrom<BookingFilter> for CoreBookingFilter {
         Ok(Self {
             item: ids::opt(f.item_id.as_deref(), ids::item)?,
             member: ids::opt(f.member_id.as_deref(), ids::member)?,
-            states: f.states.into_iter().map(Into::into).collect(),
-            from: f.from.map(Into::into),
-            to: f.to.map(Into::into),
+            states: f.states.into_iter().collect(),
+            from: f.from,
+            to: f.to,
             limit: f.limit,
         })
     }
@@ -311,16 +157,16 @@ impl TryFrom<BookingFilter> for CoreBookingFilter {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct BusyInterval {
     /// Start.
-    pub start: Instant,
+    pub start: Timestamp,
     /// End.
-    pub end: Instant,
+    pub end: Timestamp,
     /// Units taken over the whole span.
     pub units: u32,
 }
 
 impl From<CoreBusyInterval> for BusyInterval {
     fn from(b: CoreBusyInterval) -> Self {
-        Self { start: b.start.into(), end: b.end.into(), units: b.units }
+        Self { start: b.start, end: b.end, units: b.units }
     }
 }
 
@@ -334,9 +180,9 @@ pub struct Availability {
     /// Units free over the whole window (0 when the item cannot be lent at all).
     pub free_units: u32,
     /// Window start.
-    pub start: Instant,
+    pub start: Timestamp,
     /// Window end.
-    pub end: Instant,
+    pub end: Timestamp,
     /// Busy spans inside the window, in order, with the units taken.
     pub busy: Vec<BusyInterval>,
 }
@@ -347,8 +193,8 @@ impl From<CoreAvailability> for Availability {
             item_id: a.item.to_string(),
             quantity: a.quantity,
             free_units: a.free_units,
-            start: a.start.into(),
-            end: a.end.into(),
+            start: a.start,
+            end: a.end,
             busy: a.busy.into_iter().map(Into::into).collect(),
         }
     }
@@ -358,9 +204,9 @@ impl From<CoreAvailability> for Availability {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct TimeWindow {
     /// Start.
-    pub start: Instant,
+    pub start: Timestamp,
     /// End, after `start`.
-    pub end: Instant,
+    pub end: Timestamp,
 }
 
 /// The offer standing for a waitlisted booking: units are free for its window and it is its
@@ -368,9 +214,9 @@ pub struct TimeWindow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct WaitlistOffer {
     /// Since when the units are offered.
-    pub from: Instant,
+    pub from: Timestamp,
     /// Until when the offer stands (`from` plus the group's pickup window).
-    pub until: Instant,
+    pub until: Timestamp,
 }
 
 /// One booking waiting in an item's queue.
@@ -392,7 +238,7 @@ impl From<CoreWaitlistEntry> for WaitlistEntry {
             booking: e.booking.into(),
             position: e.position,
             item_name: e.item_name,
-            offer: e.offer.map(|(from, until)| WaitlistOffer { from: from.into(), until: until.into() }),
+            offer: e.offer.map(|(from, until)| WaitlistOffer { from, until }),
         }
     }
 }

@@ -1,10 +1,8 @@
 //! Groups, members, roles and devices.
 
-use std::fmt;
-
 use delbar_core::domain as core;
 
-use super::Instant;
+use super::{Role, Timestamp};
 
 /// A community group sharing gear.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -16,7 +14,7 @@ pub struct Group {
     /// A free-text description.
     pub description: String,
     /// When it was created.
-    pub created: Instant,
+    pub created: Timestamp,
     /// Hours a waitlist offer stays open before it passes on (the group's pickup window).
     pub pickup_window_hours: i64,
     /// The relay the group's devices use with `RelayChoice.Groups` (`null`/`nil`: none).
@@ -31,44 +29,11 @@ impl From<core::Group> for Group {
             id: g.id.to_string(),
             name: g.name,
             description: g.description,
-            created: g.created.into(),
+            created: g.created,
             pickup_window_hours: g.pickup_window_hours,
             relay_url: g.relay_url,
             members_may_invite: g.members_may_invite,
         }
-    }
-}
-
-/// A member's role in a group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum Role {
-    /// Looks after the gear and the group: edits the catalogue, confirms and hands out loans.
-    Steward,
-    /// Borrows gear.
-    Member,
-}
-
-impl From<core::Role> for Role {
-    fn from(r: core::Role) -> Self {
-        match r {
-            core::Role::Steward => Role::Steward,
-            core::Role::Member => Role::Member,
-        }
-    }
-}
-
-impl From<Role> for core::Role {
-    fn from(r: Role) -> Self {
-        match r {
-            Role::Steward => core::Role::Steward,
-            Role::Member => core::Role::Member,
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        core::Role::from(*self).fmt(f)
     }
 }
 
@@ -80,7 +45,7 @@ pub struct MemberDevice {
     /// A label the member chose ("Anna's phone").
     pub label: String,
     /// When it was added.
-    pub added: Instant,
+    pub added: Timestamp,
 }
 
 /// An item a steward has marked a member qualified for (a chainsaw, a wood lathe).
@@ -89,7 +54,7 @@ pub struct Qualification {
     /// The item.
     pub item_id: String,
     /// Since when.
-    pub since: Instant,
+    pub since: Timestamp,
 }
 
 /// A member of a group.
@@ -102,9 +67,9 @@ pub struct Member {
     /// Its role.
     pub role: Role,
     /// When the member joined.
-    pub joined: Instant,
+    pub joined: Timestamp,
     /// When the member was removed, if they were.
-    pub removed: Option<Instant>,
+    pub removed: Option<Timestamp>,
     /// Whether the member is currently part of the group (not removed).
     pub active: bool,
     /// The member's devices, by device id.
@@ -120,18 +85,18 @@ impl From<core::Member> for Member {
             active: m.is_active(),
             id: m.id.to_string(),
             name: m.name,
-            role: m.role.into(),
-            joined: m.joined.into(),
-            removed: m.removed.map(Into::into),
+            role: m.role,
+            joined: m.joined,
+            removed: m.removed,
             devices: m
                 .devices
                 .into_iter()
-                .map(|(id, d)| MemberDevice { device_id: id.to_string(), label: d.label, added: d.added.into() })
+                .map(|(id, d)| MemberDevice { device_id: id.to_string(), label: d.label, added: d.added })
                 .collect(),
             qualifications: m
                 .qualifications
                 .into_iter()
-                .map(|(item, since)| Qualification { item_id: item.to_string(), since: since.into() })
+                .map(|(item, since)| Qualification { item_id: item.to_string(), since })
                 .collect(),
         }
     }

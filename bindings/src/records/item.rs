@@ -1,81 +1,13 @@
 //! Items of a group's catalogue and what is given to add, change and find them.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use delbar_core::domain::{self as core, DomainError};
 use delbar_core::ids::ItemId;
 use delbar_core::store::ItemFilter as CoreItemFilter;
 
-use super::{Instant, ids};
+use super::{Condition, ItemPhoto, LoanRules, Location, Timestamp, ids};
 use crate::DelbarError;
-
-/// The state an item is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum Condition {
-    /// Works as it should.
-    Good,
-    /// Works, shows wear.
-    Worn,
-    /// Needs a repair before it is lent again: new bookings are refused.
-    NeedsRepair,
-    /// Not to be lent until repaired.
-    OutOfService,
-}
-
-impl From<core::Condition> for Condition {
-    fn from(c: core::Condition) -> Self {
-        match c {
-            core::Condition::Good => Condition::Good,
-            core::Condition::Worn => Condition::Worn,
-            core::Condition::NeedsRepair => Condition::NeedsRepair,
-            core::Condition::OutOfService => Condition::OutOfService,
-        }
-    }
-}
-
-impl From<Condition> for core::Condition {
-    fn from(c: Condition) -> Self {
-        match c {
-            Condition::Good => core::Condition::Good,
-            Condition::Worn => core::Condition::Worn,
-            Condition::NeedsRepair => core::Condition::NeedsRepair,
-            Condition::OutOfService => core::Condition::OutOfService,
-        }
-    }
-}
-
-impl fmt::Display for Condition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        core::Condition::from(*self).fmt(f)
-    }
-}
-
-/// Where an item is kept.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct Location {
-    /// Free text ("Barn at Lövåsen, shelf 3").
-    #[uniffi(default = "")]
-    pub text: String,
-    /// Latitude in degrees, if known.
-    #[uniffi(default = None)]
-    pub lat: Option<f64>,
-    /// Longitude in degrees, if known.
-    #[uniffi(default = None)]
-    pub lon: Option<f64>,
-}
-
-impl From<core::Location> for Location {
-    fn from(l: core::Location) -> Self {
-        Self { text: l.text, lat: l.lat, lon: l.lon }
-    }
-}
-
-impl From<Location> for core::Location {
-    fn from(l: Location) -> Self {
-        Self { text: l.text, lat: l.lat, lon: l.lon }
-    }
-}
 
 /// Who owns an item.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
@@ -109,64 +41,13 @@ impl TryFrom<Owner> for core::Owner {
     }
 }
 
-/// How an item may be lent. `defaultLoanRules()` gives the rules a new item gets.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct LoanRules {
-    /// Longest loan, in hours.
-    pub max_loan_hours: Option<i64>,
-    /// How far ahead a booking may start, in days.
-    pub max_advance_days: Option<i64>,
-    /// How long before its start a booking must be made, in hours.
-    pub min_notice_hours: Option<i64>,
-    /// Whether a steward must confirm each request.
-    pub requires_approval: bool,
-    /// How many bookings one member may hold of this item at a time.
-    pub max_concurrent_per_member: Option<u32>,
-    /// Minutes kept free between two loans (cleaning, charging).
-    pub buffer_minutes: i64,
-    /// Whether borrowers check the item out and in themselves (a self-service gear box).
-    pub self_service: bool,
-    /// Whether a steward must have marked the member qualified for this item.
-    pub requires_qualification: bool,
-}
-
-impl From<core::LoanRules> for LoanRules {
-    fn from(r: core::LoanRules) -> Self {
-        Self {
-            max_loan_hours: r.max_loan_hours,
-            max_advance_days: r.max_advance_days,
-            min_notice_hours: r.min_notice_hours,
-            requires_approval: r.requires_approval,
-            max_concurrent_per_member: r.max_concurrent_per_member,
-            buffer_minutes: r.buffer_minutes,
-            self_service: r.self_service,
-            requires_qualification: r.requires_qualification,
-        }
-    }
-}
-
-impl From<LoanRules> for core::LoanRules {
-    fn from(r: LoanRules) -> Self {
-        Self {
-            max_loan_hours: r.max_loan_hours,
-            max_advance_days: r.max_advance_days,
-            min_notice_hours: r.min_notice_hours,
-            requires_approval: r.requires_approval,
-            max_concurrent_per_member: r.max_concurrent_per_member,
-            buffer_minutes: r.buffer_minutes,
-            self_service: r.self_service,
-            requires_qualification: r.requires_qualification,
-        }
-    }
-}
-
 /// One entry of an item's maintenance log.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct MaintenanceEntry {
     /// Its id.
     pub id: String,
     /// When the work was done.
-    pub at: Instant,
+    pub at: Timestamp,
     /// The member who did it.
     pub by_member_id: String,
     /// What was done.
@@ -179,10 +60,10 @@ impl From<&core::MaintenanceEntry> for MaintenanceEntry {
     fn from(e: &core::MaintenanceEntry) -> Self {
         Self {
             id: e.id.to_string(),
-            at: e.at.into(),
+            at: e.at,
             by_member_id: e.by.to_string(),
             note: e.note.clone(),
-            condition_after: e.condition_after.into(),
+            condition_after: e.condition_after,
         }
     }
 }
@@ -242,7 +123,7 @@ pub struct Item {
     /// Whether it was taken out of the catalogue for good.
     pub retired: bool,
     /// When it was added.
-    pub created: Instant,
+    pub created: Timestamp,
     /// When the item is a kit: its parts, by part id; empty for a plain item.
     pub kit_parts: Vec<KitPart>,
     /// Its condition now: `condition` (the steward's), or the worse one reported at a return
@@ -257,7 +138,7 @@ pub struct Item {
 
 impl From<core::Item> for Item {
     fn from(i: core::Item) -> Self {
-        let current_condition = i.current_condition().into();
+        let current_condition = i.current_condition();
         let plans = i.active_plans().into_iter().cloned().map(Into::into).collect();
         Self {
             maintenance: i.maintenance_log().into_iter().map(MaintenanceEntry::from).collect(),
@@ -267,13 +148,13 @@ impl From<core::Item> for Item {
             category: i.category,
             tags: i.tags,
             quantity: i.quantity,
-            condition: i.condition.into(),
-            location: i.location.into(),
-            photos: i.photos.into_iter().map(ItemPhoto::from).collect(),
+            condition: i.condition,
+            location: i.location,
+            photos: i.photos.into_iter().collect(),
             owner: i.owner.into(),
-            rules: i.rules.into(),
+            rules: i.rules,
             retired: i.retired,
-            created: i.created.into(),
+            created: i.created,
             current_condition,
             plans,
             reported: i.reported.map(|r| (*r).into()),
@@ -317,10 +198,10 @@ impl From<core::ItemDraft> for ItemDraft {
             category: d.category,
             tags: d.tags,
             quantity: quantity_out(d.quantity),
-            condition: d.condition.into(),
-            location: d.location.into(),
+            condition: d.condition,
+            location: d.location,
             owner: d.owner.into(),
-            rules: d.rules.into(),
+            rules: d.rules,
             kit_parts: kit_parts_out(d.kit_parts),
         }
     }
@@ -336,10 +217,10 @@ impl TryFrom<ItemDraft> for core::ItemDraft {
             category: d.category,
             tags: d.tags,
             quantity: i64::from(d.quantity),
-            condition: d.condition.into(),
-            location: d.location.into(),
+            condition: d.condition,
+            location: d.location,
             owner: d.owner.try_into()?,
-            rules: d.rules.into(),
+            rules: d.rules,
             kit_parts: kit_parts_in(d.kit_parts)?,
         })
     }
@@ -393,10 +274,10 @@ impl TryFrom<ItemPatch> for core::ItemPatch {
             category: p.category,
             tags: p.tags,
             quantity: p.quantity.map(i64::from),
-            condition: p.condition.map(Into::into),
-            location: p.location.map(Into::into),
+            condition: p.condition,
+            location: p.location,
             owner: p.owner.map(TryInto::try_into).transpose()?,
-            rules: p.rules.map(Into::into),
+            rules: p.rules,
             retired: p.retired,
             kit_parts: p.kit_parts.map(kit_parts_in).transpose()?,
         })
@@ -440,7 +321,7 @@ impl From<ItemFilter> for CoreItemFilter {
             text: f.text,
             category: f.category,
             tag: f.tag,
-            condition: f.condition.map(Into::into),
+            condition: f.condition,
             location: f.location,
             include_retired: f.include_retired,
             limit: f.limit,
@@ -456,38 +337,6 @@ pub struct CategoryCount {
     pub category: String,
     /// Items in it (retired ones not counted).
     pub count: u32,
-}
-
-/// A photo an item references (see `addItemPhoto`): the blake3 hash of the stored JPEG
-/// (metadata removed, at most 2048 px), its thumbnail's hash (at most 320 px), their sizes
-/// and the photo's dimensions.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ItemPhoto {
-    /// blake3 hash of the stored photo (64 hex characters).
-    pub hash: String,
-    /// blake3 hash of its thumbnail (empty for a reference from before thumbnails).
-    pub thumbnail: String,
-    /// Size of the stored photo, in bytes.
-    pub bytes: u64,
-    /// Size of the thumbnail, in bytes.
-    pub thumbnail_bytes: u64,
-    /// Width in pixels.
-    pub width: u32,
-    /// Height in pixels.
-    pub height: u32,
-}
-
-impl From<core::ItemPhoto> for ItemPhoto {
-    fn from(p: core::ItemPhoto) -> Self {
-        Self {
-            hash: p.hash,
-            thumbnail: p.thumbnail,
-            bytes: p.bytes,
-            thumbnail_bytes: p.thumbnail_bytes,
-            width: p.width,
-            height: p.height,
-        }
-    }
 }
 
 /// A core draft's quantity as the bindings' unit count (a core draft holds 1 to 10,000; any

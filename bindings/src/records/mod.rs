@@ -6,8 +6,11 @@
 //!   entries made since commit `86c3abf` begin with their document, as in `b202701-...`; device ids
 //!   are 64 hex characters). Apps treat them as opaque text. A malformed id given to a call
 //!   fails with `DelbarError::InvalidInput`.
-//! - instants are [`Instant`]: `java.time.Instant` in Kotlin, `Date` in Swift (milliseconds
-//!   since 1970-01-01T00:00:00Z, UTC, across the FFI; see `bindings/uniffi.toml`).
+//! - instants are [`Timestamp`]: `java.time.Instant` in Kotlin, `Date` in Swift (milliseconds
+//!   since 1970-01-01T00:00:00Z, UTC, across the FFI; see `core/uniffi.toml`).
+//! - where the core's own type is what an app sees (conditions, states, actions, roles,
+//!   locations, loan rules, photo references, instants), it crosses the FFI as it is: the core
+//!   derives uniffi's traits on it (its `uniffi` feature) and nothing here copies it.
 
 mod activity;
 mod booking;
@@ -17,47 +20,28 @@ mod net;
 mod notify;
 mod sync;
 
-pub use activity::{ActivityAction, ActivityEntry, ActivityFilter, ActivityPage};
+pub use activity::{ActivityEntry, ActivityFilter, ActivityPage};
 pub use booking::{
-    Availability, Booking, BookingAction, BookingFilter, BookingState, Bump, BumpReason, BusyInterval, FreeItem,
-    NewBooking, TimeWindow, WaitlistEntry, WaitlistOffer,
+    Availability, Booking, BookingFilter, Bump, BusyInterval, FreeItem, NewBooking, TimeWindow, WaitlistEntry,
+    WaitlistOffer,
 };
-pub use group::{Group, Member, MemberDevice, Qualification, Role};
-pub use item::{
-    CategoryCount, Condition, Item, ItemDraft, ItemFilter, ItemPatch, ItemPhoto, KitPart, LoanRules, Location,
-    MaintenanceEntry, Owner,
-};
+pub use group::{Group, Member, MemberDevice, Qualification};
+pub use item::{CategoryCount, Item, ItemDraft, ItemFilter, ItemPatch, KitPart, MaintenanceEntry, Owner};
 pub use net::{
     Invite, InviteInfo, RelayChoice, SyncConfig, SyncDirection, SyncEvent, SyncFailure, SyncPeer, SyncRefusal,
     SyncReport, SyncStatus,
 };
-pub use notify::{Notification, NotificationDetail, NotificationKind, NotificationText};
+pub use notify::{Notification, NotificationDetail, NotificationText};
 pub use sync::{CheckReport, Difference, DocumentExport, MergeReport};
 
-use delbar_core::time::Timestamp;
-
-/// An instant: milliseconds since 1970-01-01T00:00:00Z, UTC. A `java.time.Instant` in Kotlin
-/// and a `Date` in Swift (custom types in `bindings/uniffi.toml`; an instant finer than a
-/// millisecond is cut to the millisecond).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Instant(pub i64);
-
-uniffi::custom_type!(Instant, i64, {
-    lower: |t| t.0,
-    try_lift: |ms| Ok(Instant(ms)),
-});
-
-impl From<Timestamp> for Instant {
-    fn from(t: Timestamp) -> Self {
-        Instant(t.millis())
-    }
-}
-
-impl From<Instant> for Timestamp {
-    fn from(t: Instant) -> Self {
-        Timestamp(t.0)
-    }
-}
+pub use delbar_core::domain::{
+    ActivityAction, BookingAction, BookingState, BumpReason, Condition, ItemPhoto, LoanRules, Location, Role,
+};
+pub use delbar_core::store::NotificationKind;
+/// An instant: milliseconds since 1970-01-01T00:00:00Z, UTC, across the FFI; a
+/// `java.time.Instant` in Kotlin and a `Date` in Swift (custom type of the core, configured in
+/// `core/uniffi.toml`).
+pub use delbar_core::time::Timestamp;
 
 /// Parsing of ids given by the app; a malformed id becomes `DelbarError::InvalidInput`.
 pub(crate) mod ids {

@@ -2,7 +2,7 @@
 
 use delbar_core::net as core;
 
-use super::{Instant, Role};
+use super::{Role, Timestamp};
 
 /// Which relays the sync service uses. Relays carry (end-to-end encrypted) connections
 /// between devices that cannot reach each other directly; none are used by default.
@@ -76,9 +76,9 @@ pub struct SyncPeer {
     /// That member's name.
     pub member_name: Option<String>,
     /// When a session with it last started.
-    pub last_seen: Instant,
+    pub last_seen: Timestamp,
     /// When a session with it last completed (`null`/`nil`: never).
-    pub last_sync: Option<Instant>,
+    pub last_sync: Option<Timestamp>,
     /// Documents of the group that changed on this device since that sync (all of them if
     /// never synced).
     pub pending_documents: u32,
@@ -91,8 +91,8 @@ impl From<core::PeerStatus> for SyncPeer {
             device_id: p.device.to_string(),
             member_id: p.member.map(|m| m.to_string()),
             member_name: p.member_name,
-            last_seen: p.last_seen.into(),
-            last_sync: p.last_sync.map(Into::into),
+            last_seen: p.last_seen,
+            last_sync: p.last_sync,
             pending_documents: p.pending_documents,
         }
     }
@@ -344,7 +344,7 @@ pub struct Invite {
     /// The role the new member gets.
     pub role: Role,
     /// When it stops working.
-    pub expires: Instant,
+    pub expires: Timestamp,
     /// How many devices may redeem it.
     pub uses: u32,
     /// The version (size, 1 to 40) of its QR code at error correction level M.
@@ -361,9 +361,9 @@ pub struct InviteInfo {
     /// The role it gives.
     pub role: Role,
     /// When it was made.
-    pub created: Instant,
+    pub created: Timestamp,
     /// When it stops working.
-    pub expires: Instant,
+    pub expires: Timestamp,
     /// How many devices may still redeem it.
     pub uses_left: u32,
 }
@@ -373,9 +373,9 @@ impl From<core::InviteInfo> for InviteInfo {
         Self {
             id: i.id,
             group_id: i.group.to_string(),
-            role: i.role.into(),
-            created: i.created.into(),
-            expires: i.expires.into(),
+            role: i.role,
+            created: i.created,
+            expires: i.expires,
             uses_left: i.uses_left,
         }
     }

@@ -1,75 +1,10 @@
 //! Notifications: events addressed to members, kept in the store until acknowledged.
 
 use delbar_core::i18n::{self, Locale};
-use delbar_core::store::{
-    Notification as CoreNotification, NotificationDetail as CoreDetail, NotificationKind as CoreKind,
-};
+use delbar_core::store::{Notification as CoreNotification, NotificationDetail as CoreDetail, NotificationKind};
 
-use super::{BumpReason, Instant, ids};
+use super::{BumpReason, Timestamp, ids};
 use crate::{DelbarError, locale};
-
-/// What a notification is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum NotificationKind {
-    /// The member's booking was confirmed (or is back after a conflict was undone).
-    BookingConfirmed,
-    /// The member's booking was declined.
-    BookingDeclined,
-    /// The member's booking lost a conflict after a merge (`detail.reason`, `detail.winnerId`).
-    Bumped,
-    /// Units the member waited for are free: claim them before `detail.offerUntil`.
-    WaitlistOffer,
-    /// Gear the member has is due back tomorrow.
-    DueTomorrow,
-    /// Gear the member has is overdue.
-    Overdue,
-    /// An item the member booked went out of service or was retired.
-    ItemOutOfService,
-    /// (Stewards) a member asks for a booking that needs approval.
-    ApprovalNeeded,
-    /// (Stewards) a member's loan is overdue (`detail.memberName`).
-    LoanOverdue,
-    /// (Stewards) an item's maintenance plan fell due (`detail.due`, `detail.schedule`).
-    MaintenanceDue,
-    /// An item needs repair: sent to stewards and to the holders of its upcoming bookings.
-    NeedsRepair,
-}
-
-impl From<CoreKind> for NotificationKind {
-    fn from(k: CoreKind) -> Self {
-        match k {
-            CoreKind::BookingConfirmed => NotificationKind::BookingConfirmed,
-            CoreKind::BookingDeclined => NotificationKind::BookingDeclined,
-            CoreKind::Bumped => NotificationKind::Bumped,
-            CoreKind::WaitlistOffer => NotificationKind::WaitlistOffer,
-            CoreKind::DueTomorrow => NotificationKind::DueTomorrow,
-            CoreKind::Overdue => NotificationKind::Overdue,
-            CoreKind::ItemOutOfService => NotificationKind::ItemOutOfService,
-            CoreKind::ApprovalNeeded => NotificationKind::ApprovalNeeded,
-            CoreKind::LoanOverdue => NotificationKind::LoanOverdue,
-            CoreKind::MaintenanceDue => NotificationKind::MaintenanceDue,
-            CoreKind::NeedsRepair => NotificationKind::NeedsRepair,
-        }
-    }
-}
-
-impl From<NotificationKind> for CoreKind {
-    fn from(k: NotificationKind) -> Self {
-        match k {
-            NotificationKind::BookingConfirmed => CoreKind::BookingConfirmed,
-            NotificationKind::BookingDeclined => CoreKind::BookingDeclined,
-            NotificationKind::Bumped => CoreKind::Bumped,
-            NotificationKind::WaitlistOffer => CoreKind::WaitlistOffer,
-            NotificationKind::DueTomorrow => CoreKind::DueTomorrow,
-            NotificationKind::Overdue => CoreKind::Overdue,
-            NotificationKind::ItemOutOfService => CoreKind::ItemOutOfService,
-            NotificationKind::ApprovalNeeded => CoreKind::ApprovalNeeded,
-            NotificationKind::LoanOverdue => CoreKind::LoanOverdue,
-            NotificationKind::MaintenanceDue => CoreKind::MaintenanceDue,
-            NotificationKind::NeedsRepair => CoreKind::NeedsRepair,
-        }
-    }
-}
 
 /// The details a notification carries; which are set depends on the kind.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -77,9 +12,9 @@ pub struct NotificationDetail {
     /// The item's name.
     pub item_name: String,
     /// The booking's start.
-    pub start: Option<Instant>,
+    pub start: Option<Timestamp>,
     /// The booking's end.
-    pub end: Option<Instant>,
+    pub end: Option<Timestamp>,
     /// Why the booking was bumped (`BUMPED`, `ITEM_OUT_OF_SERVICE`).
     pub reason: Option<BumpReason>,
     /// The booking that kept the units (`BUMPED`).
@@ -87,17 +22,17 @@ pub struct NotificationDetail {
     /// The name of the member holding the winning booking (`BUMPED`).
     pub winner_member: Option<String>,
     /// Start of the next free window of the same length, suggested after a bump.
-    pub suggested_start: Option<Instant>,
+    pub suggested_start: Option<Timestamp>,
     /// End of the suggested window.
-    pub suggested_end: Option<Instant>,
+    pub suggested_end: Option<Timestamp>,
     /// Until when a waitlist offer stands (`WAITLIST_OFFER`).
-    pub offer_until: Option<Instant>,
+    pub offer_until: Option<Timestamp>,
     /// The name of the member concerned (the borrower, in `APPROVAL_NEEDED` and
     /// `LOAN_OVERDUE`).
     pub member_name: Option<String>,
     /// When a maintenance plan fell due (`MAINTENANCE_DUE`).
     #[uniffi(default = None)]
-    pub due: Option<Instant>,
+    pub due: Option<Timestamp>,
     /// The plan's schedule (`MAINTENANCE_DUE`).
     #[uniffi(default = None)]
     pub schedule: Option<crate::maintenance::Schedule>,
@@ -110,16 +45,16 @@ impl From<CoreDetail> for NotificationDetail {
     fn from(d: CoreDetail) -> Self {
         Self {
             item_name: d.item_name,
-            start: d.start.map(Into::into),
-            end: d.end.map(Into::into),
-            reason: d.reason.map(Into::into),
+            start: d.start,
+            end: d.end,
+            reason: d.reason,
             winner_id: d.winner.map(|w| w.to_string()),
             winner_member: d.winner_member,
-            suggested_start: d.suggested_start.map(Into::into),
-            suggested_end: d.suggested_end.map(Into::into),
-            offer_until: d.offer_until.map(Into::into),
+            suggested_start: d.suggested_start,
+            suggested_end: d.suggested_end,
+            offer_until: d.offer_until,
             member_name: d.member_name,
-            due: d.due.map(Into::into),
+            due: d.due,
             schedule: d.schedule.map(Into::into),
             note: d.note,
         }
@@ -132,16 +67,16 @@ impl TryFrom<NotificationDetail> for CoreDetail {
     fn try_from(d: NotificationDetail) -> Result<Self, DelbarError> {
         Ok(Self {
             item_name: d.item_name,
-            start: d.start.map(Into::into),
-            end: d.end.map(Into::into),
-            reason: d.reason.map(Into::into),
+            start: d.start,
+            end: d.end,
+            reason: d.reason,
             winner: ids::opt(d.winner_id.as_deref(), ids::booking)?,
             winner_member: d.winner_member,
-            suggested_start: d.suggested_start.map(Into::into),
-            suggested_end: d.suggested_end.map(Into::into),
-            offer_until: d.offer_until.map(Into::into),
+            suggested_start: d.suggested_start,
+            suggested_end: d.suggested_end,
+            offer_until: d.offer_until,
             member_name: d.member_name,
-            due: d.due.map(Into::into),
+            due: d.due,
             schedule: d.schedule.map(TryInto::try_into).transpose()?,
             note: d.note,
         })
@@ -167,7 +102,7 @@ pub struct Notification {
     /// The typed details, for an app's own layout.
     pub detail: NotificationDetail,
     /// When this device noticed.
-    pub created: Instant,
+    pub created: Timestamp,
     /// Whether the app acknowledged it.
     pub acknowledged: bool,
     /// A short title, in the language set with `setLocale`.
@@ -183,11 +118,11 @@ impl From<CoreNotification> for Notification {
             id: n.id,
             group_id: n.group.to_string(),
             member_id: n.member.to_string(),
-            kind: n.kind.into(),
+            kind: n.kind,
             booking_id: n.booking.map(|b| b.to_string()),
             item_id: n.item.map(|i| i.to_string()),
             detail: n.detail.into(),
-            created: n.created.into(),
+            created: n.created,
             acknowledged: n.acknowledged,
             title: text.title,
             body: text.body,
@@ -203,11 +138,11 @@ impl TryFrom<Notification> for CoreNotification {
             id: n.id,
             group: ids::group(&n.group_id)?,
             member: ids::member(&n.member_id)?,
-            kind: n.kind.into(),
+            kind: n.kind,
             booking: ids::opt(n.booking_id.as_deref(), ids::booking)?,
             item: ids::opt(n.item_id.as_deref(), ids::item)?,
             detail: n.detail.try_into()?,
-            created: n.created.into(),
+            created: n.created,
             acknowledged: n.acknowledged,
         })
     }

@@ -7,6 +7,7 @@ use crate::ids::{ActivityId, BookingId, DeviceId, ItemId, MemberId};
 use crate::time::Timestamp;
 
 /// What kind of change an activity entry records.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityAction {

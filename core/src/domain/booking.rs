@@ -9,6 +9,7 @@ use crate::time::Timestamp;
 
 /// Where a booking is in its lifecycle. `overdue` is not a state: it is derived
 /// ([`Booking::is_overdue`]).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BookingState {
@@ -84,6 +85,7 @@ impl fmt::Display for BookingState {
 }
 
 /// Something a person does to a booking.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BookingAction {
@@ -161,6 +163,7 @@ impl fmt::Display for BookingAction {
 }
 
 /// Why a booking lost a conflict found after a merge.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BumpReason {

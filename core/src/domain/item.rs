@@ -17,6 +17,7 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_TEXT_CHARS: usize = 10_000;
 
 /// The state an item is in.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
@@ -61,16 +62,20 @@ impl fmt::Display for Condition {
 }
 
 /// Where an item is kept.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Location {
     /// Free text ("Barn at Lövåsen, shelf 3").
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = ""))]
     pub text: String,
     /// Latitude in degrees, if known.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub lat: Option<f64>,
     /// Longitude in degrees, if known.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub lon: Option<f64>,
 }
 
@@ -86,6 +91,7 @@ pub enum Owner {
 }
 
 /// How an item may be lent.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoanRules {
     /// Longest loan, in hours.

@@ -34,6 +34,7 @@ const MAX_DECODE_ALLOC: u64 = 512 * 1024 * 1024;
 
 /// A photo an item references: the blake3 hash of the stored (re-encoded) photo, the hash
 /// of its thumbnail, and what a list shows before the bytes are here.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ItemPhoto {
     /// blake3 hash (64 lowercase hex characters) of the stored JPEG.

@@ -19,6 +19,7 @@ use crate::store::{Store, StoreError, queries};
 use crate::time::{DAY_MS, Timestamp};
 
 /// What a notification is about.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationKind {

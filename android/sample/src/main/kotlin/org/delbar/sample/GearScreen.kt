@@ -9,8 +9,8 @@ import java.time.ZoneId
 import java.time.format.DateTimeFormatter
 import java.time.format.FormatStyle
 import java.util.Locale
-import org.delbar.BookingState
 import org.delbar.DelbarStore
+import org.delbar.core.BookingState
 
 /** One piece of gear and how many of its units are free in the window asked about. */
 data class GearRow(val itemId: String, val name: String, val freeUnits: UInt, val quantity: UInt)
