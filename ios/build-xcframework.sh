@@ -89,7 +89,7 @@ cp "$GEN/DelbarCore.swift" "$SWIFT_OUT/DelbarCore.swift"
 # The C side: both headers and one module map declaring both C modules (`DelbarFFI`,
 # `DelbarCoreFFI`), which clang finds as `module.modulemap` in the XCFramework's Headers.
 cp "$GEN/DelbarFFI.h" "$GEN/DelbarCoreFFI.h" "$WORK/headers/"
-cat "$GEN/DelbarFFI.modulemap" "$GEN/DelbarCoreFFI.modulemap" >"$WORK/headers/module.modulemap"
+{ cat "$GEN/DelbarFFI.modulemap"; echo; cat "$GEN/DelbarCoreFFI.modulemap"; echo; } >"$WORK/headers/module.modulemap"
 
 log "xcodebuild -create-xcframework"
 rm -rf "$XCFRAMEWORK"

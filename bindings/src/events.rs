@@ -278,7 +278,7 @@ mod tests {
         ))
         .unwrap();
         let heard = a.changes.lock().unwrap().last().cloned().unwrap();
-        assert_eq!(heard.booking_ids, vec![booking.id]);
+        assert_eq!(heard.booking_ids, vec![booking.id.to_string()]);
         assert_eq!(heard.booked_item_ids, vec![item.id]);
         assert_eq!(b.changes.lock().unwrap().len(), 2, "nothing after cancel");
 

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+pub use delbar_core::domain::label::ScanAction;
 use delbar_core::domain::label::{self as core_label, LabelCode};
 use delbar_core::i18n;
 use delbar_core::store::ScanOutcome as CoreScanOutcome;
@@ -12,38 +13,6 @@ use crate::error::{DelbarError, guard};
 use crate::locale;
 use crate::records::{Booking, Item, Timestamp, ids};
 use crate::store::DelbarStore;
-
-/// Something the scanning member can do with the scanned item now.
-#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
-pub enum ScanAction {
-    /// Hand out a confirmed booking that starts within the group's pickup window.
-    CheckOut {
-        /// The booking.
-        booking: Booking,
-    },
-    /// Take back a loan.
-    Return {
-        /// The loan.
-        booking: Booking,
-    },
-    /// A steward's walk-up loan: book from now and check out in one step.
-    WalkUp {
-        /// Units free from now until `until`.
-        free_units: u32,
-        /// The end offered.
-        until: Timestamp,
-    },
-}
-
-impl From<core_label::ScanAction> for ScanAction {
-    fn from(a: core_label::ScanAction) -> Self {
-        match a {
-            core_label::ScanAction::CheckOut { booking } => ScanAction::CheckOut { booking: booking.into() },
-            core_label::ScanAction::Return { booking } => ScanAction::Return { booking: booking.into() },
-            core_label::ScanAction::WalkUp { free_units, until } => ScanAction::WalkUp { free_units, until },
-        }
-    }
-}
 
 /// Why a scan offers nothing (or nothing more).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -166,7 +135,7 @@ impl From<CoreScanOutcome> for ScanOutcome {
                 group_id: group.to_string(),
                 code: LabelCode::of_item(&item.id).printed(),
                 item: item.into(),
-                actions: actions.into_iter().map(Into::into).collect(),
+                actions: actions.into_iter().collect(),
                 note: note.map(Into::into),
             },
         }
@@ -238,16 +207,16 @@ impl DelbarStore {
             let for_member = ids::opt(for_member_id.as_deref(), ids::member)?;
             let booking = match action {
                 ScanAction::CheckOut { booking } => {
-                    s.act_on_booking(&group, &ids::booking(&booking.id)?, delbar_core::domain::BookingAction::CheckOut)?
+                    s.act_on_booking(&group, &booking.id, delbar_core::domain::BookingAction::CheckOut)?
                 }
                 ScanAction::Return { booking } => {
-                    s.act_on_booking(&group, &ids::booking(&booking.id)?, delbar_core::domain::BookingAction::Return)?
+                    s.act_on_booking(&group, &booking.id, delbar_core::domain::BookingAction::Return)?
                 }
                 ScanAction::WalkUp { until, .. } => {
                     s.walk_up_loan(&group, &item, units.unwrap_or(1), Some(until), for_member.as_ref())?
                 }
             };
-            Ok(booking.into())
+            Ok(booking)
         })
         .await
     }
@@ -265,8 +234,7 @@ impl DelbarStore {
     ) -> Result<Booking, DelbarError> {
         self.blocking(move |s| {
             let for_member = ids::opt(for_member_id.as_deref(), ids::member)?;
-            Ok(s.walk_up_loan(&ids::group(&group_id)?, &ids::item(&item_id)?, units, until, for_member.as_ref())?
-                .into())
+            Ok(s.walk_up_loan(&ids::group(&group_id)?, &ids::item(&item_id)?, units, until, for_member.as_ref())?)
         })
         .await
     }

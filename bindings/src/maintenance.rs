@@ -295,7 +295,7 @@ impl DelbarStore {
         report: ReturnReport,
     ) -> Result<Booking, DelbarError> {
         self.blocking(move |s| {
-            Ok(s.return_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, &report.into())?.into())
+            Ok(s.return_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, &report.into())?)
         })
         .await
     }

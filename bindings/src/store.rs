@@ -371,7 +371,7 @@ impl DelbarStore {
     /// Books units of an item for a window. Confirmed at once unless the item's rules
     /// require a steward's approval.
     pub async fn book(self: Arc<Self>, group_id: String, request: NewBooking) -> Result<Booking, DelbarError> {
-        self.blocking(move |s| Ok(s.book(&ids::group(&group_id)?, &request.try_into()?)?.into())).await
+        self.blocking(move |s| Ok(s.book(&ids::group(&group_id)?, &request.try_into()?)?)).await
     }
 
     /// Moves a booking along its lifecycle (confirm, decline, cancel, check out, return).
@@ -381,15 +381,13 @@ impl DelbarStore {
         booking_id: String,
         action: BookingAction,
     ) -> Result<Booking, DelbarError> {
-        self.blocking(move |s| {
-            Ok(s.act_on_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, action)?.into())
-        })
-        .await
+        self.blocking(move |s| Ok(s.act_on_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, action)?))
+            .await
     }
 
     /// One booking.
     pub async fn get_booking(self: Arc<Self>, group_id: String, booking_id: String) -> Result<Booking, DelbarError> {
-        self.reading(move |s| Ok(s.booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?)?.into())).await
+        self.reading(move |s| Ok(s.booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?)?)).await
     }
 
     /// Bookings matching a filter, by start; the default filter lists the first 100.
@@ -399,15 +397,12 @@ impl DelbarStore {
         group_id: String,
         filter: BookingFilter,
     ) -> Result<Vec<Booking>, DelbarError> {
-        self.reading(move |s| {
-            Ok(s.bookings(&ids::group(&group_id)?, &filter.try_into()?)?.into_iter().map(Into::into).collect())
-        })
-        .await
+        self.reading(move |s| Ok(s.bookings(&ids::group(&group_id)?, &filter.try_into()?)?.into_iter().collect())).await
     }
 
     /// Checked-out bookings past their end (by the device clock), by end.
     pub async fn overdue(self: Arc<Self>, group_id: String) -> Result<Vec<Booking>, DelbarError> {
-        self.reading(move |s| Ok(s.overdue(&ids::group(&group_id)?)?.into_iter().map(Into::into).collect())).await
+        self.reading(move |s| Ok(s.overdue(&ids::group(&group_id)?)?.into_iter().collect())).await
     }
 
     /// Free units of an item over `[start, end)` and the busy spans inside it.
@@ -428,7 +423,7 @@ impl DelbarStore {
     /// `WAITLIST_OFFER` notification) to claim with `actOnBooking(..., CLAIM)` within the
     /// group's pickup window.
     pub async fn join_waitlist(self: Arc<Self>, group_id: String, request: NewBooking) -> Result<Booking, DelbarError> {
-        self.blocking(move |s| Ok(s.join_waitlist(&ids::group(&group_id)?, &request.try_into()?)?.into())).await
+        self.blocking(move |s| Ok(s.join_waitlist(&ids::group(&group_id)?, &request.try_into()?)?)).await
     }
 
     /// An item's waitlist in queue order, with the offer standing now.
@@ -468,10 +463,8 @@ impl DelbarStore {
         booking_id: String,
         new_end: Timestamp,
     ) -> Result<Booking, DelbarError> {
-        self.blocking(move |s| {
-            Ok(s.extend_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, new_end)?.into())
-        })
-        .await
+        self.blocking(move |s| Ok(s.extend_booking(&ids::group(&group_id)?, &ids::booking(&booking_id)?, new_end)?))
+            .await
     }
 
     /// An item's calendar: the busy spans over `[from, to)`, with the units taken in each.

@@ -129,7 +129,7 @@ fn overdue_loan(store: &Arc<DelbarStore>) -> (String, Booking) {
         for_member_id: None,
     };
     let booking = wait(store.clone().book(group.id.clone(), request)).unwrap();
-    wait(store.clone().act_on_booking(group.id.clone(), booking.id.clone(), BookingAction::CheckOut)).unwrap();
+    wait(store.clone().act_on_booking(group.id.clone(), booking.id.to_string(), BookingAction::CheckOut)).unwrap();
     (group.id, booking)
 }
 

@@ -85,6 +85,15 @@ macro_rules! id_type {
                 f.write_str(&self.0)
             }
         }
+
+        // Across the FFI an id is its text (a `String` in Kotlin and Swift, under the id's
+        // own type alias). Ids reach the core from an app as call arguments, which the
+        // bindings parse into `InvalidInput`; the records holding these types go out only.
+        #[cfg(feature = "uniffi")]
+        uniffi::custom_type!($name, String, {
+            lower: |id| id.0,
+            try_lift: |s| Ok($name::parse(&s)?),
+        });
     };
 }
 

@@ -133,7 +133,7 @@ suspend fun itemsAreAddedSearchedAndMaintained(dir: File): Unit = Fixture(dir).u
     val serviced = f.store.logMaintenance(f.gid, tiller.id, "Changed the oil", Condition.WORN)
     assertEq(Condition.WORN, serviced.condition, "condition after maintenance")
     assertEq(listOf("Changed the oil"), serviced.maintenance.map { it.note }, "maintenance log")
-    assertEq(f.store.me(f.gid).id, serviced.maintenance[0].byMemberId, "maintenance author")
+    assertEq(f.store.me(f.gid).id, serviced.maintenance[0].by, "maintenance author")
 
     f.store.updateItem(f.gid, tiller.id, ItemPatch(retired = true))
     assertEq(2, f.store.listItems(f.gid).size, "retired items hidden")
@@ -144,8 +144,8 @@ suspend fun bookingsGoThroughTheirLifecycle(dir: File): Unit = Fixture(dir).use 
     val tiller = f.addItem("Jordfräs")
     val booking = f.book(tiller, f.tomorrow, 4)
     assertEq(BookingState.CONFIRMED, booking.state, "a steward's booking is confirmed at once")
-    assertEq(f.store.me(f.gid).id, booking.memberId, "borrower")
-    assertEq(f.store.deviceId(), booking.createdByDevice, "created by this device")
+    assertEq(f.store.me(f.gid).id, booking.member, "borrower")
+    assertEq(f.store.deviceId(), booking.createdBy, "created by this device")
     val out = f.store.actOnBooking(f.gid, booking.id, BookingAction.CHECK_OUT)
     assertEq(BookingState.CHECKED_OUT, out.state, "checked out")
     assertEq(BookingState.RETURNED, f.store.actOnBooking(f.gid, booking.id, BookingAction.RETURN).state, "returned")
@@ -240,7 +240,7 @@ suspend fun activityPagesWithACursor(dir: File): Unit = Fixture(dir).use { f ->
         aboutTiller.entries.map { it.action },
         "history of one item",
     )
-    expect(aboutTiller.entries.all { it.itemId == tiller.id }) { "entries about other items" }
+    expect(aboutTiller.entries.all { it.item == tiller.id }) { "entries about other items" }
 }
 
 suspend fun badInputGivesTypedErrorsAndChangesNothing(dir: File): Unit = Fixture(dir).use { f ->
@@ -317,7 +317,7 @@ suspend fun twoStoresExchangeTheGroupAndConverge(dir: File) {
             // Bo books offline; Anna edits the catalogue meanwhile; they exchange again.
             val start = hoursAfter(bo.now(), 30)
             val booking = bo.book(gid, NewBooking(drill.id, 1u, start, start + 3 * HOUR, note = "shelf project"))
-            assertEq(boMember.id, booking.memberId, "Bo borrows")
+            assertEq(boMember.id, booking.member, "Bo borrows")
             anna.updateItem(gid, drill.id, ItemPatch(description = "18 V, two batteries"))
             runBlocking {
                 anna.mergeDocuments(gid, bo.exportGroup(gid))

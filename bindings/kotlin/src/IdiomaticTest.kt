@@ -73,10 +73,12 @@ suspend fun theCoresOwnTypesCrossAsTheyAre(dir: File): Unit = Fixture(dir).use {
     // org.delbar.core (core/uniffi.toml): one definition, derived in the core, no copy.
     for (type in listOf(Condition::class.java, BookingState::class.java, BookingAction::class.java,
             BumpReason::class.java, ActivityAction::class.java, NotificationKind::class.java, Role::class.java,
-            Location::class.java, LoanRules::class.java, ItemPhoto::class.java)) {
+            Location::class.java, LoanRules::class.java, ItemPhoto::class.java, Booking::class.java, Bump::class.java,
+            ActivityEntry::class.java, MaintenanceEntry::class.java, ScanAction::class.java)) {
         assertEq("org.delbar.core", type.packageName, "package of ${type.simpleName}")
     }
-    for (record in listOf(Location::class.java, LoanRules::class.java, ItemPhoto::class.java)) {
+    for (record in listOf(Location::class.java, LoanRules::class.java, ItemPhoto::class.java, Booking::class.java,
+            ActivityEntry::class.java, MaintenanceEntry::class.java)) {
         val setters = record.methods.filter { it.name.startsWith("set") }.map { it.name }
         assertEq(emptyList<String>(), setters, "setters of ${record.simpleName}")
     }
@@ -93,7 +95,14 @@ suspend fun theCoresOwnTypesCrossAsTheyAre(dir: File): Unit = Fixture(dir).use {
     val request = f.store.book(f.gid, NewBooking(heater.id, 1u, f.tomorrow, f.tomorrow + 2 * HOUR))
     // The rules ask for approval, but a steward's own booking needs none.
     assertEq(BookingState.CONFIRMED, request.state, "a steward's booking is confirmed at once")
-    val entry = f.store.activity(f.gid).entries.first { it.bookingId == request.id }
+    // Ids in the core's records are text under the id's own alias (ItemId, MemberId...).
+    val me = f.store.me(f.gid)
+    val item: ItemId = request.item
+    assertEq(heater.id, item, "the booking's item")
+    assertEq(me.id, request.member, "the booking's member")
+    assertEq(f.store.deviceId(), request.createdBy, "the device that made it")
+    val entry = f.store.activity(f.gid).entries.first { it.booking == request.id }
     assertEq(ActivityAction.BOOKING_REQUESTED, entry.action, "activity action")
-    assertEq(Role.STEWARD, f.store.me(f.gid).role, "the group's creator is a steward")
+    assertEq(heater.id to me.id, entry.item to entry.actor, "the entry's item and actor")
+    assertEq(Role.STEWARD, me.role, "the group's creator is a steward")
 }

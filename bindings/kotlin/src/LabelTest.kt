@@ -38,7 +38,7 @@ suspend fun labelsPrintAndScansResolve(dir: File) {
             assertEq(2u, walkUp.freeUnits, "free kayaks")
             val loan = anna.performScanAction(gid, kayak.id, walkUp, forMemberId = boMember.id)
             assertEq(BookingState.CHECKED_OUT, loan.state, "lent on the spot")
-            assertEq(boMember.id, loan.memberId, "to Bo")
+            assertEq(boMember.id, loan.member, "to Bo")
 
             // Bo's phone receives it; scanning the typed code offers him the return.
             runBlocking { bo.mergeDocuments(gid, anna.exportGroup(gid)) }

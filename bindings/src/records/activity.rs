@@ -1,49 +1,9 @@
 //! The activity history.
 
-use delbar_core::domain as core;
 use delbar_core::store::{ActivityFilter as CoreActivityFilter, ActivityPage as CoreActivityPage};
 
-use super::{ActivityAction, Timestamp, ids};
+use super::{ActivityEntry, ids};
 use crate::DelbarError;
-
-/// One entry of the activity history.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct ActivityEntry {
-    /// Its id.
-    pub id: String,
-    /// When it happened (device clock of the author).
-    pub at: Timestamp,
-    /// The member who made the change.
-    pub actor_id: String,
-    /// The device the change was made on.
-    pub device_id: String,
-    /// What kind of change.
-    pub action: ActivityAction,
-    /// The item concerned, if any.
-    pub item_id: Option<String>,
-    /// The booking concerned, if any.
-    pub booking_id: Option<String>,
-    /// The member the change is about (the borrower, the member added), if any.
-    pub subject_id: Option<String>,
-    /// A short readable summary ("Jordfräs: 2026-11-28 09:00Z to 2026-11-29 18:00Z").
-    pub summary: String,
-}
-
-impl From<core::ActivityEntry> for ActivityEntry {
-    fn from(e: core::ActivityEntry) -> Self {
-        Self {
-            id: e.id.to_string(),
-            at: e.at,
-            actor_id: e.actor.to_string(),
-            device_id: e.device.to_string(),
-            action: e.action,
-            item_id: e.item.map(|i| i.to_string()),
-            booking_id: e.booking.map(|b| b.to_string()),
-            subject_id: e.subject.map(|m| m.to_string()),
-            summary: e.summary,
-        }
-    }
-}
 
 /// Whose history to list; the default lists the whole group's.
 #[derive(Debug, Clone, PartialEq, Default, uniffi::Record)]
@@ -78,6 +38,6 @@ pub struct ActivityPage {
 
 impl From<CoreActivityPage> for ActivityPage {
     fn from(p: CoreActivityPage) -> Self {
-        Self { entries: p.entries.into_iter().map(Into::into).collect(), next: p.next }
+        Self { entries: p.entries.into_iter().collect(), next: p.next }
     }
 }

@@ -6,79 +6,8 @@ use delbar_core::store::{
     WaitlistEntry as CoreWaitlistEntry,
 };
 
-use super::{BookingState, BumpReason, Item, Timestamp, ids};
+use super::{Booking, BookingState, Item, Timestamp, ids};
 use crate::DelbarError;
-
-/// How a booking lost a conflict: every device that has the same changes derives the same.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Bump {
-    /// Why.
-    pub reason: BumpReason,
-    /// The booking that kept the units, when another booking won.
-    pub winner_id: Option<String>,
-}
-
-impl From<core::Bump> for Bump {
-    fn from(b: core::Bump) -> Self {
-        Self { reason: b.reason, winner_id: b.winner.map(|w| w.to_string()) }
-    }
-}
-
-/// A booking of some units of an item for a window of time.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct Booking {
-    /// Its id.
-    pub id: String,
-    /// The item booked.
-    pub item_id: String,
-    /// The member who borrows.
-    pub member_id: String,
-    /// Units booked (at least 1).
-    pub units: u32,
-    /// Start of the loan.
-    pub start: Timestamp,
-    /// End of the loan, after `start`.
-    pub end: Timestamp,
-    /// A note from the borrower.
-    pub note: String,
-    /// Where it is in its lifecycle.
-    pub state: BookingState,
-    /// When it was requested (device clock of the requester).
-    pub created: Timestamp,
-    /// The device that made the request.
-    pub created_by_device: String,
-    /// When the state last changed.
-    pub updated: Timestamp,
-    /// Its place in the conflict-resolution order: the hybrid logical clock stamp of the
-    /// request (earlier requests win a conflict within the same state).
-    pub hlc: String,
-    /// Why it lost a conflict, when `state` is `BUMPED`.
-    pub bump: Option<Bump>,
-    /// Its rank in the item's waitlist (lower first) when a steward moved it; `null`/`nil`
-    /// keeps request order.
-    pub queue_rank: Option<f64>,
-}
-
-impl From<core::Booking> for Booking {
-    fn from(b: core::Booking) -> Self {
-        Self {
-            id: b.id.to_string(),
-            item_id: b.item.to_string(),
-            member_id: b.member.to_string(),
-            units: b.units,
-            start: b.start,
-            end: b.end,
-            note: b.note,
-            state: b.state,
-            created: b.created,
-            created_by_device: b.created_by.to_string(),
-            updated: b.updated,
-            hlc: b.hlc,
-            bump: b.bump.map(Into::into),
-            queue_rank: b.queue_rank,
-        }
-    }
-}
 
 /// What a member gives to book an item.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -235,7 +164,7 @@ pub struct WaitlistEntry {
 impl From<CoreWaitlistEntry> for WaitlistEntry {
     fn from(e: CoreWaitlistEntry) -> Self {
         Self {
-            booking: e.booking.into(),
+            booking: e.booking,
             position: e.position,
             item_name: e.item_name,
             offer: e.offer.map(|(from, until)| WaitlistOffer { from, until }),

@@ -6,7 +6,7 @@ use delbar_core::domain::{self as core, DomainError};
 use delbar_core::ids::ItemId;
 use delbar_core::store::ItemFilter as CoreItemFilter;
 
-use super::{Condition, ItemPhoto, LoanRules, Location, Timestamp, ids};
+use super::{Condition, ItemPhoto, LoanRules, Location, MaintenanceEntry, Timestamp, ids};
 use crate::DelbarError;
 
 /// Who owns an item.
@@ -38,33 +38,6 @@ impl TryFrom<Owner> for core::Owner {
             Owner::Group => core::Owner::Group,
             Owner::Member { member_id } => core::Owner::Member(ids::member(&member_id)?),
         })
-    }
-}
-
-/// One entry of an item's maintenance log.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct MaintenanceEntry {
-    /// Its id.
-    pub id: String,
-    /// When the work was done.
-    pub at: Timestamp,
-    /// The member who did it.
-    pub by_member_id: String,
-    /// What was done.
-    pub note: String,
-    /// The item's condition afterwards.
-    pub condition_after: Condition,
-}
-
-impl From<&core::MaintenanceEntry> for MaintenanceEntry {
-    fn from(e: &core::MaintenanceEntry) -> Self {
-        Self {
-            id: e.id.to_string(),
-            at: e.at,
-            by_member_id: e.by.to_string(),
-            note: e.note.clone(),
-            condition_after: e.condition_after,
-        }
     }
 }
 
@@ -141,7 +114,7 @@ impl From<core::Item> for Item {
         let current_condition = i.current_condition();
         let plans = i.active_plans().into_iter().cloned().map(Into::into).collect();
         Self {
-            maintenance: i.maintenance_log().into_iter().map(MaintenanceEntry::from).collect(),
+            maintenance: i.maintenance_log().into_iter().cloned().collect(),
             id: i.id.to_string(),
             name: i.name,
             description: i.description,

@@ -9,8 +9,13 @@
 //! - instants are [`Timestamp`]: `java.time.Instant` in Kotlin, `Date` in Swift (milliseconds
 //!   since 1970-01-01T00:00:00Z, UTC, across the FFI; see `core/uniffi.toml`).
 //! - where the core's own type is what an app sees (conditions, states, actions, roles,
-//!   locations, loan rules, photo references, instants), it crosses the FFI as it is: the core
-//!   derives uniffi's traits on it (its `uniffi` feature) and nothing here copies it.
+//!   locations, loan rules, photo references, bookings, activity and maintenance entries,
+//!   instants), it crosses the FFI as it is: the core derives uniffi's traits on it (its
+//!   `uniffi` feature) and nothing here copies it. Its ids are custom types lowered to their
+//!   text; those records only go out, so no id reaches the core through them unparsed.
+//! - what stays here are the records an app gives (drafts, filters: ids as text, parsed into
+//!   `InvalidInput`) and the views that differ from the core's (an item with its current
+//!   condition and plans, a notification with its texts).
 
 mod activity;
 mod booking;
@@ -20,13 +25,12 @@ mod net;
 mod notify;
 mod sync;
 
-pub use activity::{ActivityEntry, ActivityFilter, ActivityPage};
+pub use activity::{ActivityFilter, ActivityPage};
 pub use booking::{
-    Availability, Booking, BookingFilter, Bump, BusyInterval, FreeItem, NewBooking, TimeWindow, WaitlistEntry,
-    WaitlistOffer,
+    Availability, BookingFilter, BusyInterval, FreeItem, NewBooking, TimeWindow, WaitlistEntry, WaitlistOffer,
 };
 pub use group::{Group, Member, MemberDevice, Qualification};
-pub use item::{CategoryCount, Item, ItemDraft, ItemFilter, ItemPatch, KitPart, MaintenanceEntry, Owner};
+pub use item::{CategoryCount, Item, ItemDraft, ItemFilter, ItemPatch, KitPart, Owner};
 pub use net::{
     Invite, InviteInfo, RelayChoice, SyncConfig, SyncDirection, SyncEvent, SyncFailure, SyncPeer, SyncRefusal,
     SyncReport, SyncStatus,
@@ -35,7 +39,8 @@ pub use notify::{Notification, NotificationDetail, NotificationText};
 pub use sync::{CheckReport, Difference, DocumentExport, MergeReport};
 
 pub use delbar_core::domain::{
-    ActivityAction, BookingAction, BookingState, BumpReason, Condition, ItemPhoto, LoanRules, Location, Role,
+    ActivityAction, ActivityEntry, Booking, BookingAction, BookingState, Bump, BumpReason, Condition, ItemPhoto,
+    LoanRules, Location, MaintenanceEntry, Role,
 };
 pub use delbar_core::store::NotificationKind;
 /// An instant: milliseconds since 1970-01-01T00:00:00Z, UTC, across the FFI; a

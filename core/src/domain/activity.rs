@@ -121,6 +121,7 @@ impl fmt::Display for ActivityAction {
 }
 
 /// One entry of the activity history.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityEntry {
     /// Its id.

@@ -225,6 +225,7 @@ impl fmt::Display for BumpReason {
 }
 
 /// How a booking lost a conflict.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bump {
     /// Why.
@@ -234,6 +235,7 @@ pub struct Bump {
 }
 
 /// A booking of some units of an item for a window of time, as apps see it.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Booking {
     /// Its id.

@@ -152,6 +152,7 @@ impl LoanRules {
 }
 
 /// One entry of an item's maintenance log.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MaintenanceEntry {
     /// Its id.

@@ -136,6 +136,7 @@ impl ScanText {
 }
 
 /// Something the scanning member can do with the scanned item now.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScanAction {
     /// Hand out a confirmed booking that starts within the group's pickup window.

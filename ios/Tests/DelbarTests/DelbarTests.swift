@@ -154,7 +154,7 @@ final class DelbarTests: XCTestCase {
         let booking = try await book(store, gid, tiller, start, hours: 4)
         XCTAssertEqual(booking.state, .confirmed)
         let meId = try await store.me(groupId: gid).id
-        XCTAssertEqual(booking.memberId, meId)
+        XCTAssertEqual(booking.member, meId)
         let checkedOut = try await store.actOnBooking(groupId: gid, bookingId: booking.id, action: .checkOut)
         XCTAssertEqual(checkedOut.state, .checkedOut)
         let returned = try await store.actOnBooking(groupId: gid, bookingId: booking.id, action: .return)
@@ -356,7 +356,7 @@ final class DelbarTests: XCTestCase {
         for store in [anna, bo] {
             let lost = try await store.getBooking(groupId: gid, bookingId: bos.id)
             XCTAssertEqual(lost.state, .bumped)
-            XCTAssertEqual(lost.bump, Bump(reason: .overbooked, winnerId: annas.id))
+            XCTAssertEqual(lost.bump, Bump(reason: .overbooked, winner: annas.id))
             let won = try await store.getBooking(groupId: gid, bookingId: annas.id)
             XCTAssertEqual(won.state, .confirmed)
         }

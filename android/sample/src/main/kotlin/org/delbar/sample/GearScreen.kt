@@ -71,8 +71,8 @@ class GearScreenLoader(private val zone: ZoneId, private val locale: Locale) {
             bookings = listBookings(groupId).map { b ->
                 BookingRow(
                     id = b.id,
-                    itemName = names[b.itemId] ?: "?",
-                    memberName = members[b.memberId] ?: "?",
+                    itemName = names[b.item] ?: "?",
+                    memberName = members[b.member] ?: "?",
                     state = b.state,
                     whenText = span(b.start, b.end),
                 )
