@@ -397,12 +397,12 @@ impl DelbarStore {
         group_id: String,
         filter: BookingFilter,
     ) -> Result<Vec<Booking>, DelbarError> {
-        self.reading(move |s| Ok(s.bookings(&ids::group(&group_id)?, &filter.try_into()?)?.into_iter().collect())).await
+        self.reading(move |s| Ok(s.bookings(&ids::group(&group_id)?, &filter.try_into()?)?)).await
     }
 
     /// Checked-out bookings past their end (by the device clock), by end.
     pub async fn overdue(self: Arc<Self>, group_id: String) -> Result<Vec<Booking>, DelbarError> {
-        self.reading(move |s| Ok(s.overdue(&ids::group(&group_id)?)?.into_iter().collect())).await
+        self.reading(move |s| Ok(s.overdue(&ids::group(&group_id)?)?)).await
     }
 
     /// Free units of an item over `[start, end)` and the busy spans inside it.

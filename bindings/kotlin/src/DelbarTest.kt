@@ -441,6 +441,7 @@ fun main() {
             TestCase("check_is_clean_and_maintenance_runs", ::checkIsCleanAndMaintenanceRuns),
             TestCase("async_calls_report_storage_errors", ::asyncCallsReportStorageErrors),
             TestCase("one_store_serves_many_threads", ::oneStoreServesManyThreads),
+            TestCase("reads_are_answered_while_a_bundle_import_holds_the_store", ::readsAreAnsweredWhileABundleImportHoldsTheStore),
             TestCase("waitlist_is_joined_offered_claimed_and_reordered", ::waitlistIsJoinedOfferedClaimedAndReordered),
             TestCase("loans_are_extended_within_the_rules", ::loansAreExtendedWithinTheRules),
             TestCase("qualification_is_required_then_granted", ::qualificationIsRequiredThenGranted),
