@@ -1,64 +1,16 @@
 //! Gear care on `DelbarStore`: maintenance plans, what is due, returns with the condition the
-//! gear came back in, and the condition reports since the newest maintenance. Records mirror
-//! the core's `domain::maintenance` types; every method delegates to one core call.
+//! gear came back in, and the condition reports since the newest maintenance. `Schedule` is the
+//! core's own; the records here are views of the core's `domain::maintenance` types with ids
+//! as text; every method delegates to one core call.
 
 use std::sync::Arc;
 
 use delbar_core::domain as core;
+pub use delbar_core::domain::Schedule;
 use delbar_core::ids::PlanId;
 
 use crate::records::{Booking, Condition, Timestamp, ids};
 use crate::{DelbarError, DelbarStore};
-
-/// When a maintenance plan wants the item looked after.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum Schedule {
-    /// Every `days` days after the newest maintenance (1 to 10,000).
-    EveryDays {
-        /// The interval in days.
-        days: u32,
-    },
-    /// After every `loans` loans returned since the newest maintenance (1 to 10,000).
-    EveryLoans {
-        /// The number of loans.
-        loans: u32,
-    },
-    /// After each loan (at its return).
-    AfterEachLoan,
-    /// Once a year on a month and day, 00:00 UTC (02-29 falls on 02-28 in other years).
-    Yearly {
-        /// The month (1 to 12).
-        month: u8,
-        /// The day of the month.
-        day: u8,
-    },
-}
-
-impl From<core::Schedule> for Schedule {
-    fn from(s: core::Schedule) -> Self {
-        match s {
-            core::Schedule::EveryDays { days } => Schedule::EveryDays { days },
-            core::Schedule::EveryLoans { loans } => Schedule::EveryLoans { loans },
-            core::Schedule::AfterEachLoan => Schedule::AfterEachLoan,
-            core::Schedule::Yearly { month, day } => Schedule::Yearly { month, day },
-        }
-    }
-}
-
-impl TryFrom<Schedule> for core::Schedule {
-    type Error = DelbarError;
-
-    fn try_from(s: Schedule) -> Result<Self, DelbarError> {
-        let schedule = match s {
-            Schedule::EveryDays { days } => core::Schedule::EveryDays { days },
-            Schedule::EveryLoans { loans } => core::Schedule::EveryLoans { loans },
-            Schedule::AfterEachLoan => core::Schedule::AfterEachLoan,
-            Schedule::Yearly { month, day } => core::Schedule::Yearly { month, day },
-        };
-        schedule.validate()?;
-        Ok(schedule)
-    }
-}
 
 /// A maintenance plan of an item.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -83,7 +35,7 @@ impl From<core::MaintenancePlan> for MaintenancePlan {
     fn from(p: core::MaintenancePlan) -> Self {
         Self {
             id: p.id.to_string(),
-            schedule: p.schedule.into(),
+            schedule: p.schedule,
             blocks: p.blocks,
             note: p.note,
             created: p.created,
@@ -152,7 +104,7 @@ impl From<core::MaintenanceDue> for MaintenanceDue {
             item_id: d.item.to_string(),
             item_name: d.item_name,
             plan_id: d.plan.to_string(),
-            schedule: d.schedule.into(),
+            schedule: d.schedule,
             blocks: d.blocks,
             note: d.note,
             due: d.due,
@@ -235,7 +187,6 @@ impl DelbarStore {
         note: String,
     ) -> Result<MaintenancePlan, DelbarError> {
         self.blocking(move |s| {
-            let schedule = schedule.try_into()?;
             Ok(s.add_maintenance_plan(&ids::group(&group_id)?, &ids::item(&item_id)?, schedule, blocks, &note)?.into())
         })
         .await

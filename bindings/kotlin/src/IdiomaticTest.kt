@@ -74,7 +74,7 @@ suspend fun theCoresOwnTypesCrossAsTheyAre(dir: File): Unit = Fixture(dir).use {
     for (type in listOf(Condition::class.java, BookingState::class.java, BookingAction::class.java,
             BumpReason::class.java, ActivityAction::class.java, NotificationKind::class.java, Role::class.java,
             Location::class.java, LoanRules::class.java, ItemPhoto::class.java, Booking::class.java, Bump::class.java,
-            ActivityEntry::class.java, MaintenanceEntry::class.java, ScanAction::class.java)) {
+            ActivityEntry::class.java, MaintenanceEntry::class.java, ScanAction::class.java, Schedule::class.java)) {
         assertEq("org.delbar.core", type.packageName, "package of ${type.simpleName}")
     }
     for (record in listOf(Location::class.java, LoanRules::class.java, ItemPhoto::class.java, Booking::class.java,

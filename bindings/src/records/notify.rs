@@ -55,7 +55,7 @@ impl From<CoreDetail> for NotificationDetail {
             offer_until: d.offer_until,
             member_name: d.member_name,
             due: d.due,
-            schedule: d.schedule.map(Into::into),
+            schedule: d.schedule,
             note: d.note,
         }
     }
@@ -77,7 +77,7 @@ impl TryFrom<NotificationDetail> for CoreDetail {
             offer_until: d.offer_until,
             member_name: d.member_name,
             due: d.due,
-            schedule: d.schedule.map(TryInto::try_into).transpose()?,
+            schedule: d.schedule,
             note: d.note,
         })
     }

@@ -36,6 +36,7 @@ use crate::time::{DAY_MS, Timestamp};
 pub use crate::domain::limits::MAX_INTERVAL;
 
 /// When a plan wants the item looked after.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Schedule {
