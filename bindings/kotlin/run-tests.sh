@@ -86,6 +86,19 @@ if grep -l '^import android\.' "${WRAPPER_SOURCES[@]}"; then
     exit 1
 fi
 
+# README.md's Kotlin snippets are compiled with the suite (src/ReadmeSnippets.kt): every line
+# of its kotlin blocks must be found there, so that the README follows the generated API.
+log "checking README.md's Kotlin snippets against src/ReadmeSnippets.kt"
+missing=0
+while IFS= read -r line; do
+    [ -n "${line//[[:space:]]/}" ] || continue
+    if ! grep -qxF -- "$line" "$HERE/src/ReadmeSnippets.kt"; then
+        echo "README.md line not in src/ReadmeSnippets.kt: $line" >&2
+        missing=1
+    fi
+done < <(awk '/^```kotlin/ { inside = 1; next } /^```/ { inside = 0 } inside' "$REPO/README.md")
+[ "$missing" = 0 ] || exit 1
+
 log "compiling the Kotlin test suite with the Android wrapper (${#WRAPPER_SOURCES[@]} files)"
 OUT="$BUILD/kotlin-test/delbar-test.jar"
 mkdir -p "$(dirname "$OUT")"
