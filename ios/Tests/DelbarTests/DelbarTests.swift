@@ -252,7 +252,7 @@ final class DelbarTests: XCTestCase {
 
         let zero = await delbarErrorAsync("zero quantity") { try await self.addItem(store, gid, "Spade", quantity: 0) }
         guard case let .InvalidInput(reason, _)? = zero else { return XCTFail("expected InvalidInput: \(String(describing: zero))") }
-        XCTAssertEqual(reason, "quantity must be at least 1 (given 0)")
+        XCTAssertEqual(reason, "quantity must be between 1 and 10000 (given 0)")
         XCTAssertEqual(zero?.description, "invalid input: quantity must be between 1 and 10000 (given 0)")
 
         let unknown = await delbarErrorAsync("unknown item") { try await store.getItem(groupId: gid, itemId: "aaaaaaaaaaaaaaaa") }
