@@ -110,6 +110,7 @@ if ! chroot "$SWIFT_ROOT" sh -c 'command -v swift' >/dev/null 2>&1; then
     debootstrap --variant=minbase trixie "$SWIFT_ROOT" http://deb.debian.org/debian >/dev/null
     cp /etc/resolv.conf "$SWIFT_ROOT/etc/resolv.conf"
     log "installing swiftlang in it"
+    chroot "$SWIFT_ROOT" apt-get update -q >/dev/null
     chroot "$SWIFT_ROOT" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q swiftlang >/dev/null
 fi
 

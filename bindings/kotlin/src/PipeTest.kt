@@ -108,6 +108,8 @@ suspend fun twoStoresSyncThroughAPipeWrittenInKotlin(dir: File): Unit = PipePair
     expect(annaSide.isDone() && ciaSide.isDone()) { "both sides done" }
     val ciaReport = ciaSide.report() ?: throw AssertionFailed("no report on Cia's side")
     assertEq(p.anna.deviceId(), ciaReport.peerDeviceId, "Cia's side authenticated Anna")
+    assertEq(p.anna.deviceId(), ciaSide.peerDeviceId(), "the peer Cia's session names")
+    assertEq(p.cia.deviceId(), annaSide.peerDeviceId(), "the peer Anna's session names")
     assertEq(p.gid, ciaReport.groupId, "the group Cia learnt in the channel")
     expect(ciaReport.sync.documentsChanged > 0u) { "Cia's report $ciaReport" }
     expect(first.initiatorFrames.all { it.size <= pipeMaxFrame().toInt() }) { "a frame above the bound" }

@@ -1,7 +1,8 @@
-// README.md's Kotlin snippets, compiled with the suite against the generated API and the
-// Android library's wrapper. They are not run: they stand for an app, with a phone's context
-// and another phone. run-tests.sh fails when a line of a kotlin block of README.md is not
-// found here, so the README cannot drift from the API without the suite noticing.
+// The Kotlin snippets of README.md and android/README.md, compiled with the suite against the
+// generated API and the Android library's wrapper. They are not run: they stand for an app,
+// with a phone's context and another phone. run-tests.sh fails when a line of a kotlin block
+// of those files is not found here (a block using NearbyPipe, which needs Google Play
+// services, is left to Android Studio), so the READMEs cannot drift from the API unnoticed.
 
 import java.io.File
 import java.time.Instant
@@ -29,6 +30,9 @@ private fun onBytes(handle: suspend (ByteArray) -> Unit) = handle
 private fun done(report: PipeReport) = println(report)
 private fun hangUp(e: DelbarException) = println(e.message)
 private fun every(period: Duration, tick: () -> Unit) = period to tick
+private val lifecycleScope = scope
+private fun show(title: String, body: String) = println("$title\n$body")
+private fun reloadGear() = println("reload")
 
 @Suppress("unused")
 private suspend fun readmeQuickStart() {
@@ -65,4 +69,24 @@ onBytes { bytes ->                                             // a suspend call
     }
 }
 every(1.seconds) { session.checkTimeout() }                    // throws when the other side went silent
+}
+
+@Suppress("unused")
+private suspend fun androidReadme(groupId: String) {
+// An app outside this project: in its settings.gradle.kts
+//     include(":delbar"); project(":delbar").projectDir = file("<path to this repo>/android/delbar")
+// and in the app module: implementation(project(":delbar"))
+// (or use delbar-release.aar and add JNA 5.13.0@aar and kotlinx-coroutines-android yourself).
+
+val store = DelbarStores.open(File(context.filesDir, "delbar.db").path)   // suspend; the same store for every caller
+val flows = DelbarFlows(store)
+lifecycleScope.launch {
+    flows.notifications(groupId).collect { n -> if (n.memberId == store.me(groupId).id) show(n.title, n.body) }
+}
+lifecycleScope.launch {
+    // Re-read what the screen shows when a write here or a merge from another device touched it.
+    flows.changes(groupId).collect { e -> if (e.bookedItemIds.isNotEmpty() || e.itemIds.isNotEmpty()) reloadGear() }
+}
+val items = store.searchItems(groupId, "jordf")   // suspend, never waits behind a merge
+    println(items.size)
 }
