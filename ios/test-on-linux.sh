@@ -53,19 +53,7 @@ done
 cp "$HERE"/Tests/DelbarTests/*.swift "$OUT/Tests/DelbarTests/"
 
 log "checking the READMEs' Swift snippets against Tests/DelbarTests/ReadmeSnippets.swift"
-missing=0
-while IFS= read -r line; do
-    [ -n "${line//[[:space:]]/}" ] || continue
-    if ! grep -qxF -- "$line" "$HERE/Tests/DelbarTests/ReadmeSnippets.swift"; then
-        echo "README line not in Tests/DelbarTests/ReadmeSnippets.swift: $line" >&2
-        missing=1
-    fi
-done < <(awk '
-    /^```swift/ { inside = 1; block = ""; next }
-    /^```/ && inside { inside = 0; if (block !~ /NetworkPipe\(/) printf "%s", block; next }
-    inside { block = block $0 "\n" }
-' "$REPO/README.md" "$HERE/README.md")
-[ "$missing" = 0 ] || exit 1
+bash "$REPO/tests/readme-snippets.sh" swift "NetworkPipe(" "$HERE/Tests/DelbarTests/ReadmeSnippets.swift" "$REPO/README.md" "$HERE/README.md"
 cat >"$OUT/Package.swift" <<EOF
 // swift-tools-version:5.9
 // Made by ios/test-on-linux.sh: the Delbar package's code on Linux, linked to the Rust

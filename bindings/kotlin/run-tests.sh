@@ -90,19 +90,7 @@ fi
 # (src/ReadmeSnippets.kt): every line of their kotlin blocks (but a block using NearbyPipe,
 # which needs Google Play services) must be found there, so the READMEs follow the API.
 log "checking the READMEs' Kotlin snippets against src/ReadmeSnippets.kt"
-missing=0
-while IFS= read -r line; do
-    [ -n "${line//[[:space:]]/}" ] || continue
-    if ! grep -qxF -- "$line" "$HERE/src/ReadmeSnippets.kt"; then
-        echo "README line not in src/ReadmeSnippets.kt: $line" >&2
-        missing=1
-    fi
-done < <(awk '
-    /^```kotlin/ { inside = 1; block = ""; next }
-    /^```/ && inside { inside = 0; if (block !~ /NearbyPipe\(/) printf "%s", block; next }
-    inside { block = block $0 "\n" }
-' "$REPO/README.md" "$REPO/android/README.md")
-[ "$missing" = 0 ] || exit 1
+bash "$REPO/tests/readme-snippets.sh" kotlin "NearbyPipe(" "$HERE/src/ReadmeSnippets.kt" "$REPO/README.md" "$REPO/android/README.md"
 
 log "compiling the Kotlin test suite with the Android wrapper (${#WRAPPER_SOURCES[@]} files)"
 OUT="$BUILD/kotlin-test/delbar-test.jar"

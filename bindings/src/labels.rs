@@ -135,7 +135,7 @@ impl From<CoreScanOutcome> for ScanOutcome {
                 group_id: group.to_string(),
                 code: LabelCode::of_item(&item.id).printed(),
                 item: item.into(),
-                actions: actions.into_iter().collect(),
+                actions,
                 note: note.map(Into::into),
             },
         }

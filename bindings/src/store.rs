@@ -475,13 +475,7 @@ impl DelbarStore {
         from: Timestamp,
         to: Timestamp,
     ) -> Result<Vec<BusyInterval>, DelbarError> {
-        self.reading(move |s| {
-            Ok(s.calendar(&ids::group(&group_id)?, &ids::item(&item_id)?, from, to)?
-                .into_iter()
-                .map(Into::into)
-                .collect())
-        })
-        .await
+        self.reading(move |s| Ok(s.calendar(&ids::group(&group_id)?, &ids::item(&item_id)?, from, to)?)).await
     }
 
     /// The first window of `length` (a `java.time.Duration` in Kotlin, a `TimeInterval` in
@@ -607,10 +601,8 @@ impl DelbarStore {
         before: Option<String>,
         limit: u32,
     ) -> Result<ActivityPage, DelbarError> {
-        self.reading(move |s| {
-            Ok(s.activity(&ids::group(&group_id)?, &filter.try_into()?, before.as_deref(), limit)?.into())
-        })
-        .await
+        self.reading(move |s| Ok(s.activity(&ids::group(&group_id)?, &filter.try_into()?, before.as_deref(), limit)?))
+            .await
     }
 
     // ---- maintenance and exchange (async) ----

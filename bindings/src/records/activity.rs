@@ -1,8 +1,8 @@
 //! The activity history.
 
-use delbar_core::store::{ActivityFilter as CoreActivityFilter, ActivityPage as CoreActivityPage};
+use delbar_core::store::ActivityFilter as CoreActivityFilter;
 
-use super::{ActivityEntry, ids};
+use super::ids;
 use crate::DelbarError;
 
 /// Whose history to list; the default lists the whole group's.
@@ -24,20 +24,5 @@ impl TryFrom<ActivityFilter> for CoreActivityFilter {
             item: ids::opt(f.item_id.as_deref(), ids::item)?,
             member: ids::opt(f.member_id.as_deref(), ids::member)?,
         })
-    }
-}
-
-/// One page of the activity history, newest first.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct ActivityPage {
-    /// The entries.
-    pub entries: Vec<ActivityEntry>,
-    /// Pass this as `before` to get the next (older) page; `null`/`nil` at the end.
-    pub next: Option<String>,
-}
-
-impl From<CoreActivityPage> for ActivityPage {
-    fn from(p: CoreActivityPage) -> Self {
-        Self { entries: p.entries.into_iter().collect(), next: p.next }
     }
 }

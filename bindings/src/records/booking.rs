@@ -2,11 +2,10 @@
 
 use delbar_core::domain as core;
 use delbar_core::store::{
-    Availability as CoreAvailability, BookingFilter as CoreBookingFilter, BusyInterval as CoreBusyInterval,
-    WaitlistEntry as CoreWaitlistEntry,
+    Availability as CoreAvailability, BookingFilter as CoreBookingFilter, WaitlistEntry as CoreWaitlistEntry,
 };
 
-use super::{Booking, BookingState, Item, Timestamp, ids};
+use super::{Booking, BookingState, BusyInterval, Item, Timestamp, ids};
 use crate::DelbarError;
 
 /// What a member gives to book an item.
@@ -74,28 +73,11 @@ impl TryFrom<BookingFilter> for CoreBookingFilter {
         Ok(Self {
             item: ids::opt(f.item_id.as_deref(), ids::item)?,
             member: ids::opt(f.member_id.as_deref(), ids::member)?,
-            states: f.states.into_iter().collect(),
+            states: f.states,
             from: f.from,
             to: f.to,
             limit: f.limit,
         })
-    }
-}
-
-/// A span of time during which some units of an item are taken.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct BusyInterval {
-    /// Start.
-    pub start: Timestamp,
-    /// End.
-    pub end: Timestamp,
-    /// Units taken over the whole span.
-    pub units: u32,
-}
-
-impl From<CoreBusyInterval> for BusyInterval {
-    fn from(b: CoreBusyInterval) -> Self {
-        Self { start: b.start, end: b.end, units: b.units }
     }
 }
 
@@ -124,7 +106,7 @@ impl From<CoreAvailability> for Availability {
             free_units: a.free_units,
             start: a.start,
             end: a.end,
-            busy: a.busy.into_iter().map(Into::into).collect(),
+            busy: a.busy.into_iter().collect(),
         }
     }
 }

@@ -123,7 +123,7 @@ impl From<core::Item> for Item {
             quantity: i.quantity,
             condition: i.condition,
             location: i.location,
-            photos: i.photos.into_iter().collect(),
+            photos: i.photos,
             owner: i.owner.into(),
             rules: i.rules,
             retired: i.retired,

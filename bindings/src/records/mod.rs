@@ -25,10 +25,8 @@ mod net;
 mod notify;
 mod sync;
 
-pub use activity::{ActivityFilter, ActivityPage};
-pub use booking::{
-    Availability, BookingFilter, BusyInterval, FreeItem, NewBooking, TimeWindow, WaitlistEntry, WaitlistOffer,
-};
+pub use activity::ActivityFilter;
+pub use booking::{Availability, BookingFilter, FreeItem, NewBooking, TimeWindow, WaitlistEntry, WaitlistOffer};
 pub use group::{Group, Member, MemberDevice, Qualification};
 pub use item::{CategoryCount, Item, ItemDraft, ItemFilter, ItemPatch, KitPart, Owner};
 pub use net::{
@@ -42,7 +40,7 @@ pub use delbar_core::domain::{
     ActivityAction, ActivityEntry, Booking, BookingAction, BookingState, Bump, BumpReason, Condition, ItemPhoto,
     LoanRules, Location, MaintenanceEntry, Role,
 };
-pub use delbar_core::store::NotificationKind;
+pub use delbar_core::store::{ActivityPage, BusyInterval, NotificationKind};
 /// An instant: milliseconds since 1970-01-01T00:00:00Z, UTC, across the FFI; a
 /// `java.time.Instant` in Kotlin and a `Date` in Swift (custom type of the core, configured in
 /// `core/uniffi.toml`).

@@ -51,6 +51,7 @@ pub struct BookingFilter {
 }
 
 /// A span of time during which some units of an item are taken.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BusyInterval {
     /// Start.
@@ -88,6 +89,7 @@ pub struct ActivityFilter {
 }
 
 /// One page of the activity history, newest first.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityPage {
     /// The entries.
